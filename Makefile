@@ -1,0 +1,101 @@
+# iastm: meta-analysis of IASTM trials. One hand-written Makefile.
+# Targets: all (default), test, asan, valgrind, bench, analyses, paper, install, clean, deps.
+
+VERSION  := 0.1.0
+BUILD    ?= build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN     := -std=c11 -Wall -Wextra -pedantic -Wstrict-prototypes -Wmissing-prototypes \
+            -Wshadow -Wpointer-arith -Wcast-qual -Wformat=2 -Wno-format-nonliteral
+CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -DIASTM_VERSION='"$(VERSION)"'
+LDLIBS   += -lgsl -lgslcblas -lcsv -lpthread -lm
+SHARED   ?= ../shared
+
+LIB_SRC  := $(sort $(wildcard src/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+LIB      := $(BUILD)/libiastm.a
+PROG     := $(BUILD)/iastm
+DEPS_OK  := $(BUILD)/.deps-ok
+
+.PHONY: all deps test unit clitest golden asan valgrind bench analyses paper install clean
+
+all: $(PROG)
+
+# Install missing Debian packages once per build directory (scripts/deps.sh).
+deps: $(DEPS_OK)
+$(DEPS_OK): scripts/deps.sh
+	@mkdir -p $(BUILD)
+	@scripts/deps.sh
+	@touch $@
+
+$(BUILD)/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(PROG): $(CLI_OBJ) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/tests/unit/testutil.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CPPFLAGS) -Itests/unit $(CFLAGS) -MMD -MP -o $@ $< \
+	    $(BUILD)/tests/unit/testutil.o $(LIB) -lcmocka $(LDLIBS)
+
+$(BUILD)/tests/unit/testutil.o: tests/unit/testutil.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CPPFLAGS) -Itests/unit $(CFLAGS) -MMD -MP -c $< -o $@
+
+# make test: unit tests, command-line tests, metafor reference comparisons.
+test: unit clitest golden
+	@echo "make test: all test groups passed"
+
+unit: $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do \
+	    IASTM_SHARED=$(SHARED) IASTM_ROOT=$(CURDIR) $$t || fail=1; done; \
+	    exit $$fail
+
+clitest: $(PROG)
+	@IASTM=$(PROG) SHARED=$(SHARED) sh tests/cli/run.sh
+
+golden: $(PROG)
+	@python3 tests/golden.py --iastm $(PROG) --ref $(SHARED)/reference
+
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) BUILD=build-asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
+	    LDFLAGS='-fsanitize=address,undefined' test
+
+valgrind: $(UNIT_BIN) $(PROG)
+	@sh tests/valgrind.sh $(BUILD) $(SHARED)
+
+bench: $(PROG)
+	@sh bench/run.sh $(PROG)
+
+analyses: $(PROG)
+	@sh analyses/run.sh $(PROG)
+
+paper: analyses
+	@$(MAKE) -C paper IASTM=$(CURDIR)/$(PROG)
+
+install: $(PROG)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/iastm \
+	    $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(PROG) $(DESTDIR)$(PREFIX)/bin/iastm
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libiastm.a
+	install -m 644 include/iastm.h $(DESTDIR)$(PREFIX)/include/iastm.h
+	install -m 644 include/iastm/*.h $(DESTDIR)$(PREFIX)/include/iastm/
+	install -m 644 man/iastm.1 $(DESTDIR)$(PREFIX)/share/man/man1/iastm.1
+
+clean:
+	rm -rf build build-asan build-*
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d)

@@ -1,0 +1,14 @@
+/* iastm: meta-analysis toolkit for trials of instrument-assisted soft tissue mobilization.
+ * Umbrella header for the library. */
+#ifndef IASTM_H
+#define IASTM_H
+
+#include "iastm/error.h"
+#include "iastm/num.h"
+#include "iastm/table.h"
+#include "iastm/es.h"
+#include "iastm/dataset.h"
+#include "iastm/rma.h"
+#include "iastm/writer.h"
+
+#endif

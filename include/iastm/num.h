@@ -1,0 +1,23 @@
+/* Strict number parsing and formatting shared by every reader and writer. */
+#ifndef IASTM_NUM_H
+#define IASTM_NUM_H
+
+#include <stddef.h>
+
+typedef enum {
+    MA_NUM_OK = 0,       /* a finite number was read */
+    MA_NUM_MISSING = 1,  /* empty, or an NA token ("NA", "na", "N/A", ".") */
+    MA_NUM_BAD = -1      /* not a number, trailing junk, out of range, inf or nan */
+} ma_num_status_t;
+
+/* Parse `s` strictly as a finite double. Leading/trailing blanks are allowed; anything
+ * else after the number is an error. Overflow (1e999), "inf" and "nan" are errors. */
+ma_num_status_t ma_parse_double(const char *s, double *out);
+
+/* True when `s` is a missing-value token (empty, NA, N/A, ".") after trimming blanks. */
+int ma_is_missing(const char *s);
+
+/* Format with %.17g, or "NA" for NaN. Returns buf. */
+char *ma_fmt_double(double x, char *buf, size_t size);
+
+#endif

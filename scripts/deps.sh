@@ -1,0 +1,38 @@
+#!/bin/sh
+# Check the build and run-time dependencies; install only the missing Debian packages.
+# Usage: scripts/deps.sh [--check]   (--check: report, install nothing)
+set -u
+
+missing=""
+have_header() { [ -f "/usr/include/$1" ] || [ -f "/usr/local/include/$1" ]; }
+
+have_header gsl/gsl_cdf.h || missing="$missing libgsl-dev"
+have_header csv.h        || missing="$missing libcsv-dev"
+have_header cmocka.h     || missing="$missing libcmocka-dev"
+command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
+
+[ -z "$missing" ] && exit 0
+if [ "${1:-}" = "--check" ]; then
+    echo "deps: missing Debian packages:$missing"
+    exit 1
+fi
+
+echo "deps: installing missing Debian packages:$missing"
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    SUDO="sudo -n"
+else
+    echo "deps: cannot install packages (not root and no password-less sudo)." >&2
+    echo "deps: please run: sudo apt-get install$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq $missing; } >/dev/null; then
+    echo "deps: apt-get failed to install:$missing" >&2
+    echo "deps: please run: sudo apt-get install$missing" >&2
+    exit 1
+fi
+exit 0

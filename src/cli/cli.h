@@ -1,0 +1,138 @@
+/* Shared pieces of the command-line front end: input options, loading, output, errors. */
+#ifndef IASTM_CLI_H
+#define IASTM_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "iastm.h"
+
+#define CLI_MAX_WHERE 64
+
+/* Options shared by every analysis subcommand. */
+typedef struct {
+    ma_format_t format;
+    const char *output;              /* -o FILE (NULL: stdout) */
+    ma_dataset_opts_t ds;
+    ma_filter_t where[CLI_MAX_WHERE];
+    size_t nwhere;
+} cli_common_t;
+
+/* Option codes for the shared long options (getopt_long `val`s). */
+enum {
+    OPT_FORMAT = 'f', OPT_OUTPUT = 'o', OPT_HELP = 'h',
+    OPT_MEASURE = 1000, OPT_VTYPE, OPT_PRESET, OPT_COL, OPT_WHERE, OPT_PRIMARY, OPT_LABEL,
+    OPT_METHOD = 'm', OPT_TEST = 1050, OPT_PI, OPT_LEVEL,
+    OPT_CMD_BASE = 1100 /* subcommands number their own options from here */
+};
+
+/* The shared entries for a getopt_long table; end a table with CLI_OPT_END. */
+#define CLI_COMMON_LONGOPTS                                              \
+    {"format", required_argument, NULL, OPT_FORMAT},                     \
+    {"output", required_argument, NULL, OPT_OUTPUT},                     \
+    {"help", no_argument, NULL, OPT_HELP},                               \
+    {"measure", required_argument, NULL, OPT_MEASURE},                   \
+    {"vtype", required_argument, NULL, OPT_VTYPE},                       \
+    {"preset", required_argument, NULL, OPT_PRESET},                     \
+    {"col", required_argument, NULL, OPT_COL},                           \
+    {"where", required_argument, NULL, OPT_WHERE},                       \
+    {"primary", no_argument, NULL, OPT_PRIMARY},                         \
+    {"label", required_argument, NULL, OPT_LABEL}
+#define CLI_OPT_END {NULL, 0, NULL, 0}
+#define CLI_COMMON_SHORTOPTS "+:f:o:h"
+
+/* Help text for the shared options (printed by each subcommand's --help). */
+extern const char CLI_COMMON_HELP[];
+
+void cli_common_init(cli_common_t *c);
+
+/* Handle a shared option. Returns 1 when handled, 0 when `opt` is not a shared option,
+ * -1 after printing a usage error. */
+int cli_common_opt(cli_common_t *c, int opt, const char *arg, const char *cmd);
+
+/* Print "iastm CMD: MSG" and "Try 'iastm CMD --help'." to stderr; returns 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Print a library error as "iastm: FILE:LINE: column 'C': MSG 'VALUE'"; returns the exit
+ * status for it (2 for input and usage errors, 1 otherwise). */
+int cli_report(const ma_error_t *err);
+
+/* Report a getopt_long failure ('?' unknown option, ':' missing argument); returns 2.
+ * Call with opterr = 0 (cli_common_init sets it). */
+int cli_bad_option(const char *cmd, int opt, char **argv);
+
+/* Parse a positive real for an option (e.g. --level); -1 after a usage error. */
+int cli_parse_double(const char *cmd, const char *opt, const char *arg, double lo, double hi,
+                     double *out);
+
+/* The single input file argument: optind must leave exactly one. Returns NULL after a
+ * usage error. */
+const char *cli_input_arg(int argc, char **argv, const char *cmd);
+
+/* Read the table and build the dataset with the shared options. Returns an exit status
+ * (0 on success) after reporting any error. */
+int cli_load(cli_common_t *c, const char *path, ma_table_t **t, ma_dataset_t **d);
+
+/* Output: stdout, or FILE written to a temporary name and renamed by cli_out_close on
+ * success (a failed run leaves an earlier result untouched). */
+typedef struct {
+    FILE *f;
+    const char *path;
+    char tmp[4096];
+} cli_out_t;
+
+int cli_out_open(cli_out_t *o, const char *path);       /* exit status */
+int cli_out_close(cli_out_t *o, int ok);                /* exit status; ok=0 discards */
+
+/* Options of `iastm pool` needed by the subgroup code. */
+typedef struct {
+    ma_rma_opts_t rma;
+    const char *by;      /* --by COL */
+    int common_tau2;     /* --common-tau2 */
+} cli_pool_t;
+
+/* `iastm pool --by`: one fit per subgroup, the overall fit, the test for subgroup
+ * differences. Writes to `f` in format c->format. Returns an exit status. */
+int cli_pool_by(const cli_common_t *c, const cli_pool_t *p, const ma_dataset_t *d, FILE *f);
+
+/* Shared printers (report.c). */
+void cli_rma_text(FILE *f, const ma_rma_t *r, const ma_rma_opts_t *o, const char *measure);
+void cli_rma_record(ma_writer_t *w, const ma_rma_t *r, const ma_rma_opts_t *o);
+void cli_excluded_text(FILE *f, const ma_dataset_t *d);
+void cli_excluded_records(ma_writer_t *w, const ma_dataset_t *d);
+void cli_studies_records(ma_writer_t *w, const ma_dataset_t *d, double tau2);
+const char *cli_measure_name(const cli_common_t *c);
+
+/* Finish a writer and report errors; returns 1 when all went well. */
+int cli_writer_done(ma_writer_t *w);
+
+/* Parse the pooling options shared by pool, loo, cumul, ...: --method, --test, --pi,
+ * --level. Returns 1 handled, 0 not ours, -1 usage error printed. */
+int cli_rma_opt(ma_rma_opts_t *o, int opt, const char *arg, const char *cmd);
+#define CLI_RMA_LONGOPTS                                        \
+    {"method", required_argument, NULL, OPT_METHOD},            \
+    {"test", required_argument, NULL, OPT_TEST},                \
+    {"pi", required_argument, NULL, OPT_PI},                    \
+    {"level", required_argument, NULL, OPT_LEVEL}
+extern const char CLI_RMA_HELP[];
+
+/* Subcommands: int cmd_NAME(int argc, char **argv), argv[0] being the subcommand. */
+int cmd_es(int argc, char **argv);
+int cmd_pool(int argc, char **argv);
+int cmd_regress(int argc, char **argv);
+int cmd_loo(int argc, char **argv);
+int cmd_cumul(int argc, char **argv);
+int cmd_influence(int argc, char **argv);
+int cmd_bias(int argc, char **argv);
+int cmd_forest(int argc, char **argv);
+int cmd_funnel(int argc, char **argv);
+int cmd_claims(int argc, char **argv);
+int cmd_permutest(int argc, char **argv);
+int cmd_gosh(int argc, char **argv);
+int cmd_boot(int argc, char **argv);
+
+#endif

@@ -1,0 +1,276 @@
+/* Shared command-line pieces: option parsing, loading, atomic output, error reporting. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char CLI_COMMON_HELP[] =
+    "Input options:\n"
+    "  --measure SMD|MD     effect measure (default SMD: Hedges' g)\n"
+    "  --vtype LS|UB|LS2|AV sampling variance of g (default LS, as metafor)\n"
+    "  --preset revman5     RevMan 5's approximate J and variance for g\n"
+    "  --col KEY=HEADER     read KEY (e.g. n1, m1i, sd_comp, yi) from column HEADER\n"
+    "  --where COL=VALUE    keep rows whose COL equals VALUE (repeatable; COL!=VALUE\n"
+    "                       excludes; several values for one column are alternatives)\n"
+    "  --primary            keep rows whose 'primary' column is yes\n"
+    "  --label COL          study labels from column COL\n"
+    "Output options:\n"
+    "  -f, --format FMT     text (default), csv, tsv or json\n"
+    "  -o, --output FILE    write to FILE (replaced only when the run succeeds)\n"
+    "  -h, --help           this help\n";
+
+void cli_common_init(cli_common_t *c)
+{
+    opterr = 0;
+    optind = 1;
+    memset(c, 0, sizeof *c);
+    c->format = MA_FMT_TEXT;
+    ma_dataset_opts_init(&c->ds);
+    c->ds.where = c->where;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "iastm%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'iastm%s%s --help'.\n", cmd ? " " : "", cmd ? cmd : "");
+    return 2;
+}
+
+int cli_report(const ma_error_t *err)
+{
+    char buf[1400];
+    fprintf(stderr, "iastm: %s\n", ma_error_format(err, buf, sizeof buf));
+    return (err->code == MA_EINPUT || err->code == MA_EUSAGE) ? 2 : 1;
+}
+
+int cli_common_opt(cli_common_t *c, int opt, const char *arg, const char *cmd)
+{
+    const char *eq;
+    int x;
+    switch (opt) {
+    case OPT_FORMAT:
+        if ((x = ma_format_parse(arg)) < 0) {
+            cli_usage_error(cmd, "unknown format '%s' (expected text, csv, tsv or json)", arg);
+            return -1;
+        }
+        c->format = (ma_format_t)x;
+        return 1;
+    case OPT_OUTPUT:
+        c->output = arg;
+        return 1;
+    case OPT_MEASURE:
+        if (!strcasecmp(arg, "SMD"))
+            c->ds.es.measure = MA_MEASURE_SMD;
+        else if (!strcasecmp(arg, "MD"))
+            c->ds.es.measure = MA_MEASURE_MD;
+        else {
+            cli_usage_error(cmd, "unknown measure '%s' (expected SMD or MD)", arg);
+            return -1;
+        }
+        return 1;
+    case OPT_VTYPE:
+        if (!strcasecmp(arg, "LS"))
+            c->ds.es.vtype = MA_VTYPE_LS;
+        else if (!strcasecmp(arg, "UB"))
+            c->ds.es.vtype = MA_VTYPE_UB;
+        else if (!strcasecmp(arg, "LS2"))
+            c->ds.es.vtype = MA_VTYPE_LS2;
+        else if (!strcasecmp(arg, "AV"))
+            c->ds.es.vtype = MA_VTYPE_AV;
+        else {
+            cli_usage_error(cmd, "unknown vtype '%s' (expected LS, UB, LS2 or AV)", arg);
+            return -1;
+        }
+        return 1;
+    case OPT_PRESET:
+        if (strcasecmp(arg, "revman5") != 0) {
+            cli_usage_error(cmd, "unknown preset '%s' (expected revman5)", arg);
+            return -1;
+        }
+        c->ds.es.revman5 = 1;
+        return 1;
+    case OPT_COL:
+        eq = strchr(arg, '=');
+        if (!eq || eq == arg || !eq[1]) {
+            cli_usage_error(cmd, "--col takes KEY=HEADER, got '%s'", arg);
+            return -1;
+        } else {
+            char key[64];
+            size_t n = (size_t)(eq - arg);
+            if (n >= sizeof key) {
+                cli_usage_error(cmd, "--col: unknown key in '%s'", arg);
+                return -1;
+            }
+            memcpy(key, arg, n);
+            key[n] = '\0';
+            if ((x = ma_colkey_parse(key)) < 0) {
+                cli_usage_error(cmd, "--col: unknown key '%s' (e.g. study, yi, vi, sei, n1, "
+                                     "m1, sd1, n2, m2, sd2, md, p, data_form)", key);
+                return -1;
+            }
+            c->ds.colmap[x] = eq + 1;
+        }
+        return 1;
+    case OPT_WHERE:
+        eq = strchr(arg, '=');
+        if (!eq || eq == arg) {
+            cli_usage_error(cmd, "--where takes COL=VALUE or COL!=VALUE, got '%s'", arg);
+            return -1;
+        }
+        if (c->nwhere == CLI_MAX_WHERE) {
+            cli_usage_error(cmd, "too many --where options (at most %d)", CLI_MAX_WHERE);
+            return -1;
+        } else {
+            ma_filter_t *f = &c->where[c->nwhere];
+            int neg = eq > arg && eq[-1] == '!';
+            size_t n = (size_t)(eq - arg) - (size_t)neg;
+            char *col = malloc(n + 1);
+            if (!col || n == 0) {
+                free(col);
+                cli_usage_error(cmd, "--where takes COL=VALUE, got '%s'", arg);
+                return -1;
+            }
+            memcpy(col, arg, n);
+            col[n] = '\0';
+            f->col = col; /* freed at exit: options live as long as the process */
+            f->value = eq + 1;
+            f->negate = neg;
+            c->nwhere++;
+            c->ds.nwhere = c->nwhere;
+        }
+        return 1;
+    case OPT_PRIMARY:
+        c->ds.primary_only = 1;
+        return 1;
+    case OPT_LABEL:
+        c->ds.label_col = arg;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int cli_bad_option(const char *cmd, int opt, char **argv)
+{
+    const char *word = argv[optind - 1];
+    if (opt == ':')
+        return cli_usage_error(cmd, "option '%s' needs an argument", word);
+    if (optopt && optopt < 256 && word[0] == '-' && word[1] != '-')
+        return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+    return cli_usage_error(cmd, "unknown option '%s'", word);
+}
+
+int cli_parse_double(const char *cmd, const char *opt, const char *arg, double lo, double hi,
+                     double *out)
+{
+    double x;
+    if (ma_parse_double(arg, &x) != MA_NUM_OK || !(x > lo && x < hi)) {
+        cli_usage_error(cmd, "%s must be a number between %g and %g, got '%s'", opt, lo, hi,
+                        arg);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+const char *cli_input_arg(int argc, char **argv, const char *cmd)
+{
+    if (optind >= argc) {
+        cli_usage_error(cmd, "no input file (use - for standard input)");
+        return NULL;
+    }
+    if (optind + 1 < argc) {
+        cli_usage_error(cmd, "one input file expected, got also '%s'", argv[optind + 1]);
+        return NULL;
+    }
+    return argv[optind];
+}
+
+int cli_load(cli_common_t *c, const char *path, ma_table_t **t, ma_dataset_t **d)
+{
+    ma_error_t err;
+    *t = NULL;
+    *d = NULL;
+    if (ma_table_read_file(path, t, &err) != MA_OK)
+        return cli_report(&err);
+    if (ma_dataset_build(*t, &c->ds, d, &err) != MA_OK) {
+        ma_table_free(*t);
+        *t = NULL;
+        return cli_report(&err);
+    }
+    return 0;
+}
+
+int cli_out_open(cli_out_t *o, const char *path)
+{
+    int fd;
+    memset(o, 0, sizeof *o);
+    o->path = path;
+    if (!path || strcmp(path, "-") == 0) {
+        o->f = stdout;
+        o->path = NULL;
+        return 0;
+    }
+    if (snprintf(o->tmp, sizeof o->tmp, "%s.tmpXXXXXX", path) >= (int)sizeof o->tmp) {
+        fprintf(stderr, "iastm: %s: output path too long\n", path);
+        return 1;
+    }
+    if ((fd = mkstemp(o->tmp)) < 0 || !(o->f = fdopen(fd, "w"))) {
+        fprintf(stderr, "iastm: %s: cannot write: %s\n", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(o->tmp);
+        }
+        return 1;
+    }
+    return 0;
+}
+
+int cli_out_close(cli_out_t *o, int ok)
+{
+    int failed;
+    if (!o->f)
+        return ok ? 0 : 1;
+    if (!o->path) {
+        failed = fflush(stdout) != 0 || ferror(stdout);
+        if (failed && ok) {
+            fprintf(stderr, "iastm: write error on standard output: %s\n", strerror(errno));
+            return 1;
+        }
+        return ok ? 0 : 1;
+    }
+    failed = ferror(o->f);
+    if (fclose(o->f) != 0)
+        failed = 1;
+    o->f = NULL;
+    if (!ok) {
+        unlink(o->tmp);
+        return 1;
+    }
+    if (failed) {
+        fprintf(stderr, "iastm: %s: write error: %s\n", o->path, strerror(errno));
+        unlink(o->tmp);
+        return 1;
+    }
+    /* mkstemp creates 0600; results are ordinary files. */
+    {
+        mode_t m = umask(0);
+        umask(m);
+        chmod(o->tmp, 0666 & ~m);
+    }
+    if (rename(o->tmp, o->path) != 0) {
+        fprintf(stderr, "iastm: %s: cannot replace: %s\n", o->path, strerror(errno));
+        unlink(o->tmp);
+        return 1;
+    }
+    return 0;
+}

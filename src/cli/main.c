@@ -1,0 +1,68 @@
+/* iastm: the command-line front end. Parses the subcommand and hands over; all numbers
+ * come from the library. */
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "cli.h"
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command_t;
+
+static const command_t COMMANDS[] = {
+    {"es", cmd_es, "effect sizes (Hedges' g or MD) from every reported data form"},
+    {"pool", cmd_pool, "common- and random-effects meta-analysis, subgroups (--by)"},
+    {"regress", cmd_regress, "mixed-effects meta-regression on moderators"},
+    {"loo", cmd_loo, "leave-one-out sensitivity analysis"},
+    {"cumul", cmd_cumul, "cumulative meta-analysis"},
+    {"influence", cmd_influence, "influence diagnostics (residuals, Cook's distance, ...)"},
+    {"bias", cmd_bias, "small-study effects: Egger, Begg, trim-and-fill, fail-safe N"},
+    {"forest", cmd_forest, "forest plot through gnuplot (PNG, SVG, PDF)"},
+    {"funnel", cmd_funnel, "contour-enhanced funnel plot through gnuplot"},
+    {"claims", cmd_claims, "check clinical claims against the pooled evidence"},
+    {"permutest", cmd_permutest, "permutation tests for the pooled effect and moderators"},
+    {"gosh", cmd_gosh, "GOSH: fits of every subset of studies"},
+    {"boot", cmd_boot, "bootstrap confidence intervals for the estimate and tau^2"},
+};
+#define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
+
+static void usage(FILE *f)
+{
+    size_t i;
+    fprintf(f,
+            "Usage: iastm COMMAND [OPTIONS] FILE.csv\n"
+            "Meta-analysis of trials of instrument-assisted soft tissue mobilization (IASTM);\n"
+            "numbers match R metafor.\n\nCommands:\n");
+    for (i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    fprintf(f,
+            "\nExamples:\n"
+            "  iastm es --measure SMD data/trials.csv\n"
+            "  iastm pool --primary --where outcome=pain --where region=spine data/trials.csv\n"
+            "  iastm pool --method DL --test knha --format json studies.csv\n"
+            "\n'iastm COMMAND --help' describes a command. 'iastm --version' prints the version.\n");
+}
+
+int main(int argc, char **argv)
+{
+    size_t i;
+    gsl_set_error_handler_off();
+    if (argc < 2)
+        return cli_usage_error(NULL, "no command given");
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        printf("iastm %s\n", IASTM_VERSION);
+        return 0;
+    }
+    for (i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(argv[1], COMMANDS[i].name))
+            return COMMANDS[i].run(argc - 1, argv + 1);
+    return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,221 @@
+/* Printers shared by the subcommands: model summaries, study lists, excluded rows. */
+#include <math.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+
+const char CLI_RMA_HELP[] =
+    "Model options:\n"
+    "  -m, --method M       FE, DL, REML (default), ML, PM, HS, SJ, HE or EB\n"
+    "  --test z|knha        z test (default) or Hartung-Knapp-Sidik-Jonkman t test\n"
+    "  --pi default|hts     prediction interval: metafor's (z, or t with k-1 df under\n"
+    "                       knha) or Higgins-Thompson-Spiegelhalter (t with k-2 df)\n"
+    "  --level PCT          confidence level in percent (default 95)\n";
+
+int cli_rma_opt(ma_rma_opts_t *o, int opt, const char *arg, const char *cmd)
+{
+    int x;
+    double lv;
+    switch (opt) {
+    case OPT_METHOD:
+        if ((x = ma_method_parse(arg)) < 0) {
+            cli_usage_error(cmd, "unknown method '%s' (expected FE, DL, REML, ML, PM, HS, "
+                                 "SJ, HE or EB)", arg);
+            return -1;
+        }
+        o->method = (ma_method_t)x;
+        return 1;
+    case OPT_TEST:
+        if (!strcasecmp(arg, "z"))
+            o->test = MA_TEST_Z;
+        else if (!strcasecmp(arg, "knha") || !strcasecmp(arg, "hksj") || !strcasecmp(arg, "t"))
+            o->test = MA_TEST_KNHA;
+        else {
+            cli_usage_error(cmd, "unknown test '%s' (expected z or knha)", arg);
+            return -1;
+        }
+        return 1;
+    case OPT_PI:
+        if (!strcasecmp(arg, "default"))
+            o->pi = MA_PI_DEFAULT;
+        else if (!strcasecmp(arg, "hts"))
+            o->pi = MA_PI_HTS;
+        else {
+            cli_usage_error(cmd, "unknown prediction interval '%s' (expected default or hts)",
+                            arg);
+            return -1;
+        }
+        return 1;
+    case OPT_LEVEL:
+        if (cli_parse_double(cmd, "--level", arg, 0, 100, &lv) < 0)
+            return -1;
+        o->level = lv / 100.0;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+const char *cli_measure_name(const cli_common_t *c)
+{
+    return c->ds.es.measure == MA_MEASURE_MD ? "MD" : "SMD";
+}
+
+int cli_writer_done(ma_writer_t *w)
+{
+    ma_error_t err;
+    int ok = ma_writer_finish(w, &err) == MA_OK;
+    if (!ok)
+        cli_report(&err);
+    ma_writer_free(w);
+    return ok;
+}
+
+/* Number for people: 4 decimals, "NA" for undefined. */
+static const char *num(double x, char *buf, size_t n)
+{
+    if (isnan(x))
+        snprintf(buf, n, "NA");
+    else
+        snprintf(buf, n, "%.4f", x);
+    return buf;
+}
+
+static const char *pval(double p, char *buf, size_t n)
+{
+    if (isnan(p))
+        snprintf(buf, n, "NA");
+    else if (p < 1e-4)
+        snprintf(buf, n, "<.0001");
+    else
+        snprintf(buf, n, "%.4f", p);
+    return buf;
+}
+
+void cli_rma_text(FILE *f, const ma_rma_t *r, const ma_rma_opts_t *o, const char *measure)
+{
+    char a[32], b[32], c[32], d[32], e[32], g[32];
+    int fe = r->method_used == MA_METHOD_FE;
+    int pct = (int)lround(o->level * 100);
+    fprintf(f, "%s Model (k = %zu; %s%s)\n\n",
+            fe ? "Common-Effect" : "Random-Effects", r->k,
+            fe ? "" : "tau^2 estimator: ", fe ? "inverse-variance weights" : ma_method_name(r->method_used));
+    if (r->note[0])
+        fprintf(f, "Note: %s\n\n", r->note);
+    if (!fe) {
+        fprintf(f, "tau^2 (estimated amount of total heterogeneity): %s", num(r->tau2, a, 32));
+        if (!isnan(r->tau2_lb))
+            fprintf(f, " [%d%% CI %s, %s]", pct, num(r->tau2_lb, b, 32), num(r->tau2_ub, c, 32));
+        fprintf(f, "\ntau (square root of estimated tau^2 value):      %s\n", num(r->tau, a, 32));
+    }
+    fprintf(f, "I^2 (total heterogeneity / total variability):   %s%%", num(r->I2, a, 32));
+    if (!isnan(r->I2_lb))
+        fprintf(f, " [%s%%, %s%%]", num(r->I2_lb, b, 32), num(r->I2_ub, c, 32));
+    fprintf(f, "\nH^2 (total variability / sampling variability):  %s", num(r->H2, a, 32));
+    if (!isnan(r->H2_lb))
+        fprintf(f, " [%s, %s]", num(r->H2_lb, b, 32), num(r->H2_ub, c, 32));
+    fprintf(f, "\n\nTest for Heterogeneity:\nQ(df = %.0f) = %s, p-val = %s\n\n", r->Q_df,
+            num(r->Q, a, 32), pval(r->Q_p, b, 32));
+    fprintf(f, "Model Results (%s; positive favours IASTM):\n\n", measure);
+    fprintf(f, "%10s %10s %10s %10s %10s %10s\n", "estimate", "se",
+            !isnan(r->df) ? "tval" : "zval", "pval", "ci.lb", "ci.ub");
+    fprintf(f, "%10s %10s %10s %10s %10s %10s\n", num(r->estimate, a, 32), num(r->se, b, 32),
+            num(r->stat, c, 32), pval(r->pval, d, 32), num(r->ci_lb, e, 32),
+            num(r->ci_ub, g, 32));
+    if (!isnan(r->df))
+        fprintf(f, "(t test with %.0f df, Hartung-Knapp-Sidik-Jonkman)\n", r->df);
+    if (!fe) {
+        if (!isnan(r->pi_lb))
+            fprintf(f, "\nPrediction interval (%d%%%s): [%s, %s]\n", pct,
+                    o->pi == MA_PI_HTS ? ", t with k-2 df" : "", num(r->pi_lb, a, 32),
+                    num(r->pi_ub, b, 32));
+        else
+            fprintf(f, "\nPrediction interval: not defined for k = %zu\n", r->k);
+    }
+}
+
+void cli_rma_record(ma_writer_t *w, const ma_rma_t *r, const ma_rma_opts_t *o)
+{
+    ma_writer_str(w, "model", r->method_used == MA_METHOD_FE ? "common" : "random");
+    ma_writer_str(w, "method", ma_method_name(r->method));
+    ma_writer_str(w, "method_used", ma_method_name(r->method_used));
+    ma_writer_str(w, "test", !isnan(r->df) ? "knha" : "z");
+    ma_writer_str(w, "pi_type", o->pi == MA_PI_HTS ? "hts" : "default");
+    ma_writer_num(w, "level", o->level);
+    ma_writer_int(w, "k", (long)r->k);
+    ma_writer_num(w, "estimate", r->estimate);
+    ma_writer_num(w, "se", r->se);
+    ma_writer_num(w, "stat", r->stat);
+    ma_writer_num(w, "df", r->df);
+    ma_writer_num(w, "pval", r->pval);
+    ma_writer_num(w, "ci_lb", r->ci_lb);
+    ma_writer_num(w, "ci_ub", r->ci_ub);
+    ma_writer_num(w, "tau2", r->tau2);
+    ma_writer_num(w, "tau2_lb", r->tau2_lb);
+    ma_writer_num(w, "tau2_ub", r->tau2_ub);
+    ma_writer_num(w, "tau", r->tau);
+    ma_writer_num(w, "I2", r->I2);
+    ma_writer_num(w, "I2_lb", r->I2_lb);
+    ma_writer_num(w, "I2_ub", r->I2_ub);
+    ma_writer_num(w, "H2", r->H2);
+    ma_writer_num(w, "H2_lb", r->H2_lb);
+    ma_writer_num(w, "H2_ub", r->H2_ub);
+    ma_writer_num(w, "Q", r->Q);
+    ma_writer_num(w, "Q_df", r->Q_df);
+    ma_writer_num(w, "Q_p", r->Q_p);
+    ma_writer_num(w, "pi_lb", r->pi_lb);
+    ma_writer_num(w, "pi_ub", r->pi_ub);
+    ma_writer_bool(w, "converged", r->converged);
+    ma_writer_int(w, "iterations", r->iterations);
+    ma_writer_str(w, "note", r->note);
+}
+
+void cli_excluded_text(FILE *f, const ma_dataset_t *d)
+{
+    size_t i, n = d->n - d->k;
+    if (n == 0)
+        return;
+    fprintf(f, "\nNot pooled (%zu row%s):\n", n, n == 1 ? "" : "s");
+    for (i = 0; i < d->n; i++)
+        if (!d->s[i].included)
+            fprintf(f, "  %s (line %ld): %s\n", d->s[i].label, d->s[i].line, d->s[i].reason);
+}
+
+void cli_excluded_records(ma_writer_t *w, const ma_dataset_t *d)
+{
+    size_t i;
+    ma_writer_section(w, "excluded");
+    for (i = 0; i < d->n; i++) {
+        if (d->s[i].included)
+            continue;
+        ma_writer_begin(w);
+        ma_writer_str(w, "study", d->s[i].label);
+        ma_writer_int(w, "line", d->s[i].line);
+        ma_writer_str(w, "data_form", ma_form_name(d->s[i].form));
+        ma_writer_str(w, "reason", d->s[i].reason);
+        ma_writer_end(w);
+    }
+}
+
+void cli_studies_records(ma_writer_t *w, const ma_dataset_t *d, double tau2)
+{
+    size_t j;
+    double sw = 0;
+    for (j = 0; j < d->k; j++)
+        sw += 1.0 / (d->vi[j] + tau2);
+    ma_writer_section(w, "studies");
+    for (j = 0; j < d->k; j++) {
+        const ma_study_t *s = &d->s[d->idx[j]];
+        ma_writer_begin(w);
+        ma_writer_str(w, "study", s->label);
+        ma_writer_int(w, "line", s->line);
+        ma_writer_num(w, "yi", s->yi);
+        ma_writer_num(w, "vi", s->vi);
+        ma_writer_num(w, "weight", 100.0 / (d->vi[j] + tau2) / sw);
+        ma_writer_num(w, "n1", s->n1);
+        ma_writer_num(w, "n2", s->n2);
+        ma_writer_str(w, "es_method", s->method);
+        ma_writer_end(w);
+    }
+}

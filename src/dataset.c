@@ -1,0 +1,457 @@
+/* Table -> studies: map columns, validate strictly, filter, compute effect sizes. */
+#include "iastm/dataset.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "iastm/num.h"
+
+typedef struct {
+    const char *name;
+    const char *headers[5];
+} colkey_info_t;
+
+/* Recognised headers: metafor's argument names first, then the trial schema. */
+static const colkey_info_t KEYS[MA_COL_COUNT] = {
+    [MA_COL_STUDY] = {"study", {"study", "study_id", "studlab", "label", NULL}},
+    [MA_COL_YI] = {"yi", {"yi", NULL}},
+    [MA_COL_VI] = {"vi", {"vi", NULL}},
+    [MA_COL_SEI] = {"sei", {"sei", NULL}},
+    [MA_COL_N1] = {"n1", {"n1i", "n_iastm", NULL}},
+    [MA_COL_N2] = {"n2", {"n2i", "n_comp", NULL}},
+    [MA_COL_M1] = {"m1", {"m1i", "mean_iastm", NULL}},
+    [MA_COL_SD1] = {"sd1", {"sd1i", "sd_iastm", NULL}},
+    [MA_COL_M2] = {"m2", {"m2i", "mean_comp", NULL}},
+    [MA_COL_SD2] = {"sd2", {"sd2i", "sd_comp", NULL}},
+    [MA_COL_SE1] = {"se1", {"se1i", "se_iastm", NULL}},
+    [MA_COL_SE2] = {"se2", {"se2i", "se_comp", NULL}},
+    [MA_COL_MD] = {"md", {"md", NULL}},
+    [MA_COL_MD_LB] = {"md_lb", {"md_ci_lb", NULL}},
+    [MA_COL_MD_UB] = {"md_ub", {"md_ci_ub", NULL}},
+    [MA_COL_MD_SE] = {"md_se", {"md_se", NULL}},
+    [MA_COL_ES] = {"es", {"es_reported", "di", NULL}},
+    [MA_COL_T] = {"t", {"t_stat", "ti", NULL}},
+    [MA_COL_P] = {"p", {"p_exact", "pi", NULL}},
+    [MA_COL_MIN1] = {"min1", {"min1i", "min_iastm", NULL}},
+    [MA_COL_Q1_1] = {"q1_1", {"q1.1i", "q1_iastm", NULL}},
+    [MA_COL_MED1] = {"med1", {"med1i", "median_iastm", NULL}},
+    [MA_COL_Q3_1] = {"q3_1", {"q3.1i", "q3_iastm", NULL}},
+    [MA_COL_MAX1] = {"max1", {"max1i", "max_iastm", NULL}},
+    [MA_COL_MIN2] = {"min2", {"min2i", "min_comp", NULL}},
+    [MA_COL_Q1_2] = {"q1_2", {"q1.2i", "q1_comp", NULL}},
+    [MA_COL_MED2] = {"med2", {"med2i", "median_comp", NULL}},
+    [MA_COL_Q3_2] = {"q3_2", {"q3.2i", "q3_comp", NULL}},
+    [MA_COL_MAX2] = {"max2", {"max2i", "max_comp", NULL}},
+    [MA_COL_DIRECTION] = {"direction", {"direction", NULL}},
+    [MA_COL_FORM] = {"data_form", {"data_form", NULL}},
+    [MA_COL_HIB] = {"higher_is_better", {"higher_is_better", NULL}},
+    [MA_COL_EXCLUDE] = {"exclude_reason", {"exclude_reason", NULL}},
+    [MA_COL_PRIMARY] = {"primary", {"primary", NULL}},
+};
+
+const char *ma_colkey_name(ma_colkey_t k) { return KEYS[k].name; }
+const char *const *ma_colkey_headers(ma_colkey_t k) { return KEYS[k].headers; }
+
+int ma_colkey_parse(const char *name)
+{
+    int k, h;
+    for (k = 0; k < MA_COL_COUNT; k++) {
+        if (strcmp(KEYS[k].name, name) == 0)
+            return k;
+        for (h = 0; KEYS[k].headers[h]; h++)
+            if (strcmp(KEYS[k].headers[h], name) == 0)
+                return k;
+    }
+    return -1;
+}
+
+void ma_dataset_opts_init(ma_dataset_opts_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->es.measure = MA_MEASURE_SMD;
+    o->es.vtype = MA_VTYPE_LS;
+}
+
+/* Validation rule for a numeric key. */
+typedef enum { ANY, POSITIVE, SIZE, PROB } rule_t;
+
+static rule_t key_rule(int k)
+{
+    switch (k) {
+    case MA_COL_N1: case MA_COL_N2:
+        return SIZE;
+    case MA_COL_SD1: case MA_COL_SD2: case MA_COL_SE1: case MA_COL_SE2:
+    case MA_COL_MD_SE: case MA_COL_VI: case MA_COL_SEI:
+        return POSITIVE;
+    case MA_COL_P:
+        return PROB;
+    default:
+        return ANY;
+    }
+}
+
+static const char *rule_what(int k)
+{
+    switch (k) {
+    case MA_COL_SD1: case MA_COL_SD2: return "SD";
+    case MA_COL_SE1: case MA_COL_SE2: case MA_COL_MD_SE: case MA_COL_SEI:
+        return "standard error";
+    case MA_COL_VI: return "sampling variance";
+    default: return "value";
+    }
+}
+
+/* Read key k of row r into *x (NaN when missing). Returns MA_OK or an error. */
+static ma_status_t read_num(const ma_dataset_t *d, size_t r, int k, double *x,
+                            ma_error_t *err)
+{
+    const ma_table_t *t = d->table;
+    long c = d->col[k];
+    const char *cell;
+    double v;
+    *x = NAN;
+    if (c < 0)
+        return MA_OK;
+    cell = ma_table_cell(t, r, c);
+    switch (ma_parse_double(cell, &v)) {
+    case MA_NUM_MISSING:
+        return MA_OK;
+    case MA_NUM_BAD:
+        return ma_error_at(err, MA_EINPUT, t->path, t->line[r], t->header[c], cell,
+                           "not a finite number:");
+    case MA_NUM_OK:
+        break;
+    }
+    switch (key_rule(k)) {
+    case SIZE:
+        if (v != floor(v))
+            return ma_error_at(err, MA_EINPUT, t->path, t->line[r], t->header[c], cell,
+                               "group size must be a whole number:");
+        if (v < 2)
+            return ma_error_at(err, MA_EINPUT, t->path, t->line[r], t->header[c], cell,
+                               "group size must be at least 2:");
+        break;
+    case POSITIVE:
+        if (v <= 0)
+            return ma_error_at(err, MA_EINPUT, t->path, t->line[r], t->header[c], cell,
+                               "%s %s:", v < 0 ? "negative" : "zero", rule_what(k));
+        break;
+    case PROB:
+        if (!(v > 0 && v < 1))
+            return ma_error_at(err, MA_EINPUT, t->path, t->line[r], t->header[c], cell,
+                               "p-value must be between 0 and 1 (exclusive):");
+        break;
+    case ANY:
+        break;
+    }
+    *x = v;
+    return MA_OK;
+}
+
+static int parse_yesno(const char *s)
+{
+    if (ma_is_missing(s))
+        return -1;
+    if (!strcasecmp(s, "yes") || !strcasecmp(s, "y") || !strcasecmp(s, "true") ||
+        !strcmp(s, "1"))
+        return 1;
+    if (!strcasecmp(s, "no") || !strcasecmp(s, "n") || !strcasecmp(s, "false") ||
+        !strcmp(s, "0"))
+        return 0;
+    return -2;
+}
+
+/* Does the row match the filters? Filters on the same column are alternatives. */
+static int row_matches(const ma_dataset_t *d, const ma_dataset_opts_t *o, const long *fcol,
+                       size_t r)
+{
+    size_t i, j;
+    for (i = 0; i < o->nwhere; i++) {
+        int any = 0, seen_before = 0;
+        for (j = 0; j < i; j++)
+            if (fcol[j] == fcol[i])
+                seen_before = 1;
+        if (seen_before)
+            continue;
+        for (j = i; j < o->nwhere; j++) {
+            if (fcol[j] != fcol[i])
+                continue;
+            if ((strcmp(ma_table_cell(d->table, r, fcol[j]), o->where[j].value) == 0) !=
+                o->where[j].negate)
+                any = 1;
+        }
+        if (!any)
+            return 0;
+    }
+    return 1;
+}
+
+/* Forms that report a signed scale difference and so need higher_is_better. */
+static int form_needs_orientation(ma_form_t f)
+{
+    return f != MA_FORM_YI_VI && f != MA_FORM_P_EXACT && f != MA_FORM_NARRATIVE &&
+           f != MA_FORM_NONE;
+}
+
+/* Parse and validate row r into `in`; `reason` gets the curator's exclusion reason. */
+static ma_status_t read_row(const ma_dataset_t *d, size_t r, ma_es_input_t *in, char *reason,
+                            size_t reason_size, ma_error_t *err)
+{
+    const ma_table_t *t = d->table;
+    double v[MA_COL_COUNT];
+    const char *cell;
+    int k, x;
+    long line = t->line[r];
+    ma_status_t st;
+
+    ma_es_input_init(in);
+    reason[0] = '\0';
+    for (k = 0; k < MA_COL_COUNT; k++) {
+        v[k] = NAN;
+        if (k == MA_COL_STUDY || k >= MA_COL_DIRECTION)
+            continue;
+        if ((st = read_num(d, r, k, &v[k], err)) != MA_OK)
+            return st;
+    }
+    in->n1 = v[MA_COL_N1]; in->n2 = v[MA_COL_N2];
+    in->m1 = v[MA_COL_M1]; in->sd1 = v[MA_COL_SD1];
+    in->m2 = v[MA_COL_M2]; in->sd2 = v[MA_COL_SD2];
+    in->se1 = v[MA_COL_SE1]; in->se2 = v[MA_COL_SE2];
+    in->md = v[MA_COL_MD]; in->md_lb = v[MA_COL_MD_LB]; in->md_ub = v[MA_COL_MD_UB];
+    in->md_se = v[MA_COL_MD_SE];
+    in->es = v[MA_COL_ES]; in->t = v[MA_COL_T]; in->p = v[MA_COL_P];
+    in->min1 = v[MA_COL_MIN1]; in->q1_1 = v[MA_COL_Q1_1]; in->med1 = v[MA_COL_MED1];
+    in->q3_1 = v[MA_COL_Q3_1]; in->max1 = v[MA_COL_MAX1];
+    in->min2 = v[MA_COL_MIN2]; in->q1_2 = v[MA_COL_Q1_2]; in->med2 = v[MA_COL_MED2];
+    in->q3_2 = v[MA_COL_Q3_2]; in->max2 = v[MA_COL_MAX2];
+    in->yi = v[MA_COL_YI];
+    in->vi = !isnan(v[MA_COL_VI]) ? v[MA_COL_VI] : v[MA_COL_SEI] * v[MA_COL_SEI];
+
+    if (!isnan(in->md_lb) && !isnan(in->md_ub) && in->md_lb > in->md_ub) {
+        long c = d->col[MA_COL_MD_LB];
+        return ma_error_at(err, MA_EINPUT, t->path, line, t->header[c],
+                           ma_table_cell(t, r, c),
+                           "confidence interval lower bound above the upper bound:");
+    }
+
+    /* Data form: the cell when given, else inferred from the columns present. */
+    cell = ma_table_cell(t, r, d->col[MA_COL_FORM]);
+    if (!ma_is_missing(cell)) {
+        if ((x = ma_form_parse(cell)) < 0)
+            return ma_error_at(err, MA_EINPUT, t->path, line,
+                               t->header[d->col[MA_COL_FORM]], cell,
+                               "unknown data form (expected final_sd, change_sd, final_se, "
+                               "md_ci, md_se, es_reported, t_stat, p_exact, median_iqr, "
+                               "median_range, fivenum, yi_vi or narrative):");
+        in->form = (ma_form_t)x;
+    } else if (!isnan(in->yi) || !isnan(in->vi)) {
+        in->form = MA_FORM_YI_VI;
+    } else if (d->col[MA_COL_M1] >= 0 && d->col[MA_COL_SD1] >= 0) {
+        in->form = MA_FORM_FINAL_SD;
+    } else {
+        in->form = MA_FORM_NONE;
+    }
+
+    cell = ma_table_cell(t, r, d->col[MA_COL_DIRECTION]);
+    if ((x = ma_direction_parse(ma_is_missing(cell) ? "" : cell)) < 0)
+        return ma_error_at(err, MA_EINPUT, t->path, line,
+                           t->header[d->col[MA_COL_DIRECTION]], cell,
+                           "unknown direction (expected favours_iastm, favours_comp, "
+                           "no_difference or empty):");
+    in->direction = (ma_direction_t)x;
+
+    cell = ma_table_cell(t, r, d->col[MA_COL_EXCLUDE]);
+    if (!ma_is_missing(cell))
+        snprintf(reason, reason_size, "%s", cell);
+
+    if (d->col[MA_COL_HIB] >= 0) {
+        cell = ma_table_cell(t, r, d->col[MA_COL_HIB]);
+        x = parse_yesno(cell);
+        if (x == -2)
+            return ma_error_at(err, MA_EINPUT, t->path, line,
+                               t->header[d->col[MA_COL_HIB]], cell,
+                               "higher_is_better must be yes or no:");
+        if (x == -1 && form_needs_orientation(in->form) && reason[0] == '\0')
+            return ma_error_at(err, MA_EINPUT, t->path, line,
+                               t->header[d->col[MA_COL_HIB]], NULL,
+                               "higher_is_better is missing: the sign of this row's "
+                               "effect cannot be set");
+        in->higher_is_better = x;
+    }
+    return MA_OK;
+}
+
+static ma_status_t build_row(ma_dataset_t *d, const ma_dataset_opts_t *o, size_t r,
+                             ma_study_t *s, ma_error_t *err)
+{
+    ma_es_input_t in;
+    ma_es_result_t es;
+    char reason[256];
+    long lc = o->label_col ? ma_table_col(d->table, o->label_col) : d->col[MA_COL_STUDY];
+    ma_status_t st;
+
+    memset(s, 0, sizeof *s);
+    s->row = r;
+    s->line = d->table->line[r];
+    s->label = lc >= 0 ? ma_table_cell(d->table, r, lc) : "";
+    if ((st = read_row(d, r, &in, reason, sizeof reason, err)) != MA_OK)
+        return st;
+    s->form = in.form;
+    s->n1 = in.n1;
+    s->n2 = in.n2;
+    ma_es_compute(&in, &o->es, &es);
+    s->yi = es.ok ? es.yi : NAN;
+    s->vi = es.ok ? es.vi : NAN;
+    s->method = es.ok ? es.method : NULL;
+    if (reason[0] == '\0' && !es.ok) {
+        if (in.form == MA_FORM_NONE)
+            snprintf(reason, sizeof reason,
+                     "no data form: neither yi/vi nor group means and SDs");
+        else
+            snprintf(reason, sizeof reason, "%s", es.reason);
+    }
+    s->included = reason[0] == '\0' && es.ok;
+    if (!s->included && !(s->reason = strdup(reason)))
+        return ma_error_set(err, MA_ENOMEM, "out of memory");
+    return MA_OK;
+}
+
+void ma_dataset_input(const ma_dataset_t *d, size_t i, ma_es_input_t *in)
+{
+    char reason[256];
+    ma_error_t err;
+    if (read_row(d, d->s[i].row, in, reason, sizeof reason, &err) != MA_OK)
+        ma_es_input_init(in);
+}
+
+static long find_col(const ma_table_t *t, const ma_dataset_opts_t *o, int k)
+{
+    int h;
+    long c;
+    if (o->colmap[k])
+        return ma_table_col(t, o->colmap[k]);
+    for (h = 0; KEYS[k].headers[h]; h++)
+        if ((c = ma_table_col(t, KEYS[k].headers[h])) >= 0)
+            return c;
+    return -1;
+}
+
+ma_status_t ma_dataset_build(const ma_table_t *t, const ma_dataset_opts_t *o,
+                             ma_dataset_t **out, ma_error_t *err)
+{
+    ma_dataset_t *d;
+    long *fcol = NULL;
+    size_t r, i;
+    int k;
+    ma_status_t st = MA_OK;
+
+    *out = NULL;
+    ma_error_clear(err);
+    d = calloc(1, sizeof *d);
+    if (!d)
+        return ma_error_set(err, MA_ENOMEM, "out of memory");
+    d->table = t;
+    for (k = 0; k < MA_COL_COUNT; k++) {
+        d->col[k] = find_col(t, o, k);
+        if (o->colmap[k] && d->col[k] < 0) {
+            st = ma_error_at(err, MA_EUSAGE, t->path, 0, o->colmap[k], NULL,
+                             "--col %s: no such column in the header", KEYS[k].name);
+            goto fail;
+        }
+    }
+    if (o->label_col && ma_table_col(t, o->label_col) < 0) {
+        st = ma_error_at(err, MA_EUSAGE, t->path, 0, o->label_col, NULL,
+                         "--label: no such column in the header");
+        goto fail;
+    }
+    if (o->primary_only && d->col[MA_COL_PRIMARY] < 0) {
+        st = ma_error_at(err, MA_EUSAGE, t->path, 0, NULL, NULL,
+                         "--primary: the file has no 'primary' column");
+        goto fail;
+    }
+    if (o->nwhere) {
+        fcol = malloc(o->nwhere * sizeof *fcol);
+        if (!fcol) {
+            st = ma_error_set(err, MA_ENOMEM, "out of memory");
+            goto fail;
+        }
+        for (i = 0; i < o->nwhere; i++)
+            if ((fcol[i] = ma_table_col(t, o->where[i].col)) < 0) {
+                st = ma_error_at(err, MA_EUSAGE, t->path, 0, o->where[i].col, NULL,
+                                 "--where: no such column in the header");
+                goto fail;
+            }
+    }
+
+    d->s = calloc(t->nrow ? t->nrow : 1, sizeof *d->s);
+    d->yi = malloc((t->nrow ? t->nrow : 1) * sizeof *d->yi);
+    d->vi = malloc((t->nrow ? t->nrow : 1) * sizeof *d->vi);
+    d->idx = malloc((t->nrow ? t->nrow : 1) * sizeof *d->idx);
+    if (!d->s || !d->yi || !d->vi || !d->idx) {
+        st = ma_error_set(err, MA_ENOMEM, "out of memory");
+        goto fail;
+    }
+    for (r = 0; r < t->nrow; r++) {
+        ma_study_t *s;
+        if (!row_matches(d, o, fcol, r))
+            continue;
+        if (o->primary_only) {
+            const char *c = ma_table_cell(t, r, d->col[MA_COL_PRIMARY]);
+            int p = parse_yesno(c);
+            if (p == -2) {
+                st = ma_error_at(err, MA_EINPUT, t->path, t->line[r],
+                                 t->header[d->col[MA_COL_PRIMARY]], c,
+                                 "primary must be yes or no:");
+                goto fail;
+            }
+            if (p != 1)
+                continue;
+        }
+        s = &d->s[d->n];
+        if ((st = build_row(d, o, r, s, err)) != MA_OK) {
+            d->n++; /* so that its reason is freed */
+            goto fail;
+        }
+        if (s->included) {
+            d->yi[d->k] = s->yi;
+            d->vi[d->k] = s->vi;
+            d->idx[d->k] = d->n;
+            d->k++;
+        }
+        d->n++;
+    }
+    free(fcol);
+    *out = d;
+    return MA_OK;
+fail:
+    free(fcol);
+    ma_dataset_free(d);
+    return st;
+}
+
+void ma_dataset_free(ma_dataset_t *d)
+{
+    size_t i;
+    if (!d)
+        return;
+    for (i = 0; d->s && i < d->n; i++)
+        free(d->s[i].reason);
+    free(d->s);
+    free(d->yi);
+    free(d->vi);
+    free(d->idx);
+    free(d);
+}
+
+const char *ma_dataset_cell(const ma_dataset_t *d, size_t i, const char *header)
+{
+    return ma_table_cell(d->table, d->s[i].row, ma_table_col(d->table, header));
+}
+
+double ma_study_n(const ma_study_t *s)
+{
+    return s->n1 + s->n2;
+}

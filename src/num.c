@@ -1,0 +1,64 @@
+/* Strict number parsing: finite doubles only; NA tokens are missing, never zero. */
+#include "iastm/num.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *skip_blank(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return s;
+}
+
+int ma_is_missing(const char *s)
+{
+    const char *b = skip_blank(s);
+    size_t n = strlen(b);
+    while (n > 0 && (b[n - 1] == ' ' || b[n - 1] == '\t'))
+        n--;
+    if (n == 0)
+        return 1;
+    return (n == 2 && strncmp(b, "NA", 2) == 0) || (n == 2 && strncmp(b, "na", 2) == 0) ||
+           (n == 3 && strncmp(b, "N/A", 3) == 0) || (n == 1 && b[0] == '.');
+}
+
+ma_num_status_t ma_parse_double(const char *s, double *out)
+{
+    const char *b;
+    char *end;
+    double x;
+    if (ma_is_missing(s))
+        return MA_NUM_MISSING;
+    b = skip_blank(s);
+    /* strtod accepts "inf", "nan" and hexadecimal floats: a data file means none of them. */
+    if (!(isdigit((unsigned char)b[0]) || b[0] == '.' ||
+          ((b[0] == '-' || b[0] == '+') && (isdigit((unsigned char)b[1]) || b[1] == '.'))))
+        return MA_NUM_BAD;
+    if (strchr(b, 'x') || strchr(b, 'X'))
+        return MA_NUM_BAD;
+    errno = 0;
+    x = strtod(b, &end);
+    if (end == b)
+        return MA_NUM_BAD;
+    if (*skip_blank(end) != '\0')
+        return MA_NUM_BAD;
+    /* ERANGE on underflow to a tiny subnormal is harmless; overflow is not. */
+    if ((errno == ERANGE && fabs(x) > 1.0) || !isfinite(x))
+        return MA_NUM_BAD;
+    *out = x;
+    return MA_NUM_OK;
+}
+
+char *ma_fmt_double(double x, char *buf, size_t size)
+{
+    if (isnan(x))
+        snprintf(buf, size, "NA");
+    else
+        snprintf(buf, size, "%.17g", x);
+    return buf;
+}

@@ -1,0 +1,351 @@
+/* CSV reading through libcsv (RFC 4180): header by name, cells in one arena, line numbers. */
+#include "iastm/table.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Parse state shared with libcsv's callbacks. Cells are stored as offsets into one growing
+ * arena and turned into pointers at the end (the arena moves while it grows). */
+typedef struct {
+    const char *name;
+    char *arena;
+    size_t arena_len, arena_cap;
+    size_t *off;      /* cell offsets, all rows (header first) */
+    size_t noff, off_cap;
+    size_t row_fields; /* fields in the row being read */
+    size_t ncol;       /* fields in the header (0 until known) */
+    size_t nrow;       /* complete rows including the header */
+    long *line;        /* line of each row */
+    size_t line_cap;
+    long cur_line;
+    long row_line;     /* line on which the current row's first field ended */
+    int failed;
+    ma_error_t *err;
+} reader_t;
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    size_t n;
+    void *q;
+    if (need <= *cap)
+        return 0;
+    n = *cap ? *cap : 64;
+    while (n < need) {
+        if (n > SIZE_MAX / 2 / elem)
+            return -1;
+        n *= 2;
+    }
+    q = realloc(*p, n * elem);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = n;
+    return 0;
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+    reader_t *r = data;
+    if (r->failed)
+        return;
+    if (r->row_fields == 0)
+        r->row_line = r->cur_line;
+    if (grow((void **)&r->arena, &r->arena_cap, r->arena_len + len + 1, 1) ||
+        grow((void **)&r->off, &r->off_cap, r->noff + 1, sizeof *r->off)) {
+        r->failed = 1;
+        ma_error_set(r->err, MA_ENOMEM, "out of memory reading %s", r->name);
+        return;
+    }
+    if (len)
+        memcpy(r->arena + r->arena_len, s, len);
+    r->arena[r->arena_len + len] = '\0';
+    r->off[r->noff++] = r->arena_len;
+    r->arena_len += len + 1;
+    r->row_fields++;
+}
+
+static void on_row(int c, void *data)
+{
+    reader_t *r = data;
+    (void)c;
+    if (r->failed)
+        return;
+    if (r->row_fields == 0) /* libcsv reports no fields for a blank line */
+        return;
+    if (r->ncol == 0) {
+        r->ncol = r->row_fields;
+    } else if (r->row_fields != r->ncol) {
+        char v[64];
+        snprintf(v, sizeof v, "%zu", r->row_fields);
+        r->failed = 1;
+        ma_error_at(r->err, MA_EINPUT, r->name, r->row_line, NULL, NULL,
+                    "ragged row: %zu fields where the header has %zu", r->row_fields, r->ncol);
+        return;
+    }
+    if (grow((void **)&r->line, &r->line_cap, r->nrow + 1, sizeof *r->line)) {
+        r->failed = 1;
+        ma_error_set(r->err, MA_ENOMEM, "out of memory reading %s", r->name);
+        return;
+    }
+    r->line[r->nrow++] = r->row_line;
+    r->row_fields = 0;
+}
+
+/* Length of a valid UTF-8 sequence starting at s (0 when invalid). */
+static size_t utf8_len(const unsigned char *s, size_t avail)
+{
+    size_t n, i;
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        n = 2;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+        n = 3;
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+        n = 4;
+    else
+        return 0;
+    if (n > avail)
+        return 0;
+    for (i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if (n == 3 && s[0] == 0xE0 && s[1] < 0xA0)
+        return 0;
+    if (n == 3 && s[0] == 0xED && s[1] >= 0xA0) /* UTF-16 surrogates */
+        return 0;
+    if (n == 4 && s[0] == 0xF0 && s[1] < 0x90)
+        return 0;
+    if (n == 4 && s[0] == 0xF4 && s[1] >= 0x90)
+        return 0;
+    return n;
+}
+
+/* Reject bytes no text file holds: NUL, other C0 controls but tab/CR/LF, invalid UTF-8. */
+static int check_text(const char *buf, size_t len, const char *name, ma_error_t *err)
+{
+    const unsigned char *s = (const unsigned char *)buf;
+    long line = 1;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        size_t n;
+        if (c == '\n' || (c == '\r' && (i + 1 >= len || s[i + 1] != '\n')))
+            line++;
+        if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
+            char v[8];
+            snprintf(v, sizeof v, "0x%02X", c);
+            return ma_error_at(err, MA_EINPUT, name, line, NULL, v,
+                               "binary data: control byte, not a text CSV file:");
+        }
+        n = utf8_len(s + i, len - i);
+        if (n == 0) {
+            char v[8];
+            snprintf(v, sizeof v, "0x%02X", c);
+            return ma_error_at(err, MA_EINPUT, name, line, NULL, v,
+                               "not UTF-8 text (save the file as UTF-8): byte");
+        }
+        i += n;
+    }
+    return MA_OK;
+}
+
+static void trim_inplace(char *s)
+{
+    size_t n = strlen(s), a = 0;
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = '\0';
+    while (s[a] == ' ' || s[a] == '\t')
+        a++;
+    if (a)
+        memmove(s, s + a, n - a + 1);
+}
+
+ma_status_t ma_table_read_mem(const char *buf, size_t len, const char *name, ma_table_t **out,
+                              ma_error_t *err)
+{
+    struct csv_parser p;
+    reader_t r;
+    ma_table_t *t = NULL;
+    size_t pos = 0, i;
+    ma_status_t st;
+
+    *out = NULL;
+    ma_error_clear(err);
+    if (!name)
+        name = "<input>";
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) { /* UTF-8 byte order mark */
+        buf += 3;
+        len -= 3;
+    }
+    if ((st = check_text(buf, len, name, err)) != MA_OK)
+        return st;
+
+    memset(&r, 0, sizeof r);
+    r.name = name;
+    r.err = err;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+        return ma_error_set(err, MA_ENOMEM, "out of memory reading %s", name);
+
+    /* Feed one physical line at a time so callbacks know the line number. CR, LF and
+     * CRLF all end a line. */
+    r.cur_line = 0;
+    while (pos < len && !r.failed) {
+        size_t e = pos;
+        while (e < len && buf[e] != '\n' && buf[e] != '\r')
+            e++;
+        if (e < len) {
+            if (buf[e] == '\r' && e + 1 < len && buf[e + 1] == '\n')
+                e++;
+            e++;
+        }
+        r.cur_line++;
+        if (csv_parse(&p, buf + pos, e - pos, on_field, on_row, &r) != e - pos && !r.failed) {
+            r.failed = 1;
+            ma_error_at(err, MA_EINPUT, name, r.cur_line, NULL, NULL, "malformed CSV: %s",
+                        csv_strerror(csv_error(&p)));
+        }
+        pos = e;
+    }
+    if (!r.failed && csv_fini(&p, on_field, on_row, &r) != 0 && !r.failed) {
+        r.failed = 1;
+        ma_error_at(err, MA_EINPUT, name, r.row_fields ? r.row_line : r.cur_line, NULL, NULL,
+                    "malformed CSV: unterminated quoted field at end of file");
+    }
+    csv_free(&p);
+    if (!r.failed && r.nrow == 0) {
+        r.failed = 1;
+        ma_error_at(err, MA_EINPUT, name, 0, NULL, NULL, "empty file: no header line");
+    }
+    if (r.failed)
+        goto fail;
+
+    t = calloc(1, sizeof *t);
+    if (!t || !(t->path = strdup(name)))
+        goto nomem;
+    t->ncol = r.ncol;
+    t->nrow = r.nrow - 1;
+    t->header = malloc(t->ncol * sizeof *t->header);
+    t->cells = malloc((t->nrow ? t->nrow * t->ncol : 1) * sizeof *t->cells);
+    t->line = malloc((t->nrow ? t->nrow : 1) * sizeof *t->line);
+    if (!t->header || !t->cells || !t->line)
+        goto nomem;
+    for (i = 0; i < t->ncol; i++) {
+        t->header[i] = r.arena + r.off[i];
+        trim_inplace(t->header[i]);
+    }
+    for (i = 0; i < t->nrow * t->ncol; i++)
+        t->cells[i] = r.arena + r.off[t->ncol + i];
+    for (i = 0; i < t->nrow; i++)
+        t->line[i] = r.line[i + 1];
+    for (i = 0; i < t->ncol; i++) {
+        size_t j;
+        if (t->header[i][0] == '\0') {
+            char v[32];
+            snprintf(v, sizeof v, "%zu", i + 1);
+            ma_error_at(err, MA_EINPUT, name, r.line[0], NULL, v,
+                        "header has an empty column name at position");
+            goto fail_t;
+        }
+        for (j = 0; j < i; j++)
+            if (strcmp(t->header[i], t->header[j]) == 0) {
+                ma_error_at(err, MA_EINPUT, name, r.line[0], t->header[i], NULL,
+                            "duplicate column name in header");
+                goto fail_t;
+            }
+    }
+    t->arena_ = r.arena;
+    free(r.off);
+    free(r.line);
+    *out = t;
+    return MA_OK;
+
+nomem:
+    ma_error_set(err, MA_ENOMEM, "out of memory reading %s", name);
+fail_t:
+    if (t) {
+        free(t->path);
+        free(t->header);
+        free(t->cells);
+        free(t->line);
+        free(t);
+    }
+fail:
+    free(r.arena);
+    free(r.off);
+    free(r.line);
+    return err ? err->code : MA_EINPUT;
+}
+
+ma_status_t ma_table_read_file(const char *path, ma_table_t **out, ma_error_t *err)
+{
+    FILE *f;
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int is_stdin = strcmp(path, "-") == 0;
+    const char *name = is_stdin ? "<stdin>" : path;
+    ma_status_t st;
+
+    *out = NULL;
+    f = is_stdin ? stdin : fopen(path, "rb");
+    if (!f)
+        return ma_error_at(err, MA_EIO, name, 0, NULL, NULL, "cannot open: %s",
+                           strerror(errno));
+    for (;;) {
+        size_t n;
+        if (grow((void **)&buf, &cap, len + 65536, 1)) {
+            if (!is_stdin)
+                fclose(f);
+            free(buf);
+            return ma_error_set(err, MA_ENOMEM, "out of memory reading %s", name);
+        }
+        n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    if (ferror(f)) {
+        int e = errno;
+        if (!is_stdin)
+            fclose(f);
+        free(buf);
+        return ma_error_at(err, MA_EIO, name, 0, NULL, NULL, "read error: %s", strerror(e));
+    }
+    if (!is_stdin)
+        fclose(f);
+    st = ma_table_read_mem(buf ? buf : "", len, name, out, err);
+    free(buf);
+    return st;
+}
+
+void ma_table_free(ma_table_t *t)
+{
+    if (!t)
+        return;
+    free(t->arena_);
+    free(t->path);
+    free(t->header);
+    free(t->cells);
+    free(t->line);
+    free(t);
+}
+
+long ma_table_col(const ma_table_t *t, const char *name)
+{
+    size_t i;
+    for (i = 0; i < t->ncol; i++)
+        if (strcmp(t->header[i], name) == 0)
+            return (long)i;
+    return -1;
+}
+
+const char *ma_table_cell(const ma_table_t *t, size_t r, long c)
+{
+    if (c < 0 || (size_t)c >= t->ncol || r >= t->nrow)
+        return "";
+    return t->cells[r * t->ncol + (size_t)c];
+}
