@@ -424,6 +424,29 @@ ma_status_t ma_dataset_build(const ma_table_t *t, const ma_dataset_opts_t *o,
         d->n++;
     }
     free(fcol);
+    fcol = NULL;
+    /* vtype AV uses the mean g of the rows pooled together: recompute those rows as a set. */
+    if (o->es.measure == MA_MEASURE_SMD && o->es.vtype == MA_VTYPE_AV && d->k > 0) {
+        ma_es_input_t *in = malloc(d->k * sizeof *in);
+        ma_es_result_t *res = malloc(d->k * sizeof *res);
+        if (!in || !res) {
+            free(in);
+            free(res);
+            st = ma_error_set(err, MA_ENOMEM, "out of memory");
+            goto fail;
+        }
+        for (i = 0; i < d->k; i++)
+            ma_dataset_input(d, d->idx[i], &in[i]);
+        ma_es_compute_all(in, d->k, &o->es, res);
+        for (i = 0; i < d->k; i++) {
+            ma_study_t *s = &d->s[d->idx[i]];
+            s->yi = d->yi[i] = res[i].yi;
+            s->vi = d->vi[i] = res[i].vi;
+            s->method = res[i].method;
+        }
+        free(in);
+        free(res);
+    }
     *out = d;
     return MA_OK;
 fail:

@@ -105,7 +105,8 @@ void cli_rma_record(ma_writer_t *w, const ma_rma_t *r, const ma_rma_opts_t *o);
 void cli_excluded_text(FILE *f, const ma_dataset_t *d);
 void cli_excluded_records(ma_writer_t *w, const ma_dataset_t *d);
 void cli_studies_records(ma_writer_t *w, const ma_dataset_t *d, double tau2);
-const char *cli_measure_name(const cli_common_t *c);
+/* "SMD", "MD", or "yi as given" when every row gives yi/vi directly. */
+const char *cli_measure_name(const cli_common_t *c, const ma_dataset_t *d);
 
 /* Finish a writer and report errors; returns 1 when all went well. */
 int cli_writer_done(ma_writer_t *w);

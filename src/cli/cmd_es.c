@@ -16,11 +16,6 @@ static const char HELP[] =
     "  iastm es --measure MD --format csv --where outcome=pain data/trials.csv\n"
     "  iastm es --format json --col n1=N_treated --col n2=N_control mydata.csv\n";
 
-static const char *measure_name(const cli_common_t *c)
-{
-    return c->ds.es.measure == MA_MEASURE_MD ? "MD" : "SMD";
-}
-
 static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d)
 {
     size_t i, w = 5;
@@ -30,7 +25,7 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d)
             w = l < 40 ? l : 40;
     }
     fprintf(f, "Effect sizes (%s; positive favours IASTM): %zu of %zu rows computable\n\n",
-            measure_name(c), d->k, d->n);
+            cli_measure_name(c, d), d->k, d->n);
     fprintf(f, "%-*s %5s  %-12s %10s %10s  %-22s  %s\n", (int)w, "study", "line", "form", "yi",
             "vi", "95% CI", "method");
     for (i = 0; i < d->n; i++) {
@@ -60,7 +55,7 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
         ma_writer_begin(w);
         ma_writer_str(w, "study", s->label);
         ma_writer_int(w, "line", s->line);
-        ma_writer_str(w, "measure", measure_name(c));
+        ma_writer_str(w, "measure", cli_measure_name(c, d));
         ma_writer_str(w, "data_form", ma_form_name(s->form));
         ma_writer_num(w, "yi", s->yi);
         ma_writer_num(w, "vi", s->vi);

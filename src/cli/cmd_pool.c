@@ -99,7 +99,7 @@ int cmd_pool(int argc, char **argv)
         goto done;
     }
     if (c.format == MA_FMT_TEXT) {
-        cli_rma_text(out.f, &r, &p.rma, cli_measure_name(&c));
+        cli_rma_text(out.f, &r, &p.rma, cli_measure_name(&c, d));
         cli_excluded_text(out.f, d);
         rc = cli_out_close(&out, 1);
     } else {
@@ -108,7 +108,7 @@ int cmd_pool(int argc, char **argv)
         if (w) {
             ma_writer_section(w, "pool");
             ma_writer_begin(w);
-            ma_writer_str(w, "measure", cli_measure_name(&c));
+            ma_writer_str(w, "measure", cli_measure_name(&c, d));
             cli_rma_record(w, &r, &p.rma);
             ma_writer_end(w);
             cli_studies_records(w, d, r.tau2);

@@ -57,8 +57,15 @@ int cli_rma_opt(ma_rma_opts_t *o, int opt, const char *arg, const char *cmd)
     }
 }
 
-const char *cli_measure_name(const cli_common_t *c)
+const char *cli_measure_name(const cli_common_t *c, const ma_dataset_t *d)
 {
+    size_t i;
+    int given = d && d->n > 0;
+    for (i = 0; d && i < d->n; i++)
+        if (d->s[i].form != MA_FORM_YI_VI)
+            given = 0;
+    if (given)
+        return "yi as given";
     return c->ds.es.measure == MA_MEASURE_MD ? "MD" : "SMD";
 }
 

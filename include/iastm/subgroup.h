@@ -1,0 +1,34 @@
+/* Subgroup analysis: one fit per subgroup, the overall fit, and the test for subgroup
+ * differences (Q between subgroup estimates, as meta and RevMan report it). */
+#ifndef IASTM_SUBGROUP_H
+#define IASTM_SUBGROUP_H
+
+#include <stddef.h>
+#include "error.h"
+#include "rma.h"
+
+typedef struct {
+    char *value;        /* the subgroup's value of the --by column (owned) */
+    size_t k;           /* studies in the subgroup */
+    size_t *members;    /* k indices into the yi/vi arrays given to ma_subgroups_fit */
+    ma_rma_t fit;       /* the subgroup's own fit (or with the common tau2) */
+} ma_subgroup_t;
+
+typedef struct {
+    size_t ngroups;
+    ma_subgroup_t *g;     /* sorted by value (byte order, as R's sort for ASCII) */
+    ma_rma_t overall;     /* all k studies */
+    double Q_between, Q_between_df, Q_between_p; /* FE Q across subgroup estimates */
+    double common_tau2;   /* the shared tau2 with common_tau2 = 1, else NaN */
+} ma_subgroups_t;
+
+/* Fit. `group[i]` is study i's subgroup value. With common_tau2 = 0 each subgroup gets
+ * its own tau2; with 1 one tau2 is estimated from the mixed model with the subgroup as a
+ * factor (metafor rma(mods = ~ factor(g))) and used in every subgroup. On success *out is
+ * new; free with ma_subgroups_free. */
+ma_status_t ma_subgroups_fit(const double *yi, const double *vi, const char *const *group,
+                             size_t k, const ma_rma_opts_t *o, int common_tau2,
+                             ma_subgroups_t **out, ma_error_t *err);
+void ma_subgroups_free(ma_subgroups_t *s); /* accepts NULL */
+
+#endif

@@ -1,0 +1,1 @@
+pool tests/cli/data/no_such_file.csv

@@ -1,0 +1,1 @@
+es --format json tests/cli/data/good.csv

@@ -1,0 +1,1 @@
+es --vtype AV --format csv $SHARED/reference/normand1999.csv

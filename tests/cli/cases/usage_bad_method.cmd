@@ -1,0 +1,1 @@
+pool --method XYZ tests/cli/data/good.csv

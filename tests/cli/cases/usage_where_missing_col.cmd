@@ -1,0 +1,1 @@
+pool --where nosuch=1 tests/cli/data/good.csv
