@@ -1,0 +1,206 @@
+/* Roots of the generalised Q statistic in tau2: the Q-profile CI for tau2 (Viechtbauer
+ * 2007, as metafor's confint.rma.uni) and the Paule-Mandel estimate (tau2.c). */
+#include <float.h>
+#include <math.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
+
+#include "rma_internal.h"
+
+/* confint.rma.uni's iteration limit for the CI search */
+#define QP_MAXITER 1000
+/* CI bounds to this absolute precision (metafor reference: confint(control = list(tol)) */
+#define QP_TOL 1e-12
+
+typedef struct {
+    const ma_wls_t *d;
+    double target;
+} q_target_t;
+
+static double q_minus_target(double tau2, void *p)
+{
+    const q_target_t *qt = p;
+    return ma_wls_q(qt->d, tau2) - qt->target;
+}
+
+ma_status_t ma_q_root(const ma_wls_t *d, double target, double hi, double tol, int maxiter,
+                      double *root, int *iter)
+{
+    q_target_t qt = {d, target};
+    gsl_function f;
+    gsl_root_fsolver *s;
+    double lo = 0, fhi;
+    int it = 0, grow, status;
+    ma_status_t st = MA_ENUMERIC;
+
+    *iter = 0;
+    *root = NAN;
+    f.function = q_minus_target;
+    f.params = &qt;
+    if (q_minus_target(0, &qt) == 0) {
+        *root = 0;
+        return MA_OK;
+    }
+    /* Q(tau2) decreases to 0 as tau2 grows: widen the bracket until it changes sign */
+    fhi = q_minus_target(hi, &qt);
+    for (grow = 0; fhi > 0 && grow < 600; grow++) {
+        lo = hi;
+        hi *= 4;
+        if (!isfinite(hi))
+            return MA_ENUMERIC;
+        fhi = q_minus_target(hi, &qt);
+    }
+    if (!(fhi <= 0))
+        return MA_ENUMERIC;
+    if (fhi == 0) {
+        *root = hi;
+        return MA_OK;
+    }
+    s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!s)
+        return MA_ENOMEM;
+    status = gsl_root_fsolver_set(s, &f, lo, hi);
+    while (status == GSL_SUCCESS && it < maxiter) {
+        double a, b;
+        it++;
+        status = gsl_root_fsolver_iterate(s);
+        if (status != GSL_SUCCESS)
+            break;
+        a = gsl_root_fsolver_x_lower(s);
+        b = gsl_root_fsolver_x_upper(s);
+        /* absolute tolerance, plus a few ulps so that huge tau2 can terminate */
+        status = gsl_root_test_interval(a, b, tol * d->tscale, 4 * DBL_EPSILON);
+        if (status == GSL_SUCCESS) {
+            *root = gsl_root_fsolver_root(s);
+            st = MA_OK;
+            break;
+        }
+        if (status != GSL_CONTINUE)
+            break;
+        status = GSL_SUCCESS;
+    }
+    gsl_root_fsolver_free(s);
+    *iter = it;
+    return st;
+}
+
+typedef struct {
+    double p, df;
+    int upper;
+} chisq_target_t;
+
+static double chisq_tail_minus_p(double x, void *v)
+{
+    const chisq_target_t *c = v;
+    return (c->upper ? gsl_cdf_chisq_Q(x, c->df) : gsl_cdf_chisq_P(x, c->df)) - c->p;
+}
+
+/* Chi-square quantile with tail probability p (upper or lower tail). GSL's inverse is the
+ * starting point, but it is silently wrong for df >= ~1e5 (e.g. df = 1e5), so the value is
+ * always refined by Brent's method on the CDF, with Wilson-Hilferty as the fallback start. */
+static ma_status_t chisq_quantile(double p, double df, int upper, double *x)
+{
+    chisq_target_t c = {p, df, upper};
+    gsl_function f;
+    gsl_root_fsolver *s;
+    double g, a, b, fa, fb, d = 1e-3;
+    int i, status;
+    ma_status_t st = MA_ENUMERIC;
+
+    *x = NAN;
+    f.function = chisq_tail_minus_p;
+    f.params = &c;
+    g = upper ? gsl_cdf_chisq_Qinv(p, df) : gsl_cdf_chisq_Pinv(p, df);
+    if (!(g > 0) || !isfinite(g)) {
+        double z = upper ? gsl_cdf_ugaussian_Qinv(p) : gsl_cdf_ugaussian_Pinv(p);
+        double h = 2 / (9 * df), t = 1 - h + z * sqrt(h);
+        g = t > 0 ? df * t * t * t : df * 1e-3;
+    }
+    fa = fb = chisq_tail_minus_p(g, &c);
+    if (fa == 0) {
+        *x = g;
+        return MA_OK;
+    }
+    a = b = g;
+    /* the tail function falls (upper) or rises (lower) with x: step towards the root */
+    for (i = 0; i < 200 && (fa > 0) == (fb > 0); i++) {
+        if ((fa > 0) == (upper != 0)) {
+            a = b;
+            fa = fb;
+            b = g * (1 + d);
+            fb = chisq_tail_minus_p(b, &c);
+        } else {
+            b = a;
+            fb = fa;
+            a = g / (1 + d);
+            fa = chisq_tail_minus_p(a, &c);
+        }
+        d *= 2;
+    }
+    if ((fa > 0) == (fb > 0))
+        return MA_ENUMERIC;
+    s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!s)
+        return MA_ENOMEM;
+    status = gsl_root_fsolver_set(s, &f, a, b);
+    for (i = 0; status == GSL_SUCCESS && i < 200; i++) {
+        status = gsl_root_fsolver_iterate(s);
+        if (status != GSL_SUCCESS)
+            break;
+        status = gsl_root_test_interval(gsl_root_fsolver_x_lower(s),
+                                        gsl_root_fsolver_x_upper(s), 0, 4 * DBL_EPSILON);
+        if (status == GSL_SUCCESS) {
+            *x = gsl_root_fsolver_root(s);
+            st = MA_OK;
+            break;
+        }
+        if (status != GSL_CONTINUE)
+            break;
+        status = GSL_SUCCESS;
+    }
+    gsl_root_fsolver_free(s);
+    return st;
+}
+
+ma_status_t ma_qprofile_ci(const ma_wls_t *d, double level, double tau2, double *lb,
+                          double *ub, int *capped)
+{
+    double df = (double)(d->k - 1), alpha = 1 - level, q0, qmax, crit_u, crit_l;
+    /* metafor's search interval: [0, max(100, 10 tau2)] */
+    double tmax = fmax(100.0, 10 * tau2);
+    int it;
+    ma_status_t st = MA_OK, s1;
+
+    *lb = *ub = NAN;
+    *capped = 0;
+    /* lower bound solves Q = upper chi-square quantile, upper bound Q = lower quantile */
+    if (chisq_quantile(alpha / 2, df, 1, &crit_u) != MA_OK
+        || chisq_quantile(alpha / 2, df, 0, &crit_l) != MA_OK)
+        return MA_ENUMERIC;
+    q0 = ma_wls_q(d, 0.0);
+    qmax = ma_wls_q(d, tmax);
+    /* bounds truncated at 0 and, as metafor, at the end of the search interval */
+    if (q0 < crit_l) {
+        *lb = *ub = 0;
+    } else if (qmax > crit_l) {
+        *ub = tmax;
+        *capped = 1;
+    } else {
+        s1 = ma_q_root(d, crit_l, tmax, QP_TOL, QP_MAXITER, ub, &it);
+        if (s1 != MA_OK)
+            st = s1;
+    }
+    if (qmax > crit_u) {
+        *lb = *ub = tmax;
+        *capped = 1;
+    } else if (q0 < crit_u) {
+        *lb = 0;
+    } else {
+        s1 = ma_q_root(d, crit_u, tmax, QP_TOL, QP_MAXITER, lb, &it);
+        if (s1 != MA_OK)
+            st = s1;
+    }
+    return st;
+}

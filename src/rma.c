@@ -1,0 +1,427 @@
+/* Common-effect and random-effects pooling of yi, vi as metafor's rma.uni (intercept only):
+ * the fit, z / Knapp-Hartung inference, heterogeneity, prediction interval and weights. */
+#include "iastm/rma.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "rma_internal.h"
+
+void ma_wls_init(ma_wls_t *d, const double *yi, const double *vi, size_t k, double *scratch)
+{
+    ma_acc_t sy = {0, 0}, sr = {0, 0}, sv = {0, 0};
+    size_t i0, i;
+    double m;
+    d->yi = yi;
+    d->vi = vi;
+    d->k = k;
+    d->w = scratch;
+    for (i0 = 0; i0 < k; i0 += MA_BLOCK) {
+        size_t i1 = i0 + MA_BLOCK < k ? i0 + MA_BLOCK : k;
+        double b = 0, bv = 0;
+        for (i = i0; i < i1; i++) {
+            b += yi[i];
+            bv += vi[i];
+        }
+        ma_acc_add(&sy, b);
+        ma_acc_add(&sv, bv);
+    }
+    d->tscale = fmin(1.0, ma_acc_get(&sv) / (double)k);
+    m = ma_acc_get(&sy) / (double)k;
+    /* second pass corrects the mean for rounding */
+    for (i0 = 0; i0 < k; i0 += MA_BLOCK) {
+        size_t i1 = i0 + MA_BLOCK < k ? i0 + MA_BLOCK : k;
+        double b = 0;
+        for (i = i0; i < i1; i++)
+            b += yi[i] - m;
+        ma_acc_add(&sr, b);
+    }
+    d->ybar = m + ma_acc_get(&sr) / (double)k;
+}
+
+void ma_wls_eval(const ma_wls_t *d, double tau2, ma_wsums_t *s)
+{
+    const double *y = d->yi, *v = d->vi;
+    double *w = d->w, c = d->ybar, e;
+    ma_acc_t sw = {0, 0}, swd = {0, 0}, sw2 = {0, 0}, sw3 = {0, 0}, q = {0, 0}, q2 = {0, 0};
+    size_t k = d->k, i0, i;
+
+    for (i0 = 0; i0 < k; i0 += MA_BLOCK) {
+        size_t i1 = i0 + MA_BLOCK < k ? i0 + MA_BLOCK : k;
+        double b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+        for (i = i0; i < i1; i++) {
+            double wi = 1.0 / (v[i] + tau2), wi2 = wi * wi;
+            w[i] = wi;
+            b0 += wi;
+            b1 += wi * (y[i] - c);
+            b2 += wi2;
+            b3 += wi2 * wi;
+        }
+        ma_acc_add(&sw, b0);
+        ma_acc_add(&swd, b1);
+        ma_acc_add(&sw2, b2);
+        ma_acc_add(&sw3, b3);
+    }
+    s->sw = ma_acc_get(&sw);
+    s->sw2 = ma_acc_get(&sw2);
+    s->sw3 = ma_acc_get(&sw3);
+    e = ma_acc_get(&swd) / s->sw;
+    s->mu = c + e;
+    for (i0 = 0; i0 < k; i0 += MA_BLOCK) {
+        size_t i1 = i0 + MA_BLOCK < k ? i0 + MA_BLOCK : k;
+        double b0 = 0, b1 = 0;
+        for (i = i0; i < i1; i++) {
+            double r = (y[i] - c) - e, wr2 = w[i] * r * r;
+            b0 += wr2;
+            b1 += w[i] * wr2;
+        }
+        ma_acc_add(&q, b0);
+        ma_acc_add(&q2, b1);
+    }
+    s->q = ma_acc_get(&q);
+    s->sw2r2 = ma_acc_get(&q2);
+}
+
+double ma_wls_q(const ma_wls_t *d, double tau2)
+{
+    ma_wsums_t s;
+    ma_wls_eval(d, tau2, &s);
+    return s.q;
+}
+
+void ma_rma_opts_init(ma_rma_opts_t *o)
+{
+    o->method = MA_METHOD_REML;
+    o->test = MA_TEST_Z;
+    o->pi = MA_PI_DEFAULT;
+    o->level = 0.95;
+    o->maxiter = 1000;
+    o->tol = 1e-12;
+    o->tau2_ci = 1;
+    o->stepadj = 1.0;
+}
+
+static const char *const method_names[] = {"FE", "DL", "REML", "ML", "PM",
+                                           "HS", "SJ", "HE", "EB"};
+
+const char *ma_method_name(ma_method_t m)
+{
+    if ((unsigned)m < sizeof method_names / sizeof method_names[0])
+        return method_names[m];
+    return "?";
+}
+
+static int ascii_casecmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int ca = (unsigned char)*a, cb = (unsigned char)*b;
+        if (ca >= 'a' && ca <= 'z')
+            ca -= 'a' - 'A';
+        if (cb >= 'a' && cb <= 'z')
+            cb -= 'a' - 'A';
+        if (ca != cb || ca == 0)
+            return ca - cb;
+    }
+}
+
+int ma_method_parse(const char *s)
+{
+    size_t i;
+    if (!s)
+        return -1;
+    for (i = 0; i < sizeof method_names / sizeof method_names[0]; i++)
+        if (ascii_casecmp(s, method_names[i]) == 0)
+            return (int)i;
+    /* metafor's other names for the common-effect model */
+    if (ascii_casecmp(s, "EE") == 0 || ascii_casecmp(s, "CE") == 0)
+        return MA_METHOD_FE;
+    return -1;
+}
+
+void ma_rma_weights(const double *vi, size_t k, double tau2, double *w_pct)
+{
+    ma_acc_t sw = {0, 0};
+    size_t i;
+    double tot;
+    for (i = 0; i < k; i++) {
+        w_pct[i] = 1.0 / (vi[i] + tau2);
+        ma_acc_add(&sw, w_pct[i]);
+    }
+    tot = ma_acc_get(&sw);
+    for (i = 0; i < k; i++)
+        w_pct[i] = 100.0 * (w_pct[i] / tot);
+}
+
+/* Append to r->note, "; " between notes (cut at the buffer's end). */
+static void add_note(ma_rma_t *r, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void add_note(ma_rma_t *r, const char *fmt, ...)
+{
+    size_t n = strlen(r->note);
+    va_list ap;
+    if (n > 0 && n + 2 < sizeof r->note) {
+        memcpy(r->note + n, "; ", 3);
+        n += 2;
+    }
+    if (n + 1 >= sizeof r->note)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(r->note + n, sizeof r->note - n, fmt, ap);
+    va_end(ap);
+}
+
+/* MA_EINPUT naming the first bad study (1-based) and its value. */
+static ma_status_t check_input(const double *yi, const double *vi, size_t k, ma_error_t *err)
+{
+    size_t i;
+    char val[64];
+    for (i = 0; i < k; i++) {
+        if (!isfinite(yi[i])) {
+            snprintf(val, sizeof val, "%.17g", yi[i]);
+            return ma_error_at(err, MA_EINPUT, NULL, 0, "yi", val,
+                               "study %zu: effect size is not finite", i + 1);
+        }
+        if (!(vi[i] > 0) || !isfinite(vi[i])) {
+            snprintf(val, sizeof val, "%.17g", vi[i]);
+            return ma_error_at(err, MA_EINPUT, NULL, 0, "vi", val,
+                               "study %zu: sampling variance must be positive and finite",
+                               i + 1);
+        }
+    }
+    return MA_OK;
+}
+
+static int opts_valid(const ma_rma_opts_t *o)
+{
+    return (unsigned)o->method <= MA_METHOD_EB && (o->test == MA_TEST_Z || o->test == MA_TEST_KNHA)
+           && (o->pi == MA_PI_DEFAULT || o->pi == MA_PI_HTS) && o->level > 0 && o->level < 1
+           && o->maxiter > 0 && o->tol > 0;
+}
+
+ma_status_t ma_tau2_estimate(const double *yi, const double *vi, size_t k, ma_method_t m,
+                             const ma_rma_opts_t *o, double *tau2, int *iterations)
+{
+    ma_rma_opts_t def;
+    ma_wls_t d;
+    double *scratch;
+    ma_status_t st;
+    int it = 0, reset = 0;
+    size_t i;
+
+    *tau2 = NAN;
+    if (iterations)
+        *iterations = 0;
+    if (!o) {
+        ma_rma_opts_init(&def);
+        o = &def;
+    }
+    if (k == 0 || (unsigned)m > MA_METHOD_EB || o->maxiter <= 0 || !(o->tol > 0))
+        return MA_EUSAGE;
+    for (i = 0; i < k; i++)
+        if (!isfinite(yi[i]) || !(vi[i] > 0) || !isfinite(vi[i]))
+            return MA_EINPUT;
+    if (m == MA_METHOD_FE || k == 1) {
+        *tau2 = 0;
+        return MA_OK;
+    }
+    scratch = malloc(k * sizeof *scratch);
+    if (!scratch)
+        return MA_ENOMEM;
+    ma_wls_init(&d, yi, vi, k, scratch);
+    st = ma_tau2_fit(&d, m, o, tau2, &it, &reset);
+    free(scratch);
+    if (iterations)
+        *iterations = it;
+    return st;
+}
+
+/* Heterogeneity from the FE weights: Q, its p-value, and vt = (k-1)/tr(P), the "typical"
+ * within-study variance of Higgins & Thompson (metafor's i2def = "1"). */
+static void heterogeneity(const ma_wls_t *d, ma_rma_t *r)
+{
+    ma_wsums_t s0;
+    double df = (double)(d->k - 1), trP;
+    ma_wls_eval(d, 0.0, &s0);
+    r->Q = s0.q > 0 ? s0.q : 0;
+    r->Q_df = df;
+    r->Q_p = gsl_cdf_chisq_Q(r->Q, df);
+    trP = s0.sw - s0.sw2 / s0.sw;
+    r->vbar = df / trP;
+}
+
+/* k = 1: tau2 = 0, z test, nothing about heterogeneity can be estimated. */
+static void fit_single(const double *yi, const double *vi, const ma_rma_opts_t *o, ma_rma_t *r)
+{
+    double crit = gsl_cdf_ugaussian_Qinv((1 - o->level) / 2);
+    r->estimate = yi[0];
+    r->se = sqrt(vi[0]);
+    r->stat = r->estimate / r->se;
+    r->pval = 2 * gsl_cdf_ugaussian_Q(fabs(r->stat));
+    r->ci_lb = r->estimate - crit * r->se;
+    r->ci_ub = r->estimate + crit * r->se;
+    r->df = NAN;
+    r->tau2 = 0;
+    r->tau = 0;
+    r->Q = 0;
+    r->Q_df = 0;
+    r->iterations = 0;
+    add_note(r, "k = 1: tau2 set to 0, z test used; heterogeneity, tau2 CI and prediction "
+                "interval undefined");
+}
+
+ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rma_opts_t *o,
+                       ma_rma_t *r, ma_error_t *err)
+{
+    ma_rma_opts_t def;
+    ma_wls_t d;
+    ma_wsums_t s;
+    double *scratch, crit, se_pi, alpha;
+    ma_status_t st;
+    int knha;
+
+    if (!o) {
+        ma_rma_opts_init(&def);
+        o = &def;
+    }
+    memset(r, 0, sizeof *r);
+    r->k = k;
+    r->method = r->method_used = o->method;
+    r->converged = 1;
+    r->estimate = r->se = r->stat = r->pval = r->ci_lb = r->ci_ub = r->df = NAN;
+    r->tau2 = r->tau = r->tau2_lb = r->tau2_ub = NAN;
+    r->I2 = r->I2_lb = r->I2_ub = r->H2 = r->H2_lb = r->H2_ub = NAN;
+    r->Q = r->Q_df = r->Q_p = r->pi_lb = r->pi_ub = r->vbar = NAN;
+
+    if (!opts_valid(o))
+        return ma_error_set(err, MA_EUSAGE, "invalid pooling options (method, test, level, "
+                                            "maxiter or tol out of range)");
+    if (k == 0)
+        return ma_error_set(err, MA_EINPUT, "no studies to pool");
+    st = check_input(yi, vi, k, err);
+    if (st != MA_OK)
+        return st;
+    if (k == 1) {
+        fit_single(yi, vi, o, r);
+        return MA_OK;
+    }
+
+    scratch = malloc(k * sizeof *scratch);
+    if (!scratch)
+        return ma_error_set(err, MA_ENOMEM, "out of memory pooling %zu studies", k);
+    ma_wls_init(&d, yi, vi, k, scratch);
+    heterogeneity(&d, r);
+    {
+        /* metafor warns from a ratio of 1e7 (1/evtol): weights then differ so much that
+         * the tau2 estimators lose precision */
+        double vmin = vi[0], vmax = vi[0];
+        size_t i;
+        for (i = 1; i < k; i++) {
+            vmin = fmin(vmin, vi[i]);
+            vmax = fmax(vmax, vi[i]);
+        }
+        if (vmax / vmin >= 1e7)
+            add_note(r, "ratio of largest to smallest sampling variance is %.3g; results may "
+                        "be unstable", vmax / vmin);
+    }
+
+    /* tau2, with the documented fallback REML/ML/EB -> PM -> DL on non-convergence */
+    if (o->method == MA_METHOD_FE) {
+        r->tau2 = 0;
+    } else {
+        ma_method_t m = o->method;
+        int it = 0, reset = 0;
+        for (;;) {
+            st = ma_tau2_fit(&d, m, o, &r->tau2, &it, &reset);
+            r->iterations = it;
+            if (st == MA_OK)
+                break;
+            r->converged = 0;
+            {
+                ma_method_t next = m == MA_METHOD_PM ? MA_METHOD_DL : MA_METHOD_PM;
+                add_note(r, "%s did not converge in %d iterations; fell back to %s",
+                         ma_method_name(m), it, ma_method_name(next));
+                m = next;
+            }
+        }
+        r->method_used = m;
+        if (reset)
+            add_note(r, "%s: log-likelihood at tau2 = 0 was higher; tau2 set to 0 (as metafor)",
+                     ma_method_name(m));
+    }
+    r->tau = sqrt(r->tau2);
+
+    /* pooled estimate, weights 1/(vi + tau2) */
+    ma_wls_eval(&d, r->tau2, &s);
+    r->estimate = s.mu;
+    alpha = 1 - o->level;
+    knha = o->test == MA_TEST_KNHA;
+    if (knha) {
+        /* Hartung-Knapp-Sidik-Jonkman: var scaled by RSS/(k-1), not truncated at 1 (metafor
+         * 3.8 default); metafor sets the factor to 0 when RSS <= machine epsilon. */
+        double s2w = s.q <= DBL_EPSILON ? 0.0 : s.q / (double)(k - 1);
+        r->df = (double)(k - 1);
+        r->se = sqrt(s2w / s.sw);
+        r->stat = r->estimate / r->se;
+        r->pval = 2 * gsl_cdf_tdist_Q(fabs(r->stat), r->df);
+        crit = gsl_cdf_tdist_Qinv(alpha / 2, r->df);
+        if (s2w == 0)
+            add_note(r, "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
+    } else {
+        r->se = sqrt(1.0 / s.sw);
+        r->stat = r->estimate / r->se;
+        r->pval = 2 * gsl_cdf_ugaussian_Q(fabs(r->stat));
+        crit = gsl_cdf_ugaussian_Qinv(alpha / 2);
+    }
+    r->ci_lb = r->estimate - crit * r->se;
+    r->ci_ub = r->estimate + crit * r->se;
+
+    if (o->method == MA_METHOD_FE) {
+        /* metafor: I2 and H2 of the common-effect model from Q */
+        double df = r->Q_df;
+        r->I2 = r->Q > 0 ? fmax(0.0, 100 * (r->Q - df) / r->Q) : 0.0;
+        r->H2 = r->Q / df;
+    } else {
+        r->I2 = 100 * r->tau2 / (r->vbar + r->tau2);
+        r->H2 = r->tau2 / r->vbar + 1;
+
+        se_pi = sqrt(r->se * r->se + r->tau2);
+        if (o->pi == MA_PI_HTS) {
+            /* Higgins, Thompson & Spiegelhalter 2009: t with k-2 df */
+            if (k > 2) {
+                double c = gsl_cdf_tdist_Qinv(alpha / 2, (double)(k - 2));
+                r->pi_lb = r->estimate - c * se_pi;
+                r->pi_ub = r->estimate + c * se_pi;
+            } else {
+                add_note(r, "prediction interval (t, k-2 df) needs k >= 3");
+            }
+        } else {
+            r->pi_lb = r->estimate - crit * se_pi;
+            r->pi_ub = r->estimate + crit * se_pi;
+        }
+
+        if (o->tau2_ci) {
+            if (ma_qprofile_ci(&d, o->level, r->tau2, &r->tau2_lb, &r->tau2_ub,
+                               &r->tau2_ci_capped) != MA_OK)
+                add_note(r, "Q-profile search for the tau2 CI failed");
+            if (r->tau2_ci_capped)
+                add_note(r, "tau2 CI: bound beyond the search limit max(100, 10 tau2) = %g, "
+                            "reported as the limit (as metafor)", fmax(100.0, 10 * r->tau2));
+            r->I2_lb = 100 * r->tau2_lb / (r->vbar + r->tau2_lb);
+            r->I2_ub = 100 * r->tau2_ub / (r->vbar + r->tau2_ub);
+            r->H2_lb = r->tau2_lb / r->vbar + 1;
+            r->H2_ub = r->tau2_ub / r->vbar + 1;
+        }
+    }
+    free(scratch);
+    return MA_OK;
+}

@@ -1,0 +1,81 @@
+/* Private to the pooling code: O(k) weighted sums at a given tau2, shared by the tau2
+ * estimators (tau2.c), the Q-profile interval (qprofile.c) and the fit (rma.c). */
+#ifndef IASTM_RMA_INTERNAL_H
+#define IASTM_RMA_INTERNAL_H
+
+#include <math.h>
+#include <stddef.h>
+#include "iastm/rma.h"
+
+/* Blockwise summation: plain sums over short blocks, block totals added with Neumaier's
+ * compensation, so the error does not grow with k (10^6 studies) at little cost. */
+#define MA_BLOCK 64
+
+typedef struct {
+    double s, c;
+} ma_acc_t;
+
+static inline void ma_acc_add(ma_acc_t *a, double x)
+{
+    double t = a->s + x;
+    if (fabs(a->s) >= fabs(x))
+        a->c += (a->s - t) + x;
+    else
+        a->c += (x - t) + a->s;
+    a->s = t;
+}
+
+static inline double ma_acc_get(const ma_acc_t *a)
+{
+    return a->s + a->c;
+}
+
+/* Data of one fit plus a scratch array for the weights (k doubles, owned by the caller). */
+typedef struct {
+    const double *yi, *vi;
+    size_t k;
+    double ybar;   /* unweighted mean, the centre for the weighted sums */
+    double tscale; /* min(1, mean vi): absolute tau2 tolerances are scaled by it, so that
+                    * data with tiny variances get the same relative precision */
+    double *w;     /* scratch: w[i] = 1/(vi[i] + tau2) of the last evaluation */
+} ma_wls_t;
+
+/* Sums with weights w = 1/(vi + tau2) and residuals r = yi - mu. */
+typedef struct {
+    double sw, sw2, sw3; /* sum w, sum w^2, sum w^3 */
+    double mu;           /* weighted mean, sum(w yi)/sum(w) */
+    double q;            /* generalised Q: sum w r^2 */
+    double sw2r2;        /* sum w^2 r^2 (= Y'PPY of metafor) */
+} ma_wsums_t;
+
+/* Fill `d` (computes ybar). `scratch` must hold k doubles. */
+void ma_wls_init(ma_wls_t *d, const double *yi, const double *vi, size_t k, double *scratch);
+
+/* All sums at tau2, in two passes (mean, then residuals) with blockwise compensated
+ * summation. O(k). */
+void ma_wls_eval(const ma_wls_t *d, double tau2, ma_wsums_t *s);
+
+/* Generalised Q statistic at tau2 (Q_gen of the Q-profile method). */
+double ma_wls_q(const ma_wls_t *d, double tau2);
+
+/* Decreasing root of Q(tau2) = target on [0, inf): brackets upward from `hi` (growing it by
+ * 4x while Q(hi) > target), then GSL Brent to |interval| < tol * tscale (plus a few ulps).
+ * Requires Q(0) >= target. Returns MA_OK and *root, or MA_ENUMERIC (no bracket, GSL error,
+ * more than maxiter iterations); *iter gets the Brent iterations. */
+ma_status_t ma_q_root(const ma_wls_t *d, double target, double hi, double tol, int maxiter,
+                      double *root, int *iter);
+
+/* tau2 estimator on prepared data (k >= 2). Returns MA_ENUMERIC on non-convergence,
+ * with *tau2 NaN. *ll0_reset set to 1 when ML/REML were reset to 0 by the log-likelihood
+ * check at tau2 = 0 (as metafor's ll0check). */
+ma_status_t ma_tau2_fit(const ma_wls_t *d, ma_method_t m, const ma_rma_opts_t *o,
+                        double *tau2, int *iterations, int *ll0_reset);
+
+/* Q-profile CI for tau2 (Viechtbauer 2007) at the given level, k >= 2, as metafor's
+ * confint(): the search runs on [0, max(100, 10 tau2)] and a bound beyond its end is
+ * reported as that end with *capped = 1. Returns MA_ENUMERIC (bound NaN) when a root
+ * search fails. */
+ma_status_t ma_qprofile_ci(const ma_wls_t *d, double level, double tau2, double *lb,
+                           double *ub, int *capped);
+
+#endif

@@ -1,0 +1,184 @@
+/* The tau2 estimators of metafor's rma.uni for the intercept-only model: DL, HS, HE, SJ
+ * (closed form), PM (root of the generalised Q), ML, REML, EB (Fisher scoring). */
+#include <float.h>
+#include <math.h>
+#include <stddef.h>
+
+#include "rma_internal.h"
+
+/* sum (yi - ybar)^2 and sum vi */
+static void raw_sums(const ma_wls_t *d, double *ss, double *sv)
+{
+    ma_acc_t a = {0, 0}, b = {0, 0};
+    size_t i0, i, k = d->k;
+    for (i0 = 0; i0 < k; i0 += MA_BLOCK) {
+        size_t i1 = i0 + MA_BLOCK < k ? i0 + MA_BLOCK : k;
+        double pa = 0, pb = 0;
+        for (i = i0; i < i1; i++) {
+            double r = d->yi[i] - d->ybar;
+            pa += r * r;
+            pb += d->vi[i];
+        }
+        ma_acc_add(&a, pa);
+        ma_acc_add(&b, pb);
+    }
+    *ss = ma_acc_get(&a);
+    *sv = ma_acc_get(&b);
+}
+
+/* Hedges (HE): (RSS - tr(PV))/(k-1) with unweighted P, i.e. var(yi) - mean(vi). */
+static double tau2_he(const ma_wls_t *d)
+{
+    double ss, sv, k = (double)d->k;
+    raw_sums(d, &ss, &sv);
+    return ss / (k - 1) - sv / k;
+}
+
+/* sum log(1 + tau2/vi), for the log-likelihood difference to tau2 = 0 */
+static double sum_log1p(const ma_wls_t *d, double tau2)
+{
+    ma_acc_t a = {0, 0};
+    size_t i0, i, k = d->k;
+    for (i0 = 0; i0 < k; i0 += MA_BLOCK) {
+        size_t i1 = i0 + MA_BLOCK < k ? i0 + MA_BLOCK : k;
+        double p = 0;
+        for (i = i0; i < i1; i++)
+            p += log1p(tau2 / d->vi[i]);
+        ma_acc_add(&a, p);
+    }
+    return ma_acc_get(&a);
+}
+
+/* Fisher scoring for ML, REML and EB as metafor: start at max(0, HE), step adj * stepadj,
+ * halve the step while it would leave [0, inf), stop when |delta tau2| < tol * tscale
+ * (plus a few ulps of tau2 so that very large tau2 can converge in floating point). */
+static ma_status_t fisher_scoring(const ma_wls_t *d, ma_method_t m, const ma_rma_opts_t *o,
+                                  double *tau2_out, int *iterations)
+{
+    double k = (double)d->k, tau2 = fmax(0.0, tau2_he(d));
+    double stepadj = o->stepadj > 0 ? o->stepadj : 1.0;
+    int iter = 0;
+    ma_wsums_t s;
+
+    if (!isfinite(tau2))
+        tau2 = 0;
+    for (;;) {
+        double adj, prev = tau2, num, den;
+        int h;
+        iter++;
+        ma_wls_eval(d, tau2, &s);
+        if (m == MA_METHOD_ML) {
+            /* (Y'PPY - tr(W)) / tr(W^2) */
+            num = s.sw2r2 - s.sw;
+            den = s.sw2;
+        } else if (m == MA_METHOD_REML) {
+            /* (Y'PPY - tr(P)) / tr(PP), P = W - w w'/sum(w) */
+            double a = s.sw2 / s.sw;
+            num = s.sw2r2 - (s.sw - a);
+            den = s.sw2 - 2 * s.sw3 / s.sw + a * a;
+        } else {
+            /* EB (Morris): (Y'PY k/(k-1) - k) / tr(W) */
+            num = s.q * k / (k - 1) - k;
+            den = s.sw;
+        }
+        if (!(den > 0) || !isfinite(num) || !isfinite(den)) {
+            *iterations = iter;
+            return MA_ENUMERIC; /* information not positive: give up, let the caller fall back */
+        }
+        adj = num / den * stepadj;
+        /* step-halving keeps tau2 >= 0 (metafor's tau2.min = 0); ends at -0 at worst */
+        for (h = 0; tau2 + adj < 0 && h < 2200; h++)
+            adj /= 2;
+        if (tau2 + adj < 0)
+            adj = -tau2;
+        tau2 += adj;
+        if (fabs(tau2 - prev) <= o->tol * d->tscale + 64 * DBL_EPSILON * tau2)
+            break;
+        if (iter >= o->maxiter) {
+            *iterations = iter;
+            return MA_ENUMERIC;
+        }
+    }
+    *iterations = iter;
+    *tau2_out = tau2;
+    return MA_OK;
+}
+
+/* metafor's ll0check: if the (restricted) log-likelihood at tau2 = 0 exceeds the one at
+ * the estimate by more than tol, scoring stopped at a local maximum: use tau2 = 0. */
+static int ll0_higher(const ma_wls_t *d, ma_method_t m, double tau2, double tol)
+{
+    ma_wsums_t s0, s;
+    double diff;
+    ma_wls_eval(d, 0.0, &s0);
+    ma_wls_eval(d, tau2, &s);
+    diff = 0.5 * sum_log1p(d, tau2) - 0.5 * (s0.q - s.q);
+    if (m == MA_METHOD_REML)
+        diff -= 0.5 * log(s0.sw / s.sw);
+    return diff > tol;
+}
+
+ma_status_t ma_tau2_fit(const ma_wls_t *d, ma_method_t m, const ma_rma_opts_t *o,
+                        double *tau2, int *iterations, int *ll0_reset)
+{
+    double k = (double)d->k, t = 0;
+    ma_wsums_t s;
+    ma_status_t st = MA_OK;
+
+    *iterations = 0;
+    *ll0_reset = 0;
+    *tau2 = NAN;
+    switch (m) {
+    case MA_METHOD_FE:
+        t = 0;
+        break;
+    case MA_METHOD_DL:
+        /* DerSimonian & Laird 1986: (Q - (k-1)) / tr(P), FE weights */
+        ma_wls_eval(d, 0.0, &s);
+        t = (s.q - (k - 1)) / (s.sw - s.sw2 / s.sw);
+        break;
+    case MA_METHOD_HS:
+        /* Hunter-Schmidt as metafor: (Q - k) / sum(w) */
+        ma_wls_eval(d, 0.0, &s);
+        t = (s.q - k) / s.sw;
+        break;
+    case MA_METHOD_HE:
+        t = tau2_he(d);
+        break;
+    case MA_METHOD_SJ: {
+        /* Sidik & Jonkman 2005: tau0 = sum (yi - ybar)^2 / k, then tau0 Q(tau0)/(k-1) */
+        double ss, sv, t0;
+        raw_sums(d, &ss, &sv);
+        t0 = ss / k;
+        if (t0 > 0) {
+            ma_wls_eval(d, t0, &s);
+            t = t0 * s.q / (k - 1);
+        }
+        break;
+    }
+    case MA_METHOD_PM: {
+        /* Paule & Mandel 1982: Q(tau2) = k - 1, or 0 when Q(0) < k - 1 */
+        double q0 = ma_wls_q(d, 0.0);
+        if (q0 >= k - 1)
+            st = ma_q_root(d, k - 1, 100.0, o->tol, o->maxiter, &t, iterations);
+        break;
+    }
+    case MA_METHOD_ML:
+    case MA_METHOD_REML:
+    case MA_METHOD_EB:
+        st = fisher_scoring(d, m, o, &t, iterations);
+        if (st == MA_OK && m != MA_METHOD_EB && t > o->tol && ll0_higher(d, m, t, o->tol)) {
+            t = 0;
+            *ll0_reset = 1;
+        }
+        break;
+    default:
+        return MA_EUSAGE;
+    }
+    if (st != MA_OK)
+        return st;
+    if (!isfinite(t))
+        return MA_ENUMERIC;
+    *tau2 = t > 0 ? t : 0; /* truncation at 0 as metafor (tau2.min = 0) */
+    return MA_OK;
+}
