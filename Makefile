@@ -67,7 +67,8 @@ clitest: $(PROG)
 	@IASTM=$(PROG) SHARED=$(SHARED) sh tests/cli/run.sh
 
 golden: $(PROG)
-	@python3 tests/golden.py --iastm $(PROG) --ref $(SHARED)/reference
+	@python3 tests/golden.py --iastm $(PROG) --ref $(SHARED)/reference \
+	    --extraction $(SHARED)/data/iastm_extraction.csv --trials data/trials.csv
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:

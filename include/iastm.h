@@ -9,6 +9,13 @@
 #include "iastm/es.h"
 #include "iastm/dataset.h"
 #include "iastm/rma.h"
+#include "iastm/subgroup.h"
+#include "iastm/regress.h"
+#include "iastm/design.h"
+#include "iastm/loo.h"
+#include "iastm/cumul.h"
+#include "iastm/influence.h"
+#include "iastm/bias.h"
 #include "iastm/writer.h"
 
 #endif

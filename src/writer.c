@@ -58,6 +58,8 @@ int ma_format_parse(const char *s)
         return MA_FMT_TSV;
     if (strcasecmp(s, "json") == 0)
         return MA_FMT_JSON;
+    if (strcasecmp(s, "md") == 0 || strcasecmp(s, "markdown") == 0)
+        return MA_FMT_MD;
     return -1;
 }
 
@@ -105,6 +107,17 @@ static void json_string(FILE *f, const char *s)
 /* A csv/tsv cell: csv quotes when needed (RFC 4180); tsv replaces tabs and newlines. */
 static void delim_cell(sbuf_t *b, ma_format_t fmt, const char *s)
 {
+    if (fmt == MA_FMT_MD) { /* a table cell: escape the separator, no line breaks */
+        for (; *s; s++) {
+            if (*s == '|')
+                sb_puts(b, "\\|");
+            else if (*s == '\n' || *s == '\r' || *s == '\t')
+                sb_putn(b, " ", 1);
+            else
+                sb_putn(b, s, 1);
+        }
+        return;
+    }
     if (fmt == MA_FMT_TSV) {
         for (; *s; s++) {
             char c = (*s == '\t' || *s == '\n' || *s == '\r') ? ' ' : *s;
@@ -134,6 +147,8 @@ void ma_writer_section(ma_writer_t *w, const char *name)
     } else if (w->fmt == MA_FMT_CSV || w->fmt == MA_FMT_TSV) {
         if (w->nsections)
             fputc('\n', w->f);
+    } else if (w->fmt == MA_FMT_MD) {
+        fprintf(w->f, "%s### %s\n\n", w->nsections ? "\n" : "", name);
     }
     w->nsections++;
     w->nrecords = 0;
@@ -167,7 +182,7 @@ static void field(ma_writer_t *w, const char *key, const char *val, int quoted)
         else
             fputs(val, w->f);
     } else {
-        const char *sep = w->fmt == MA_FMT_TSV ? "\t" : ",";
+        const char *sep = w->fmt == MA_FMT_TSV ? "\t" : w->fmt == MA_FMT_MD ? " | " : ",";
         if (w->nfields) {
             sb_puts(&w->head, sep);
             sb_puts(&w->vals, sep);
@@ -184,7 +199,7 @@ void ma_writer_num(ma_writer_t *w, const char *key, double x)
     if (isnan(x) || isinf(x))
         field(w, key, w->fmt == MA_FMT_JSON ? "null" : "NA", 0);
     else {
-        snprintf(buf, sizeof buf, "%.17g", x);
+        snprintf(buf, sizeof buf, w->fmt == MA_FMT_MD ? "%.4g" : "%.17g", x);
         field(w, key, buf, 0);
     }
 }
@@ -216,9 +231,18 @@ void ma_writer_end(ma_writer_t *w)
     } else {
         if (w->head.oom || w->vals.oom)
             w->oom = 1;
-        if (w->nrecords == 0 && w->head.s)
-            fprintf(w->f, "%s\n", w->head.s);
-        fprintf(w->f, "%s\n", w->vals.s ? w->vals.s : "");
+        int md = w->fmt == MA_FMT_MD;
+        if (w->nrecords == 0 && w->head.s) {
+            fprintf(w->f, md ? "| %s |\n" : "%s\n", w->head.s);
+            if (md) {
+                int i;
+                fputc('|', w->f);
+                for (i = 0; i < w->nfields; i++)
+                    fputs("---|", w->f);
+                fputc('\n', w->f);
+            }
+        }
+        fprintf(w->f, md ? "| %s |\n" : "%s\n", w->vals.s ? w->vals.s : "");
     }
     w->in_record = 0;
     w->nrecords++;

@@ -202,15 +202,36 @@ class Harness:
             self.compare("%s row %s" % (refname, w["left_out"]), g, w, fields, TOL_EXTRA)
 
 
+def check_data(h, extraction, trials):
+    """data/trials.csv keeps every row and every provenance column of the extraction."""
+    with open(extraction, newline="") as f:
+        want = list(csv.DictReader(f))
+    with open(trials, newline="") as f:
+        got = list(csv.DictReader(f))
+    if len(got) != len(want):
+        h.fail("data/trials.csv", "%d rows, extraction has %d" % (len(got), len(want)))
+        return
+    for i, (g, w) in enumerate(zip(got, want)):
+        diff = [c for c in w if g.get(c) != w[c]]
+        if diff:
+            h.fail("data/trials.csv row %d" % (i + 1), "differs in " + ", ".join(diff))
+        else:
+            h.passed += 1
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--iastm", required=True)
     ap.add_argument("--ref", required=True)
+    ap.add_argument("--extraction", help="shared extraction CSV that data/trials.csv must keep")
+    ap.add_argument("--trials", default="data/trials.csv")
     a = ap.parse_args()
     if not os.path.isdir(a.ref):
         print("golden: reference folder %s not found" % a.ref)
         return 1
     h = Harness(a.iastm, a.ref)
+    if a.extraction:
+        check_data(h, a.extraction, a.trials)
     h.check_es("normand1999")
     for refname, infile in (("bcg.pool.csv", "bcg.csv"),
                             ("raudenbush1985.pool.csv", "raudenbush1985.csv"),

@@ -12,7 +12,8 @@ typedef enum {
     MA_ENOMEM,   /* out of memory */
     MA_EIO,      /* read or write failure */
     MA_ENUMERIC, /* numerical failure (no convergence with no fallback left) */
-    MA_EEXTERNAL /* an external program (gnuplot) failed */
+    MA_EEXTERNAL, /* an external program (gnuplot) failed */
+    MA_EINTR     /* interrupted (SIGINT) before the work was complete */
 } ma_status_t;
 
 /* Where and why an error happened. `line` is 1-based (0 = not applicable);

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include "error.h"
 
-typedef enum { MA_FMT_TEXT = 0, MA_FMT_CSV, MA_FMT_TSV, MA_FMT_JSON } ma_format_t;
+typedef enum { MA_FMT_TEXT = 0, MA_FMT_CSV, MA_FMT_TSV, MA_FMT_JSON, MA_FMT_MD } ma_format_t;
 
 int ma_format_parse(const char *s); /* -1 when unknown */
 
@@ -16,6 +16,8 @@ typedef struct ma_writer ma_writer_t;
  *   csv/tsv: per section a header line then one line per record; sections are separated
  *            by one blank line; NaN -> NA. The header is taken from the section's first
  *            record: later records of a section must have the same keys in the same order.
+ *   md: per section a "### SECTION" heading and a Markdown table; numbers rounded for
+ *       reading (4 significant digits), NaN -> NA. For people, not for programs.
  * Returns NULL when out of memory. Free with ma_writer_free. */
 ma_writer_t *ma_writer_new(FILE *f, ma_format_t fmt);
 void ma_writer_free(ma_writer_t *w); /* accepts NULL */

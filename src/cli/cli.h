@@ -15,6 +15,7 @@ typedef struct {
     const char *output;              /* -o FILE (NULL: stdout) */
     ma_dataset_opts_t ds;
     ma_filter_t where[CLI_MAX_WHERE];
+    char where_col[CLI_MAX_WHERE][256]; /* column names of the filters */
     size_t nwhere;
 } cli_common_t;
 
@@ -132,6 +133,7 @@ int cmd_bias(int argc, char **argv);
 int cmd_forest(int argc, char **argv);
 int cmd_funnel(int argc, char **argv);
 int cmd_claims(int argc, char **argv);
+int cmd_evidence(int argc, char **argv);
 int cmd_permutest(int argc, char **argv);
 int cmd_gosh(int argc, char **argv);
 int cmd_boot(int argc, char **argv);

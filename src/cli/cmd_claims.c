@@ -1,10 +1,276 @@
-/* iastm claims: placeholder until the command is implemented. */
+/* iastm claims: each clinical claim against the pooled evidence, with a verdict. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "iastm/evidence.h"
+
+enum { OPT_CLAIMS = OPT_CMD_BASE, OPT_MARGIN, OPT_ALL_ROWS };
+
+static const char HELP[] =
+    "Usage: iastm claims [OPTIONS] TRIALS.csv\n"
+    "Check each claim of a claims file (default data/claims.csv) against the pooled\n"
+    "evidence of TRIALS.csv (primary rows; REML; SMD) and give a verdict:\n"
+    "  supported, not supported, contradicted, or insufficient evidence (fewer than 2\n"
+    "  poolable trials), with the pooled numbers, the GRADE-style certainty and the\n"
+    "  relevant trials that could not be pooled, with their reasons.\n"
+    "Verdict rules: a 'favours IASTM' claim is supported when the 95%% CI lies above 0 and\n"
+    "contradicted when it lies below 0; a 'no difference' claim is supported when the CI\n"
+    "lies within (-margin, margin) and contradicted when it excludes 0; a 'spine larger'\n"
+    "claim is supported when the spine estimate exceeds the other regions' with a test for\n"
+    "subgroup differences p < 0.05. Otherwise: not supported.\n"
+    "\n  --claims FILE        claims to check (default data/claims.csv)\n"
+    "  --margin SMD         smallest difference that matters (default 0.5)\n"
+    "  --all-rows           use every row, not only primary rows (sensitivity analysis)\n"
+    "\n%s%s"
+    "\nExamples:\n"
+    "  iastm claims data/trials.csv\n"
+    "  iastm claims --format md -o analyses/results/claims.md data/trials.csv\n";
+
+typedef struct {
+    ma_claim_t c;
+    ma_claim_result_t r;
+} item_t;
+
+static const char *cell(const ma_table_t *t, size_t r, const char *col)
+{
+    return ma_table_cell(t, r, ma_table_col(t, col));
+}
+
+static void unpooled_text(FILE *f, const ma_dataset_t *d, const ma_evidence_t *e,
+                          const char *indent, int md)
+{
+    size_t i, n = 0;
+    for (i = 0; i < e->nrows; i++) {
+        const ma_study_t *s = &d->s[e->rows[i]];
+        const char *dir = ma_dataset_cell(d, e->rows[i], "direction");
+        if (s->included)
+            continue;
+        if (n++ == 0)
+            fprintf(f, "%sRelevant rows not pooled:\n", indent);
+        fprintf(f, "%s%s %s (line %ld, %s, %s)%s%s%s: %s\n", indent, md ? "-" : " ", s->label,
+                s->line, ma_dataset_cell(d, e->rows[i], "comparator_class"),
+                ma_form_name(s->form), dir[0] ? ", reported: " : "", dir, "", s->reason);
+    }
+}
+
+static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t n, int md)
+{
+    size_t i;
+    if (md) {
+        fprintf(f, "# Claims about IASTM checked against the pooled evidence\n\n"
+                   "| claim | about | verdict | pooled evidence | certainty |\n"
+                   "|---|---|---|---|---|\n");
+        for (i = 0; i < n; i++) {
+            const ma_evidence_t *e = &it[i].r.main;
+            char ev[96] = "none pooled";
+            if (e->fitted)
+                snprintf(ev, sizeof ev, "%.2f [%.2f, %.2f], %zu trials", e->fit.estimate,
+                         e->fit.ci_lb, e->fit.ci_ub, e->trials);
+            fprintf(f, "| %s | %s, %s, %s | **%s** | %s | %s |\n", it[i].c.id, it[i].c.outcome,
+                    it[i].c.region, it[i].c.comparator, ma_verdict_name(it[i].r.verdict), ev,
+                    ma_certainty_name(e->grade.level));
+        }
+        fprintf(f, "\nSMD: Hedges' g, random effects (REML), 95%% CI; positive favours IASTM.\n");
+    }
+    for (i = 0; i < n; i++) {
+        const item_t *x = &it[i];
+        const ma_evidence_t *e = &x->r.main;
+        fprintf(f, md ? "\n## %s\n\n> %s\n\n" : "\n[%s] %s\n", x->c.id, x->c.claim);
+        fprintf(f, md ? "- About: %s; region %s; comparator %s; claim: %s\n"
+                      : "  About: %s; region %s; comparator %s; claim: %s\n",
+                x->c.outcome, x->c.region, x->c.comparator, x->c.expected);
+        fprintf(f, md ? "- **Verdict: %s** (%s)\n" : "  Verdict: %s (%s)\n",
+                ma_verdict_name(x->r.verdict), x->r.why);
+        if (e->fitted) {
+            fprintf(f, md ? "- Pooled: %zu row%s from %zu trial%s, %.0f participants"
+                          : "  Pooled: %zu row%s from %zu trial%s, %.0f participants",
+                    e->k, e->k == 1 ? "" : "s", e->trials, e->trials == 1 ? "" : "s",
+                    e->participants);
+            if (!isnan(e->fit.I2))
+                fprintf(f, "; I2 = %.0f%%", e->fit.I2);
+            if (!isnan(e->fit.pi_lb))
+                fprintf(f, "; prediction interval [%.2f, %.2f]", e->fit.pi_lb, e->fit.pi_ub);
+            fputc('\n', f);
+        }
+        fprintf(f, md ? "- Certainty: %s (%s)\n" : "  Certainty: %s (%s)\n",
+                ma_certainty_name(e->grade.level), e->grade.reasons);
+        unpooled_text(f, d, e, md ? "" : "  ", md);
+    }
+}
+
+static void write_records(ma_writer_t *w, const ma_dataset_t *d, const item_t *it, size_t n)
+{
+    size_t i, j;
+    ma_writer_section(w, "claims");
+    for (i = 0; i < n; i++) {
+        const item_t *x = &it[i];
+        const ma_evidence_t *e = &x->r.main;
+        int fit = e->fitted;
+        ma_writer_begin(w);
+        ma_writer_str(w, "claim_id", x->c.id);
+        ma_writer_str(w, "claim", x->c.claim);
+        ma_writer_str(w, "outcome", x->c.outcome);
+        ma_writer_str(w, "region", x->c.region);
+        ma_writer_str(w, "comparator", x->c.comparator);
+        ma_writer_str(w, "expected", x->c.expected);
+        ma_writer_str(w, "verdict", ma_verdict_name(x->r.verdict));
+        ma_writer_str(w, "why", x->r.why);
+        ma_writer_int(w, "rows", (long)e->nrows);
+        ma_writer_int(w, "k", (long)e->k);
+        ma_writer_int(w, "trials", (long)e->trials);
+        ma_writer_num(w, "participants", e->participants);
+        ma_writer_num(w, "estimate", fit ? e->fit.estimate : NAN);
+        ma_writer_num(w, "ci_lb", fit ? e->fit.ci_lb : NAN);
+        ma_writer_num(w, "ci_ub", fit ? e->fit.ci_ub : NAN);
+        ma_writer_num(w, "pi_lb", fit ? e->fit.pi_lb : NAN);
+        ma_writer_num(w, "pi_ub", fit ? e->fit.pi_ub : NAN);
+        ma_writer_num(w, "tau2", fit ? e->fit.tau2 : NAN);
+        ma_writer_num(w, "I2", fit ? e->fit.I2 : NAN);
+        ma_writer_str(w, "certainty", ma_certainty_name(e->grade.level));
+        ma_writer_str(w, "certainty_reasons", e->grade.reasons);
+        ma_writer_num(w, "spine_estimate", x->r.spine.fitted ? x->r.spine.fit.estimate : NAN);
+        ma_writer_num(w, "other_estimate", x->r.other.fitted ? x->r.other.fit.estimate : NAN);
+        ma_writer_num(w, "difference", x->r.diff);
+        ma_writer_num(w, "Q_between_p", x->r.Q_between_p);
+        ma_writer_end(w);
+    }
+    ma_writer_section(w, "not_pooled");
+    for (i = 0; i < n; i++) {
+        const ma_evidence_t *e = &it[i].r.main;
+        for (j = 0; j < e->nrows; j++) {
+            const ma_study_t *s = &d->s[e->rows[j]];
+            if (s->included)
+                continue;
+            ma_writer_begin(w);
+            ma_writer_str(w, "claim_id", it[i].c.id);
+            ma_writer_str(w, "study", s->label);
+            ma_writer_int(w, "line", s->line);
+            ma_writer_str(w, "comparator", ma_dataset_cell(d, e->rows[j], "comparator_class"));
+            ma_writer_str(w, "data_form", ma_form_name(s->form));
+            ma_writer_str(w, "direction", ma_dataset_cell(d, e->rows[j], "direction"));
+            ma_writer_str(w, "reason", s->reason);
+            ma_writer_end(w);
+        }
+    }
+}
 
 int cmd_claims(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "iastm claims: not available in this build\n");
-    return 1;
+    static const struct option longopts[] = {
+        CLI_COMMON_LONGOPTS, CLI_RMA_LONGOPTS,
+        {"claims", required_argument, NULL, OPT_CLAIMS},
+        {"margin", required_argument, NULL, OPT_MARGIN},
+        {"all-rows", no_argument, NULL, OPT_ALL_ROWS},
+        CLI_OPT_END};
+    static const char *const need[] = {"claim_id", "claim", "outcome", "region",
+                                       "comparator_class", "expected"};
+    cli_common_t c;
+    ma_rma_opts_t ro;
+    const char *path, *claims_path = "data/claims.csv";
+    double margin = 0.5;
+    int all_rows = 0, opt, rc;
+    ma_table_t *t = NULL, *ct = NULL;
+    ma_dataset_t *d = NULL;
+    item_t *it = NULL;
+    size_t i, n = 0;
+    ma_error_t err;
+    cli_out_t out;
+
+    cli_common_init(&c);
+    ma_rma_opts_init(&ro);
+    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
+        if (opt == OPT_HELP) {
+            printf(HELP, CLI_COMMON_HELP, CLI_RMA_HELP);
+            return 0;
+        }
+        if (opt == OPT_CLAIMS) {
+            claims_path = optarg;
+            continue;
+        }
+        if (opt == OPT_MARGIN) {
+            if (cli_parse_double("claims", "--margin", optarg, 0, 1e300, &margin) < 0)
+                return 2;
+            continue;
+        }
+        if (opt == OPT_ALL_ROWS) {
+            all_rows = 1;
+            continue;
+        }
+        if ((rc = cli_common_opt(&c, opt, optarg, "claims")) == 0)
+            rc = cli_rma_opt(&ro, opt, optarg, "claims");
+        if (rc < 0)
+            return 2;
+        if (rc == 0)
+            return cli_bad_option("claims", opt, argv);
+    }
+    if (!(path = cli_input_arg(argc, argv, "claims")))
+        return 2;
+    if (ma_table_read_file(claims_path, &ct, &err) != MA_OK)
+        return cli_report(&err);
+    for (i = 0; i < sizeof need / sizeof need[0]; i++)
+        if (ma_table_col(ct, need[i]) < 0) {
+            fprintf(stderr, "iastm: %s: column '%s' missing (claims need claim_id, claim, "
+                            "outcome, region, comparator_class, expected)\n", ct->path, need[i]);
+            ma_table_free(ct);
+            return 2;
+        }
+    c.ds.primary_only = !all_rows;
+    if ((rc = cli_load(&c, path, &t, &d)) != 0)
+        goto done;
+    for (i = 0; i < 3; i++) {
+        static const char *const cols[] = {"outcome", "region", "comparator_class"};
+        if (ma_table_col(t, cols[i]) < 0) {
+            fprintf(stderr, "iastm: %s: column '%s' missing (a trials file is needed)\n",
+                    t->path, cols[i]);
+            rc = 2;
+            goto done;
+        }
+    }
+    it = calloc(ct->nrow ? ct->nrow : 1, sizeof *it);
+    if (!it) {
+        fprintf(stderr, "iastm: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    for (i = 0; i < ct->nrow; i++, n++) {
+        ma_claim_t *cl = &it[i].c;
+        cl->id = cell(ct, i, "claim_id");
+        cl->claim = cell(ct, i, "claim");
+        cl->outcome = cell(ct, i, "outcome");
+        cl->region = cell(ct, i, "region");
+        cl->comparator = cell(ct, i, "comparator_class");
+        cl->expected = cell(ct, i, "expected");
+        if (ma_claim_check(d, cl, &ro, margin, &it[i].r, &err) != MA_OK) {
+            if (!err.file[0]) {
+                snprintf(err.file, sizeof err.file, "%s", ct->path);
+                err.line = ct->line[i];
+            }
+            rc = cli_report(&err);
+            goto done;
+        }
+    }
+    if ((rc = cli_out_open(&out, c.output)) != 0)
+        goto done;
+    if (c.format == MA_FMT_TEXT || c.format == MA_FMT_MD) {
+        write_text(out.f, d, it, n, c.format == MA_FMT_MD);
+        rc = cli_out_close(&out, 1);
+    } else {
+        ma_writer_t *w = ma_writer_new(out.f, c.format);
+        int ok = w != NULL;
+        if (w) {
+            write_records(w, d, it, n);
+            ok = cli_writer_done(w);
+        }
+        rc = cli_out_close(&out, ok);
+    }
+done:
+    for (i = 0; it && i < n; i++)
+        ma_claim_result_clear(&it[i].r);
+    free(it);
+    ma_dataset_free(d);
+    ma_table_free(t);
+    ma_table_free(ct);
+    return rc;
 }

@@ -4,7 +4,7 @@
 
 #include "cli.h"
 
-enum { OPT_BY = OPT_CMD_BASE, OPT_COMMON_TAU2, OPT_NO_TAU2_CI };
+enum { OPT_BY = OPT_CMD_BASE, OPT_COMMON_TAU2, OPT_NO_TAU2_CI, OPT_STUDIES };
 
 static const char HELP[] =
     "Usage: iastm pool [OPTIONS] FILE.csv\n"
@@ -19,6 +19,7 @@ static const char HELP[] =
     "                       subgroup differences (Q between subgroup estimates)\n"
     "  --common-tau2        with --by: one tau^2 shared by all subgroups\n"
     "  --no-tau2-ci         skip the Q-profile confidence interval of tau^2\n"
+    "  --studies            also list each pooled study with its weight (csv/json/md)\n"
     "\nExamples:\n"
     "  iastm pool studies.csv                         (REML, z test)\n"
     "  iastm pool --method DL --test knha --format json studies.csv\n"
@@ -31,6 +32,7 @@ int cmd_pool(int argc, char **argv)
         {"by", required_argument, NULL, OPT_BY},
         {"common-tau2", no_argument, NULL, OPT_COMMON_TAU2},
         {"no-tau2-ci", no_argument, NULL, OPT_NO_TAU2_CI},
+        {"studies", no_argument, NULL, OPT_STUDIES},
         CLI_OPT_END};
     cli_common_t c;
     cli_pool_t p;
@@ -40,7 +42,7 @@ int cmd_pool(int argc, char **argv)
     cli_out_t out;
     ma_rma_t r;
     ma_error_t err;
-    int opt, rc;
+    int opt, rc, studies = 0;
 
     cli_common_init(&c);
     memset(&p, 0, sizeof p);
@@ -56,6 +58,10 @@ int cmd_pool(int argc, char **argv)
         }
         if (opt == OPT_COMMON_TAU2) {
             p.common_tau2 = 1;
+            continue;
+        }
+        if (opt == OPT_STUDIES) {
+            studies = 1;
             continue;
         }
         if (opt == OPT_NO_TAU2_CI) {
@@ -111,7 +117,8 @@ int cmd_pool(int argc, char **argv)
             ma_writer_str(w, "measure", cli_measure_name(&c, d));
             cli_rma_record(w, &r, &p.rma);
             ma_writer_end(w);
-            cli_studies_records(w, d, r.tau2);
+            if (studies)
+                cli_studies_records(w, d, r.tau2);
             cli_excluded_records(w, d);
             ok = cli_writer_done(w);
         }

@@ -20,7 +20,7 @@ const char CLI_COMMON_HELP[] =
     "  --primary            keep rows whose 'primary' column is yes\n"
     "  --label COL          study labels from column COL\n"
     "Output options:\n"
-    "  -f, --format FMT     text (default), csv, tsv or json\n"
+    "  -f, --format FMT     text (default), csv, tsv, json or md (Markdown tables)\n"
     "  -o, --output FILE    write to FILE (replaced only when the run succeeds)\n"
     "  -h, --help           this help\n";
 
@@ -59,7 +59,7 @@ int cli_common_opt(cli_common_t *c, int opt, const char *arg, const char *cmd)
     switch (opt) {
     case OPT_FORMAT:
         if ((x = ma_format_parse(arg)) < 0) {
-            cli_usage_error(cmd, "unknown format '%s' (expected text, csv, tsv or json)", arg);
+            cli_usage_error(cmd, "unknown format '%s' (expected text, csv, tsv, json or md)", arg);
             return -1;
         }
         c->format = (ma_format_t)x;
@@ -133,15 +133,13 @@ int cli_common_opt(cli_common_t *c, int opt, const char *arg, const char *cmd)
             ma_filter_t *f = &c->where[c->nwhere];
             int neg = eq > arg && eq[-1] == '!';
             size_t n = (size_t)(eq - arg) - (size_t)neg;
-            char *col = malloc(n + 1);
-            if (!col || n == 0) {
-                free(col);
+            if (n == 0 || n >= sizeof c->where_col[0]) {
                 cli_usage_error(cmd, "--where takes COL=VALUE, got '%s'", arg);
                 return -1;
             }
-            memcpy(col, arg, n);
-            col[n] = '\0';
-            f->col = col; /* freed at exit: options live as long as the process */
+            memcpy(c->where_col[c->nwhere], arg, n);
+            c->where_col[c->nwhere][n] = '\0';
+            f->col = c->where_col[c->nwhere];
             f->value = eq + 1;
             f->negate = neg;
             c->nwhere++;

@@ -23,6 +23,7 @@ static const command_t COMMANDS[] = {
     {"bias", cmd_bias, "small-study effects: Egger, Begg, trim-and-fill, fail-safe N"},
     {"forest", cmd_forest, "forest plot through gnuplot (PNG, SVG, PDF)"},
     {"funnel", cmd_funnel, "contour-enhanced funnel plot through gnuplot"},
+    {"evidence", cmd_evidence, "summary of findings with GRADE-style certainty"},
     {"claims", cmd_claims, "check clinical claims against the pooled evidence"},
     {"permutest", cmd_permutest, "permutation tests for the pooled effect and moderators"},
     {"gosh", cmd_gosh, "GOSH: fits of every subset of studies"},

@@ -1,12 +1,267 @@
-/* iastm pool --by: placeholder until subgroup analysis is implemented. */
+/* iastm pool --by: one fit per subgroup, the overall fit, and the test for subgroup
+ * differences; rows without a subgroup value are listed with the other excluded rows. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+
+static const char *num(double x, char *buf, size_t n)
+{
+    if (isnan(x))
+        snprintf(buf, n, "NA");
+    else
+        snprintf(buf, n, "%.4f", x);
+    return buf;
+}
+
+static const char *pval(double p, char *buf, size_t n)
+{
+    if (isnan(p))
+        snprintf(buf, n, "NA");
+    else if (p < 1e-4)
+        snprintf(buf, n, "<.0001");
+    else
+        snprintf(buf, n, "%.4f", p);
+    return buf;
+}
+
+/* Participants (n1 + n2) over the members whose sizes are known; NaN when none is. */
+static double participants(const ma_dataset_t *d, const size_t *kept, const size_t *members,
+                           size_t k, size_t *known)
+{
+    double sum = 0;
+    size_t i;
+    *known = 0;
+    for (i = 0; i < k; i++) {
+        double n = ma_study_n(&d->s[d->idx[kept[members[i]]]]);
+        if (isfinite(n)) {
+            sum += n;
+            (*known)++;
+        }
+    }
+    return *known ? sum : NAN;
+}
+
+static void fit_record(ma_writer_t *w, const ma_rma_t *r)
+{
+    ma_writer_num(w, "estimate", r->estimate);
+    ma_writer_num(w, "se", r->se);
+    ma_writer_num(w, "stat", r->stat);
+    ma_writer_num(w, "df", r->df);
+    ma_writer_num(w, "pval", r->pval);
+    ma_writer_num(w, "ci_lb", r->ci_lb);
+    ma_writer_num(w, "ci_ub", r->ci_ub);
+    ma_writer_num(w, "tau2", r->tau2);
+    ma_writer_num(w, "tau2_lb", r->tau2_lb);
+    ma_writer_num(w, "tau2_ub", r->tau2_ub);
+    ma_writer_num(w, "I2", r->I2);
+    ma_writer_num(w, "H2", r->H2);
+    ma_writer_num(w, "Q", r->Q);
+    ma_writer_num(w, "Q_df", r->Q_df);
+    ma_writer_num(w, "Q_p", r->Q_p);
+    ma_writer_num(w, "pi_lb", r->pi_lb);
+    ma_writer_num(w, "pi_ub", r->pi_ub);
+    ma_writer_str(w, "method_used", ma_method_name(r->method_used));
+    ma_writer_str(w, "note", r->note);
+}
+
+/* The rows left out for a missing subgroup value, in the layout of cli_excluded_records. */
+static void missing_records(ma_writer_t *w, const ma_dataset_t *d, const size_t *miss,
+                            size_t nmiss, const char *reason)
+{
+    size_t i;
+    for (i = 0; i < nmiss; i++) {
+        const ma_study_t *s = &d->s[d->idx[miss[i]]];
+        ma_writer_begin(w);
+        ma_writer_str(w, "study", s->label);
+        ma_writer_int(w, "line", s->line);
+        ma_writer_str(w, "data_form", ma_form_name(s->form));
+        ma_writer_str(w, "reason", reason);
+        ma_writer_end(w);
+    }
+}
+
+static void text_row(FILE *f, const char *name, size_t k, double np, const ma_rma_t *r,
+                     int width)
+{
+    char a[32], b[32], c[32], t[32], i2[32], q[32], n[32], ci[80];
+    if (isnan(np))
+        snprintf(n, sizeof n, "NA");
+    else
+        snprintf(n, sizeof n, "%.0f", np);
+    snprintf(ci, sizeof ci, "[%s, %s]", num(r->ci_lb, b, 32), num(r->ci_ub, c, 32));
+    if (isnan(r->I2))
+        snprintf(i2, sizeof i2, "NA");
+    else
+        snprintf(i2, sizeof i2, "%.2f%%", r->I2);
+    fprintf(f, "%-*s %6zu %12s %9s  %-20s %8s %8s %8s\n", width, name, k, n,
+            num(r->estimate, a, 32), ci, num(r->tau2, t, 32), i2, pval(r->Q_p, q, 32));
+}
 
 int cli_pool_by(const cli_common_t *c, const cli_pool_t *p, const ma_dataset_t *d, FILE *f)
 {
-    (void)c;
-    (void)p;
-    (void)d;
-    (void)f;
-    fprintf(stderr, "iastm pool: --by is not available in this build\n");
-    return 1;
+    size_t *kept = NULL, *miss = NULL, nk = 0, nmiss = 0, j, g;
+    double *yi = NULL, *vi = NULL, *np = NULL, np_all;
+    size_t *known = NULL, known_all;
+    const char **grp = NULL;
+    char *reason = NULL;
+    ma_subgroups_t *s = NULL;
+    ma_error_t err;
+    int rc = 1, ok;
+    const char *measure = cli_measure_name(c, d);
+
+    kept = malloc(d->k * sizeof *kept);
+    miss = malloc(d->k * sizeof *miss);
+    yi = malloc(d->k * sizeof *yi);
+    vi = malloc(d->k * sizeof *vi);
+    grp = malloc(d->k * sizeof *grp);
+    reason = malloc(strlen(p->by) + 64);
+    if (!kept || !miss || !yi || !vi || !grp || !reason) {
+        fprintf(stderr, "iastm pool: out of memory\n");
+        goto done;
+    }
+    sprintf(reason, "missing value in the --by column '%s'", p->by);
+    for (j = 0; j < d->k; j++) {
+        const char *v = ma_dataset_cell(d, d->idx[j], p->by);
+        if (ma_is_missing(v)) {
+            miss[nmiss++] = j;
+            continue;
+        }
+        yi[nk] = d->yi[j];
+        vi[nk] = d->vi[j];
+        grp[nk] = v;
+        kept[nk++] = j;
+    }
+    if (nk == 0) {
+        fprintf(stderr, "iastm pool: %s: no poolable row has a value in column '%s'\n",
+                d->table->path, p->by);
+        rc = 2;
+        goto done;
+    }
+    if (ma_subgroups_fit(yi, vi, grp, nk, &p->rma, p->common_tau2, &s, &err) != MA_OK) {
+        rc = cli_report(&err);
+        goto done;
+    }
+    np = malloc(s->ngroups * sizeof *np);
+    known = malloc(s->ngroups * sizeof *known);
+    if (!np || !known) {
+        fprintf(stderr, "iastm pool: out of memory\n");
+        goto done;
+    }
+    for (g = 0; g < s->ngroups; g++)
+        np[g] = participants(d, kept, s->g[g].members, s->g[g].k, &known[g]);
+    {
+        double sum = 0;
+        known_all = 0;
+        for (g = 0; g < s->ngroups; g++)
+            if (known[g]) {
+                sum += np[g];
+                known_all += known[g];
+            }
+        np_all = known_all ? sum : NAN;
+    }
+
+    if (c->format == MA_FMT_TEXT) {
+        int width = 8, pct = (int)lround(p->rma.level * 100);
+        int fe = p->rma.method == MA_METHOD_FE;
+        char a[32], b[32];
+        for (g = 0; g < s->ngroups; g++)
+            if ((int)strlen(s->g[g].value) > width)
+                width = (int)strlen(s->g[g].value);
+        fprintf(f, "Subgroup analysis by %s (%s", p->by,
+                fe ? "Common-Effect Model" : "Random-Effects Model, tau^2 estimator: ");
+        if (!fe)
+            fprintf(f, "%s; %s", ma_method_name(p->rma.method),
+                    p->common_tau2 ? "tau^2 common to all subgroups" : "separate tau^2 per subgroup");
+        fprintf(f, "%s)\n\n", p->rma.test == MA_TEST_KNHA ? "; Hartung-Knapp-Sidik-Jonkman t test" : "");
+        {
+            char cih[32];
+            snprintf(cih, sizeof cih, "[%d%% CI]", pct);
+            fprintf(f, "%-*s %6s %12s %9s  %-20s %8s %8s %8s\n", width, "subgroup", "k",
+                    "participants", "estimate", cih, "tau^2", "I^2", "Q p-val");
+        }
+        for (g = 0; g < s->ngroups; g++)
+            text_row(f, s->g[g].value, s->g[g].k, np[g], &s->g[g].fit, width);
+        text_row(f, "Overall", s->overall.k, np_all, &s->overall, width);
+        if (p->common_tau2)
+            fprintf(f, "\ntau^2 common to all subgroups (mixed model with %s as a factor): %s\n",
+                    p->by, num(s->common_tau2, a, 32));
+        for (g = 0; g < s->ngroups; g++)
+            if (s->g[g].fit.note[0] && !p->common_tau2)
+                fprintf(f, "Note (%s): %s\n", s->g[g].value, s->g[g].fit.note);
+        if (s->overall.note[0])
+            fprintf(f, "Note (Overall): %s\n", s->overall.note);
+        fprintf(f, "Effect measure: %s\n", measure);
+        if (known_all == 0)
+            fprintf(f, "Participants: NA (no study reports group sizes)\n");
+        else if (known_all < nk)
+            fprintf(f, "Participants: sum of n1 + n2 over the %zu of %zu studies that report "
+                       "group sizes\n", known_all, nk);
+        if (!isnan(s->Q_between))
+            fprintf(f, "\nTest for subgroup differences: Q = %s, df = %.0f, p = %s\n",
+                    num(s->Q_between, a, 32), s->Q_between_df, pval(s->Q_between_p, b, 32));
+        else
+            fprintf(f, "\nTest for subgroup differences: not defined (%s)\n",
+                    s->ngroups < 2 ? "one subgroup" : "a subgroup standard error is 0");
+        cli_excluded_text(f, d);
+        if (nmiss) {
+            fprintf(f, "\nNot in the subgroup analysis (%zu row%s):\n", nmiss,
+                    nmiss == 1 ? "" : "s");
+            for (j = 0; j < nmiss; j++) {
+                const ma_study_t *st = &d->s[d->idx[miss[j]]];
+                fprintf(f, "  %s (line %ld): %s\n", st->label, st->line, reason);
+            }
+        }
+        rc = 0;
+    } else {
+        ma_writer_t *w = ma_writer_new(f, c->format);
+        if (!w) {
+            fprintf(stderr, "iastm pool: out of memory\n");
+            goto done;
+        }
+        ma_writer_section(w, "subgroups");
+        for (g = 0; g < s->ngroups; g++) {
+            ma_writer_begin(w);
+            ma_writer_str(w, "by", p->by);
+            ma_writer_str(w, "group", s->g[g].value);
+            ma_writer_int(w, "k", (long)s->g[g].k);
+            ma_writer_num(w, "participants", np[g]);
+            ma_writer_int(w, "participants_known", (long)known[g]);
+            fit_record(w, &s->g[g].fit);
+            ma_writer_end(w);
+        }
+        ma_writer_section(w, "overall");
+        ma_writer_begin(w);
+        ma_writer_str(w, "measure", measure);
+        cli_rma_record(w, &s->overall, &p->rma);
+        ma_writer_num(w, "participants", np_all);
+        ma_writer_int(w, "participants_known", (long)known_all);
+        ma_writer_end(w);
+        ma_writer_section(w, "subgroup_test");
+        ma_writer_begin(w);
+        ma_writer_str(w, "by", p->by);
+        ma_writer_int(w, "groups", (long)s->ngroups);
+        ma_writer_num(w, "Q_between", s->Q_between);
+        ma_writer_num(w, "Q_between_df", s->Q_between_df);
+        ma_writer_num(w, "Q_between_p", s->Q_between_p);
+        ma_writer_bool(w, "common_tau2", p->common_tau2);
+        ma_writer_num(w, "tau2_common", s->common_tau2);
+        ma_writer_end(w);
+        cli_excluded_records(w, d);
+        missing_records(w, d, miss, nmiss, reason);
+        ok = cli_writer_done(w);
+        rc = ok ? 0 : 1;
+    }
+done:
+    ma_subgroups_free(s);
+    free(kept);
+    free(miss);
+    free(yi);
+    free(vi);
+    free(grp);
+    free(reason);
+    free(np);
+    free(known);
+    return rc;
 }

@@ -1,0 +1,90 @@
+#!/bin/sh
+# make analyses: regenerate analyses/results/ and plots/ from data/trials.csv.
+# Each analyses/NAME.analysis file says what to pool (title, filter options, subgroup
+# variable, whether to run leave-one-out); this script runs build/iastm on it and writes
+# results/NAME.{json,csv,md,txt}, plots/NAME.{png,svg}, and the cross-cutting reports:
+# the summary of findings (evidence.*), the claims check (claims.*), published reviews.
+# Usage: sh analyses/run.sh build/iastm
+set -u
+IASTM=${1:-build/iastm}
+DATA=data/trials.csv
+RES=analyses/results
+PLOTS=plots
+mkdir -p "$RES" "$PLOTS"
+have_gnuplot=1
+command -v gnuplot >/dev/null 2>&1 || { have_gnuplot=0; echo "analyses: gnuplot not found: figures are not redrawn"; }
+failures=0
+
+field() { sed -n "s/^$1:[[:space:]]*//p" "$2" | head -n 1; }
+
+# run OUT CMD...: run an iastm command writing OUT; on failure keep the message in OUT.err
+run() {
+    out=$1; shift
+    if ! "$IASTM" "$@" -o "$out" 2>"$out.err"; then
+        return 1
+    fi
+    rm -f "$out.err"
+}
+
+for f in analyses/*.analysis; do
+    name=$(basename "$f" .analysis)
+    title=$(field title "$f")
+    filter=$(field filter "$f")
+    by=$(field by "$f")
+    loo=$(field loo "$f")
+    byopt=""
+    [ -n "$by" ] && byopt="--by $by"
+    echo "analysis $name: $title"
+    # shellcheck disable=SC2086
+    if ! run "$RES/$name.json" pool $filter $byopt --format json "$DATA"; then
+        msg=$(cat "$RES/$name.json.err")
+        rm -f "$RES/$name.json.err" "$RES/$name.json" "$RES/$name.csv" "$RES/$name.txt"
+        printf '# %s\n\nNot analysable: %s\n' "$title" "${msg#iastm pool: }" > "$RES/$name.md"
+        echo "  not analysable: ${msg#iastm pool: }"
+        continue
+    fi
+    for fmt in csv txt md; do
+        ff=$fmt; [ $fmt = txt ] && ff=text
+        # shellcheck disable=SC2086
+        run "$RES/$name.$fmt" pool $filter $byopt --format $ff "$DATA" || { failures=$((failures + 1)); cat "$RES/$name.$fmt.err"; }
+    done
+    { printf '# %s\n\n%s\n\nFilter: `%s`%s\n\n' "$title" "$(sed -n '1s/^# //p' "$f")" "$filter" "${by:+; subgroups by \`$by\`}"
+      cat "$RES/$name.md"; } > "$RES/$name.md.tmp" && mv "$RES/$name.md.tmp" "$RES/$name.md"
+    if [ $have_gnuplot -eq 1 ]; then
+        for ext in png svg; do
+            # shellcheck disable=SC2086
+            run "$PLOTS/$name.$ext" forest $filter $byopt --title "$title" "$DATA" || { failures=$((failures + 1)); cat "$PLOTS/$name.$ext.err"; rm -f "$PLOTS/$name.$ext.err"; }
+        done
+    fi
+    if [ "$loo" = yes ]; then
+        for fmt in csv md; do
+            # shellcheck disable=SC2086
+            run "$RES/$name.loo.$fmt" loo $filter --format $fmt "$DATA" || { failures=$((failures + 1)); cat "$RES/$name.loo.$fmt.err"; rm -f "$RES/$name.loo.$fmt.err"; }
+        done
+        # Small-study tests: computed when k allows, with the tool's own note on power.
+        # shellcheck disable=SC2086
+        if ! run "$RES/$name.bias.txt" bias $filter "$DATA"; then
+            printf 'Small-study tests not computed: %s\n' "$(sed 's/^iastm[^:]*: //' "$RES/$name.bias.txt.err")" > "$RES/$name.bias.txt"
+            rm -f "$RES/$name.bias.txt.err"
+        fi
+        if [ $have_gnuplot -eq 1 ]; then
+            # shellcheck disable=SC2086
+            run "$PLOTS/$name.funnel.png" funnel $filter "$DATA" 2>/dev/null || rm -f "$PLOTS/$name.funnel.png.err"
+        fi
+    fi
+done
+
+echo "analysis evidence: summary of findings and published reviews"
+for fmt in md csv json; do
+    run "$RES/evidence.$fmt" evidence --reviews data/published_reviews.csv --format $fmt "$DATA" || { failures=$((failures + 1)); cat "$RES/evidence.$fmt.err"; }
+done
+echo "analysis claims: verdicts on the clinical claims"
+for fmt in md csv json; do
+    run "$RES/claims.$fmt" claims --claims data/claims.csv --format $fmt "$DATA" || { failures=$((failures + 1)); cat "$RES/claims.$fmt.err"; }
+done
+
+if [ $failures -gt 0 ]; then
+    echo "analyses: $failures step(s) failed" >&2
+    exit 1
+fi
+echo "analyses: results in $RES/, figures in $PLOTS/"

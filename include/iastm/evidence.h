@@ -1,0 +1,90 @@
+/* Summary of findings: the pooled evidence for one question (outcome x region x
+ * comparator) with a GRADE-style certainty rating, and verdicts on clinical claims.
+ * The rules are written out in analyses/README.md. */
+#ifndef IASTM_EVIDENCE_H
+#define IASTM_EVIDENCE_H
+
+#include <stddef.h>
+#include "dataset.h"
+#include "error.h"
+#include "rma.h"
+
+/* A question: rows whose columns outcome, region and comparator_class match; NULL or
+ * "any" matches every value. */
+typedef struct {
+    const char *outcome;
+    const char *region;
+    const char *comparator;
+} ma_question_t;
+
+typedef enum {
+    MA_CERT_NONE = 0, /* not rated (nothing pooled) */
+    MA_CERT_VERY_LOW, MA_CERT_LOW, MA_CERT_MODERATE, MA_CERT_HIGH
+} ma_certainty_t;
+
+/* GRADE-style rating. Start high when every pooled trial is randomized, low when any is
+ * not; rate down one level each for: unclear allocation (some trial's randomization
+ * unclear), inconsistency (I2 > 50% or a prediction interval crossing 0), imprecision (CI
+ * crossing 0; and again for fewer than 400 participants), suspected small-study effects
+ * (Egger p < 0.10, assessed only with 10 or more trials). Never below very low. */
+typedef struct {
+    ma_certainty_t start, level;
+    int down_risk_of_bias, down_inconsistency, down_imprecision, down_small_study;
+    char reasons[512]; /* "; "-separated reasons for each downgrade */
+} ma_grade_t;
+
+typedef struct {
+    ma_question_t q;
+    size_t nrows;        /* rows relevant to the question */
+    size_t *rows;        /* their indices into the dataset's studies (owned) */
+    size_t k;            /* rows pooled */
+    size_t trials;       /* distinct studies among the pooled rows */
+    double participants; /* sum of n1 + n2 over pooled rows (NaN when none known) */
+    int fitted;          /* 1 when fit is set (k >= 1) */
+    ma_rma_t fit;
+    double egger_p;      /* NaN when not assessable (k < 10) */
+    ma_grade_t grade;
+} ma_evidence_t;
+
+/* Pool the rows of `d` that answer `q` with options `o` and rate the certainty. */
+ma_status_t ma_evidence_assess(const ma_dataset_t *d, const ma_question_t *q,
+                               const ma_rma_opts_t *o, ma_evidence_t *e, ma_error_t *err);
+void ma_evidence_clear(ma_evidence_t *e); /* frees rows; accepts a zeroed struct */
+
+const char *ma_certainty_name(ma_certainty_t c); /* "high", ..., "not rated" */
+
+/* Claims and verdicts. */
+typedef enum {
+    MA_VERDICT_SUPPORTED = 0, MA_VERDICT_NOT_SUPPORTED, MA_VERDICT_CONTRADICTED,
+    MA_VERDICT_INSUFFICIENT
+} ma_verdict_t;
+
+typedef struct {
+    const char *id, *claim;
+    const char *outcome;
+    const char *region;     /* spine, other, any, or spine_vs_other */
+    const char *comparator; /* a comparator class or any */
+    const char *expected;   /* favours_iastm, no_difference, spine_larger */
+} ma_claim_t;
+
+typedef struct {
+    ma_verdict_t verdict;
+    char why[512];
+    ma_evidence_t main;    /* the claim's question (region any for spine_vs_other) */
+    ma_evidence_t spine, other; /* spine_vs_other only */
+    double diff, diff_se, Q_between_p; /* spine - other and the test of the difference */
+} ma_claim_result_t;
+
+/* Verdict rules (margin: the smallest SMD that matters, default 0.5):
+ *   fewer than 2 poolable trials (in either subgroup for spine_larger) -> insufficient;
+ *   favours_iastm: CI above 0 -> supported; CI below 0 -> contradicted; else not supported;
+ *   no_difference: CI within (-margin, margin) -> supported; CI excluding 0 ->
+ *     contradicted; else not supported (the data cannot tell);
+ *   spine_larger: spine - other > 0 with subgroup-difference p < 0.05 -> supported;
+ *     < 0 with p < 0.05 -> contradicted; else not supported. */
+ma_status_t ma_claim_check(const ma_dataset_t *d, const ma_claim_t *c, const ma_rma_opts_t *o,
+                           double margin, ma_claim_result_t *r, ma_error_t *err);
+void ma_claim_result_clear(ma_claim_result_t *r);
+const char *ma_verdict_name(ma_verdict_t v); /* "supported", "not supported", ... */
+
+#endif

@@ -1,0 +1,134 @@
+/* Verdicts on clinical claims from the pooled evidence (rules in evidence.h). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "evidence_internal.h"
+
+const char *ma_verdict_name(ma_verdict_t v)
+{
+    switch (v) {
+    case MA_VERDICT_SUPPORTED: return "supported";
+    case MA_VERDICT_NOT_SUPPORTED: return "not supported";
+    case MA_VERDICT_CONTRADICTED: return "contradicted";
+    default: return "insufficient evidence";
+    }
+}
+
+static void ci_text(char *buf, size_t n, const ma_evidence_t *e)
+{
+    snprintf(buf, n, "SMD %.2f [%.2f, %.2f], %zu trial%s", e->fit.estimate, e->fit.ci_lb,
+             e->fit.ci_ub, e->trials, e->trials == 1 ? "" : "s");
+}
+
+static ma_status_t verdict_direction(const ma_claim_t *c, double margin, ma_claim_result_t *r)
+{
+    const ma_evidence_t *e = &r->main;
+    char ci[128];
+    if (e->trials < 2) {
+        r->verdict = MA_VERDICT_INSUFFICIENT;
+        snprintf(r->why, sizeof r->why, "%zu poolable trial%s (at least 2 needed)", e->trials,
+                 e->trials == 1 ? "" : "s");
+        return MA_OK;
+    }
+    ci_text(ci, sizeof ci, e);
+    if (!strcmp(c->expected, "favours_iastm")) {
+        if (e->fit.ci_lb > 0) {
+            r->verdict = MA_VERDICT_SUPPORTED;
+            snprintf(r->why, sizeof r->why, "%s: the CI lies above 0", ci);
+        } else if (e->fit.ci_ub < 0) {
+            r->verdict = MA_VERDICT_CONTRADICTED;
+            snprintf(r->why, sizeof r->why, "%s: the CI lies below 0 (favours comparator)", ci);
+        } else {
+            r->verdict = MA_VERDICT_NOT_SUPPORTED;
+            snprintf(r->why, sizeof r->why, "%s: the CI includes 0", ci);
+        }
+    } else { /* no_difference */
+        if (e->fit.ci_lb > -margin && e->fit.ci_ub < margin) {
+            r->verdict = MA_VERDICT_SUPPORTED;
+            snprintf(r->why, sizeof r->why, "%s: the CI excludes differences of %.2g SD or more",
+                     ci, margin);
+        } else if (e->fit.ci_lb > 0 || e->fit.ci_ub < 0) {
+            r->verdict = MA_VERDICT_CONTRADICTED;
+            snprintf(r->why, sizeof r->why, "%s: the CI excludes 0 (a difference)", ci);
+        } else {
+            r->verdict = MA_VERDICT_NOT_SUPPORTED;
+            snprintf(r->why, sizeof r->why,
+                     "%s: the CI includes both no difference and differences of %.2g SD or "
+                     "more (inconclusive)", ci, margin);
+        }
+    }
+    return MA_OK;
+}
+
+static void verdict_spine_larger(ma_claim_result_t *r)
+{
+    const ma_evidence_t *s = &r->spine, *o = &r->other;
+    if (s->trials < 2 || o->trials < 2) {
+        r->verdict = MA_VERDICT_INSUFFICIENT;
+        snprintf(r->why, sizeof r->why,
+                 "%zu poolable spine trial%s and %zu other-region trial%s (at least 2 each "
+                 "needed)", s->trials, s->trials == 1 ? "" : "s", o->trials,
+                 o->trials == 1 ? "" : "s");
+        return;
+    }
+    /* Test for subgroup differences with two subgroups: z on the difference of the two
+     * subgroup estimates (Q_between with 1 df). */
+    r->diff = s->fit.estimate - o->fit.estimate;
+    r->diff_se = sqrt(s->fit.se * s->fit.se + o->fit.se * o->fit.se);
+    r->Q_between_p = 2 * gsl_cdf_ugaussian_Q(fabs(r->diff / r->diff_se));
+    if (r->Q_between_p < 0.05)
+        r->verdict = r->diff > 0 ? MA_VERDICT_SUPPORTED : MA_VERDICT_CONTRADICTED;
+    else
+        r->verdict = MA_VERDICT_NOT_SUPPORTED;
+    snprintf(r->why, sizeof r->why,
+             "spine SMD %.2f [%.2f, %.2f] (%zu trials) vs other %.2f [%.2f, %.2f] (%zu "
+             "trials): difference %.2f, subgroup test p = %.3f",
+             s->fit.estimate, s->fit.ci_lb, s->fit.ci_ub, s->trials, o->fit.estimate,
+             o->fit.ci_lb, o->fit.ci_ub, o->trials, r->diff, r->Q_between_p);
+}
+
+ma_status_t ma_claim_check(const ma_dataset_t *d, const ma_claim_t *c, const ma_rma_opts_t *o,
+                           double margin, ma_claim_result_t *r, ma_error_t *err)
+{
+    ma_question_t q = {c->outcome, c->region, c->comparator};
+    ma_status_t st;
+    int vs = !strcmp(c->region, "spine_vs_other");
+
+    memset(r, 0, sizeof *r);
+    r->diff = r->diff_se = r->Q_between_p = NAN;
+    if (strcmp(c->expected, "favours_iastm") && strcmp(c->expected, "no_difference") &&
+        strcmp(c->expected, "spine_larger"))
+        return ma_error_set(err, MA_EINPUT, "claim '%s': unknown expected value '%s' "
+                            "(favours_iastm, no_difference or spine_larger)", c->id,
+                            c->expected);
+    if (vs != !strcmp(c->expected, "spine_larger"))
+        return ma_error_set(err, MA_EINPUT, "claim '%s': region spine_vs_other goes with "
+                            "expected spine_larger", c->id);
+    if (vs)
+        q.region = "any";
+    if ((st = ma_evidence_assess(d, &q, o, &r->main, err)) != MA_OK)
+        return st;
+    if (!vs)
+        return verdict_direction(c, margin, r);
+    q.region = "spine";
+    if ((st = ma_evidence_assess(d, &q, o, &r->spine, err)) != MA_OK)
+        goto fail;
+    q.region = "other";
+    if ((st = ma_evidence_assess(d, &q, o, &r->other, err)) != MA_OK)
+        goto fail;
+    verdict_spine_larger(r);
+    return MA_OK;
+fail:
+    ma_claim_result_clear(r);
+    return st;
+}
+
+void ma_claim_result_clear(ma_claim_result_t *r)
+{
+    ma_evidence_clear(&r->main);
+    ma_evidence_clear(&r->spine);
+    ma_evidence_clear(&r->other);
+}

@@ -1,0 +1,171 @@
+/* Summary of findings for one question: select rows, pool them (REML by default), count
+ * trials and participants, and rate certainty with explicit GRADE-style rules. */
+#include "iastm/evidence.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evidence_internal.h"
+#include "iastm/bias.h"
+
+const char *ma_certainty_name(ma_certainty_t c)
+{
+    switch (c) {
+    case MA_CERT_HIGH: return "high";
+    case MA_CERT_MODERATE: return "moderate";
+    case MA_CERT_LOW: return "low";
+    case MA_CERT_VERY_LOW: return "very low";
+    default: return "not rated";
+    }
+}
+
+static int matches(const char *want, const char *have)
+{
+    return !want || !strcmp(want, "any") || !strcmp(want, have);
+}
+
+static void add_reason(ma_grade_t *g, const char *s)
+{
+    size_t n = strlen(g->reasons);
+    snprintf(g->reasons + n, sizeof g->reasons - n, "%s%s", n ? "; " : "", s);
+}
+
+/* The rules of evidence.h, applied to a fitted question. */
+void ma_grade_rate(const ma_evidence_t *e, const ma_dataset_t *d, ma_grade_t *g)
+{
+    size_t i, unclear = 0, nonrand = 0;
+    int level;
+    char buf[160];
+    memset(g, 0, sizeof *g);
+    if (!e->fitted) {
+        g->start = g->level = MA_CERT_NONE;
+        add_reason(g, "nothing pooled");
+        return;
+    }
+    for (i = 0; i < e->nrows; i++) {
+        const ma_study_t *s = &d->s[e->rows[i]];
+        const char *r;
+        if (!s->included)
+            continue;
+        r = ma_dataset_cell(d, e->rows[i], "randomized");
+        if (!strcmp(r, "no"))
+            nonrand++;
+        else if (strcmp(r, "yes") != 0)
+            unclear++;
+    }
+    g->start = nonrand ? MA_CERT_LOW : MA_CERT_HIGH;
+    level = (int)g->start;
+    if (nonrand) {
+        snprintf(buf, sizeof buf, "starts low: %zu non-randomized trial%s", nonrand,
+                 nonrand == 1 ? "" : "s");
+        add_reason(g, buf);
+    }
+    if (unclear) {
+        g->down_risk_of_bias = 1;
+        snprintf(buf, sizeof buf, "risk of bias: allocation unclear in %zu trial%s", unclear,
+                 unclear == 1 ? "" : "s");
+        add_reason(g, buf);
+    }
+    if (e->k >= 2 && (e->fit.I2 > 50 ||
+                      (!isnan(e->fit.pi_lb) && e->fit.pi_lb < 0 && e->fit.pi_ub > 0))) {
+        g->down_inconsistency = 1;
+        snprintf(buf, sizeof buf, "inconsistency: I2 = %.0f%%%s", e->fit.I2,
+                 (!isnan(e->fit.pi_lb) && e->fit.pi_lb < 0 && e->fit.pi_ub > 0)
+                     ? ", prediction interval crosses 0" : "");
+        add_reason(g, buf);
+    }
+    if (e->fit.ci_lb < 0 && e->fit.ci_ub > 0) {
+        g->down_imprecision++;
+        add_reason(g, "imprecision: CI crosses 0");
+    }
+    if (!(e->participants >= 400)) {
+        g->down_imprecision++;
+        if (isnan(e->participants))
+            snprintf(buf, sizeof buf, "imprecision: participants unknown");
+        else
+            snprintf(buf, sizeof buf, "imprecision: %.0f participants (< 400)",
+                     e->participants);
+        add_reason(g, buf);
+    }
+    if (!isnan(e->egger_p) && e->egger_p < 0.10) {
+        g->down_small_study = 1;
+        snprintf(buf, sizeof buf, "small-study effects: Egger p = %.3f", e->egger_p);
+        add_reason(g, buf);
+    } else if (e->k < 10) {
+        add_reason(g, "small-study effects not assessable (fewer than 10 trials)");
+    }
+    level -= g->down_risk_of_bias + g->down_inconsistency + g->down_imprecision +
+             g->down_small_study;
+    if (level < (int)MA_CERT_VERY_LOW)
+        level = MA_CERT_VERY_LOW;
+    g->level = (ma_certainty_t)level;
+}
+
+ma_status_t ma_evidence_assess(const ma_dataset_t *d, const ma_question_t *q,
+                               const ma_rma_opts_t *o, ma_evidence_t *e, ma_error_t *err)
+{
+    size_t i, j;
+    double *yi = NULL, *vi = NULL;
+    ma_status_t st = MA_OK;
+
+    memset(e, 0, sizeof *e);
+    e->q = *q;
+    e->participants = NAN;
+    e->egger_p = NAN;
+    e->rows = malloc((d->n ? d->n : 1) * sizeof *e->rows);
+    yi = malloc((d->n ? d->n : 1) * sizeof *yi);
+    vi = malloc((d->n ? d->n : 1) * sizeof *vi);
+    if (!e->rows || !yi || !vi) {
+        st = ma_error_set(err, MA_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (i = 0; i < d->n; i++) {
+        const ma_study_t *s = &d->s[i];
+        if (!matches(q->outcome, ma_dataset_cell(d, i, "outcome")) ||
+            !matches(q->region, ma_dataset_cell(d, i, "region")) ||
+            !matches(q->comparator, ma_dataset_cell(d, i, "comparator_class")))
+            continue;
+        e->rows[e->nrows++] = i;
+        if (!s->included)
+            continue;
+        yi[e->k] = s->yi;
+        vi[e->k] = s->vi;
+        e->k++;
+        if (!isnan(ma_study_n(s)))
+            e->participants = (isnan(e->participants) ? 0 : e->participants) + ma_study_n(s);
+        for (j = 0; j < e->nrows - 1; j++) /* a trial counted once across its rows */
+            if (d->s[e->rows[j]].included && !strcmp(d->s[e->rows[j]].label, s->label))
+                break;
+        if (j == e->nrows - 1)
+            e->trials++;
+    }
+    if (e->k > 0) {
+        if ((st = ma_rma_fit(yi, vi, e->k, o, &e->fit, err)) != MA_OK)
+            goto done;
+        e->fitted = 1;
+        if (e->k >= MA_BIAS_MIN_K)
+            e->egger_p = ma_evidence_egger_p(yi, vi, e->k);
+    }
+    ma_grade_rate(e, d, &e->grade);
+done:
+    free(yi);
+    free(vi);
+    if (st != MA_OK)
+        ma_evidence_clear(e);
+    return st;
+}
+
+double ma_evidence_egger_p(const double *yi, const double *vi, size_t k)
+{
+    ma_egger_t eg;
+    return ma_egger(yi, vi, k, 0.95, &eg, NULL) == MA_OK ? eg.p : NAN;
+}
+
+void ma_evidence_clear(ma_evidence_t *e)
+{
+    free(e->rows);
+    e->rows = NULL;
+    e->nrows = 0;
+}

@@ -1,0 +1,13 @@
+/* Private to the evidence and claims modules. */
+#ifndef IASTM_EVIDENCE_INTERNAL_H
+#define IASTM_EVIDENCE_INTERNAL_H
+
+#include "iastm/evidence.h"
+
+/* Apply the certainty rules to an assessed question. */
+void ma_grade_rate(const ma_evidence_t *e, const ma_dataset_t *d, ma_grade_t *g);
+
+/* p-value of the classic Egger test (NaN when it cannot be computed). */
+double ma_evidence_egger_p(const double *yi, const double *vi, size_t k);
+
+#endif

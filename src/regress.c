@@ -1,0 +1,829 @@
+/* Mixed-effects meta-regression as metafor's rma.uni with moderators: the tau2 estimators
+ * with p coefficients, WLS fit, z / Knapp-Hartung inference, QM, QE, I2, H2, R2.
+ * Every quantity comes from p x p pieces, O(k p^2) per evaluation: with W = diag(w),
+ * M = X'WX and P = W - W X M^-1 X'W (k x k, never formed),
+ *   y'Py = sum w e^2, y'PPy = sum w^2 e^2 (e the WLS residuals),
+ *   tr(P) = sum w - tr(M^-1 X'W^2 X),
+ *   tr(PP) = sum w^2 - 2 tr(M^-1 X'W^3 X) + tr((M^-1 X'W^2 X)^2). */
+#include "iastm/regress.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_roots.h>
+
+#include "rma_internal.h"
+
+#define REG_BLOCK 64
+/* lm()'s QR tolerance: a column whose residual norm after projection on the preceding
+ * columns is below 1e-7 of its own norm is taken as a linear combination of them */
+#define RANK_TOL 1e-7
+
+/* Weights applied between X' and X in a cross-product. */
+typedef enum { XW_W, XW_W2, XW_W3, XW_V } xw_t;
+
+typedef struct {
+    const double *y, *v, *X;
+    size_t k, p;
+    double ybar;    /* unweighted mean of y: metafor estimates tau2 and QE on y - ybar */
+    double tscale;  /* min(1, mean vi), scales absolute tau2 tolerances as rma.c */
+    double *w;      /* k weights of the last set_weights */
+    double *blk;    /* p*p block accumulator */
+    gsl_matrix *M;  /* X'WX, then its Cholesky factor */
+    gsl_matrix *S, *G, *H; /* scratch p x p */
+    gsl_vector *xty, *b, *col;
+} reg_ws_t;
+
+typedef struct {
+    double sw, sw2;   /* sum w, sum w^2 */
+    double q;         /* sum w e^2 */
+    double sw2e2;     /* sum w^2 e^2 */
+    double trG, trG2; /* tr(M^-1 B), tr((M^-1 B)^2), B = X'W^2X */
+    double trH;       /* tr(M^-1 C), C = X'W^3X */
+    double logdet;    /* log det M */
+} reg_sums_t;
+
+static void ws_free(reg_ws_t *ws)
+{
+    free(ws->w);
+    free(ws->blk);
+    gsl_matrix_free(ws->M);
+    gsl_matrix_free(ws->S);
+    gsl_matrix_free(ws->G);
+    gsl_matrix_free(ws->H);
+    gsl_vector_free(ws->xty);
+    gsl_vector_free(ws->b);
+    gsl_vector_free(ws->col);
+}
+
+static int ws_init(reg_ws_t *ws, const double *y, const double *v, const double *X, size_t k,
+                   size_t p)
+{
+    size_t i;
+    double sy = 0, sv = 0, sr = 0, m;
+    memset(ws, 0, sizeof *ws);
+    ws->y = y;
+    ws->v = v;
+    ws->X = X;
+    ws->k = k;
+    ws->p = p;
+    ws->w = malloc(k * sizeof *ws->w);
+    ws->blk = malloc(p * p * sizeof *ws->blk);
+    ws->M = gsl_matrix_alloc(p, p);
+    ws->S = gsl_matrix_alloc(p, p);
+    ws->G = gsl_matrix_alloc(p, p);
+    ws->H = gsl_matrix_alloc(p, p);
+    ws->xty = gsl_vector_alloc(p);
+    ws->b = gsl_vector_alloc(p);
+    ws->col = gsl_vector_alloc(p);
+    if (!ws->w || !ws->blk || !ws->M || !ws->S || !ws->G || !ws->H || !ws->xty || !ws->b
+        || !ws->col) {
+        ws_free(ws);
+        return -1;
+    }
+    for (i = 0; i < k; i++) {
+        sy += y[i];
+        sv += v[i];
+    }
+    m = sy / (double)k;
+    for (i = 0; i < k; i++)
+        sr += y[i] - m;
+    ws->ybar = m + sr / (double)k;
+    ws->tscale = fmin(1.0, sv / (double)k);
+    return 0;
+}
+
+/* w = 1/(v + tau2); tau2 < 0 means unit weights (ordinary least squares). */
+static void set_weights(reg_ws_t *ws, double tau2)
+{
+    size_t i;
+    if (tau2 < 0) {
+        for (i = 0; i < ws->k; i++)
+            ws->w[i] = 1.0;
+        return;
+    }
+    for (i = 0; i < ws->k; i++)
+        ws->w[i] = 1.0 / (ws->v[i] + tau2);
+}
+
+/* out = X' diag(f) X with f from the current weights (or vi), summed in blocks. */
+static void xtdx(reg_ws_t *ws, xw_t kind, gsl_matrix *out)
+{
+    size_t k = ws->k, p = ws->p, i0, i, a, c;
+    gsl_matrix_set_zero(out);
+    for (i0 = 0; i0 < k; i0 += REG_BLOCK) {
+        size_t i1 = i0 + REG_BLOCK < k ? i0 + REG_BLOCK : k;
+        memset(ws->blk, 0, p * p * sizeof *ws->blk);
+        for (i = i0; i < i1; i++) {
+            const double *x = ws->X + i * p;
+            double f = ws->w[i];
+            if (kind == XW_W2)
+                f *= f;
+            else if (kind == XW_W3)
+                f *= f * f;
+            else if (kind == XW_V)
+                f = ws->v[i];
+            for (a = 0; a < p; a++) {
+                double fa = f * x[a];
+                for (c = 0; c <= a; c++)
+                    ws->blk[a * p + c] += fa * x[c];
+            }
+        }
+        for (a = 0; a < p; a++)
+            for (c = 0; c <= a; c++)
+                out->data[a * out->tda + c] += ws->blk[a * p + c];
+    }
+    for (a = 0; a < p; a++)
+        for (c = 0; c < a; c++)
+            gsl_matrix_set(out, c, a, gsl_matrix_get(out, a, c));
+}
+
+/* Weighted LS fit at the current weights: M = X'WX (Cholesky in ws->M), b, residual sums.
+ * `centred`: fit y - ybar (as metafor's tau2 estimators and QE) instead of y. */
+static ma_status_t wls(reg_ws_t *ws, int centred, reg_sums_t *s)
+{
+    size_t k = ws->k, p = ws->p, i, a;
+    double c = centred ? ws->ybar : 0.0, sw = 0, sw2 = 0, q = 0, q2 = 0;
+    int st;
+
+    xtdx(ws, XW_W, ws->M);
+    gsl_vector_set_zero(ws->xty);
+    for (i = 0; i < k; i++) {
+        const double *x = ws->X + i * p;
+        double wy = ws->w[i] * (ws->y[i] - c);
+        for (a = 0; a < p; a++)
+            ws->xty->data[a * ws->xty->stride] += wy * x[a];
+        sw += ws->w[i];
+        sw2 += ws->w[i] * ws->w[i];
+    }
+    st = gsl_linalg_cholesky_decomp1(ws->M);
+    if (st != GSL_SUCCESS)
+        return MA_ENUMERIC;
+    s->logdet = 0;
+    for (a = 0; a < p; a++)
+        s->logdet += 2 * log(gsl_matrix_get(ws->M, a, a));
+    if (gsl_linalg_cholesky_solve(ws->M, ws->xty, ws->b) != GSL_SUCCESS)
+        return MA_ENUMERIC;
+    for (i = 0; i < k; i++) {
+        const double *x = ws->X + i * p;
+        double e = ws->y[i] - c, we2;
+        for (a = 0; a < p; a++)
+            e -= x[a] * gsl_vector_get(ws->b, a);
+        we2 = ws->w[i] * e * e;
+        q += we2;
+        q2 += ws->w[i] * we2;
+    }
+    s->sw = sw;
+    s->sw2 = sw2;
+    s->q = q;
+    s->sw2e2 = q2;
+    return MA_OK;
+}
+
+/* out = M^-1 S using the Cholesky factor in ws->M (column by column). */
+static ma_status_t solve_mat(reg_ws_t *ws, const gsl_matrix *S, gsl_matrix *out)
+{
+    size_t j;
+    for (j = 0; j < ws->p; j++) {
+        gsl_vector_const_view sc = gsl_matrix_const_column(S, j);
+        gsl_vector_view oc = gsl_matrix_column(out, j);
+        if (gsl_linalg_cholesky_solve(ws->M, &sc.vector, &oc.vector) != GSL_SUCCESS)
+            return MA_ENUMERIC;
+    }
+    return MA_OK;
+}
+
+/* tr(M^-1 B), tr((M^-1 B)^2) and, when want_h, tr(M^-1 C). Needs wls() first. */
+static ma_status_t traces(reg_ws_t *ws, int want_h, reg_sums_t *s)
+{
+    size_t p = ws->p, a, c;
+    double t = 0, t2 = 0;
+    xtdx(ws, XW_W2, ws->S);
+    if (solve_mat(ws, ws->S, ws->G) != MA_OK)
+        return MA_ENUMERIC;
+    for (a = 0; a < p; a++) {
+        t += gsl_matrix_get(ws->G, a, a);
+        for (c = 0; c < p; c++)
+            t2 += gsl_matrix_get(ws->G, a, c) * gsl_matrix_get(ws->G, c, a);
+    }
+    s->trG = t;
+    s->trG2 = t2;
+    s->trH = NAN;
+    if (want_h) {
+        xtdx(ws, XW_W3, ws->S);
+        if (solve_mat(ws, ws->S, ws->H) != MA_OK)
+            return MA_ENUMERIC;
+        t = 0;
+        for (a = 0; a < p; a++)
+            t += gsl_matrix_get(ws->H, a, a);
+        s->trH = t;
+    }
+    return MA_OK;
+}
+
+/* Generalised QE at tau2 (centred y), for Paule-Mandel. NaN on failure. */
+static double qe_at(reg_ws_t *ws, double tau2)
+{
+    reg_sums_t s;
+    set_weights(ws, tau2);
+    return wls(ws, 1, &s) == MA_OK ? s.q : NAN;
+}
+
+typedef struct {
+    reg_ws_t *ws;
+    double target;
+} pm_arg_t;
+
+static double pm_fn(double tau2, void *arg)
+{
+    pm_arg_t *a = arg;
+    return qe_at(a->ws, tau2) - a->target;
+}
+
+/* Paule-Mandel: QE(tau2) = k - p, decreasing in tau2; 0 when QE(0) < k - p. The bracket
+ * starts at metafor's tau2.max (100) and grows while needed. */
+static ma_status_t tau2_pm(reg_ws_t *ws, const ma_rma_opts_t *o, double *tau2, int *iter)
+{
+    pm_arg_t arg = {ws, (double)(ws->k - ws->p)};
+    gsl_function f = {pm_fn, &arg};
+    gsl_root_fsolver *sv;
+    double lo = 0, hi = 100, f0 = pm_fn(0, &arg), fhi;
+    int it = 0, grow, status;
+    ma_status_t st = MA_ENUMERIC;
+
+    *iter = 0;
+    if (isnan(f0))
+        return MA_ENUMERIC;
+    if (f0 <= 0) {
+        *tau2 = 0;
+        return MA_OK;
+    }
+    fhi = pm_fn(hi, &arg);
+    for (grow = 0; fhi > 0 && grow < 600; grow++) {
+        lo = hi;
+        hi *= 4;
+        if (!isfinite(hi))
+            return MA_ENUMERIC;
+        fhi = pm_fn(hi, &arg);
+    }
+    if (!(fhi <= 0))
+        return MA_ENUMERIC;
+    if (fhi == 0) {
+        *tau2 = hi;
+        return MA_OK;
+    }
+    sv = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!sv)
+        return MA_ENOMEM;
+    status = gsl_root_fsolver_set(sv, &f, lo, hi);
+    while (status == GSL_SUCCESS && it < o->maxiter) {
+        it++;
+        if (gsl_root_fsolver_iterate(sv) != GSL_SUCCESS)
+            break;
+        status = gsl_root_test_interval(gsl_root_fsolver_x_lower(sv),
+                                        gsl_root_fsolver_x_upper(sv), o->tol * ws->tscale,
+                                        4 * DBL_EPSILON);
+        if (status == GSL_SUCCESS) {
+            *tau2 = gsl_root_fsolver_root(sv);
+            st = MA_OK;
+            break;
+        }
+        if (status != GSL_CONTINUE)
+            break;
+        status = GSL_SUCCESS;
+    }
+    gsl_root_fsolver_free(sv);
+    *iter = it;
+    return st;
+}
+
+/* Hedges (HE) with moderators: (RSS_ols - tr(P V)) / (k - p), P = I - X(X'X)^-1 X',
+ * tr(PV) = sum vi - tr((X'X)^-1 X'VX). */
+static ma_status_t tau2_he(reg_ws_t *ws, double *tau2)
+{
+    reg_sums_t s;
+    double sv = 0, tr = 0;
+    size_t i;
+    set_weights(ws, -1);
+    if (wls(ws, 1, &s) != MA_OK)
+        return MA_ENUMERIC;
+    xtdx(ws, XW_V, ws->S);
+    if (solve_mat(ws, ws->S, ws->G) != MA_OK)
+        return MA_ENUMERIC;
+    for (i = 0; i < ws->p; i++)
+        tr += gsl_matrix_get(ws->G, i, i);
+    for (i = 0; i < ws->k; i++)
+        sv += ws->v[i];
+    *tau2 = (s.q - (sv - tr)) / (double)(ws->k - ws->p);
+    return MA_OK;
+}
+
+/* metafor's ll0check: the (restricted) log-likelihood at tau2 = 0 minus the one at tau2. */
+static ma_status_t ll0_minus_ll(reg_ws_t *ws, ma_method_t m, double tau2, double *diff)
+{
+    reg_sums_t s0, s;
+    double sl = 0;
+    size_t i;
+    set_weights(ws, 0);
+    if (wls(ws, 1, &s0) != MA_OK)
+        return MA_ENUMERIC;
+    set_weights(ws, tau2);
+    if (wls(ws, 1, &s) != MA_OK)
+        return MA_ENUMERIC;
+    for (i = 0; i < ws->k; i++)
+        sl += log1p(tau2 / ws->v[i]);
+    *diff = 0.5 * sl - 0.5 * (s0.q - s.q);
+    if (m == MA_METHOD_REML)
+        *diff -= 0.5 * (s0.logdet - s.logdet);
+    return MA_OK;
+}
+
+/* Fisher scoring for ML, REML, EB as metafor: start at max(0, HE), step * stepadj, halve
+ * the step while it would leave [0, inf); stop when |delta| <= tol * tscale (+ ulps). */
+static ma_status_t tau2_scoring(reg_ws_t *ws, ma_method_t m, const ma_rma_opts_t *o,
+                                double *tau2_out, int *iterations)
+{
+    double k = (double)ws->k, p = (double)ws->p, tau2 = 0;
+    double stepadj = o->stepadj > 0 ? o->stepadj : 1.0;
+    reg_sums_t s;
+    int iter = 0;
+
+    if (tau2_he(ws, &tau2) != MA_OK || !isfinite(tau2) || tau2 < 0)
+        tau2 = 0;
+    for (;;) {
+        double num, den, adj, prev = tau2;
+        int h;
+        iter++;
+        set_weights(ws, tau2);
+        if (wls(ws, 1, &s) != MA_OK || traces(ws, m == MA_METHOD_REML, &s) != MA_OK) {
+            *iterations = iter;
+            return MA_ENUMERIC;
+        }
+        if (m == MA_METHOD_ML) {
+            num = s.sw2e2 - s.sw;
+            den = s.sw2;
+        } else if (m == MA_METHOD_REML) {
+            num = s.sw2e2 - (s.sw - s.trG);
+            den = s.sw2 - 2 * s.trH + s.trG2;
+        } else {
+            num = s.q * k / (k - p) - k;
+            den = s.sw;
+        }
+        if (!(den > 0) || !isfinite(num) || !isfinite(den)) {
+            *iterations = iter;
+            return MA_ENUMERIC;
+        }
+        adj = num / den * stepadj;
+        for (h = 0; tau2 + adj < 0 && h < 2200; h++)
+            adj /= 2;
+        if (tau2 + adj < 0)
+            adj = -tau2;
+        tau2 += adj;
+        if (fabs(tau2 - prev) <= o->tol * ws->tscale + 64 * DBL_EPSILON * tau2)
+            break;
+        if (iter >= o->maxiter) {
+            *iterations = iter;
+            return MA_ENUMERIC;
+        }
+    }
+    *iterations = iter;
+    *tau2_out = tau2;
+    return MA_OK;
+}
+
+/* One estimator; MA_ENUMERIC on non-convergence. *reset when ll0check set tau2 to 0. */
+static ma_status_t tau2_fit(reg_ws_t *ws, ma_method_t m, const ma_rma_opts_t *o, double *tau2,
+                            int *iterations, int *reset)
+{
+    double k = (double)ws->k, p = (double)ws->p, t = 0;
+    reg_sums_t s;
+    ma_status_t st = MA_OK;
+
+    *iterations = 0;
+    *reset = 0;
+    *tau2 = NAN;
+    switch (m) {
+    case MA_METHOD_FE:
+        break;
+    case MA_METHOD_DL:
+        /* (QE - (k - p)) / tr(P), FE weights */
+        set_weights(ws, 0);
+        if (wls(ws, 1, &s) != MA_OK || traces(ws, 0, &s) != MA_OK)
+            return MA_ENUMERIC;
+        t = (s.q - (k - p)) / (s.sw - s.trG);
+        break;
+    case MA_METHOD_HS:
+        set_weights(ws, 0);
+        if (wls(ws, 1, &s) != MA_OK)
+            return MA_ENUMERIC;
+        t = (s.q - k) / s.sw;
+        break;
+    case MA_METHOD_HE:
+        st = tau2_he(ws, &t);
+        break;
+    case MA_METHOD_SJ: {
+        /* tau0 = sum (yi - ybar)^2 / k, then tau0 QE(tau0) / (k - p) */
+        double t0 = 0;
+        size_t i;
+        for (i = 0; i < ws->k; i++)
+            t0 += (ws->y[i] - ws->ybar) * (ws->y[i] - ws->ybar);
+        t0 /= k;
+        set_weights(ws, t0);
+        if (wls(ws, 1, &s) != MA_OK)
+            return MA_ENUMERIC;
+        t = t0 * s.q / (k - p);
+        break;
+    }
+    case MA_METHOD_PM:
+        st = tau2_pm(ws, o, &t, iterations);
+        break;
+    case MA_METHOD_ML:
+    case MA_METHOD_REML:
+    case MA_METHOD_EB:
+        st = tau2_scoring(ws, m, o, &t, iterations);
+        if (st == MA_OK && m != MA_METHOD_EB && t > o->tol) {
+            double diff;
+            if (ll0_minus_ll(ws, m, t, &diff) == MA_OK && diff > o->tol) {
+                t = 0;
+                *reset = 1;
+            }
+        }
+        break;
+    default:
+        return MA_EUSAGE;
+    }
+    if (st != MA_OK)
+        return st;
+    if (!isfinite(t))
+        return MA_ENUMERIC;
+    *tau2 = t > 0 ? t : 0;
+    return MA_OK;
+}
+
+static void add_note(ma_reg_t *r, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void add_note(ma_reg_t *r, const char *fmt, ...)
+{
+    size_t n = strlen(r->note);
+    va_list ap;
+    if (n > 0 && n + 2 < sizeof r->note) {
+        memcpy(r->note + n, "; ", 3);
+        n += 2;
+    }
+    if (n + 1 >= sizeof r->note)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(r->note + n, sizeof r->note - n, fmt, ap);
+    va_end(ap);
+}
+
+void ma_reg_clear(ma_reg_t *r)
+{
+    if (!r)
+        return;
+    free(r->b); /* b owns the block holding all six arrays */
+    r->b = r->se = r->stat = r->pval = r->ci_lb = r->ci_ub = NULL;
+}
+
+/* Rank check on X'X as lm()'s pivoting QR: Cholesky column by column; column j whose
+ * squared residual norm is below RANK_TOL^2 of its squared norm depends on the preceding
+ * ones. Returns the 0-based offending column, or p when X has full column rank. */
+static size_t rank_check(reg_ws_t *ws)
+{
+    size_t p = ws->p, j, i, l;
+    gsl_matrix *S = ws->S, *L = ws->G;
+    set_weights(ws, -1);
+    xtdx(ws, XW_W, S);
+    gsl_matrix_set_zero(L);
+    for (j = 0; j < p; j++) {
+        double sjj = gsl_matrix_get(S, j, j), d = sjj, ljj;
+        for (l = 0; l < j; l++)
+            d -= gsl_matrix_get(L, j, l) * gsl_matrix_get(L, j, l);
+        if (!(sjj > 0) || !(d > RANK_TOL * RANK_TOL * sjj))
+            return j;
+        ljj = sqrt(d);
+        gsl_matrix_set(L, j, j, ljj);
+        for (i = j + 1; i < p; i++) {
+            double x = gsl_matrix_get(S, i, j);
+            for (l = 0; l < j; l++)
+                x -= gsl_matrix_get(L, i, l) * gsl_matrix_get(L, j, l);
+            gsl_matrix_set(L, i, j, x / ljj);
+        }
+    }
+    return p;
+}
+
+static ma_status_t check_input(const double *yi, const double *vi, size_t k, const double *X,
+                               size_t p, ma_error_t *err)
+{
+    size_t i, j;
+    char val[64];
+    for (i = 0; i < k; i++) {
+        if (!isfinite(yi[i])) {
+            snprintf(val, sizeof val, "%.17g", yi[i]);
+            return ma_error_at(err, MA_EINPUT, NULL, 0, "yi", val,
+                               "study %zu: effect size is not finite", i + 1);
+        }
+        if (!(vi[i] > 0) || !isfinite(vi[i])) {
+            snprintf(val, sizeof val, "%.17g", vi[i]);
+            return ma_error_at(err, MA_EINPUT, NULL, 0, "vi", val,
+                               "study %zu: sampling variance must be positive and finite",
+                               i + 1);
+        }
+        for (j = 0; j < p; j++)
+            if (!isfinite(X[i * p + j])) {
+                snprintf(val, sizeof val, "%.17g", X[i * p + j]);
+                return ma_error_at(err, MA_EINPUT, NULL, 0, NULL, val,
+                                   "study %zu: design matrix column %zu is not finite", i + 1,
+                                   j + 1);
+            }
+    }
+    return MA_OK;
+}
+
+/* Index of a column of ones (metafor's intercept), or p when none. */
+static size_t intercept_col(const double *X, size_t k, size_t p)
+{
+    size_t i, j;
+    for (j = 0; j < p; j++) {
+        for (i = 0; i < k && X[i * p + j] == 1.0; i++)
+            ;
+        if (i == k)
+            return j;
+    }
+    return p;
+}
+
+/* QM = b[btt]' V[btt,btt]^-1 b[btt] with V = vb (p x p, row-major); NaN when V[btt,btt]
+ * is not positive definite (metafor: NA). */
+static double wald(const double *b, const gsl_matrix *vb, size_t p, size_t skip)
+{
+    size_t m = skip < p ? p - 1 : p, i, j, ii, jj;
+    gsl_matrix *V = gsl_matrix_alloc(m, m);
+    gsl_vector *bb = gsl_vector_alloc(m), *x = gsl_vector_alloc(m);
+    double q = NAN;
+    if (V && bb && x) {
+        for (i = 0, ii = 0; i < p; i++) {
+            if (i == skip)
+                continue;
+            gsl_vector_set(bb, ii, b[i]);
+            for (j = 0, jj = 0; j < p; j++) {
+                if (j == skip)
+                    continue;
+                gsl_matrix_set(V, ii, jj, gsl_matrix_get(vb, i, j));
+                jj++;
+            }
+            ii++;
+        }
+        if (gsl_linalg_cholesky_decomp1(V) == GSL_SUCCESS
+            && gsl_linalg_cholesky_solve(V, bb, x) == GSL_SUCCESS) {
+            q = 0;
+            for (i = 0; i < m; i++)
+                q += gsl_vector_get(bb, i) * gsl_vector_get(x, i);
+        }
+    }
+    gsl_matrix_free(V);
+    gsl_vector_free(bb);
+    gsl_vector_free(x);
+    return q;
+}
+
+static int opts_valid(const ma_rma_opts_t *o)
+{
+    return (unsigned)o->method <= MA_METHOD_EB && (o->test == MA_TEST_Z || o->test == MA_TEST_KNHA)
+           && o->level > 0 && o->level < 1 && o->maxiter > 0 && o->tol > 0;
+}
+
+ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const double *X,
+                           size_t p, const ma_rma_opts_t *o, ma_reg_t *r, ma_error_t *err)
+{
+    ma_rma_opts_t def;
+    reg_ws_t ws;
+    reg_sums_t s;
+    gsl_matrix *vb = NULL;
+    double *blk, crit, s2w = 1, alpha;
+    size_t j, icol, bad, m;
+    int knha, fe, int_only;
+    ma_status_t st;
+
+    if (!o) {
+        ma_rma_opts_init(&def);
+        o = &def;
+    }
+    memset(r, 0, sizeof *r);
+    r->k = k;
+    r->p = p;
+    r->method_used = o->method;
+    r->converged = 1;
+    r->df = r->tau2 = r->I2 = r->H2 = r->R2 = NAN;
+    r->QM = r->QM_df = r->QM_p = r->QE = r->QE_df = r->QE_p = NAN;
+    if (!opts_valid(o))
+        return ma_error_set(err, MA_EUSAGE, "invalid model options (method, test, level, "
+                                            "maxiter or tol out of range)");
+    if (p == 0)
+        return ma_error_set(err, MA_EUSAGE, "design matrix without columns");
+    if (k == 0)
+        return ma_error_set(err, MA_EINPUT, "no studies to fit");
+    st = check_input(yi, vi, k, X, p, err);
+    if (st != MA_OK)
+        return st;
+    icol = intercept_col(X, k, p);
+    int_only = p == 1 && icol == 0;
+    fe = o->method == MA_METHOD_FE;
+    /* metafor: p coefficients need k >= p (FE) or k >= p + 1 (tau2 estimated too) */
+    if (!(int_only && k == 1) && (fe ? p > k : p + 1 > k))
+        return ma_error_set(err, MA_EINPUT,
+                            "%zu coefficient%s%s need at least %zu studies, got %zu", p,
+                            p == 1 ? "" : "s", fe ? "" : " and tau2", fe ? p : p + 1, k);
+
+    blk = malloc(6 * p * sizeof *blk);
+    if (!blk || ws_init(&ws, yi, vi, X, k, p) != 0) {
+        free(blk);
+        return ma_error_set(err, MA_ENOMEM, "out of memory fitting %zu studies", k);
+    }
+    r->b = blk;
+    r->se = blk + p;
+    r->stat = blk + 2 * p;
+    r->pval = blk + 3 * p;
+    r->ci_lb = blk + 4 * p;
+    r->ci_ub = blk + 5 * p;
+    for (j = 0; j < 6 * p; j++)
+        blk[j] = NAN;
+
+    bad = rank_check(&ws);
+    if (bad < p) {
+        st = ma_error_at(err, MA_EINPUT, NULL, 0, NULL, NULL,
+                         bad == 0 || gsl_matrix_get(ws.S, bad, bad) == 0
+                             ? "design matrix is rank deficient: column %zu is zero"
+                             : "design matrix is rank deficient: column %zu is a linear "
+                               "combination of the preceding columns",
+                         bad + 1);
+        goto fail;
+    }
+
+    knha = o->test == MA_TEST_KNHA;
+    if (k == 1) {
+        knha = 0; /* metafor sets test = "z" when k = 1 */
+        if (o->test == MA_TEST_KNHA)
+            add_note(r, "k = 1: z test used");
+    }
+
+    /* tau2, with the fallback of rma.c: REML/ML/EB -> PM -> DL */
+    if (fe || (int_only && k == 1)) {
+        r->tau2 = 0;
+    } else {
+        ma_method_t mm = o->method;
+        int it = 0, reset = 0;
+        for (;;) {
+            st = tau2_fit(&ws, mm, o, &r->tau2, &it, &reset);
+            r->iterations = it;
+            if (st == MA_OK)
+                break;
+            if (st != MA_ENUMERIC) {
+                ma_error_set(err, st, "tau2 estimation failed");
+                goto fail;
+            }
+            if (mm == MA_METHOD_DL) {
+                st = ma_error_set(err, MA_ENUMERIC, "tau2 could not be estimated (DL failed)");
+                goto fail;
+            }
+            r->converged = 0;
+            {
+                ma_method_t next = mm == MA_METHOD_PM ? MA_METHOD_DL : MA_METHOD_PM;
+                add_note(r, "%s did not converge in %d iterations; fell back to %s",
+                         ma_method_name(mm), it, ma_method_name(next));
+                mm = next;
+            }
+        }
+        r->method_used = mm;
+        if (reset)
+            add_note(r, "%s: log-likelihood at tau2 = 0 was higher; tau2 set to 0 (as metafor)",
+                     ma_method_name(mm));
+    }
+
+    /* coefficients at weights 1/(vi + tau2), on the uncentred y */
+    set_weights(&ws, r->tau2);
+    if (wls(&ws, 0, &s) != MA_OK) {
+        st = ma_error_set(err, MA_ENUMERIC, "X'WX is not positive definite");
+        goto fail;
+    }
+    vb = gsl_matrix_alloc(p, p);
+    if (!vb) {
+        st = ma_error_set(err, MA_ENOMEM, "out of memory");
+        goto fail;
+    }
+    gsl_matrix_memcpy(vb, ws.M);
+    if (gsl_linalg_cholesky_invert(vb) != GSL_SUCCESS) {
+        st = ma_error_set(err, MA_ENUMERIC, "X'WX could not be inverted");
+        goto fail;
+    }
+    for (j = 0; j < p; j++)
+        r->b[j] = gsl_vector_get(ws.b, j);
+    alpha = 1 - o->level;
+    if (knha) {
+        /* Knapp & Hartung: vb scaled by RSS/(k-p), 0 when RSS <= machine epsilon */
+        s2w = s.q <= DBL_EPSILON ? 0.0 : s.q / (double)(k - p);
+        r->df = (double)(k - p);
+        gsl_matrix_scale(vb, s2w);
+        if (s2w == 0)
+            add_note(r, "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
+    }
+    crit = knha ? (r->df > 0 ? gsl_cdf_tdist_Qinv(alpha / 2, r->df) : NAN)
+                : gsl_cdf_ugaussian_Qinv(alpha / 2);
+    for (j = 0; j < p; j++) {
+        r->se[j] = sqrt(gsl_matrix_get(vb, j, j));
+        r->stat[j] = r->b[j] / r->se[j];
+        if (knha)
+            r->pval[j] = r->df > 0 ? 2 * gsl_cdf_tdist_Q(fabs(r->stat[j]), r->df) : NAN;
+        else
+            r->pval[j] = 2 * gsl_cdf_ugaussian_Q(fabs(r->stat[j]));
+        r->ci_lb[j] = r->b[j] - crit * r->se[j];
+        r->ci_ub[j] = r->b[j] + crit * r->se[j];
+    }
+
+    /* omnibus test of all coefficients but the intercept (all of them without one) */
+    m = (icol < p && p > 1) ? p - 1 : p;
+    r->QM = wald(r->b, vb, p, (icol < p && p > 1) ? icol : p);
+    r->QM_df = (double)m;
+    if (knha) {
+        r->QM /= (double)m;
+        r->QM_p = k > p ? gsl_cdf_fdist_Q(r->QM, (double)m, (double)(k - p)) : NAN;
+    } else {
+        r->QM_p = gsl_cdf_chisq_Q(r->QM, (double)m);
+    }
+
+    /* residual heterogeneity with FE weights, centred y (as metafor) */
+    if (k > p) {
+        double vt;
+        set_weights(&ws, 0);
+        if (wls(&ws, 1, &s) != MA_OK || traces(&ws, 0, &s) != MA_OK) {
+            st = ma_error_set(err, MA_ENUMERIC, "X'WX is not positive definite");
+            goto fail;
+        }
+        r->QE = s.q > 0 ? s.q : 0;
+        r->QE_df = (double)(k - p);
+        r->QE_p = gsl_cdf_chisq_Q(r->QE, r->QE_df);
+        vt = r->QE_df / (s.sw - s.trG);
+        if (fe) {
+            r->I2 = r->QE > 0 ? fmax(0.0, 100 * (r->QE - r->QE_df) / r->QE) : 0.0;
+            r->H2 = r->QE / r->QE_df;
+        } else {
+            r->I2 = 100 * r->tau2 / (vt + r->tau2);
+            r->H2 = r->tau2 / vt + 1;
+        }
+    } else {
+        r->QE = 0;
+        r->QE_df = 0;
+        r->QE_p = 1;
+        r->I2 = 0;
+        r->H2 = 1;
+    }
+
+    /* R2 (metafor's r2def "1"): proportional reduction of tau2 against the model without
+     * moderators, same method; for FE the adjusted weighted R^2 of lm(yi ~ X) */
+    if (icol < p && p > 1) {
+        if (fe) {
+            double sw = 0, swy = 0, q0 = 0, mu, adj;
+            size_t i;
+            for (i = 0; i < k; i++) {
+                sw += 1 / vi[i];
+                swy += (yi[i] - ws.ybar) / vi[i];
+            }
+            mu = swy / sw;
+            for (i = 0; i < k; i++)
+                q0 += (yi[i] - ws.ybar - mu) * (yi[i] - ws.ybar - mu) / vi[i];
+            if (q0 == 0) {
+                r->R2 = 0;
+            } else {
+                adj = 1 - (r->QE / q0) * (double)(k - 1) / (double)(k - p);
+                r->R2 = k > p ? fmax(0.0, 100 * adj) : NAN;
+            }
+        } else {
+            double t0;
+            if (ma_tau2_estimate(yi, vi, k, r->method_used, o, &t0, NULL) == MA_OK)
+                r->R2 = t0 == 0 ? 0.0 : fmax(0.0, 100 * (t0 - r->tau2) / t0);
+            else
+                add_note(r, "R2 undefined: the model without moderators did not converge");
+        }
+    }
+
+    gsl_matrix_free(vb);
+    ws_free(&ws);
+    return MA_OK;
+fail:
+    gsl_matrix_free(vb);
+    ws_free(&ws);
+    ma_reg_clear(r);
+    return st;
+}

@@ -1,0 +1,1 @@
+regress --mods ablat --format json $SHARED/reference/bcg.csv

@@ -1,0 +1,1 @@
+regress --mods weeks --format csv tests/cli/data/moderators.csv

@@ -1,0 +1,1 @@
+regress --mods region --test knha tests/cli/data/moderators.csv

@@ -1,0 +1,1 @@
+regress --mods weeks,nosuch tests/cli/data/moderators.csv

@@ -1,0 +1,1 @@
+regress tests/cli/data/moderators.csv

@@ -1,0 +1,1 @@
+regress --mods weeks,days tests/cli/data/moderators.csv

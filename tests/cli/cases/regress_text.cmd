@@ -1,0 +1,1 @@
+regress --mods weeks,setting tests/cli/data/moderators.csv

@@ -1,0 +1,1 @@
+regress --mods setting,weeks,region tests/cli/data/moderators.csv

@@ -1,0 +1,1 @@
+pool --by nosuch tests/cli/data/moderators.csv
