@@ -82,7 +82,7 @@ bench: $(PROG)
 	@sh bench/run.sh $(PROG)
 
 analyses: $(PROG)
-	@sh analyses/run.sh $(PROG)
+	@SHARED=$(SHARED) sh analyses/run.sh $(PROG)
 
 paper: analyses
 	@$(MAKE) -C paper IASTM=$(CURDIR)/$(PROG)

@@ -83,6 +83,21 @@ for fmt in md csv json; do
     run "$RES/claims.$fmt" claims --claims data/claims.csv --format $fmt "$DATA" || { failures=$((failures + 1)); cat "$RES/claims.$fmt.err"; }
 done
 
+# Example figures from the metafor reference data sets, when ../shared is beside the repo.
+REF=${SHARED:-../shared}/reference
+if [ $have_gnuplot -eq 1 ] && [ -d "$REF" ]; then
+    echo "analysis examples: figures for the reference data sets (plots/examples/)"
+    mkdir -p "$PLOTS/examples"
+    ex() { out=$1; shift; run "$PLOTS/examples/$out" "$@" || { failures=$((failures + 1)); cat "$PLOTS/examples/$out.err"; rm -f "$PLOTS/examples/$out.err"; }; }
+    ex bcg_by_alloc.png forest --by alloc --favours-left "Favours vaccine" --favours-right "Favours control" --xlabel "Log risk ratio" --title "BCG vaccine trials by allocation" "$REF/bcg.csv"
+    ex bcg_loo.png forest --type loo --favours-left "Favours vaccine" --favours-right "Favours control" --xlabel "Log risk ratio" "$REF/bcg.csv"
+    ex bcg_cumul.png forest --type cumul --order year --favours-left "Favours vaccine" --favours-right "Favours control" --xlabel "Log risk ratio" "$REF/bcg.csv"
+    ex bcg_funnel.png funnel --xlabel "Log risk ratio" "$REF/bcg.csv"
+    ex raudenbush1985_by_tester.png forest --by tester --favours-left "Favours control" --favours-right "Favours expectancy" "$REF/raudenbush1985.csv"
+    ex normand1999_smd.png forest --favours-left "Favours specialist care" --favours-right "Favours routine care" "$REF/normand1999.csv"
+    ex normand1999_smd.svg forest --favours-left "Favours specialist care" --favours-right "Favours routine care" "$REF/normand1999.csv"
+fi
+
 if [ $failures -gt 0 ]; then
     echo "analyses: $failures step(s) failed" >&2
     exit 1

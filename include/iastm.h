@@ -16,6 +16,8 @@
 #include "iastm/cumul.h"
 #include "iastm/influence.h"
 #include "iastm/bias.h"
+#include "iastm/gnuplot.h"
+#include "iastm/plot.h"
 #include "iastm/writer.h"
 
 #endif

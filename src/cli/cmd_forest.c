@@ -1,10 +1,392 @@
-/* iastm forest: placeholder until the command is implemented. */
-#include "cli.h"
+/* iastm forest: forest plots (studies, subgroups, leave-one-out, cumulative) via gnuplot. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "plot_cli.h"
+#include "iastm/cumul.h"
+#include "iastm/loo.h"
+#include "iastm/subgroup.h"
+
+enum { OPT_BY = OPT_CMD_BASE, OPT_FAV_LEFT, OPT_FAV_RIGHT, OPT_XLIM, OPT_XLABEL, OPT_TYPE,
+       OPT_EXTRA, OPT_ORDER, OPT_NO_HET };
+
+static const char HELP[] =
+    "Usage: iastm forest [OPTIONS] -o FILE.png|svg|pdf FILE.csv\n"
+    "Forest plot drawn by gnuplot: study labels, per-arm n and mean (SD) when the data\n"
+    "have them, weights, effects with confidence intervals (squares sized by weight),\n"
+    "the pooled diamond, the prediction interval, heterogeneity and tests; rows that\n"
+    "could not be pooled are listed under the plot.\n"
+    "\n%s%s%s"
+    "Forest options:\n"
+    "  --type study|loo|cumul  studies (default), leave-one-out estimates, or the\n"
+    "                       cumulative meta-analysis\n"
+    "  --by COL             subgroups: a block per value of COL with its own diamond and\n"
+    "                       heterogeneity, then the overall diamond and the test for\n"
+    "                       subgroup differences (weights are those of the overall model)\n"
+    "  --order COL          --type cumul: add studies in increasing COL (default: input order)\n"
+    "  --extra COL          a column for design or risk of bias (default: a column named\n"
+    "                       rob or risk_of_bias when present)\n"
+    "  --favours-left TEXT  under the axis, left (default 'Favours comparator')\n"
+    "  --favours-right TEXT under the axis, right (default 'Favours IASTM')\n"
+    "  --xlabel TEXT        axis label (default: the measure, e.g. Hedges' g)\n"
+    "  --xlim A,B           axis range; intervals beyond it end in arrows\n"
+    "  --no-heterogeneity   leave out the heterogeneity lines\n"
+    "\nExamples:\n"
+    "  iastm forest -o plots/pain.png --primary --where outcome=pain --by region data/trials.csv\n"
+    "  iastm forest -o bcg.pdf --by alloc --favours-left 'Favours vaccine' \\\n"
+    "      --favours-right 'Favours control' --xlabel 'Log risk ratio' bcg.csv\n"
+    "  iastm forest --type loo -o loo.svg studies.csv\n"
+    "  iastm forest --dry-run --script - -o x.png studies.csv   (print the script)\n";
+
+typedef enum { TYPE_STUDY, TYPE_LOO, TYPE_CUMUL } ftype_t;
+
+/* Label, extra cell and raw data of study s (index into d->s). */
+static void study_row(const ma_dataset_t *d, size_t s, const char *extra_col, double z,
+                      ma_forest_row_t *r)
+{
+    ma_es_input_t in;
+    const ma_study_t *st = &d->s[s];
+    memset(r, 0, sizeof *r);
+    r->label = st->label;
+    r->extra = extra_col ? ma_dataset_cell(d, s, extra_col) : NULL;
+    r->yi = st->yi;
+    r->ci_lb = st->yi - z * sqrt(st->vi);
+    r->ci_ub = st->yi + z * sqrt(st->vi);
+    r->weight = NAN;
+    ma_dataset_input(d, s, &in);
+    r->n1 = st->n1;
+    r->n2 = st->n2;
+    r->m1 = r->sd1 = r->m2 = r->sd2 = NAN;
+    if (st->form == MA_FORM_FINAL_SD || st->form == MA_FORM_CHANGE_SD) {
+        r->m1 = in.m1;
+        r->sd1 = in.sd1;
+        r->m2 = in.m2;
+        r->sd2 = in.sd2;
+    }
+}
+
+static const char *measure_axis(const char *measure)
+{
+    if (!strcmp(measure, "SMD"))
+        return "Hedges' g";
+    if (!strcmp(measure, "MD"))
+        return "Mean difference";
+    return "Effect size";
+}
+
+static int parse_xlim(const char *arg, double *lo, double *hi)
+{
+    const char *comma = strchr(arg, ',');
+    char a[64];
+    size_t n;
+    if (!comma || (n = (size_t)(comma - arg)) == 0 || n >= sizeof a)
+        return -1;
+    memcpy(a, arg, n);
+    a[n] = '\0';
+    if (ma_parse_double(a, lo) != MA_NUM_OK || ma_parse_double(comma + 1, hi) != MA_NUM_OK)
+        return -1;
+    return isfinite(*lo) && isfinite(*hi) && *lo < *hi ? 0 : -1;
+}
 
 int cmd_forest(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "iastm forest: not available in this build\n");
-    return 1;
+    static const struct option longopts[] = {
+        CLI_COMMON_LONGOPTS, CLI_RMA_LONGOPTS, CLI_PLOT_LONGOPTS,
+        {"by", required_argument, NULL, OPT_BY},
+        {"favours-left", required_argument, NULL, OPT_FAV_LEFT},
+        {"favours-right", required_argument, NULL, OPT_FAV_RIGHT},
+        {"xlim", required_argument, NULL, OPT_XLIM},
+        {"xlabel", required_argument, NULL, OPT_XLABEL},
+        {"type", required_argument, NULL, OPT_TYPE},
+        {"extra", required_argument, NULL, OPT_EXTRA},
+        {"order", required_argument, NULL, OPT_ORDER},
+        {"no-heterogeneity", no_argument, NULL, OPT_NO_HET},
+        CLI_OPT_END};
+    cli_common_t c;
+    cli_plot_t p;
+    ma_rma_opts_t ro;
+    ma_forest_opts_t fo;
+    ma_forest_t f;
+    const char *path, *by = NULL, *extra = NULL, *order = NULL, *measure;
+    ftype_t type = TYPE_STUDY;
+    ma_table_t *t = NULL;
+    ma_dataset_t *d = NULL;
+    ma_subgroups_t *sg = NULL;
+    ma_forest_row_t *rows = NULL;
+    ma_forest_group_t *groups = NULL;
+    ma_plot_excluded_t *excl = NULL;
+    ma_rma_t overall, *fits = NULL;
+    double *w = NULL, z;
+    const char **keys = NULL;
+    size_t *perm = NULL;
+    char **labels = NULL;
+    char est_header[128], overall_label[128];
+    ma_gp_script_t s;
+    ma_error_t err;
+    size_t i, j, k;
+    int opt, rc = 0;
+
+    cli_common_init(&c);
+    memset(&p, 0, sizeof p);
+    ma_rma_opts_init(&ro);
+    ma_forest_opts_init(&fo);
+    fo.favours_left = "Favours comparator";
+    fo.favours_right = "Favours IASTM";
+    fo.xlabel = NULL;
+    ma_gp_init(&s);
+    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
+        if (opt == OPT_HELP) {
+            printf(HELP, CLI_PLOT_HELP, CLI_COMMON_HELP, CLI_RMA_HELP);
+            return 0;
+        }
+        switch (opt) {
+        case OPT_BY: by = optarg; continue;
+        case OPT_FAV_LEFT: fo.favours_left = *optarg ? optarg : NULL; continue;
+        case OPT_FAV_RIGHT: fo.favours_right = *optarg ? optarg : NULL; continue;
+        case OPT_XLABEL: fo.xlabel = optarg; continue;
+        case OPT_EXTRA: extra = optarg; continue;
+        case OPT_ORDER: order = optarg; continue;
+        case OPT_NO_HET: fo.show_heterogeneity = 0; continue;
+        case OPT_XLIM:
+            if (parse_xlim(optarg, &fo.xlim_lo, &fo.xlim_hi) != 0)
+                return cli_usage_error("forest", "--xlim takes A,B with A < B, got '%s'",
+                                       optarg);
+            continue;
+        case OPT_TYPE:
+            if (!strcmp(optarg, "study"))
+                type = TYPE_STUDY;
+            else if (!strcmp(optarg, "loo"))
+                type = TYPE_LOO;
+            else if (!strcmp(optarg, "cumul"))
+                type = TYPE_CUMUL;
+            else
+                return cli_usage_error("forest", "unknown --type '%s' (expected study, loo "
+                                                 "or cumul)", optarg);
+            continue;
+        default:
+            break;
+        }
+        if ((rc = cli_common_opt(&c, opt, optarg, "forest")) == 0 &&
+            (rc = cli_rma_opt(&ro, opt, optarg, "forest")) == 0)
+            rc = cli_plot_opt(&p, opt, optarg, "forest");
+        if (rc < 0)
+            return 2;
+        if (rc == 0)
+            return cli_bad_option("forest", opt, argv);
+    }
+    if (by && type != TYPE_STUDY)
+        return cli_usage_error("forest", "--by works with --type study only");
+    if (order && type != TYPE_CUMUL)
+        return cli_usage_error("forest", "--order works with --type cumul only");
+    if ((rc = cli_plot_check(&p, &c, "forest")) != 0)
+        return rc;
+    if (!(path = cli_input_arg(argc, argv, "forest")))
+        return 2;
+    if ((rc = cli_load(&c, path, &t, &d)) != 0)
+        return rc;
+    rc = 0;
+    if (by && ma_table_col(t, by) < 0) {
+        rc = cli_usage_error("forest", "--by: no column '%s' in %s", by, t->path);
+        goto done;
+    }
+    if (order && ma_table_col(t, order) < 0) {
+        rc = cli_usage_error("forest", "--order: no column '%s' in %s", order, t->path);
+        goto done;
+    }
+    if (extra && ma_table_col(t, extra) < 0) {
+        rc = cli_usage_error("forest", "--extra: no column '%s' in %s", extra, t->path);
+        goto done;
+    }
+    if (!extra) {
+        if (ma_table_col(t, "rob") >= 0)
+            extra = "rob";
+        else if (ma_table_col(t, "risk_of_bias") >= 0)
+            extra = "risk_of_bias";
+    }
+    k = d->k;
+    if (k == 0 || (type == TYPE_LOO && k < 2)) {
+        fprintf(stderr, "iastm forest: %s: %s (%zu row%s)\n", t->path,
+                k == 0 ? "no poolable rows" : "leave-one-out needs at least 2 studies", d->n,
+                d->n == 1 ? "" : "s");
+        cli_excluded_text(stderr, d);
+        rc = 2;
+        goto done;
+    }
+    if (ma_rma_fit(d->yi, d->vi, k, &ro, &overall, &err) != MA_OK) {
+        rc = cli_report(&err);
+        goto done;
+    }
+    z = gsl_cdf_ugaussian_Qinv((1 - ro.level) / 2);
+    measure = cli_measure_name(&c, d);
+    if (!fo.xlabel)
+        fo.xlabel = measure_axis(measure);
+    snprintf(est_header, sizeof est_header, "%s [%g%% CI]", fo.xlabel, 100 * ro.level);
+    fo.est_header = est_header;
+    fo.format = p.format;
+    fo.title = p.title;
+    fo.width_pt = p.width;
+    fo.height_pt = p.height;
+    if (extra) {
+        fo.extra_header = extra;
+    }
+    if (overall.method_used == MA_METHOD_FE)
+        snprintf(overall_label, sizeof overall_label, "Common-effect model");
+    else
+        snprintf(overall_label, sizeof overall_label, "Random-effects model (%s)",
+                 ma_method_name(overall.method_used));
+    memset(&f, 0, sizeof f);
+    f.Q_between = f.Q_between_df = f.Q_between_p = NAN;
+    f.overall_label = overall_label;
+    rows = calloc(k, sizeof *rows);
+    w = calloc(k, sizeof *w);
+    labels = calloc(k, sizeof *labels);
+    if (!rows || !w || !labels || !(excl = cli_plot_excluded(d, &f.nexcluded))) {
+        fprintf(stderr, "iastm forest: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    f.excluded = excl;
+    f.rows = rows;
+    f.nrows = k;
+    ma_rma_weights(d->vi, k, overall.tau2, w);
+
+    if (type == TYPE_STUDY && !by) {
+        for (j = 0; j < k; j++) {
+            study_row(d, d->idx[j], extra, z, &rows[j]);
+            rows[j].weight = w[j];
+        }
+        f.overall = &overall;
+    } else if (type == TYPE_STUDY) {
+        size_t r = 0, g;
+        if (!(keys = calloc(k, sizeof *keys))) {
+            rc = 1;
+            goto done;
+        }
+        for (j = 0; j < k; j++)
+            keys[j] = ma_dataset_cell(d, d->idx[j], by);
+        if (ma_subgroups_fit(d->yi, d->vi, keys, k, &ro, 0, &sg, &err) != MA_OK) {
+            rc = cli_report(&err);
+            goto done;
+        }
+        if (!(groups = calloc(sg->ngroups, sizeof *groups))) {
+            rc = 1;
+            goto done;
+        }
+        for (g = 0; g < sg->ngroups; g++) {
+            double wsum = 0;
+            groups[g].name = *sg->g[g].value ? sg->g[g].value : "(missing)";
+            groups[g].first = r;
+            groups[g].count = sg->g[g].k;
+            groups[g].fit = &sg->g[g].fit;
+            for (i = 0; i < sg->g[g].k; i++, r++) {
+                size_t m = sg->g[g].members[i];
+                study_row(d, d->idx[m], extra, z, &rows[r]);
+                rows[r].weight = w[m];
+                wsum += w[m];
+            }
+            groups[g].weight = wsum;
+        }
+        f.groups = groups;
+        f.ngroups = sg->ngroups;
+        f.overall = &overall;
+        f.Q_between = sg->Q_between;
+        f.Q_between_df = sg->Q_between_df;
+        f.Q_between_p = sg->Q_between_p;
+    } else {
+        /* leave-one-out / cumulative: one row per refit */
+        if (!(fits = calloc(k, sizeof *fits)) || !(perm = calloc(k, sizeof *perm))) {
+            rc = 1;
+            goto done;
+        }
+        for (j = 0; j < k; j++)
+            perm[j] = j;
+        if (type == TYPE_LOO) {
+            if (ma_loo(d->yi, d->vi, k, &ro, fits, &err) != MA_OK) {
+                rc = cli_report(&err);
+                goto done;
+            }
+            f.overall = &overall;
+            fo.show_heterogeneity = 0;
+        } else {
+            if (order) {
+                double *num = calloc(k, sizeof *num);
+                int numeric = num != NULL;
+                for (j = 0; numeric && j < k; j++) {
+                    const char *cell = ma_dataset_cell(d, d->idx[j], order);
+                    if (!*cell || !strcmp(cell, "NA"))
+                        num[j] = NAN;
+                    else if (ma_parse_double(cell, &num[j]) != MA_NUM_OK)
+                        numeric = 0;
+                }
+                if (numeric)
+                    rc = ma_cumul_order_num(num, k, 0, perm, &err) != MA_OK;
+                free(num);
+                if (!numeric) {
+                    if (!(keys = calloc(k, sizeof *keys))) {
+                        rc = 1;
+                        goto done;
+                    }
+                    for (j = 0; j < k; j++)
+                        keys[j] = ma_dataset_cell(d, d->idx[j], order);
+                    rc = ma_cumul_order_str(keys, k, 0, perm, &err) != MA_OK;
+                }
+                if (rc) {
+                    rc = cli_report(&err);
+                    goto done;
+                }
+            }
+            if (ma_cumul(d->yi, d->vi, k, perm, &ro, fits, &err) != MA_OK) {
+                rc = cli_report(&err);
+                goto done;
+            }
+        }
+        for (j = 0; j < k; j++) {
+            size_t m = perm[j];
+            const char *lab = d->s[d->idx[m]].label;
+            size_t n = strlen(lab) + 16;
+            memset(&rows[j], 0, sizeof rows[j]);
+            if (!(labels[j] = malloc(n))) {
+                rc = 1;
+                goto done;
+            }
+            snprintf(labels[j], n, "%s%s", type == TYPE_LOO ? "Omitting " : "+ ", lab);
+            rows[j].label = labels[j];
+            rows[j].extra = NULL;
+            rows[j].yi = fits[j].estimate;
+            rows[j].ci_lb = fits[j].ci_lb;
+            rows[j].ci_ub = fits[j].ci_ub;
+            rows[j].weight = NAN;
+            rows[j].n1 = rows[j].m1 = rows[j].sd1 = NAN;
+            rows[j].n2 = rows[j].m2 = rows[j].sd2 = NAN;
+        }
+        fo.extra_header = NULL;
+        fo.label_header = type == TYPE_LOO ? "Study left out" : "Study added";
+    }
+
+    if (ma_forest_script(&f, &fo, &s, &err) != MA_OK) {
+        rc = cli_report(&err);
+        goto done;
+    }
+    rc = cli_plot_finish(&p, c.output, &s, "forest");
+done:
+    if (rc == 1 && s.failed)
+        fprintf(stderr, "iastm forest: out of memory\n");
+    for (j = 0; labels && j < d->k; j++)
+        free(labels[j]);
+    free(labels);
+    free(perm);
+    free(fits);
+    free(keys);
+    free(groups);
+    free(excl);
+    free(w);
+    free(rows);
+    ma_subgroups_free(sg);
+    ma_gp_clear(&s);
+    ma_dataset_free(d);
+    ma_table_free(t);
+    return rc;
 }

@@ -1,0 +1,68 @@
+/* Driving gnuplot: a script builder that keeps text from data files inert, and a runner
+ * that pipes the script to the gnuplot program and replaces the output file atomically. */
+#ifndef IASTM_GNUPLOT_H
+#define IASTM_GNUPLOT_H
+
+#include <stddef.h>
+#include "error.h"
+
+/* Output formats, chosen from the output file's extension. */
+typedef enum { MA_PLOT_PNG = 0, MA_PLOT_SVG, MA_PLOT_PDF } ma_plot_format_t;
+
+/* Format from "FILE.png|svg|pdf" (extension case-insensitive); -1 when unknown. */
+int ma_plot_format_from_path(const char *path);
+
+/* A growing script. Out of memory is remembered (`failed`) and reported by the consumer,
+ * so building code needs no check after every append. */
+typedef struct {
+    char *buf;   /* NUL-terminated text (owned) */
+    size_t len, cap;
+    int failed;  /* 1 after an allocation failure */
+} ma_gp_script_t;
+
+void ma_gp_init(ma_gp_script_t *s);
+void ma_gp_clear(ma_gp_script_t *s); /* frees the text; the script is empty again */
+
+/* Append trusted text (commands, numbers formatted here). Never pass data-file text
+ * through the format string or as a %s argument: use ma_gp_quote. */
+void ma_gp_printf(ma_gp_script_t *s, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Append untrusted text as a gnuplot single-quoted string: inside '...' gnuplot expands
+ * neither backquotes, @macros nor backslashes; a quote is written ''. Control characters
+ * (including newlines, which would end the command) become spaces and invalid UTF-8 bytes
+ * become '?' (ma_gp_clean). Use with `noenhanced` so ^ _ @ & { } are not markup. */
+void ma_gp_quote(ma_gp_script_t *s, const char *text);
+
+/* Copy `in` to `out` (size bytes, NUL-terminated): control characters (C0, DEL, C1) as
+ * spaces, invalid UTF-8 as '?', runs of spaces collapsed, leading/trailing space removed,
+ * and at most `maxchars` characters (code points; 0 = no limit), ending in "..." when cut.
+ * Returns the number of characters written. */
+size_t ma_gp_clean(const char *in, char *out, size_t size, size_t maxchars);
+
+/* Characters (UTF-8 code points) in s. */
+size_t ma_gp_strwidth(const char *s);
+
+/* Append `set terminal` for the format: size in points (1/72 inch), font size in points.
+ * PNG is drawn at `png_scale` pixels per point (1 when <= 0). Text is never enhanced. */
+void ma_gp_terminal(ma_gp_script_t *s, ma_plot_format_t fmt, double width_pt,
+                    double height_pt, double font_pt, double png_scale);
+
+/* Append `set output 'PATH'`. MA_EUSAGE when the path holds a control character. */
+ma_status_t ma_gp_output(ma_gp_script_t *s, const char *path, ma_error_t *err);
+
+/* Run `program` (NULL: "gnuplot", looked up in PATH, no shell involved) with the script
+ * on standard input, drawing into a temporary file beside `output` that replaces
+ * `output` only on success. `script` must not set the output itself: the runner puts
+ * `set output` in front. Fails (MA_EEXTERNAL, with gnuplot's first error line) when the
+ * program cannot be started, exits non-zero, or leaves an empty file. PDF creation dates
+ * are fixed so that the same script gives the same bytes. gnuplot's messages on a
+ * successful run are copied to `warnings` (may be NULL; "" when none). */
+ma_status_t ma_gp_render(const char *program, const ma_gp_script_t *script,
+                         const char *output, char *warnings, size_t warnsize,
+                         ma_error_t *err);
+
+#endif

@@ -1,0 +1,96 @@
+/* Plots as gnuplot scripts: forest (studies, subgroups, leave-one-out, cumulative),
+ * contour-enhanced funnel. The functions only lay out numbers already
+ * computed by the models; every text from data files goes through ma_gp_quote. */
+#ifndef IASTM_PLOT_H
+#define IASTM_PLOT_H
+
+#include <stddef.h>
+#include "error.h"
+#include "gnuplot.h"
+#include "rma.h"
+
+/* A row that could not be used, listed under the plot with its reason. */
+typedef struct {
+    const char *label;  /* study label (data text) */
+    long line;          /* source line, 0 when unknown */
+    const char *reason; /* data text */
+} ma_plot_excluded_t;
+
+/* One row of a forest plot. */
+typedef struct {
+    const char *label;           /* study label (data text) */
+    const char *extra;           /* design / risk-of-bias cell (data text), NULL: none */
+    double yi, ci_lb, ci_ub;     /* effect and its confidence interval */
+    double weight;               /* percent, NaN when not shown (squares then equal) */
+    double n1, m1, sd1;          /* IASTM arm: NaN when not reported */
+    double n2, m2, sd2;          /* comparator arm */
+} ma_forest_row_t;
+
+/* A subgroup: rows [first, first + count) of the row array. */
+typedef struct {
+    const char *name;            /* subgroup value (data text) */
+    size_t first, count;
+    const ma_rma_t *fit;         /* the subgroup's fit (NULL: no diamond) */
+    double weight;               /* percent of the overall model, NaN when not shown */
+} ma_forest_group_t;
+
+typedef struct {
+    const ma_forest_row_t *rows;
+    size_t nrows;
+    const ma_forest_group_t *groups; /* NULL: no subgroups */
+    size_t ngroups;
+    const ma_rma_t *overall;         /* NULL: no summary diamond */
+    const char *overall_label;       /* e.g. "Random-effects model (REML)" */
+    double Q_between, Q_between_df, Q_between_p; /* test for subgroup differences */
+    const ma_plot_excluded_t *excluded;
+    size_t nexcluded;
+} ma_forest_t;
+
+typedef struct {
+    ma_plot_format_t format;
+    const char *title;          /* NULL: none (user text: quoted like data) */
+    const char *label_header;   /* "Study" */
+    const char *extra_header;   /* header of the extra column */
+    const char *est_header;     /* right column, e.g. "Hedges' g [95% CI]" */
+    const char *xlabel;         /* axis label naming the measure */
+    const char *favours_left, *favours_right; /* under the axis; NULL: none */
+    double xlim_lo, xlim_hi;    /* NaN: from the data */
+    double width_pt, height_pt; /* 0: from the layout */
+    double font_pt;             /* 0: 10 */
+    double null_value;          /* reference line (0 for differences) */
+    int show_heterogeneity;     /* 1: tau2, I2, Q lines under the diamonds */
+} ma_forest_opts_t;
+
+void ma_forest_opts_init(ma_forest_opts_t *o);
+
+/* Append the whole forest plot (terminal, layout, data, plot command; no `set output`)
+ * to `s`. MA_EUSAGE for an empty plot or a bad x range. */
+ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
+                             ma_gp_script_t *s, ma_error_t *err);
+
+/* Contour-enhanced funnel plot (Peters et al. 2008): effect against its standard error,
+ * shaded where a study would be significant at p < 0.10, 0.05, 0.01 (two-sided z). */
+typedef struct {
+    const double *yi, *sei;      /* k observed studies */
+    size_t k;
+    const double *fill_yi, *fill_sei; /* k0 trim-and-fill studies, drawn hollow */
+    size_t k0;
+    double estimate;             /* pooled estimate (vertical line), NaN: none */
+    double fill_estimate;        /* estimate after trim-and-fill, NaN: none */
+    const ma_plot_excluded_t *excluded;
+    size_t nexcluded;
+} ma_funnel_t;
+
+typedef struct {
+    ma_plot_format_t format;
+    const char *title, *xlabel;
+    double width_pt, height_pt;  /* 0: 460 x 380 + excluded rows */
+    double font_pt;              /* 0: 10 */
+    double null_value;           /* centre of the significance contours */
+} ma_funnel_opts_t;
+
+void ma_funnel_opts_init(ma_funnel_opts_t *o);
+ma_status_t ma_funnel_script(const ma_funnel_t *f, const ma_funnel_opts_t *o,
+                             ma_gp_script_t *s, ma_error_t *err);
+
+#endif

@@ -1,0 +1,40 @@
+/* Options and output shared by the plotting subcommands (forest, funnel). */
+#ifndef IASTM_PLOT_CLI_H
+#define IASTM_PLOT_CLI_H
+
+#include "cli.h"
+#include "iastm/gnuplot.h"
+#include "iastm/plot.h"
+
+typedef struct {
+    const char *script;   /* --script FILE ("-": stdout) */
+    const char *gnuplot;  /* --gnuplot PATH */
+    const char *title;
+    int dry_run;          /* --dry-run: write the script only */
+    double width, height; /* points, 0: from the layout */
+    ma_plot_format_t format;
+} cli_plot_t;
+
+enum { OPT_SCRIPT = OPT_CMD_BASE + 50, OPT_GNUPLOT, OPT_DRY_RUN, OPT_TITLE, OPT_WIDTH,
+       OPT_HEIGHT };
+
+#define CLI_PLOT_LONGOPTS                                               \
+    {"script", required_argument, NULL, OPT_SCRIPT},                    \
+    {"gnuplot", required_argument, NULL, OPT_GNUPLOT},                  \
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},                        \
+    {"title", required_argument, NULL, OPT_TITLE},                      \
+    {"width", required_argument, NULL, OPT_WIDTH},                      \
+    {"height", required_argument, NULL, OPT_HEIGHT}
+extern const char CLI_PLOT_HELP[];
+
+/* 1 handled, 0 not ours, -1 usage error printed. */
+int cli_plot_opt(cli_plot_t *p, int opt, const char *arg, const char *cmd);
+/* After parsing: -o is required and names the format. Returns 0 or 2 (usage error). */
+int cli_plot_check(cli_plot_t *p, const cli_common_t *c, const char *cmd);
+/* Write the script (--script) and draw the plot into `output`. Returns an exit status. */
+int cli_plot_finish(const cli_plot_t *p, const char *output, const ma_gp_script_t *s,
+                    const char *cmd);
+/* The excluded rows of a dataset for the note under a plot (caller frees). */
+ma_plot_excluded_t *cli_plot_excluded(const ma_dataset_t *d, size_t *n);
+
+#endif

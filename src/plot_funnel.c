@@ -1,0 +1,193 @@
+/* Contour-enhanced funnel plot (Peters et al. 2008, J Clin Epidemiol 61:991): effect
+ * against standard error over the regions where a study would reach p < 0.10, 0.05, 0.01;
+ * trim-and-fill studies hollow. Shading as metafor's funnel(level = c(90, 95, 99)). */
+#include "iastm/plot.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "plot_internal.h"
+
+void ma_funnel_opts_init(ma_funnel_opts_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->format = MA_PLOT_PNG;
+    o->xlabel = "Effect size";
+}
+
+/* Two-sided normal quantiles for p = 0.10, 0.05, 0.01 (qnorm(1 - p/2) in R). */
+static const double ZQ[3] = {1.6448536269514722, 1.959963984540054, 2.5758293035489004};
+static const char *const SHADE[3] = {"#8c8c8c", "#bfbfbf", "#d3d3d3"}; /* gray55, 75, 90 */
+
+/* The triangle of |y - c| < z * se below se = sb, clipped to [xmin, xmax]. */
+static void triangle(ma_gp_script_t *s, double c, double z, double sb, double xmin, double xmax,
+                     const char *colour)
+{
+    double xl = c - z * sb, xr = c + z * sb;
+    ma_gp_printf(s, "set object polygon from first %.10g, first 0", c);
+    if (xr > xmax)
+        ma_gp_printf(s, " to first %.10g, first %.10g to first %.10g, first %.10g", xmax,
+                     (xmax - c) / z, xmax, sb);
+    else
+        ma_gp_printf(s, " to first %.10g, first %.10g", xr, sb);
+    if (xl < xmin)
+        ma_gp_printf(s, " to first %.10g, first %.10g to first %.10g, first %.10g", xmin, sb,
+                     xmin, (c - xmin) / z);
+    else
+        ma_gp_printf(s, " to first %.10g, first %.10g", xl, sb);
+    ma_gp_printf(s, " to first %.10g, first 0 fc rgb '%s' fs solid 1.0 noborder back\n", c,
+                 colour);
+}
+
+ma_status_t ma_funnel_script(const ma_funnel_t *f, const ma_funnel_opts_t *o,
+                             ma_gp_script_t *s, ma_error_t *err)
+{
+    const double F = o->font_pt > 0 ? o->font_pt : 10;
+    const double c = o->null_value;
+    double W = o->width_pt > 0 ? o->width_pt : 620, H, plot_h = 380 - 6 * F;
+    double semax = 0, lo, hi, sb, step, key_w = 22 * 0.9 * F * PLOT_CHAR_EM + 5 * F;
+    double top = (o->title ? 2.6 : 1.0) * F, bottom = 5.4 * F, left = 7.0 * F;
+    size_t i, nexl = f->nexcluded ? f->nexcluded + 1 : 0;
+    int i3;
+
+    if (f->k == 0)
+        return ma_error_set(err, MA_EUSAGE, "funnel plot: no studies to draw");
+    for (i = 0; i < f->k; i++)
+        if (isfinite(f->sei[i]) && f->sei[i] > semax)
+            semax = f->sei[i];
+    for (i = 0; i < f->k0; i++)
+        if (isfinite(f->fill_sei[i]) && f->fill_sei[i] > semax)
+            semax = f->fill_sei[i];
+    if (!(semax > 0))
+        return ma_error_set(err, MA_EUSAGE, "funnel plot: standard errors must be positive");
+    step = plot_nice_step(semax / 4);
+    sb = ceil(semax * 1.05 / step - 1e-9) * step;
+    lo = c - ZQ[2] * sb;
+    hi = c + ZQ[2] * sb;
+    for (i = 0; i < f->k; i++) {
+        if (f->yi[i] < lo)
+            lo = f->yi[i];
+        if (f->yi[i] > hi)
+            hi = f->yi[i];
+    }
+    for (i = 0; i < f->k0; i++) {
+        if (f->fill_yi[i] < lo)
+            lo = f->fill_yi[i];
+        if (f->fill_yi[i] > hi)
+            hi = f->fill_yi[i];
+    }
+    lo -= 0.04 * (hi - lo);
+    hi += 0.04 * (hi - lo);
+    H = top + plot_h + bottom + (double)nexl * 1.35 * F + (nexl ? 0.8 * F : 0) + 1.0 * F;
+    if (o->height_pt > 0) {
+        if (o->height_pt < H - plot_h + 8 * F)
+            return ma_error_set(err, MA_EUSAGE, "funnel plot: height %.0f pt is too small",
+                                o->height_pt);
+        plot_h += o->height_pt - H;
+        H = o->height_pt;
+    }
+    if (W < left + key_w + 12 * F)
+        return ma_error_set(err, MA_EUSAGE, "funnel plot: width %.0f pt is too small", W);
+
+    ma_gp_printf(s, "# Funnel plot: %zu studies, %zu filled; drawn by iastm\n", f->k, f->k0);
+    ma_gp_terminal(s, o->format, W, H, F, PLOT_PNG_SCALE);
+    ma_gp_printf(s, "set lmargin at screen %.6f\nset rmargin at screen %.6f\n"
+                    "set tmargin at screen %.6f\nset bmargin at screen %.6f\n",
+                 left / W, (W - key_w) / W, 1 - top / H, 1 - (top + plot_h) / H);
+    ma_gp_printf(s, "set xrange [%.10g:%.10g]\nset yrange [%.10g:0]\n", lo, hi, sb);
+    ma_gp_printf(s, "set ytics 0,%.10g,%.10g out nomirror\nset xtics out nomirror\n"
+                    "set border 3 back\nset format x '%%g'\nset format y '%%g'\n",
+                 step, sb * (1 + 1e-6));
+    ma_gp_printf(s, "set key at screen %.6f, screen %.6f left top vertical Left reverse "
+                    "samplen 1.5 spacing 1.2 noenhanced font ',%g'\n",
+                 (W - key_w + 1.2 * F) / W, 1 - top / H, F * 0.9);
+    ma_gp_printf(s, "set ylabel 'Standard error'\n");
+    ma_gp_printf(s, "set xlabel ");
+    ma_gp_quote(s, o->xlabel ? o->xlabel : "Effect size");
+    ma_gp_printf(s, " noenhanced\n");
+    if (o->title) {
+        ma_gp_printf(s, "set label ");
+        ma_gp_quote(s, o->title);
+        ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced font ',%g'\n",
+                     1.0 * F / W, 1 - 1.5 * F / H, F * 1.2);
+    }
+    /* Regions, outermost first: beyond 99% (p < 0.01) is the background. */
+    ma_gp_printf(s, "set object rectangle from graph 0, graph 0 to graph 1, graph 1 "
+                    "fc rgb '%s' fs solid 1.0 noborder behind\n", SHADE[2]);
+    for (i3 = 2; i3 >= 0; i3--)
+        triangle(s, c, ZQ[i3], sb, lo, hi, i3 == 0 ? "#ffffff" : SHADE[i3 - 1]);
+    /* Pooled estimate with its pseudo 95% limits, and the estimate after filling. */
+    if (isfinite(f->estimate)) {
+        ma_gp_printf(s, "set arrow from first %.10g, first 0 to first %.10g, first %.10g "
+                        "nohead lw 1 lc rgb '#000000' front\n", f->estimate, f->estimate, sb);
+        int side;
+        for (side = -1; side <= 1; side += 2) {
+            /* pseudo limit estimate +- 1.96 se, cut where it leaves the x range */
+            double xe = f->estimate + side * ZQ[1] * sb, se = sb;
+            if (xe < lo || xe > hi) {
+                xe = side < 0 ? lo : hi;
+                se = fabs(xe - f->estimate) / ZQ[1];
+            }
+            ma_gp_printf(s, "set arrow from first %.10g, first 0 to first %.10g, first %.10g "
+                            "nohead lw 1 dt 2 lc rgb '#404040' front\n",
+                         f->estimate, xe, se);
+        }
+    }
+    if (isfinite(f->fill_estimate))
+        ma_gp_printf(s, "set arrow from first %.10g, first 0 to first %.10g, first %.10g "
+                        "nohead lw 1 dt 3 lc rgb '#b2182b' front\n",
+                     f->fill_estimate, f->fill_estimate, sb);
+    /* Rows that could not be used. */
+    if (f->nexcluded) {
+        size_t maxc = (size_t)((W - 2 * F) / (PLOT_CHAR_EM * F * 0.9));
+        double y = top + plot_h + bottom + 0.8 * F;
+        char buf[1024], line[1024];
+        snprintf(buf, sizeof buf, "Not pooled (%zu row%s):", f->nexcluded,
+                 f->nexcluded == 1 ? "" : "s");
+        ma_gp_printf(s, "set label ");
+        ma_gp_quote(s, buf);
+        ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced font ':Bold,%g'\n",
+                     F / W, 1 - y / H, F * 0.9);
+        for (i = 0; i < f->nexcluded; i++) {
+            const ma_plot_excluded_t *e = &f->excluded[i];
+            y += 1.35 * F;
+            snprintf(buf, sizeof buf, "%s (line %ld): %s", e->label ? e->label : "", e->line,
+                     e->reason ? e->reason : "");
+            ma_gp_clean(buf, line, sizeof line, maxc);
+            ma_gp_printf(s, "set label ");
+            ma_gp_quote(s, line);
+            ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced font ',%g'\n",
+                         F / W, 1 - y / H, F * 0.9);
+        }
+    }
+    ma_gp_printf(s, "$studies << EOD\n");
+    for (i = 0; i < f->k; i++)
+        if (isfinite(f->yi[i]) && isfinite(f->sei[i]))
+            ma_gp_printf(s, "%.10g %.10g\n", f->yi[i], f->sei[i]);
+    ma_gp_printf(s, "EOD\n");
+    if (f->k0) {
+        ma_gp_printf(s, "$filled << EOD\n");
+        for (i = 0; i < f->k0; i++)
+            ma_gp_printf(s, "%.10g %.10g\n", f->fill_yi[i], f->fill_sei[i]);
+        ma_gp_printf(s, "EOD\n");
+    }
+    ma_gp_printf(s, "plot keyentry with boxes fc rgb '#ffffff' fs solid 1.0 border lc rgb "
+                    "'#808080' title 'p > 0.10', \\\n"
+                    "  keyentry with boxes fc rgb '%s' fs solid 1.0 noborder "
+                    "title '0.05 < p < 0.10', \\\n"
+                    "  keyentry with boxes fc rgb '%s' fs solid 1.0 noborder "
+                    "title '0.01 < p < 0.05', \\\n"
+                    "  keyentry with boxes fc rgb '%s' fs solid 1.0 noborder "
+                    "title 'p < 0.01', \\\n"
+                    "  $studies using 1:2 with points pt 7 ps 1.3 lc rgb '#000000' "
+                    "title 'Studies'",
+                 SHADE[0], SHADE[1], SHADE[2]);
+    if (f->k0)
+        ma_gp_printf(s, ", \\\n  $filled using 1:2 with points pt 6 ps 1.3 lc rgb '#000000' "
+                        "title 'Filled (trim-and-fill)'");
+    ma_gp_printf(s, "\n");
+    if (s->failed)
+        return ma_error_set(err, MA_ENOMEM, "out of memory while writing the gnuplot script");
+    return MA_OK;
+}

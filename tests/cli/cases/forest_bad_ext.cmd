@@ -1,0 +1,1 @@
+forest -o plot.jpg tests/cli/data/forest_hostile.csv

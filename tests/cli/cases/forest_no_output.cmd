@@ -1,0 +1,1 @@
+forest tests/cli/data/forest_hostile.csv
