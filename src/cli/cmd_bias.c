@@ -1,10 +1,322 @@
-/* iastm bias: placeholder until the command is implemented. */
+/* iastm bias: small-study effects and publication bias (metafor regtest, ranktest,
+ * trimfill, fsn). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
 #include "cli.h"
+
+enum { OPT_ESTIMATOR = OPT_CMD_BASE, OPT_SIDE, OPT_ALPHA };
+
+static const char HELP[] =
+    "Usage: iastm bias [OPTIONS] FILE.csv\n"
+    "Small-study effects and publication bias, as R metafor:\n"
+    "  Egger's regression test    regtest(model=\"lm\", predictor=\"sei\"): weighted least\n"
+    "                             squares of yi on their standard errors (weights 1/vi); the\n"
+    "                             slope is the bias (t test, k-2 df), the intercept the\n"
+    "                             limit estimate (effect of an infinitely large study)\n"
+    "  Begg and Mazumdar          ranktest(): Kendall's tau between standardized effects and\n"
+    "                             variances (exact p-value without ties)\n"
+    "  trim-and-fill              trimfill(): estimated number of missing studies, the\n"
+    "                             filled (mirrored) studies and the adjusted estimate\n"
+    "  fail-safe N                fsn(type=\"Rosenthal\")\n"
+    "With fewer than 10 studies these tests have little power (the output says so).\n"
+    "Rows that cannot be pooled are listed with their reason.\n"
+    "\n%s%s"
+    "Bias options:\n"
+    "  --estimator L0|R0    trim-and-fill estimator of the missing studies (default L0)\n"
+    "  --side auto|left|right  side of the funnel plot where studies are missing\n"
+    "                       (default auto: from the sign of the slope of yi on their\n"
+    "                       standard errors in a meta-regression, as metafor)\n"
+    "  --alpha A            target one-sided significance for the fail-safe N (default 0.05)\n"
+    "Trim-and-fill refits use --method with z tests, as metafor's trimfill().\n"
+    "\nExamples:\n"
+    "  iastm bias studies.csv\n"
+    "  iastm bias --estimator R0 --side left --format json studies.csv\n";
+
+static const char *num(double x, char *buf, size_t n)
+{
+    if (isnan(x))
+        snprintf(buf, n, "NA");
+    else
+        snprintf(buf, n, "%.4f", x);
+    return buf;
+}
+
+static const char *pv(double p, char *buf, size_t n)
+{
+    if (isnan(p))
+        snprintf(buf, n, "NA");
+    else if (p < 1e-4)
+        snprintf(buf, n, "<.0001");
+    else
+        snprintf(buf, n, "%.4f", p);
+    return buf;
+}
+
+typedef struct {
+    ma_tf_estimator_t est;
+    ma_side_t side;
+    double alpha;
+    /* results; *_st != MA_OK: not computed, the reason in *_err */
+    ma_rma_t fit;
+    ma_status_t fit_st, eg_st, bg_st, tf_st, fs_st;
+    ma_error_t fit_err, eg_err, bg_err, tf_err, fs_err;
+    ma_egger_t eg;
+    ma_begg_t bg;
+    ma_trimfill_t tf;
+    ma_fsn_t fs;
+} bias_t;
+
+static void run(const ma_dataset_t *d, const ma_rma_opts_t *o, bias_t *b)
+{
+    ma_rma_opts_t ot = *o;
+    b->fit_st = ma_rma_fit(d->yi, d->vi, d->k, o, &b->fit, &b->fit_err);
+    b->eg_st = ma_egger(d->yi, d->vi, d->k, o->level, &b->eg, &b->eg_err);
+    b->bg_st = ma_begg(d->yi, d->vi, d->k, &b->bg, &b->bg_err);
+    ot.test = MA_TEST_Z; /* metafor's trimfill refits do not pass the test on */
+    ot.tau2_ci = 0;
+    b->tf_st = ma_trimfill(d->yi, d->vi, d->k, b->est, b->side, &ot, &b->tf, &b->tf_err);
+    b->fs_st = ma_fsn_rosenthal(d->yi, d->vi, d->k, b->alpha, &b->fs, &b->fs_err);
+}
+
+static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
+                       const ma_rma_opts_t *o, const bias_t *b)
+{
+    char x1[32], x2[32], x3[32], x4[32], x5[32];
+    int pct = (int)lround(o->level * 100), fe = o->method == MA_METHOD_FE;
+    size_t i;
+
+    fprintf(f, "Small-study effects and publication bias (%s; %s; k = %zu; %s)\n",
+            fe ? "common-effect model" : "random-effects model",
+            fe ? "inverse-variance weights" : ma_method_name(o->method), d->k,
+            cli_measure_name(c, d));
+    if (d->k < MA_BIAS_MIN_K)
+        fprintf(f, "Note: fewer than %d studies: small-study tests have little power.\n",
+                MA_BIAS_MIN_K);
+    if (b->fit_st == MA_OK)
+        fprintf(f, "Pooled estimate: %s [%d%% CI %s, %s]\n", num(b->fit.estimate, x1, 32), pct,
+                num(b->fit.ci_lb, x2, 32), num(b->fit.ci_ub, x3, 32));
+
+    fprintf(f, "\nEgger's regression test (yi on their standard errors, weights 1/vi):\n");
+    if (b->eg_st == MA_OK) {
+        fprintf(f, "  bias (slope on SE) = %s (SE %s), t(%.0f) = %s, p = %s\n",
+                num(b->eg.bias, x1, 32), num(b->eg.bias_se, x2, 32), b->eg.df,
+                num(b->eg.t, x3, 32), pv(b->eg.p, x4, 32));
+        fprintf(f, "  limit estimate (effect as SE -> 0) = %s [%d%% CI %s, %s]\n",
+                num(b->eg.limit_estimate, x1, 32), pct, num(b->eg.limit_ci_lb, x2, 32),
+                num(b->eg.limit_ci_ub, x3, 32));
+        fprintf(f, "  %s\n", b->eg.p < 0.1 ? "Funnel plot asymmetry (p < 0.10): smaller studies "
+                                             "report different effects."
+                                           : "No evidence of funnel plot asymmetry (p >= 0.10).");
+    } else {
+        fprintf(f, "  not computed: %s\n", b->eg_err.msg);
+    }
+
+    fprintf(f, "\nBegg and Mazumdar rank correlation test:\n");
+    if (b->bg_st == MA_OK)
+        fprintf(f, "  Kendall's tau = %s, p = %s (%s)\n", num(b->bg.tau, x1, 32),
+                pv(b->bg.p, x2, 32), b->bg.exact ? "exact" : b->bg.ties
+                                     ? "normal approximation; ties" : "normal approximation");
+    else
+        fprintf(f, "  not computed: %s\n", b->bg_err.msg);
+
+    fprintf(f, "\nTrim-and-fill (%s estimator, %s):\n", b->est == MA_TF_R0 ? "R0" : "L0",
+            fe ? "common-effect model" : ma_method_name(o->method));
+    if (b->tf_st == MA_OK) {
+        const ma_trimfill_t *t = &b->tf;
+        fprintf(f, "  estimated missing studies on the %s side: %zu (SE %s)", ma_side_name(t->side),
+                t->k0, num(t->se_k0, x1, 32));
+        if (!isnan(t->p_k0))
+            fprintf(f, ", p = %s", pv(t->p_k0, x2, 32));
+        if (t->side_auto)
+            fprintf(f, "\n  (side from the slope of yi on SE in a meta-regression: %s)",
+                    num(t->side_slope, x1, 32));
+        fprintf(f, "\n  %s estimate: %s [%d%% CI %s, %s], tau^2 = %s, k = %zu\n",
+                t->k0 ? "adjusted" : "unchanged", num(t->fit.estimate, x1, 32), pct,
+                num(t->fit.ci_lb, x2, 32), num(t->fit.ci_ub, x3, 32), num(t->fit.tau2, x4, 32),
+                t->fit.k);
+        for (i = 0; i < t->k0 && i < 20; i++)
+            fprintf(f, "  filled study %zu (mirror of %s): yi = %s, vi = %s\n", i + 1,
+                    d->s[d->idx[t->fill_of[i]]].label, num(t->fill_yi[i], x1, 32),
+                    num(t->fill_vi[i], x5, 32));
+        if (t->k0 > 20)
+            fprintf(f, "  ... and %zu more filled studies (all in --format csv/tsv/json)\n",
+                    t->k0 - 20);
+        if (t->fit.note[0])
+            fprintf(f, "  Note: %s\n", t->fit.note);
+    } else {
+        fprintf(f, "  not computed: %s\n", b->tf_err.msg);
+    }
+
+    fprintf(f, "\nRosenthal's fail-safe N:\n");
+    if (b->fs_st == MA_OK)
+        fprintf(f, "  %.0f studies averaging a null result would be needed to raise the "
+                   "combined one-sided p (now %s) above %g.\n",
+                b->fs.fsn, pv(b->fs.p, x1, 32), b->fs.alpha);
+    else
+        fprintf(f, "  not computed: %s\n", b->fs_err.msg);
+    cli_excluded_text(f, d);
+}
+
+static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_dataset_t *d,
+                          const ma_rma_opts_t *o, const bias_t *b)
+{
+    int eg = b->eg_st == MA_OK, bg = b->bg_st == MA_OK, tf = b->tf_st == MA_OK;
+    int fs = b->fs_st == MA_OK;
+    size_t i;
+
+    ma_writer_section(w, "bias");
+    ma_writer_begin(w);
+    ma_writer_str(w, "measure", cli_measure_name(c, d));
+    ma_writer_str(w, "method", ma_method_name(o->method));
+    ma_writer_int(w, "k", (long)d->k);
+    ma_writer_str(w, "note", d->k < MA_BIAS_MIN_K
+                                 ? "fewer than 10 studies: small-study tests have little power"
+                                 : "");
+    ma_writer_num(w, "estimate", b->fit_st == MA_OK ? b->fit.estimate : NAN);
+    ma_writer_num(w, "egger_bias", eg ? b->eg.bias : NAN);
+    ma_writer_num(w, "egger_bias_se", eg ? b->eg.bias_se : NAN);
+    ma_writer_num(w, "egger_t", eg ? b->eg.t : NAN);
+    ma_writer_num(w, "egger_df", eg ? b->eg.df : NAN);
+    ma_writer_num(w, "egger_p", eg ? b->eg.p : NAN);
+    ma_writer_num(w, "egger_limit_estimate", eg ? b->eg.limit_estimate : NAN);
+    ma_writer_num(w, "egger_limit_se", eg ? b->eg.limit_se : NAN);
+    ma_writer_num(w, "egger_limit_ci_lb", eg ? b->eg.limit_ci_lb : NAN);
+    ma_writer_num(w, "egger_limit_ci_ub", eg ? b->eg.limit_ci_ub : NAN);
+    ma_writer_str(w, "egger_error", eg ? NULL : b->eg_err.msg);
+    ma_writer_num(w, "begg_tau", bg ? b->bg.tau : NAN);
+    ma_writer_num(w, "begg_p", bg ? b->bg.p : NAN);
+    ma_writer_bool(w, "begg_exact", bg && b->bg.exact);
+    ma_writer_str(w, "begg_error", bg ? NULL : b->bg_err.msg);
+    ma_writer_str(w, "trimfill_estimator", b->est == MA_TF_R0 ? "R0" : "L0");
+    ma_writer_num(w, "trimfill_k0", tf ? (double)b->tf.k0 : NAN);
+    ma_writer_num(w, "trimfill_se_k0", tf ? b->tf.se_k0 : NAN);
+    ma_writer_num(w, "trimfill_p_k0", tf ? b->tf.p_k0 : NAN);
+    ma_writer_str(w, "trimfill_side", tf ? ma_side_name(b->tf.side) : NULL);
+    ma_writer_num(w, "trimfill_side_slope", tf ? b->tf.side_slope : NAN);
+    ma_writer_num(w, "trimfill_estimate", tf ? b->tf.fit.estimate : NAN);
+    ma_writer_num(w, "trimfill_se", tf ? b->tf.fit.se : NAN);
+    ma_writer_num(w, "trimfill_ci_lb", tf ? b->tf.fit.ci_lb : NAN);
+    ma_writer_num(w, "trimfill_ci_ub", tf ? b->tf.fit.ci_ub : NAN);
+    ma_writer_num(w, "trimfill_pval", tf ? b->tf.fit.pval : NAN);
+    ma_writer_num(w, "trimfill_tau2", tf ? b->tf.fit.tau2 : NAN);
+    ma_writer_int(w, "trimfill_k", tf ? (long)b->tf.fit.k : 0);
+    ma_writer_str(w, "trimfill_error", tf ? NULL : b->tf_err.msg);
+    ma_writer_num(w, "failsafe_n", fs ? b->fs.fsn : NAN);
+    ma_writer_num(w, "failsafe_alpha", b->alpha);
+    ma_writer_num(w, "failsafe_p", fs ? b->fs.p : NAN);
+    ma_writer_end(w);
+    ma_writer_section(w, "trimfill_filled");
+    for (i = 0; tf && i < b->tf.k0; i++) {
+        const ma_study_t *s = &d->s[d->idx[b->tf.fill_of[i]]];
+        ma_writer_begin(w);
+        ma_writer_int(w, "filled", (long)(i + 1));
+        ma_writer_str(w, "mirror_of", s->label);
+        ma_writer_int(w, "mirror_line", s->line);
+        ma_writer_num(w, "yi", b->tf.fill_yi[i]);
+        ma_writer_num(w, "vi", b->tf.fill_vi[i]);
+        ma_writer_end(w);
+    }
+    cli_excluded_records(w, d);
+}
 
 int cmd_bias(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "iastm bias: not available in this build\n");
-    return 1;
+    static const struct option longopts[] = {
+        CLI_COMMON_LONGOPTS, CLI_RMA_LONGOPTS,
+        {"estimator", required_argument, NULL, OPT_ESTIMATOR},
+        {"side", required_argument, NULL, OPT_SIDE},
+        {"alpha", required_argument, NULL, OPT_ALPHA},
+        CLI_OPT_END};
+    cli_common_t c;
+    ma_rma_opts_t o;
+    bias_t b;
+    const char *path;
+    ma_table_t *t = NULL;
+    ma_dataset_t *d = NULL;
+    cli_out_t out;
+    int opt, rc;
+
+    cli_common_init(&c);
+    ma_rma_opts_init(&o);
+    memset(&b, 0, sizeof b);
+    b.alpha = 0.05;
+    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
+        if (opt == OPT_HELP) {
+            printf(HELP, CLI_COMMON_HELP, CLI_RMA_HELP);
+            return 0;
+        }
+        if (opt == OPT_ESTIMATOR) {
+            if (!strcasecmp(optarg, "L0"))
+                b.est = MA_TF_L0;
+            else if (!strcasecmp(optarg, "R0"))
+                b.est = MA_TF_R0;
+            else
+                return cli_usage_error("bias", "unknown estimator '%s' (expected L0 or R0)",
+                                       optarg);
+            continue;
+        }
+        if (opt == OPT_SIDE) {
+            if (!strcasecmp(optarg, "auto"))
+                b.side = MA_SIDE_AUTO;
+            else if (!strcasecmp(optarg, "left"))
+                b.side = MA_SIDE_LEFT;
+            else if (!strcasecmp(optarg, "right"))
+                b.side = MA_SIDE_RIGHT;
+            else
+                return cli_usage_error("bias", "unknown side '%s' (expected auto, left or "
+                                               "right)", optarg);
+            continue;
+        }
+        if (opt == OPT_ALPHA) {
+            if (cli_parse_double("bias", "--alpha", optarg, 0, 1, &b.alpha) < 0)
+                return 2;
+            continue;
+        }
+        if ((rc = cli_common_opt(&c, opt, optarg, "bias")) == 0)
+            rc = cli_rma_opt(&o, opt, optarg, "bias");
+        if (rc < 0)
+            return 2;
+        if (rc == 0)
+            return cli_bad_option("bias", opt, argv);
+    }
+    if (!(path = cli_input_arg(argc, argv, "bias")))
+        return 2;
+    if ((rc = cli_load(&c, path, &t, &d)) != 0)
+        return rc;
+    if (d->k < 2) {
+        fprintf(stderr, "iastm bias: %s: bias tests need at least 2 poolable rows "
+                        "(%zu of %zu usable)\n", t->path, d->k, d->n);
+        cli_excluded_text(stderr, d);
+        rc = 2;
+        goto done;
+    }
+    o.tau2_ci = 0;
+    run(d, &o, &b);
+    if (b.fit_st == MA_ENOMEM || b.tf_st == MA_ENOMEM || b.bg_st == MA_ENOMEM) {
+        fprintf(stderr, "iastm bias: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    if ((rc = cli_out_open(&out, c.output)) != 0)
+        goto done;
+    if (c.format == MA_FMT_TEXT) {
+        write_text(out.f, &c, d, &o, &b);
+        rc = cli_out_close(&out, 1);
+    } else {
+        ma_writer_t *w = ma_writer_new(out.f, c.format);
+        int ok = w != NULL;
+        if (w) {
+            write_records(w, &c, d, &o, &b);
+            ok = cli_writer_done(w);
+        }
+        rc = cli_out_close(&out, ok);
+    }
+done:
+    ma_trimfill_clear(&b.tf);
+    ma_dataset_free(d);
+    ma_table_free(t);
+    return rc;
 }

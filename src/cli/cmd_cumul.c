@@ -1,10 +1,258 @@
-/* iastm cumul: placeholder until the command is implemented. */
+/* iastm cumul: cumulative meta-analysis (metafor cumul with order=). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+
+enum { OPT_ORDER = OPT_CMD_BASE, OPT_DECREASING };
+
+static const char HELP[] =
+    "Usage: iastm cumul [OPTIONS] FILE.csv\n"
+    "Cumulative meta-analysis, as R metafor's cumul(): studies are added one at a time\n"
+    "and the model is refitted after each addition. Ordered by publication year, it shows\n"
+    "when the evidence became conclusive and whether early studies overstated the effect.\n"
+    "Rows that cannot be pooled are listed with their reason.\n"
+    "\n%s%s"
+    "Order:\n"
+    "  --order COL          add studies in the order of column COL (numbers sort\n"
+    "                       numerically, text bytewise; ties keep input order, missing\n"
+    "                       values go last); default: input order\n"
+    "  --decreasing         largest values of COL first\n"
+    "\nExamples:\n"
+    "  iastm cumul --order year studies.csv\n"
+    "  iastm cumul --order year --decreasing --format csv studies.csv\n"
+    "  iastm cumul --primary --where outcome=pain --order year data/trials.csv\n";
+
+static const char *num(double x, char *buf, size_t n)
+{
+    if (isnan(x))
+        snprintf(buf, n, "NA");
+    else
+        snprintf(buf, n, "%.4f", x);
+    return buf;
+}
+
+static const char *pv(double p, char *buf, size_t n)
+{
+    if (isnan(p))
+        snprintf(buf, n, "NA");
+    else if (p < 1e-4)
+        snprintf(buf, n, "<.0001");
+    else
+        snprintf(buf, n, "%.4f", p);
+    return buf;
+}
+
+typedef struct {
+    const char *order;   /* --order COL (NULL: input order) */
+    int decreasing;
+    size_t *perm;        /* k: position j -> included study index */
+    const char **key;    /* k: order cell of each included study (NULL when missing) */
+} cumul_t;
+
+/* Numbers sort numerically when every non-missing cell is a number, text otherwise. */
+static int make_order(const ma_dataset_t *d, cumul_t *u, ma_error_t *err)
+{
+    size_t j, k = d->k;
+    double *x = NULL;
+    int numeric = 1;
+    ma_status_t st;
+
+    for (j = 0; j < k; j++) {
+        const char *s = u->order ? ma_dataset_cell(d, d->idx[j], u->order) : NULL;
+        u->key[j] = s && !ma_is_missing(s) ? s : NULL;
+    }
+    if (!u->order) {
+        for (j = 0; j < k; j++)
+            u->perm[j] = j;
+        return MA_OK;
+    }
+    if (!(x = malloc(k * sizeof *x)))
+        return ma_error_set(err, MA_ENOMEM, "out of memory");
+    for (j = 0; j < k && numeric; j++) {
+        x[j] = NAN;
+        if (u->key[j] && ma_parse_double(u->key[j], &x[j]) != MA_NUM_OK)
+            numeric = 0;
+    }
+    if (numeric)
+        st = ma_cumul_order_num(x, k, u->decreasing, u->perm, err);
+    else
+        st = ma_cumul_order_str(u->key, k, u->decreasing, u->perm, err);
+    free(x);
+    return st;
+}
+
+static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
+                       const ma_rma_opts_t *o, const cumul_t *u, const ma_rma_t *fits)
+{
+    char a[32], b[32], e[32], g[32], h[32], m[32], q[32];
+    size_t j, w = 12, kw = 5;
+    int pct = (int)lround(o->level * 100), fe = o->method == MA_METHOD_FE;
+
+    for (j = 0; j < d->k; j++) {
+        size_t l = strlen(d->s[d->idx[j]].label);
+        if (l > w)
+            w = l < 30 ? l : 30;
+        if (u->key[j] && strlen(u->key[j]) > kw)
+            kw = strlen(u->key[j]) < 16 ? strlen(u->key[j]) : 16;
+    }
+    fprintf(f, "Cumulative meta-analysis (%s; %s; k = %zu; %s)\n",
+            fe ? "common-effect model" : "random-effects model",
+            fe ? "inverse-variance weights" : ma_method_name(o->method), d->k,
+            cli_measure_name(c, d));
+    if (u->order)
+        fprintf(f, "Studies added in %s order of '%s'.\n\n",
+                u->decreasing ? "decreasing" : "increasing", u->order);
+    else
+        fprintf(f, "Studies added in input order.\n\n");
+    fprintf(f, "%-*s %-*s %5s %10s %10s %10s %10s %10s %10s %8s\n", (int)w, "study added",
+            (int)kw, u->order ? u->order : "order", "k", "estimate", "se", "ci.lb", "ci.ub",
+            "pval", "tau^2", "I^2(%)");
+    for (j = 0; j < d->k; j++) {
+        const ma_rma_t *r = &fits[j];
+        size_t s = u->perm[j];
+        fprintf(f, "%-*.*s %-*.*s %5zu %10s %10s %10s %10s %10s %10s %8s\n", (int)w, (int)w,
+                d->s[d->idx[s]].label, (int)kw, (int)kw, u->key[s] ? u->key[s] : "NA", r->k,
+                num(r->estimate, a, 32), num(r->se, b, 32), num(r->ci_lb, e, 32),
+                num(r->ci_ub, g, 32), pv(r->pval, h, 32), num(r->tau2, m, 32),
+                num(r->I2, q, 32));
+    }
+    fprintf(f, "\n(%d%% CIs; each row pools the studies up to and including that row; with "
+               "one study tau^2 = 0 and I^2 is undefined.)\n", pct);
+    for (j = 1; j < d->k; j++)
+        if (fits[j].note[0])
+            fprintf(f, "Note (k = %zu): %s\n", fits[j].k, fits[j].note);
+    cli_excluded_text(f, d);
+}
+
+static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_dataset_t *d,
+                          const cumul_t *u, const ma_rma_t *fits)
+{
+    size_t j;
+    ma_writer_section(w, "cumul");
+    for (j = 0; j < d->k; j++) {
+        const ma_rma_t *r = &fits[j];
+        size_t s = u->perm[j];
+        ma_writer_begin(w);
+        ma_writer_int(w, "step", (long)(j + 1));
+        ma_writer_str(w, "study", d->s[d->idx[s]].label);
+        ma_writer_int(w, "line", d->s[d->idx[s]].line);
+        ma_writer_int(w, "position", (long)(s + 1));
+        ma_writer_str(w, "order_value", u->key[s]);
+        ma_writer_str(w, "measure", cli_measure_name(c, d));
+        ma_writer_int(w, "k", (long)r->k);
+        ma_writer_num(w, "estimate", r->estimate);
+        ma_writer_num(w, "se", r->se);
+        ma_writer_num(w, "stat", r->stat);
+        ma_writer_num(w, "df", r->df);
+        ma_writer_num(w, "pval", r->pval);
+        ma_writer_num(w, "ci_lb", r->ci_lb);
+        ma_writer_num(w, "ci_ub", r->ci_ub);
+        ma_writer_num(w, "Q", r->Q);
+        ma_writer_num(w, "Q_p", r->Q_p);
+        ma_writer_num(w, "tau2", r->tau2);
+        ma_writer_num(w, "I2", r->I2);
+        ma_writer_num(w, "H2", r->H2);
+        ma_writer_str(w, "method_used", ma_method_name(r->method_used));
+        ma_writer_bool(w, "converged", r->converged);
+        ma_writer_str(w, "note", r->note);
+        ma_writer_end(w);
+    }
+    cli_excluded_records(w, d);
+}
 
 int cmd_cumul(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "iastm cumul: not available in this build\n");
-    return 1;
+    static const struct option longopts[] = {
+        CLI_COMMON_LONGOPTS, CLI_RMA_LONGOPTS,
+        {"order", required_argument, NULL, OPT_ORDER},
+        {"decreasing", no_argument, NULL, OPT_DECREASING},
+        CLI_OPT_END};
+    cli_common_t c;
+    ma_rma_opts_t o;
+    cumul_t u;
+    const char *path;
+    ma_table_t *t = NULL;
+    ma_dataset_t *d = NULL;
+    ma_rma_t *fits = NULL;
+    cli_out_t out;
+    ma_error_t err;
+    int opt, rc;
+
+    cli_common_init(&c);
+    ma_rma_opts_init(&o);
+    memset(&u, 0, sizeof u);
+    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
+        if (opt == OPT_HELP) {
+            printf(HELP, CLI_COMMON_HELP, CLI_RMA_HELP);
+            return 0;
+        }
+        if (opt == OPT_ORDER) {
+            u.order = optarg;
+            continue;
+        }
+        if (opt == OPT_DECREASING) {
+            u.decreasing = 1;
+            continue;
+        }
+        if ((rc = cli_common_opt(&c, opt, optarg, "cumul")) == 0)
+            rc = cli_rma_opt(&o, opt, optarg, "cumul");
+        if (rc < 0)
+            return 2;
+        if (rc == 0)
+            return cli_bad_option("cumul", opt, argv);
+    }
+    if (u.decreasing && !u.order)
+        return cli_usage_error("cumul", "--decreasing needs --order");
+    if (!(path = cli_input_arg(argc, argv, "cumul")))
+        return 2;
+    if ((rc = cli_load(&c, path, &t, &d)) != 0)
+        return rc;
+    if (u.order && ma_table_col(t, u.order) < 0) {
+        rc = cli_usage_error("cumul", "--order: no column '%s' in %s", u.order, t->path);
+        goto done;
+    }
+    if (d->k == 0) {
+        fprintf(stderr, "iastm cumul: %s: no poolable rows (%zu row%s, none usable)\n",
+                t->path, d->n, d->n == 1 ? "" : "s");
+        cli_excluded_text(stderr, d);
+        rc = 2;
+        goto done;
+    }
+    o.tau2_ci = 0;
+    fits = malloc(d->k * sizeof *fits);
+    u.perm = malloc(d->k * sizeof *u.perm);
+    u.key = malloc(d->k * sizeof *u.key);
+    if (!fits || !u.perm || !u.key) {
+        fprintf(stderr, "iastm cumul: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    if (make_order(d, &u, &err) != MA_OK
+        || ma_cumul(d->yi, d->vi, d->k, u.perm, &o, fits, &err) != MA_OK) {
+        rc = cli_report(&err);
+        goto done;
+    }
+    if ((rc = cli_out_open(&out, c.output)) != 0)
+        goto done;
+    if (c.format == MA_FMT_TEXT) {
+        write_text(out.f, &c, d, &o, &u, fits);
+        rc = cli_out_close(&out, 1);
+    } else {
+        ma_writer_t *w = ma_writer_new(out.f, c.format);
+        int ok = w != NULL;
+        if (w) {
+            write_records(w, &c, d, &u, fits);
+            ok = cli_writer_done(w);
+        }
+        rc = cli_out_close(&out, ok);
+    }
+done:
+    free(fits);
+    free(u.perm);
+    free(u.key);
+    ma_dataset_free(d);
+    ma_table_free(t);
+    return rc;
 }

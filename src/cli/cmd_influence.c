@@ -1,10 +1,178 @@
-/* iastm influence: placeholder until the command is implemented. */
+/* iastm influence: case-deletion diagnostics (metafor influence.rma.uni). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
 #include "cli.h"
+
+static const char HELP[] =
+    "Usage: iastm influence [OPTIONS] FILE.csv\n"
+    "Outlier and influence diagnostics, as R metafor's influence(): for each study the\n"
+    "externally studentized residual, DFFITS, Cook's distance, covariance ratio, tau^2 and\n"
+    "Q without the study, hat value, weight and DFBETAS. Studies marked '*' are influential\n"
+    "by metafor's rules: |DFFITS| > 3 sqrt(1/(k-1)), Cook's distance above the median of\n"
+    "chi^2(1), hat > 3/k, or |DFBETAS| > 1. Rows that cannot be pooled are listed with\n"
+    "their reason.\n"
+    "\n%s%s"
+    "\nExamples:\n"
+    "  iastm influence studies.csv\n"
+    "  iastm influence --method DL --format csv studies.csv\n";
+
+static const char *num(double x, char *buf, size_t n)
+{
+    if (isnan(x))
+        snprintf(buf, n, "NA");
+    else
+        snprintf(buf, n, "%.4f", x);
+    return buf;
+}
+
+static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
+                       const ma_rma_opts_t *o, const ma_rma_t *full, const ma_infl_t *inf)
+{
+    char b[10][32];
+    size_t j, w = 12, nflag = 0, k = d->k;
+    int fe = o->method == MA_METHOD_FE;
+
+    for (j = 0; j < k; j++) {
+        size_t l = strlen(d->s[d->idx[j]].label);
+        if (l > w)
+            w = l < 30 ? l : 30;
+    }
+    fprintf(f, "Influence diagnostics (%s; %s; k = %zu; %s)\n",
+            fe ? "common-effect model" : "random-effects model",
+            fe ? "inverse-variance weights" : ma_method_name(o->method), k,
+            cli_measure_name(c, d));
+    fprintf(f, "All studies: estimate %s, tau^2 = %s, Q = %s\n\n", num(full->estimate, b[0], 32),
+            num(full->tau2, b[1], 32), num(full->Q, b[2], 32));
+    fprintf(f, "%-*s %9s %9s %9s %9s %9s %10s %7s %8s %9s %9s  %s\n", (int)w, "study",
+            "rstudent", "dffits", "cook.d", "cov.r", "tau2.del", "QE.del", "hat", "weight%",
+            "dfbetas", "est.del", "inf");
+    for (j = 0; j < k; j++) {
+        const ma_infl_t *x = &inf[j];
+        fprintf(f, "%-*.*s %9s %9s %9s %9s %9s %10s %7s %8s %9s %9s  %s\n", (int)w, (int)w,
+                d->s[d->idx[j]].label, num(x->rstudent, b[0], 32), num(x->dffits, b[1], 32),
+                num(x->cook_d, b[2], 32), num(x->cov_r, b[3], 32), num(x->tau2_del, b[4], 32),
+                num(x->QE_del, b[5], 32), num(x->hat, b[6], 32), num(x->weight, b[7], 32),
+                num(x->dfbetas, b[8], 32), num(x->estimate_del, b[9], 32), x->inf ? "*" : "");
+        nflag += x->inf != 0;
+    }
+    fprintf(f, "\n* influential (metafor's rules): |dffits| > %.4f, cook.d > %.4f, hat > %.4f, "
+               "or |dfbetas| > 1.\n", ma_influence_dffits_cut(k), gsl_cdf_chisq_Pinv(0.5, 1),
+            ma_influence_hat_cut(k));
+    fprintf(f, "|rstudent| > 1.96 suggests an outlier (a study that does not fit the model).\n");
+    if (nflag == 0) {
+        fprintf(f, "No study is influential.\n");
+    } else {
+        fprintf(f, "Influential: ");
+        for (j = 0; j < k; j++)
+            if (inf[j].inf)
+                fprintf(f, "%s%s", d->s[d->idx[j]].label, --nflag ? ", " : ".\n");
+    }
+    cli_excluded_text(f, d);
+}
+
+static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_dataset_t *d,
+                          const ma_rma_opts_t *o, const ma_rma_t *full, const ma_infl_t *inf)
+{
+    size_t j;
+    ma_writer_section(w, "pool");
+    ma_writer_begin(w);
+    ma_writer_str(w, "measure", cli_measure_name(c, d));
+    cli_rma_record(w, full, o);
+    ma_writer_end(w);
+    ma_writer_section(w, "influence");
+    for (j = 0; j < d->k; j++) {
+        const ma_infl_t *x = &inf[j];
+        const ma_study_t *s = &d->s[d->idx[j]];
+        ma_writer_begin(w);
+        ma_writer_int(w, "position", (long)(j + 1));
+        ma_writer_str(w, "study", s->label);
+        ma_writer_int(w, "line", s->line);
+        ma_writer_num(w, "rstudent", x->rstudent);
+        ma_writer_num(w, "dffits", x->dffits);
+        ma_writer_num(w, "cook_d", x->cook_d);
+        ma_writer_num(w, "cov_r", x->cov_r);
+        ma_writer_num(w, "tau2_del", x->tau2_del);
+        ma_writer_num(w, "QE_del", x->QE_del);
+        ma_writer_num(w, "hat", x->hat);
+        ma_writer_num(w, "weight", x->weight);
+        ma_writer_num(w, "dfbetas", x->dfbetas);
+        ma_writer_num(w, "estimate_del", x->estimate_del);
+        ma_writer_bool(w, "inf", x->inf);
+        ma_writer_end(w);
+    }
+    cli_excluded_records(w, d);
+}
 
 int cmd_influence(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "iastm influence: not available in this build\n");
-    return 1;
+    static const struct option longopts[] = {CLI_COMMON_LONGOPTS, CLI_RMA_LONGOPTS, CLI_OPT_END};
+    cli_common_t c;
+    ma_rma_opts_t o;
+    const char *path;
+    ma_table_t *t = NULL;
+    ma_dataset_t *d = NULL;
+    ma_rma_t full;
+    ma_infl_t *inf = NULL;
+    cli_out_t out;
+    ma_error_t err;
+    int opt, rc;
+
+    cli_common_init(&c);
+    ma_rma_opts_init(&o);
+    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
+        if (opt == OPT_HELP) {
+            printf(HELP, CLI_COMMON_HELP, CLI_RMA_HELP);
+            return 0;
+        }
+        if ((rc = cli_common_opt(&c, opt, optarg, "influence")) == 0)
+            rc = cli_rma_opt(&o, opt, optarg, "influence");
+        if (rc < 0)
+            return 2;
+        if (rc == 0)
+            return cli_bad_option("influence", opt, argv);
+    }
+    if (!(path = cli_input_arg(argc, argv, "influence")))
+        return 2;
+    if ((rc = cli_load(&c, path, &t, &d)) != 0)
+        return rc;
+    if (d->k < 2) {
+        fprintf(stderr, "iastm influence: %s: influence diagnostics need at least 2 poolable "
+                        "rows (%zu of %zu usable)\n", t->path, d->k, d->n);
+        cli_excluded_text(stderr, d);
+        rc = 2;
+        goto done;
+    }
+    o.tau2_ci = 0;
+    if (!(inf = malloc(d->k * sizeof *inf))) {
+        fprintf(stderr, "iastm influence: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    if (ma_influence(d->yi, d->vi, d->k, &o, inf, &full, &err) != MA_OK) {
+        rc = cli_report(&err);
+        goto done;
+    }
+    if ((rc = cli_out_open(&out, c.output)) != 0)
+        goto done;
+    if (c.format == MA_FMT_TEXT) {
+        write_text(out.f, &c, d, &o, &full, inf);
+        rc = cli_out_close(&out, 1);
+    } else {
+        ma_writer_t *w = ma_writer_new(out.f, c.format);
+        int ok = w != NULL;
+        if (w) {
+            write_records(w, &c, d, &o, &full, inf);
+            ok = cli_writer_done(w);
+        }
+        rc = cli_out_close(&out, ok);
+    }
+done:
+    free(inf);
+    ma_dataset_free(d);
+    ma_table_free(t);
+    return rc;
 }

@@ -1,10 +1,205 @@
-/* iastm loo: placeholder until the command is implemented. */
+/* iastm loo: leave-one-out sensitivity analysis (metafor leave1out). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+
+static const char HELP[] =
+    "Usage: iastm loo [OPTIONS] FILE.csv\n"
+    "Leave-one-out sensitivity analysis, as R metafor's leave1out(): the model is refitted\n"
+    "with each study removed in turn. One row per study, in input order: the pooled\n"
+    "estimate, its CI and p-value, Q, tau^2 and I^2 without that study. Shows whether one\n"
+    "study drives the result. Rows that cannot be pooled are listed with their reason.\n"
+    "\n%s%s"
+    "\nExamples:\n"
+    "  iastm loo studies.csv                          (REML, z test)\n"
+    "  iastm loo --method DL --test knha --format csv studies.csv\n"
+    "  iastm loo --primary --where outcome=pain data/trials.csv\n";
+
+static const char *num(double x, char *buf, size_t n)
+{
+    if (isnan(x))
+        snprintf(buf, n, "NA");
+    else
+        snprintf(buf, n, "%.4f", x);
+    return buf;
+}
+
+static const char *pv(double p, char *buf, size_t n)
+{
+    if (isnan(p))
+        snprintf(buf, n, "NA");
+    else if (p < 1e-4)
+        snprintf(buf, n, "<.0001");
+    else
+        snprintf(buf, n, "%.4f", p);
+    return buf;
+}
+
+static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
+                       const ma_rma_opts_t *o, const ma_rma_t *full, const ma_rma_t *fits)
+{
+    char a[32], b[32], e[32], g[32], h[32], m[32], q[32], t[32], u[32];
+    size_t j, w = 12, lo = 0, hi = 0;
+    int pct = (int)lround(o->level * 100), fe = o->method == MA_METHOD_FE;
+    double alpha = 1 - o->level;
+
+    for (j = 0; j < d->k; j++) {
+        size_t l = strlen(d->s[d->idx[j]].label);
+        if (l > w)
+            w = l < 30 ? l : 30;
+    }
+    fprintf(f, "Leave-one-out analysis (%s; %s; k = %zu; %s)\n\n",
+            fe ? "common-effect model" : "random-effects model",
+            fe ? "inverse-variance weights" : ma_method_name(o->method), d->k,
+            cli_measure_name(c, d));
+    fprintf(f, "All studies: estimate %s [%d%% CI %s, %s], p = %s, tau^2 = %s, I^2 = %s%%\n\n",
+            num(full->estimate, a, 32), pct, num(full->ci_lb, b, 32), num(full->ci_ub, e, 32),
+            pv(full->pval, g, 32), num(full->tau2, h, 32), num(full->I2, m, 32));
+    fprintf(f, "%-*s %10s %10s %10s %10s %10s %10s %8s %10s %8s\n", (int)w, "left out",
+            "estimate", "se", "ci.lb", "ci.ub", "pval", "Q", "Q_p", "tau^2", "I^2(%)");
+    for (j = 0; j < d->k; j++) {
+        const ma_rma_t *r = &fits[j];
+        fprintf(f, "%-*.*s %10s %10s %10s %10s %10s %10s %8s %10s %8s\n", (int)w, (int)w,
+                d->s[d->idx[j]].label, num(r->estimate, a, 32), num(r->se, b, 32),
+                num(r->ci_lb, e, 32), num(r->ci_ub, g, 32), pv(r->pval, h, 32),
+                num(r->Q, m, 32), pv(r->Q_p, q, 32), num(r->tau2, t, 32), num(r->I2, u, 32));
+        if (fits[j].estimate < fits[lo].estimate)
+            lo = j;
+        if (fits[j].estimate > fits[hi].estimate)
+            hi = j;
+    }
+    fprintf(f, "\nEstimates without one study range from %s (without %s) to %s (without %s).\n",
+            num(fits[lo].estimate, a, 32), d->s[d->idx[lo]].label, num(fits[hi].estimate, b, 32),
+            d->s[d->idx[hi]].label);
+    {
+        int any = 0, sig = full->pval < alpha;
+        for (j = 0; j < d->k; j++) {
+            if (isnan(fits[j].pval) || (fits[j].pval < alpha) == sig)
+                continue;
+            if (!any)
+                fprintf(f, "Leaving out these studies changes the test at the %.0f%% level "
+                           "(p %s %g):\n", 100 * alpha, sig ? ">=" : "<", alpha);
+            any = 1;
+            fprintf(f, "  %s (p = %s)\n", d->s[d->idx[j]].label, pv(fits[j].pval, a, 32));
+        }
+        if (!any)
+            fprintf(f, "No single study changes the test at the %g level (p %s %g in every "
+                       "refit).\n", alpha, sig ? "<" : ">=", alpha);
+    }
+    for (j = 0; j < d->k; j++)
+        if (fits[j].note[0])
+            fprintf(f, "Note (without %s): %s\n", d->s[d->idx[j]].label, fits[j].note);
+    cli_excluded_text(f, d);
+}
+
+static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_dataset_t *d,
+                          const ma_rma_opts_t *o, const ma_rma_t *full, const ma_rma_t *fits)
+{
+    size_t j;
+    ma_writer_section(w, "pool");
+    ma_writer_begin(w);
+    ma_writer_str(w, "measure", cli_measure_name(c, d));
+    cli_rma_record(w, full, o);
+    ma_writer_end(w);
+    ma_writer_section(w, "loo");
+    for (j = 0; j < d->k; j++) {
+        const ma_rma_t *r = &fits[j];
+        const ma_study_t *s = &d->s[d->idx[j]];
+        ma_writer_begin(w);
+        ma_writer_int(w, "left_out", (long)(j + 1));
+        ma_writer_str(w, "study", s->label);
+        ma_writer_int(w, "line", s->line);
+        ma_writer_int(w, "k", (long)r->k);
+        ma_writer_num(w, "estimate", r->estimate);
+        ma_writer_num(w, "se", r->se);
+        ma_writer_num(w, "stat", r->stat);
+        ma_writer_num(w, "df", r->df);
+        ma_writer_num(w, "pval", r->pval);
+        ma_writer_num(w, "ci_lb", r->ci_lb);
+        ma_writer_num(w, "ci_ub", r->ci_ub);
+        ma_writer_num(w, "Q", r->Q);
+        ma_writer_num(w, "Q_df", r->Q_df);
+        ma_writer_num(w, "Q_p", r->Q_p);
+        ma_writer_num(w, "tau2", r->tau2);
+        ma_writer_num(w, "I2", r->I2);
+        ma_writer_num(w, "H2", r->H2);
+        ma_writer_str(w, "method_used", ma_method_name(r->method_used));
+        ma_writer_bool(w, "converged", r->converged);
+        ma_writer_str(w, "note", r->note);
+        ma_writer_end(w);
+    }
+    cli_excluded_records(w, d);
+}
 
 int cmd_loo(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "iastm loo: not available in this build\n");
-    return 1;
+    static const struct option longopts[] = {CLI_COMMON_LONGOPTS, CLI_RMA_LONGOPTS, CLI_OPT_END};
+    cli_common_t c;
+    ma_rma_opts_t o;
+    const char *path;
+    ma_table_t *t = NULL;
+    ma_dataset_t *d = NULL;
+    ma_rma_t full, *fits = NULL;
+    cli_out_t out;
+    ma_error_t err;
+    int opt, rc;
+
+    cli_common_init(&c);
+    ma_rma_opts_init(&o);
+    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
+        if (opt == OPT_HELP) {
+            printf(HELP, CLI_COMMON_HELP, CLI_RMA_HELP);
+            return 0;
+        }
+        if ((rc = cli_common_opt(&c, opt, optarg, "loo")) == 0)
+            rc = cli_rma_opt(&o, opt, optarg, "loo");
+        if (rc < 0)
+            return 2;
+        if (rc == 0)
+            return cli_bad_option("loo", opt, argv);
+    }
+    if (!(path = cli_input_arg(argc, argv, "loo")))
+        return 2;
+    if ((rc = cli_load(&c, path, &t, &d)) != 0)
+        return rc;
+    if (d->k < 2) {
+        fprintf(stderr, "iastm loo: %s: leave-one-out needs at least 2 poolable rows "
+                        "(%zu of %zu usable)\n", t->path, d->k, d->n);
+        cli_excluded_text(stderr, d);
+        rc = 2;
+        goto done;
+    }
+    o.tau2_ci = 0; /* not part of a leave-one-out table */
+    fits = malloc(d->k * sizeof *fits);
+    if (!fits) {
+        fprintf(stderr, "iastm loo: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    if (ma_rma_fit(d->yi, d->vi, d->k, &o, &full, &err) != MA_OK
+        || ma_loo(d->yi, d->vi, d->k, &o, fits, &err) != MA_OK) {
+        rc = cli_report(&err);
+        goto done;
+    }
+    if ((rc = cli_out_open(&out, c.output)) != 0)
+        goto done;
+    if (c.format == MA_FMT_TEXT) {
+        write_text(out.f, &c, d, &o, &full, fits);
+        rc = cli_out_close(&out, 1);
+    } else {
+        ma_writer_t *w = ma_writer_new(out.f, c.format);
+        int ok = w != NULL;
+        if (w) {
+            write_records(w, &c, d, &o, &full, fits);
+            ok = cli_writer_done(w);
+        }
+        rc = cli_out_close(&out, ok);
+    }
+done:
+    free(fits);
+    ma_dataset_free(d);
+    ma_table_free(t);
+    return rc;
 }

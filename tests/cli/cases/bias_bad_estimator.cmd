@@ -1,0 +1,1 @@
+bias --estimator Q0 tests/cli/data/good.csv

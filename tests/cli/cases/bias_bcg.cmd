@@ -1,0 +1,1 @@
+bias $SHARED/reference/bcg.csv

@@ -1,0 +1,1 @@
+cumul --decreasing tests/cli/data/good.csv

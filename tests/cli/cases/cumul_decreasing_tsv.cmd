@@ -1,0 +1,1 @@
+cumul --order year --decreasing --format tsv $SHARED/reference/bcg.csv

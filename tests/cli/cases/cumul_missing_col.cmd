@@ -1,0 +1,1 @@
+cumul --order nosuch tests/cli/data/good.csv

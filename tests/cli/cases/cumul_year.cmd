@@ -1,0 +1,1 @@
+cumul --order year $SHARED/reference/bcg.csv

@@ -1,0 +1,1 @@
+influence --test knha --format json tests/cli/data/good.csv

@@ -1,0 +1,1 @@
+influence $SHARED/reference/raudenbush1985.csv

@@ -1,0 +1,1 @@
+loo $SHARED/reference/bcg.csv

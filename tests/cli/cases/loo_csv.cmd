@@ -1,0 +1,1 @@
+loo --method DL --format csv tests/cli/data/good.csv

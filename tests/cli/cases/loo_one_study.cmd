@@ -1,0 +1,1 @@
+loo --where study=A tests/cli/data/good.csv

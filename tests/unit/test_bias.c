@@ -1,0 +1,264 @@
+/* Unit tests for the small-study and publication-bias methods (bias.c) against R metafor
+ * 3.8-1. Reference inputs: bcg.csv, raudenbush1985.csv of the shared folder;
+ *   dat <- escalc("RR", ai=tpos, bi=tneg, ci=cpos, di=cneg, data=dat.bcg)
+ *   res <- rma(yi, vi, data=dat, control=list(threshold=1e-12))
+ *   d <- read.csv("raudenbush1985.csv"); r2 <- rma(yi, vi, data=d,
+ *        control=list(threshold=1e-12)) */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "testutil.h"
+#include "iastm/bias.h"
+
+#define REL 1e-7
+#define ABS 1e-9
+
+typedef struct {
+    size_t k;
+    double *yi, *vi;
+} data_t;
+
+static data_t load(const char *name)
+{
+    ma_table_t *t = testutil_ref_load(name);
+    data_t d;
+    size_t i;
+    d.k = t->nrow;
+    d.yi = malloc(d.k * sizeof *d.yi);
+    d.vi = malloc(d.k * sizeof *d.vi);
+    assert_true(d.yi && d.vi);
+    for (i = 0; i < d.k; i++) {
+        d.yi[i] = testutil_num(t, i, "yi");
+        d.vi[i] = testutil_num(t, i, "vi");
+    }
+    ma_table_free(t);
+    return d;
+}
+
+static void drop(data_t *d)
+{
+    free(d->yi);
+    free(d->vi);
+}
+
+/* The reference *.bias.csv rows (regtest(model="lm", predictor="sei"), ranktest(),
+ * trimfill() of the REML model; see make_reference.R). */
+static void check_ref(const char *in, const char *ref)
+{
+    data_t d = load(in);
+    ma_table_t *t = testutil_ref_load(ref);
+    ma_egger_t e;
+    ma_begg_t b;
+    ma_trimfill_t tf;
+    ma_error_t err;
+    const char *side = ma_table_cell(t, 0, ma_table_col(t, "trimfill_side"));
+
+    assert_int_equal(ma_egger(d.yi, d.vi, d.k, 0.95, &e, &err), MA_OK);
+    assert_close(e.bias, testutil_num(t, 0, "egger_bias"), REL, ABS);
+    assert_close(e.bias_se, testutil_num(t, 0, "egger_bias_se"), REL, ABS);
+    assert_close(e.t, testutil_num(t, 0, "egger_t"), REL, ABS);
+    assert_close(e.df, testutil_num(t, 0, "egger_df"), 0, 0);
+    assert_close(e.p, testutil_num(t, 0, "egger_p"), REL, ABS);
+    assert_close(e.limit_estimate, testutil_num(t, 0, "egger_limit_estimate"), REL, ABS);
+    assert_int_equal(ma_begg(d.yi, d.vi, d.k, &b, &err), MA_OK);
+    assert_close(b.tau, testutil_num(t, 0, "begg_tau"), REL, ABS);
+    assert_close(b.p, testutil_num(t, 0, "begg_p"), REL, ABS);
+    assert_int_equal(ma_trimfill(d.yi, d.vi, d.k, MA_TF_L0, MA_SIDE_AUTO, NULL, &tf, &err),
+                     MA_OK);
+    assert_close((double)tf.k0, testutil_num(t, 0, "trimfill_k0"), 0, 0);
+    assert_string_equal(ma_side_name(tf.side), side);
+    assert_close(tf.fit.estimate, testutil_num(t, 0, "trimfill_estimate"), REL, ABS);
+    assert_close(tf.fit.ci_lb, testutil_num(t, 0, "trimfill_ci_lb"), REL, ABS);
+    assert_close(tf.fit.ci_ub, testutil_num(t, 0, "trimfill_ci_ub"), REL, ABS);
+    assert_close(tf.fit.tau2, testutil_num(t, 0, "trimfill_tau2"), REL, ABS);
+    assert_int_equal(tf.fit.k, d.k + tf.k0);
+    ma_trimfill_clear(&tf);
+    ma_table_free(t);
+    drop(&d);
+}
+
+static void test_ref_bcg(void **state)
+{
+    (void)state;
+    check_ref("bcg.csv", "bcg.bias.csv");
+}
+
+static void test_ref_raudenbush(void **state)
+{
+    (void)state;
+    check_ref("raudenbush1985.csv", "raudenbush1985.bias.csv"); /* ties: normal approx */
+}
+
+static void test_ref_normand(void **state)
+{
+    (void)state;
+    check_ref("normand1999.smd.es.csv", "normand1999.smd.bias.csv");
+    check_ref("normand1999.md.es.csv", "normand1999.md.bias.csv");
+}
+
+/* Egger limit estimate CI: regtest(res, model="lm", predictor="sei") prints the limit
+ * estimate CI from qt(.975, 11); here the identity est +- qt * se is checked. */
+static void test_egger_small(void **state)
+{
+    double y[3] = {0.1, 0.4, 0.2}, v[3] = {0.01, 0.04, 0.09}, same[3] = {0.04, 0.04, 0.04};
+    ma_egger_t e;
+    ma_error_t err;
+    (void)state;
+    assert_int_equal(ma_egger(y, v, 2, 0.95, &e, &err), MA_EINPUT);
+    assert_int_equal(ma_egger(y, same, 3, 0.95, &e, &err), MA_EINPUT);
+    assert_int_equal(ma_egger(y, v, 3, 0.95, &e, &err), MA_OK);
+    assert_close(e.df, 1, 0, 0);
+    assert_close(e.limit_ci_ub - e.limit_estimate, 12.706204736174707 * e.limit_se, 1e-10, 0);
+}
+
+/* Kendall's tau-b and the exact p-value, R 4 cor()/cor.test():
+ *   cor(c(1,2,2,3,4), c(1,3,2,2,5), method="kendall")            = 0.66666666666666685
+ *   cor.test(1:4, 1:4, method="kendall")$p.value                 = 0.083333333333333259
+ *   x <- 1:7; y <- c(2,1,4,3,7,5,6)
+ *   cor(x, y, method="kendall") = 0.61904761904761907;
+ *   cor.test(x, y, method="kendall", exact=TRUE)$p.value         = 0.069047619047619024
+ *   set.seed(1); x <- rnorm(60); y <- x + rnorm(60)*3
+ *   cor.test(x, y, method="kendall", exact=TRUE): T = 987, p = 0.19630847958694653 */
+static void test_kendall(void **state)
+{
+    double x[5] = {1, 2, 2, 3, 4}, y[5] = {1, 3, 2, 2, 5};
+    double a[7] = {1, 2, 3, 4, 5, 6, 7}, b[7] = {2, 1, 4, 3, 7, 5, 6}, s;
+    ma_error_t err;
+    (void)state;
+    assert_close(ma_kendall_tau(x, y, 5, NULL, &err), 0.66666666666666685, 1e-14, 0);
+    assert_close(ma_kendall_tau(a, b, 7, &s, &err), 0.61904761904761907, 1e-14, 0);
+    assert_close(s, 13, 0, 0);
+    assert_close(ma_kendall_exact_p(7, (s + 21) / 2), 0.069047619047619024, 1e-12, 0);
+    assert_close(ma_kendall_exact_p(4, 6), 0.083333333333333259, 1e-12, 0);
+    assert_close(ma_kendall_exact_p(4, 0), 0.083333333333333259, 1e-12, 0);
+    assert_close(ma_kendall_exact_p(4, 3), 1, 0, 0);
+    assert_close(ma_kendall_exact_p(60, 987), 0.19630847958694653, 1e-10, 0);
+}
+
+/* yy <- c(0.1,0.3,-0.2,0.5,0.4,0.05,0.6,0.2); vv <- c(0.04,0.04,0.09,0.01,0.09,0.04,0.02,0.05)
+ * ranktest(yy, vv): tau = -0.3857583749052298, p = 0.1991834291115625 (ties in vv:
+ * normal approximation, R warns "Cannot compute exact p-value with ties") */
+static void test_begg_ties(void **state)
+{
+    double yy[8] = {0.1, 0.3, -0.2, 0.5, 0.4, 0.05, 0.6, 0.2};
+    double vv[8] = {0.04, 0.04, 0.09, 0.01, 0.09, 0.04, 0.02, 0.05};
+    ma_begg_t b;
+    ma_error_t err;
+    (void)state;
+    assert_int_equal(ma_begg(yy, vv, 8, &b, &err), MA_OK);
+    assert_false(b.exact);
+    assert_true(b.ties);
+    assert_close(b.tau, -0.3857583749052298, 1e-12, 0);
+    assert_close(b.p, 0.1991834291115625, 1e-12, 0);
+    assert_int_equal(ma_begg(yy, vv, 1, &b, &err), MA_EINPUT);
+}
+
+/* tf <- trimfill(res, estimator="R0"): k0 = 0, se.k0 = 1.41421356237309515, p.k0 = 0.5,
+ * b = -0.71453234215813966, side "right"
+ * tf <- trimfill(res, side="left"): k0 = 0, se.k0 = 2.16665853701038902 */
+static void test_trimfill_bcg_r0(void **state)
+{
+    data_t d = load("bcg.csv");
+    ma_trimfill_t tf;
+    ma_error_t err;
+    (void)state;
+    assert_int_equal(ma_trimfill(d.yi, d.vi, d.k, MA_TF_R0, MA_SIDE_AUTO, NULL, &tf, &err),
+                     MA_OK);
+    assert_int_equal(tf.k0, 0);
+    assert_int_equal(tf.side, MA_SIDE_RIGHT);
+    assert_close(tf.se_k0, 1.41421356237309515, 1e-14, 0);
+    assert_close(tf.p_k0, 0.5, 0, 0);
+    assert_close(tf.fit.estimate, -0.71453234215813966, REL, ABS);
+    assert_null(tf.fill_yi);
+    ma_trimfill_clear(&tf);
+    assert_int_equal(ma_trimfill(d.yi, d.vi, d.k, MA_TF_L0, MA_SIDE_LEFT, NULL, &tf, &err),
+                     MA_OK);
+    assert_int_equal(tf.k0, 0);
+    assert_false(tf.side_auto);
+    assert_close(tf.se_k0, 2.16665853701038902, 1e-10, 0);
+    ma_trimfill_clear(&tf);
+    drop(&d);
+}
+
+/* tf <- trimfill(r2, estimator="R0"): k0 = 2, se.k0 = 2.449489742783177881, p.k0 = 0.125,
+ * b = 0.046048513928810146, ci = [-0.096586135730092448, 0.188683163587712754],
+ * tau2 = 0.069537876001657270, side "left", filled yi = tail(tf$yi, 2) =
+ * -0.7335670634330711 -1.1135670634330708, vi = 0.0630 0.1391
+ * tf <- trimfill(r2): k0 = 3, se.k0 = 2.9465084705798232, filled yi =
+ * -0.48905092706167980 -0.74905092706167986 -1.12905092706167953 */
+static void test_trimfill_raudenbush(void **state)
+{
+    data_t d = load("raudenbush1985.csv");
+    ma_trimfill_t tf;
+    ma_error_t err;
+    (void)state;
+    assert_int_equal(ma_trimfill(d.yi, d.vi, d.k, MA_TF_R0, MA_SIDE_AUTO, NULL, &tf, &err),
+                     MA_OK);
+    assert_int_equal(tf.k0, 2);
+    assert_int_equal(tf.side, MA_SIDE_LEFT);
+    assert_close(tf.se_k0, 2.449489742783177881, 1e-14, 0);
+    assert_close(tf.p_k0, 0.125, 0, 0);
+    assert_close(tf.fit.estimate, 0.046048513928810146, REL, ABS);
+    assert_close(tf.fit.ci_lb, -0.096586135730092448, REL, ABS);
+    assert_close(tf.fit.ci_ub, 0.188683163587712754, REL, ABS);
+    assert_close(tf.fit.tau2, 0.069537876001657270, REL, ABS);
+    assert_close(tf.fill_yi[0], -0.7335670634330711, REL, ABS);
+    assert_close(tf.fill_yi[1], -1.1135670634330708, REL, ABS);
+    assert_close(tf.fill_vi[0], 0.0630, 1e-15, 0);
+    assert_close(tf.fill_vi[1], 0.1391, 1e-15, 0);
+    assert_close(tf.fill_vi[0], d.vi[tf.fill_of[0]], 0, 0);
+    ma_trimfill_clear(&tf);
+    assert_int_equal(ma_trimfill(d.yi, d.vi, d.k, MA_TF_L0, MA_SIDE_AUTO, NULL, &tf, &err),
+                     MA_OK);
+    assert_int_equal(tf.k0, 3);
+    assert_close(tf.se_k0, 2.9465084705798232, 1e-10, 0);
+    assert_close(tf.fill_yi[0], -0.48905092706167980, REL, ABS);
+    assert_close(tf.fill_yi[1], -0.74905092706167986, REL, ABS);
+    assert_close(tf.fill_yi[2], -1.12905092706167953, REL, ABS);
+    ma_trimfill_clear(&tf);
+    assert_int_equal(ma_trimfill(d.yi, d.vi, 2, MA_TF_L0, MA_SIDE_AUTO, NULL, &tf, &err),
+                     MA_EINPUT);
+    ma_trimfill_clear(&tf);
+    drop(&d);
+}
+
+/* fsn(yi, vi, data=d) (Rosenthal): 26, pval 0.0057297267619450618;
+ * fsn(yi, vi, data=dat): 598; fsn(yi, vi, data=dat, alpha=0.01): 293 */
+static void test_fsn(void **state)
+{
+    data_t r = load("raudenbush1985.csv"), b = load("bcg.csv");
+    ma_fsn_t f;
+    ma_error_t err;
+    (void)state;
+    assert_int_equal(ma_fsn_rosenthal(r.yi, r.vi, r.k, 0.05, &f, &err), MA_OK);
+    assert_close(f.fsn, 26, 0, 0);
+    assert_close(f.p, 0.0057297267619450618, 1e-10, 0);
+    assert_int_equal(ma_fsn_rosenthal(b.yi, b.vi, b.k, 0.05, &f, &err), MA_OK);
+    assert_close(f.fsn, 598, 0, 0);
+    assert_int_equal(ma_fsn_rosenthal(b.yi, b.vi, b.k, 0.01, &f, &err), MA_OK);
+    assert_close(f.fsn, 293, 0, 0);
+    assert_int_equal(ma_fsn_rosenthal(b.yi, b.vi, b.k, 1.5, &f, &err), MA_EUSAGE);
+    drop(&r);
+    drop(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ref_bcg),
+        cmocka_unit_test(test_ref_raudenbush),
+        cmocka_unit_test(test_ref_normand),
+        cmocka_unit_test(test_egger_small),
+        cmocka_unit_test(test_kendall),
+        cmocka_unit_test(test_begg_ties),
+        cmocka_unit_test(test_trimfill_bcg_r0),
+        cmocka_unit_test(test_trimfill_raudenbush),
+        cmocka_unit_test(test_fsn),
+    };
+    gsl_set_error_handler_off();
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
