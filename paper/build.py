@@ -68,7 +68,7 @@ def main():
                 "" if e["trials"] == 1 else "s", fmt(e["participants"], 0))
         if kind == "verdicts":
             return "\n".join("- **%s** — %s: *%s* (%s; certainty %s)." % (
-                c["claim_id"], c["claim"], c["verdict"], c["why"], c["certainty"])
+                c["claim_id"], c["claim"].rstrip("."), c["verdict"], c["why"], c["certainty"])
                 for c in claims.values())
         sys.exit("paper: unknown directive {{%s}}" % m.group(1))
 
