@@ -40,7 +40,7 @@ enum {
     {"primary", no_argument, NULL, OPT_PRIMARY},                         \
     {"label", required_argument, NULL, OPT_LABEL}
 #define CLI_OPT_END {NULL, 0, NULL, 0}
-#define CLI_COMMON_SHORTOPTS "+:f:o:h"
+#define CLI_COMMON_SHORTOPTS ":f:o:h"
 
 /* Help text for the shared options (printed by each subcommand's --help). */
 extern const char CLI_COMMON_HELP[];
@@ -79,11 +79,16 @@ const char *cli_input_arg(int argc, char **argv, const char *cmd);
 int cli_load(cli_common_t *c, const char *path, ma_table_t **t, ma_dataset_t **d);
 
 /* Output: stdout, or FILE written to a temporary name and renamed by cli_out_close on
- * success (a failed run leaves an earlier result untouched). */
+ * success (a failed run leaves an earlier result untouched). An existing FILE that is not
+ * a regular file (a device such as /dev/full, a FIFO) is written directly, not atomically;
+ * a symbolic link is followed and its target replaced. */
 typedef struct {
     FILE *f;
     const char *path;
     char tmp[4096];
+    char target[4096];  /* the file replaced on success (path, or a link's target) */
+    int direct;         /* 1: writing to `path` itself (device or FIFO) */
+    unsigned mode;      /* permissions to give the result (an existing file's, or 0) */
 } cli_out_t;
 
 int cli_out_open(cli_out_t *o, const char *path);       /* exit status */
@@ -99,6 +104,11 @@ typedef struct {
 /* `iastm pool --by`: one fit per subgroup, the overall fit, the test for subgroup
  * differences. Writes to `f` in format c->format. Returns an exit status. */
 int cli_pool_by(const cli_common_t *c, const cli_pool_t *p, const ma_dataset_t *d, FILE *f);
+
+/* Numbers for people: 4 decimals, or "<.0001" for tiny p-values; "NA" for NaN.
+ * Write into buf (n bytes) and return it. */
+const char *cli_num(double x, char *buf, size_t n);
+const char *cli_pval(double p, char *buf, size_t n);
 
 /* Shared printers (report.c). */
 void cli_rma_text(FILE *f, const ma_rma_t *r, const ma_rma_opts_t *o, const char *measure);

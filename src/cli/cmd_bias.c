@@ -35,26 +35,6 @@ static const char HELP[] =
     "  iastm bias studies.csv\n"
     "  iastm bias --estimator R0 --side left --format json studies.csv\n";
 
-static const char *num(double x, char *buf, size_t n)
-{
-    if (isnan(x))
-        snprintf(buf, n, "NA");
-    else
-        snprintf(buf, n, "%.4f", x);
-    return buf;
-}
-
-static const char *pv(double p, char *buf, size_t n)
-{
-    if (isnan(p))
-        snprintf(buf, n, "NA");
-    else if (p < 1e-4)
-        snprintf(buf, n, "<.0001");
-    else
-        snprintf(buf, n, "%.4f", p);
-    return buf;
-}
-
 typedef struct {
     ma_tf_estimator_t est;
     ma_side_t side;
@@ -96,17 +76,17 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
         fprintf(f, "Note: fewer than %d studies: small-study tests have little power.\n",
                 MA_BIAS_MIN_K);
     if (b->fit_st == MA_OK)
-        fprintf(f, "Pooled estimate: %s [%d%% CI %s, %s]\n", num(b->fit.estimate, x1, 32), pct,
-                num(b->fit.ci_lb, x2, 32), num(b->fit.ci_ub, x3, 32));
+        fprintf(f, "Pooled estimate: %s [%d%% CI %s, %s]\n", cli_num(b->fit.estimate, x1, 32), pct,
+                cli_num(b->fit.ci_lb, x2, 32), cli_num(b->fit.ci_ub, x3, 32));
 
     fprintf(f, "\nEgger's regression test (yi on their standard errors, weights 1/vi):\n");
     if (b->eg_st == MA_OK) {
         fprintf(f, "  bias (slope on SE) = %s (SE %s), t(%.0f) = %s, p = %s\n",
-                num(b->eg.bias, x1, 32), num(b->eg.bias_se, x2, 32), b->eg.df,
-                num(b->eg.t, x3, 32), pv(b->eg.p, x4, 32));
+                cli_num(b->eg.bias, x1, 32), cli_num(b->eg.bias_se, x2, 32), b->eg.df,
+                cli_num(b->eg.t, x3, 32), cli_pval(b->eg.p, x4, 32));
         fprintf(f, "  limit estimate (effect as SE -> 0) = %s [%d%% CI %s, %s]\n",
-                num(b->eg.limit_estimate, x1, 32), pct, num(b->eg.limit_ci_lb, x2, 32),
-                num(b->eg.limit_ci_ub, x3, 32));
+                cli_num(b->eg.limit_estimate, x1, 32), pct, cli_num(b->eg.limit_ci_lb, x2, 32),
+                cli_num(b->eg.limit_ci_ub, x3, 32));
         fprintf(f, "  %s\n", b->eg.p < 0.1 ? "Funnel plot asymmetry (p < 0.10): smaller studies "
                                              "report different effects."
                                            : "No evidence of funnel plot asymmetry (p >= 0.10).");
@@ -116,8 +96,8 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
 
     fprintf(f, "\nBegg and Mazumdar rank correlation test:\n");
     if (b->bg_st == MA_OK)
-        fprintf(f, "  Kendall's tau = %s, p = %s (%s)\n", num(b->bg.tau, x1, 32),
-                pv(b->bg.p, x2, 32), b->bg.exact ? "exact" : b->bg.ties
+        fprintf(f, "  Kendall's tau = %s, p = %s (%s)\n", cli_num(b->bg.tau, x1, 32),
+                cli_pval(b->bg.p, x2, 32), b->bg.exact ? "exact" : b->bg.ties
                                      ? "normal approximation; ties" : "normal approximation");
     else
         fprintf(f, "  not computed: %s\n", b->bg_err.msg);
@@ -127,20 +107,20 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
     if (b->tf_st == MA_OK) {
         const ma_trimfill_t *t = &b->tf;
         fprintf(f, "  estimated missing studies on the %s side: %zu (SE %s)", ma_side_name(t->side),
-                t->k0, num(t->se_k0, x1, 32));
+                t->k0, cli_num(t->se_k0, x1, 32));
         if (!isnan(t->p_k0))
-            fprintf(f, ", p = %s", pv(t->p_k0, x2, 32));
+            fprintf(f, ", p = %s", cli_pval(t->p_k0, x2, 32));
         if (t->side_auto)
             fprintf(f, "\n  (side from the slope of yi on SE in a meta-regression: %s)",
-                    num(t->side_slope, x1, 32));
+                    cli_num(t->side_slope, x1, 32));
         fprintf(f, "\n  %s estimate: %s [%d%% CI %s, %s], tau^2 = %s, k = %zu\n",
-                t->k0 ? "adjusted" : "unchanged", num(t->fit.estimate, x1, 32), pct,
-                num(t->fit.ci_lb, x2, 32), num(t->fit.ci_ub, x3, 32), num(t->fit.tau2, x4, 32),
+                t->k0 ? "adjusted" : "unchanged", cli_num(t->fit.estimate, x1, 32), pct,
+                cli_num(t->fit.ci_lb, x2, 32), cli_num(t->fit.ci_ub, x3, 32), cli_num(t->fit.tau2, x4, 32),
                 t->fit.k);
         for (i = 0; i < t->k0 && i < 20; i++)
             fprintf(f, "  filled study %zu (mirror of %s): yi = %s, vi = %s\n", i + 1,
-                    d->s[d->idx[t->fill_of[i]]].label, num(t->fill_yi[i], x1, 32),
-                    num(t->fill_vi[i], x5, 32));
+                    d->s[d->idx[t->fill_of[i]]].label, cli_num(t->fill_yi[i], x1, 32),
+                    cli_num(t->fill_vi[i], x5, 32));
         if (t->k0 > 20)
             fprintf(f, "  ... and %zu more filled studies (all in --format csv/tsv/json)\n",
                     t->k0 - 20);
@@ -154,7 +134,7 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
     if (b->fs_st == MA_OK)
         fprintf(f, "  %.0f studies averaging a null result would be needed to raise the "
                    "combined one-sided p (now %s) above %g.\n",
-                b->fs.fsn, pv(b->fs.p, x1, 32), b->fs.alpha);
+                b->fs.fsn, cli_pval(b->fs.p, x1, 32), b->fs.alpha);
     else
         fprintf(f, "  not computed: %s\n", b->fs_err.msg);
     cli_excluded_text(f, d);

@@ -24,26 +24,6 @@ static const char HELP[] =
     "  iastm cumul --order year --decreasing --format csv studies.csv\n"
     "  iastm cumul --primary --where outcome=pain --order year data/trials.csv\n";
 
-static const char *num(double x, char *buf, size_t n)
-{
-    if (isnan(x))
-        snprintf(buf, n, "NA");
-    else
-        snprintf(buf, n, "%.4f", x);
-    return buf;
-}
-
-static const char *pv(double p, char *buf, size_t n)
-{
-    if (isnan(p))
-        snprintf(buf, n, "NA");
-    else if (p < 1e-4)
-        snprintf(buf, n, "<.0001");
-    else
-        snprintf(buf, n, "%.4f", p);
-    return buf;
-}
-
 typedef struct {
     const char *order;   /* --order COL (NULL: input order) */
     int decreasing;
@@ -114,9 +94,9 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
         size_t s = u->perm[j];
         fprintf(f, "%-*.*s %-*.*s %5zu %10s %10s %10s %10s %10s %10s %8s\n", (int)w, (int)w,
                 d->s[d->idx[s]].label, (int)kw, (int)kw, u->key[s] ? u->key[s] : "NA", r->k,
-                num(r->estimate, a, 32), num(r->se, b, 32), num(r->ci_lb, e, 32),
-                num(r->ci_ub, g, 32), pv(r->pval, h, 32), num(r->tau2, m, 32),
-                num(r->I2, q, 32));
+                cli_num(r->estimate, a, 32), cli_num(r->se, b, 32), cli_num(r->ci_lb, e, 32),
+                cli_num(r->ci_ub, g, 32), cli_pval(r->pval, h, 32), cli_num(r->tau2, m, 32),
+                cli_num(r->I2, q, 32));
     }
     fprintf(f, "\n(%d%% CIs; each row pools the studies up to and including that row; with "
                "one study tau^2 = 0 and I^2 is undefined.)\n", pct);

@@ -20,15 +20,6 @@ static const char HELP[] =
     "  iastm influence studies.csv\n"
     "  iastm influence --method DL --format csv studies.csv\n";
 
-static const char *num(double x, char *buf, size_t n)
-{
-    if (isnan(x))
-        snprintf(buf, n, "NA");
-    else
-        snprintf(buf, n, "%.4f", x);
-    return buf;
-}
-
 static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
                        const ma_rma_opts_t *o, const ma_rma_t *full, const ma_infl_t *inf)
 {
@@ -45,18 +36,18 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
             fe ? "common-effect model" : "random-effects model",
             fe ? "inverse-variance weights" : ma_method_name(o->method), k,
             cli_measure_name(c, d));
-    fprintf(f, "All studies: estimate %s, tau^2 = %s, Q = %s\n\n", num(full->estimate, b[0], 32),
-            num(full->tau2, b[1], 32), num(full->Q, b[2], 32));
+    fprintf(f, "All studies: estimate %s, tau^2 = %s, Q = %s\n\n", cli_num(full->estimate, b[0], 32),
+            cli_num(full->tau2, b[1], 32), cli_num(full->Q, b[2], 32));
     fprintf(f, "%-*s %9s %9s %9s %9s %9s %10s %7s %8s %9s %9s  %s\n", (int)w, "study",
             "rstudent", "dffits", "cook.d", "cov.r", "tau2.del", "QE.del", "hat", "weight%",
             "dfbetas", "est.del", "inf");
     for (j = 0; j < k; j++) {
         const ma_infl_t *x = &inf[j];
         fprintf(f, "%-*.*s %9s %9s %9s %9s %9s %10s %7s %8s %9s %9s  %s\n", (int)w, (int)w,
-                d->s[d->idx[j]].label, num(x->rstudent, b[0], 32), num(x->dffits, b[1], 32),
-                num(x->cook_d, b[2], 32), num(x->cov_r, b[3], 32), num(x->tau2_del, b[4], 32),
-                num(x->QE_del, b[5], 32), num(x->hat, b[6], 32), num(x->weight, b[7], 32),
-                num(x->dfbetas, b[8], 32), num(x->estimate_del, b[9], 32), x->inf ? "*" : "");
+                d->s[d->idx[j]].label, cli_num(x->rstudent, b[0], 32), cli_num(x->dffits, b[1], 32),
+                cli_num(x->cook_d, b[2], 32), cli_num(x->cov_r, b[3], 32), cli_num(x->tau2_del, b[4], 32),
+                cli_num(x->QE_del, b[5], 32), cli_num(x->hat, b[6], 32), cli_num(x->weight, b[7], 32),
+                cli_num(x->dfbetas, b[8], 32), cli_num(x->estimate_del, b[9], 32), x->inf ? "*" : "");
         nflag += x->inf != 0;
     }
     fprintf(f, "\n* influential (metafor's rules): |dffits| > %.4f, cook.d > %.4f, hat > %.4f, "

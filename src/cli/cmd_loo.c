@@ -17,26 +17,6 @@ static const char HELP[] =
     "  iastm loo --method DL --test knha --format csv studies.csv\n"
     "  iastm loo --primary --where outcome=pain data/trials.csv\n";
 
-static const char *num(double x, char *buf, size_t n)
-{
-    if (isnan(x))
-        snprintf(buf, n, "NA");
-    else
-        snprintf(buf, n, "%.4f", x);
-    return buf;
-}
-
-static const char *pv(double p, char *buf, size_t n)
-{
-    if (isnan(p))
-        snprintf(buf, n, "NA");
-    else if (p < 1e-4)
-        snprintf(buf, n, "<.0001");
-    else
-        snprintf(buf, n, "%.4f", p);
-    return buf;
-}
-
 static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
                        const ma_rma_opts_t *o, const ma_rma_t *full, const ma_rma_t *fits)
 {
@@ -55,23 +35,23 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
             fe ? "inverse-variance weights" : ma_method_name(o->method), d->k,
             cli_measure_name(c, d));
     fprintf(f, "All studies: estimate %s [%d%% CI %s, %s], p = %s, tau^2 = %s, I^2 = %s%%\n\n",
-            num(full->estimate, a, 32), pct, num(full->ci_lb, b, 32), num(full->ci_ub, e, 32),
-            pv(full->pval, g, 32), num(full->tau2, h, 32), num(full->I2, m, 32));
+            cli_num(full->estimate, a, 32), pct, cli_num(full->ci_lb, b, 32), cli_num(full->ci_ub, e, 32),
+            cli_pval(full->pval, g, 32), cli_num(full->tau2, h, 32), cli_num(full->I2, m, 32));
     fprintf(f, "%-*s %10s %10s %10s %10s %10s %10s %8s %10s %8s\n", (int)w, "left out",
             "estimate", "se", "ci.lb", "ci.ub", "pval", "Q", "Q_p", "tau^2", "I^2(%)");
     for (j = 0; j < d->k; j++) {
         const ma_rma_t *r = &fits[j];
         fprintf(f, "%-*.*s %10s %10s %10s %10s %10s %10s %8s %10s %8s\n", (int)w, (int)w,
-                d->s[d->idx[j]].label, num(r->estimate, a, 32), num(r->se, b, 32),
-                num(r->ci_lb, e, 32), num(r->ci_ub, g, 32), pv(r->pval, h, 32),
-                num(r->Q, m, 32), pv(r->Q_p, q, 32), num(r->tau2, t, 32), num(r->I2, u, 32));
+                d->s[d->idx[j]].label, cli_num(r->estimate, a, 32), cli_num(r->se, b, 32),
+                cli_num(r->ci_lb, e, 32), cli_num(r->ci_ub, g, 32), cli_pval(r->pval, h, 32),
+                cli_num(r->Q, m, 32), cli_pval(r->Q_p, q, 32), cli_num(r->tau2, t, 32), cli_num(r->I2, u, 32));
         if (fits[j].estimate < fits[lo].estimate)
             lo = j;
         if (fits[j].estimate > fits[hi].estimate)
             hi = j;
     }
     fprintf(f, "\nEstimates without one study range from %s (without %s) to %s (without %s).\n",
-            num(fits[lo].estimate, a, 32), d->s[d->idx[lo]].label, num(fits[hi].estimate, b, 32),
+            cli_num(fits[lo].estimate, a, 32), d->s[d->idx[lo]].label, cli_num(fits[hi].estimate, b, 32),
             d->s[d->idx[hi]].label);
     {
         int any = 0, sig = full->pval < alpha;
@@ -82,7 +62,7 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
                 fprintf(f, "Leaving out these studies changes the test at the %.0f%% level "
                            "(p %s %g):\n", 100 * alpha, sig ? ">=" : "<", alpha);
             any = 1;
-            fprintf(f, "  %s (p = %s)\n", d->s[d->idx[j]].label, pv(fits[j].pval, a, 32));
+            fprintf(f, "  %s (p = %s)\n", d->s[d->idx[j]].label, cli_pval(fits[j].pval, a, 32));
         }
         if (!any)
             fprintf(f, "No single study changes the test at the %g level (p %s %g in every "

@@ -6,26 +6,6 @@
 
 #include "cli.h"
 
-static const char *num(double x, char *buf, size_t n)
-{
-    if (isnan(x))
-        snprintf(buf, n, "NA");
-    else
-        snprintf(buf, n, "%.4f", x);
-    return buf;
-}
-
-static const char *pval(double p, char *buf, size_t n)
-{
-    if (isnan(p))
-        snprintf(buf, n, "NA");
-    else if (p < 1e-4)
-        snprintf(buf, n, "<.0001");
-    else
-        snprintf(buf, n, "%.4f", p);
-    return buf;
-}
-
 /* Participants (n1 + n2) over the members whose sizes are known; NaN when none is. */
 static double participants(const ma_dataset_t *d, const size_t *kept, const size_t *members,
                            size_t k, size_t *known)
@@ -90,13 +70,13 @@ static void text_row(FILE *f, const char *name, size_t k, double np, const ma_rm
         snprintf(n, sizeof n, "NA");
     else
         snprintf(n, sizeof n, "%.0f", np);
-    snprintf(ci, sizeof ci, "[%s, %s]", num(r->ci_lb, b, 32), num(r->ci_ub, c, 32));
+    snprintf(ci, sizeof ci, "[%s, %s]", cli_num(r->ci_lb, b, 32), cli_num(r->ci_ub, c, 32));
     if (isnan(r->I2))
         snprintf(i2, sizeof i2, "NA");
     else
         snprintf(i2, sizeof i2, "%.2f%%", r->I2);
     fprintf(f, "%-*s %6zu %12s %9s  %-20s %8s %8s %8s\n", width, name, k, n,
-            num(r->estimate, a, 32), ci, num(r->tau2, t, 32), i2, pval(r->Q_p, q, 32));
+            cli_num(r->estimate, a, 32), ci, cli_num(r->tau2, t, 32), i2, cli_pval(r->Q_p, q, 32));
 }
 
 int cli_pool_by(const cli_common_t *c, const cli_pool_t *p, const ma_dataset_t *d, FILE *f)
@@ -186,7 +166,7 @@ int cli_pool_by(const cli_common_t *c, const cli_pool_t *p, const ma_dataset_t *
         text_row(f, "Overall", s->overall.k, np_all, &s->overall, width);
         if (p->common_tau2)
             fprintf(f, "\ntau^2 common to all subgroups (mixed model with %s as a factor): %s\n",
-                    p->by, num(s->common_tau2, a, 32));
+                    p->by, cli_num(s->common_tau2, a, 32));
         for (g = 0; g < s->ngroups; g++)
             if (s->g[g].fit.note[0] && !p->common_tau2)
                 fprintf(f, "Note (%s): %s\n", s->g[g].value, s->g[g].fit.note);
@@ -200,7 +180,7 @@ int cli_pool_by(const cli_common_t *c, const cli_pool_t *p, const ma_dataset_t *
                        "group sizes\n", known_all, nk);
         if (!isnan(s->Q_between))
             fprintf(f, "\nTest for subgroup differences: Q = %s, df = %.0f, p = %s\n",
-                    num(s->Q_between, a, 32), s->Q_between_df, pval(s->Q_between_p, b, 32));
+                    cli_num(s->Q_between, a, 32), s->Q_between_df, cli_pval(s->Q_between_p, b, 32));
         else
             fprintf(f, "\nTest for subgroup differences: not defined (%s)\n",
                     s->ngroups < 2 ? "one subgroup" : "a subgroup standard error is 0");

@@ -79,8 +79,7 @@ int cli_writer_done(ma_writer_t *w)
     return ok;
 }
 
-/* Number for people: 4 decimals, "NA" for undefined. */
-static const char *num(double x, char *buf, size_t n)
+const char *cli_num(double x, char *buf, size_t n)
 {
     if (isnan(x))
         snprintf(buf, n, "NA");
@@ -89,7 +88,7 @@ static const char *num(double x, char *buf, size_t n)
     return buf;
 }
 
-static const char *pval(double p, char *buf, size_t n)
+const char *cli_pval(double p, char *buf, size_t n)
 {
     if (isnan(p))
         snprintf(buf, n, "NA");
@@ -111,32 +110,32 @@ void cli_rma_text(FILE *f, const ma_rma_t *r, const ma_rma_opts_t *o, const char
     if (r->note[0])
         fprintf(f, "Note: %s\n\n", r->note);
     if (!fe) {
-        fprintf(f, "tau^2 (estimated amount of total heterogeneity): %s", num(r->tau2, a, 32));
+        fprintf(f, "tau^2 (estimated amount of total heterogeneity): %s", cli_num(r->tau2, a, 32));
         if (!isnan(r->tau2_lb))
-            fprintf(f, " [%d%% CI %s, %s]", pct, num(r->tau2_lb, b, 32), num(r->tau2_ub, c, 32));
-        fprintf(f, "\ntau (square root of estimated tau^2 value):      %s\n", num(r->tau, a, 32));
+            fprintf(f, " [%d%% CI %s, %s]", pct, cli_num(r->tau2_lb, b, 32), cli_num(r->tau2_ub, c, 32));
+        fprintf(f, "\ntau (square root of estimated tau^2 value):      %s\n", cli_num(r->tau, a, 32));
     }
-    fprintf(f, "I^2 (total heterogeneity / total variability):   %s%%", num(r->I2, a, 32));
+    fprintf(f, "I^2 (total heterogeneity / total variability):   %s%%", cli_num(r->I2, a, 32));
     if (!isnan(r->I2_lb))
-        fprintf(f, " [%s%%, %s%%]", num(r->I2_lb, b, 32), num(r->I2_ub, c, 32));
-    fprintf(f, "\nH^2 (total variability / sampling variability):  %s", num(r->H2, a, 32));
+        fprintf(f, " [%s%%, %s%%]", cli_num(r->I2_lb, b, 32), cli_num(r->I2_ub, c, 32));
+    fprintf(f, "\nH^2 (total variability / sampling variability):  %s", cli_num(r->H2, a, 32));
     if (!isnan(r->H2_lb))
-        fprintf(f, " [%s, %s]", num(r->H2_lb, b, 32), num(r->H2_ub, c, 32));
+        fprintf(f, " [%s, %s]", cli_num(r->H2_lb, b, 32), cli_num(r->H2_ub, c, 32));
     fprintf(f, "\n\nTest for Heterogeneity:\nQ(df = %.0f) = %s, p-val = %s\n\n", r->Q_df,
-            num(r->Q, a, 32), pval(r->Q_p, b, 32));
+            cli_num(r->Q, a, 32), cli_pval(r->Q_p, b, 32));
     fprintf(f, "Model Results (%s; positive favours IASTM):\n\n", measure);
     fprintf(f, "%10s %10s %10s %10s %10s %10s\n", "estimate", "se",
             !isnan(r->df) ? "tval" : "zval", "pval", "ci.lb", "ci.ub");
-    fprintf(f, "%10s %10s %10s %10s %10s %10s\n", num(r->estimate, a, 32), num(r->se, b, 32),
-            num(r->stat, c, 32), pval(r->pval, d, 32), num(r->ci_lb, e, 32),
-            num(r->ci_ub, g, 32));
+    fprintf(f, "%10s %10s %10s %10s %10s %10s\n", cli_num(r->estimate, a, 32), cli_num(r->se, b, 32),
+            cli_num(r->stat, c, 32), cli_pval(r->pval, d, 32), cli_num(r->ci_lb, e, 32),
+            cli_num(r->ci_ub, g, 32));
     if (!isnan(r->df))
         fprintf(f, "(t test with %.0f df, Hartung-Knapp-Sidik-Jonkman)\n", r->df);
     if (!fe) {
         if (!isnan(r->pi_lb))
             fprintf(f, "\nPrediction interval (%d%%%s): [%s, %s]\n", pct,
-                    o->pi == MA_PI_HTS ? ", t with k-2 df" : "", num(r->pi_lb, a, 32),
-                    num(r->pi_ub, b, 32));
+                    o->pi == MA_PI_HTS ? ", t with k-2 df" : "", cli_num(r->pi_lb, a, 32),
+                    cli_num(r->pi_ub, b, 32));
         else
             fprintf(f, "\nPrediction interval: not defined for k = %zu\n", r->k);
     }
