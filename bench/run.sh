@@ -53,3 +53,6 @@ for k in 1000 10000 100000 1000000; do
     set -- $(measure "$tmp/k$k.csv")
     printf '%10s %10s %14s\n' "$k" "$1" "$2"
 done
+
+# Resampling commands (gosh, permutest, boot) against R metafor when it is installed.
+sh bench/resampling.sh "$prog"

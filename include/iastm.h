@@ -19,5 +19,11 @@
 #include "iastm/gnuplot.h"
 #include "iastm/plot.h"
 #include "iastm/writer.h"
+#include "iastm/progress.h"
+#include "iastm/rng.h"
+#include "iastm/quantile.h"
+#include "iastm/permutest.h"
+#include "iastm/gosh.h"
+#include "iastm/boot.h"
 
 #endif

@@ -1,0 +1,1 @@
+boot --type bogus $SHARED/reference/bcg.csv

@@ -1,0 +1,1 @@
+boot --threads 2 --reps 500 --seed 4 --bca --format csv $SHARED/reference/bcg.csv

@@ -1,0 +1,1 @@
+gosh --subsets 1 $SHARED/reference/bcg.csv

@@ -1,0 +1,1 @@
+gosh --threads 2 --format json $SHARED/reference/bcg.csv

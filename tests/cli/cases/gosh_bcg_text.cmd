@@ -1,0 +1,1 @@
+gosh --method FE --threads 1 $SHARED/reference/bcg.csv

@@ -1,0 +1,1 @@
+permutest --iter 1 $SHARED/reference/bcg.csv

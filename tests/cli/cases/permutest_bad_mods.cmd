@@ -1,0 +1,1 @@
+permutest --mods nosuch $SHARED/reference/bcg.csv
