@@ -19,11 +19,11 @@ field() { sed -n "s/^$1:[[:space:]]*//p" "$2" | head -n 1; }
 
 # run OUT CMD...: run an iastm command writing OUT; on failure keep the message in OUT.err
 run() {
-    out=$1; shift
-    if ! "$IASTM" "$@" -o "$out" 2>"$out.err"; then
+    run_out=$1; shift
+    if ! "$IASTM" "$@" -o "$run_out" 2>"$run_out.err"; then
         return 1
     fi
-    rm -f "$out.err"
+    rm -f "$run_out.err"
 }
 
 for f in analyses/*.analysis; do
@@ -88,11 +88,13 @@ REF=${SHARED:-../shared}/reference
 if [ $have_gnuplot -eq 1 ] && [ -d "$REF" ]; then
     echo "analysis examples: figures for the reference data sets (plots/examples/)"
     mkdir -p "$PLOTS/examples"
-    ex() { out=$1; shift; run "$PLOTS/examples/$out" "$@" || { failures=$((failures + 1)); cat "$PLOTS/examples/$out.err"; rm -f "$PLOTS/examples/$out.err"; }; }
+    ex() { ex_out=$PLOTS/examples/$1; shift; run "$ex_out" "$@" || { failures=$((failures + 1)); cat "$ex_out.err"; rm -f "$ex_out.err"; }; }
     ex bcg_by_alloc.png forest --by alloc --favours-left "Favours vaccine" --favours-right "Favours control" --xlabel "Log risk ratio" --title "BCG vaccine trials by allocation" "$REF/bcg.csv"
     ex bcg_loo.png forest --type loo --favours-left "Favours vaccine" --favours-right "Favours control" --xlabel "Log risk ratio" "$REF/bcg.csv"
     ex bcg_cumul.png forest --type cumul --order year --favours-left "Favours vaccine" --favours-right "Favours control" --xlabel "Log risk ratio" "$REF/bcg.csv"
     ex bcg_funnel.png funnel --xlabel "Log risk ratio" "$REF/bcg.csv"
+    ex bcg_bubble_ablat.png bubble --mods ablat --xlabel "Absolute latitude (degrees)" --ylabel "Log risk ratio" "$REF/bcg.csv"
+    ex raudenbush1985_bubble_weeks.png bubble --mods weeks --xlabel "Weeks of teacher-student contact before expectancy induction" --ylabel "Standardized mean difference" "$REF/raudenbush1985.csv"
     ex raudenbush1985_by_tester.png forest --by tester --favours-left "Favours control" --favours-right "Favours expectancy" "$REF/raudenbush1985.csv"
     ex normand1999_smd.png forest --favours-left "Favours specialist care" --favours-right "Favours routine care" "$REF/normand1999.csv"
     ex normand1999_smd.svg forest --favours-left "Favours specialist care" --favours-right "Favours routine care" "$REF/normand1999.csv"

@@ -68,13 +68,17 @@ void ma_grade_rate(const ma_evidence_t *e, const ma_dataset_t *d, ma_grade_t *g)
                  unclear == 1 ? "" : "s");
         add_reason(g, buf);
     }
-    if (e->k >= 2 && (e->fit.I2 > 50 ||
-                      (!isnan(e->fit.pi_lb) && e->fit.pi_lb < 0 && e->fit.pi_ub > 0))) {
-        g->down_inconsistency = 1;
-        snprintf(buf, sizeof buf, "inconsistency: I2 = %.0f%%%s", e->fit.I2,
-                 (!isnan(e->fit.pi_lb) && e->fit.pi_lb < 0 && e->fit.pi_ub > 0)
-                     ? ", prediction interval crosses 0" : "");
-        add_reason(g, buf);
+    /* A prediction interval crossing 0 signals inconsistency only when the CI does not:
+     * otherwise it restates the imprecision rated below. */
+    {
+        int ci0 = e->fit.ci_lb < 0 && e->fit.ci_ub > 0;
+        int pi0 = !isnan(e->fit.pi_lb) && e->fit.pi_lb < 0 && e->fit.pi_ub > 0 && !ci0;
+        if (e->k >= 2 && (e->fit.I2 > 50 || pi0)) {
+            g->down_inconsistency = 1;
+            snprintf(buf, sizeof buf, "inconsistency: I2 = %.0f%%%s", e->fit.I2,
+                     pi0 ? ", prediction interval crosses 0" : "");
+            add_reason(g, buf);
+        }
     }
     if (e->fit.ci_lb < 0 && e->fit.ci_ub > 0) {
         g->down_imprecision++;

@@ -24,8 +24,8 @@ typedef enum {
 
 /* GRADE-style rating. Start high when every pooled trial is randomized, low when any is
  * not; rate down one level each for: unclear allocation (some trial's randomization
- * unclear), inconsistency (I2 > 50% or a prediction interval crossing 0), imprecision (CI
- * crossing 0; and again for fewer than 400 participants), suspected small-study effects
+ * unclear), inconsistency (I2 > 50%, or a prediction interval crossing 0 while the CI does
+ * not), imprecision (CI crossing 0; and again for fewer than 400 participants), suspected small-study effects
  * (Egger p < 0.10, assessed only with 10 or more trials). Never below very low. */
 typedef struct {
     ma_certainty_t start, level;

@@ -1,6 +1,6 @@
 /* Plots as gnuplot scripts: forest (studies, subgroups, leave-one-out, cumulative),
- * contour-enhanced funnel. The functions only lay out numbers already
- * computed by the models; every text from data files goes through ma_gp_quote. */
+ * contour-enhanced funnel, meta-regression bubble plot. The functions only lay out numbers
+ * already computed by the models; every text from data files goes through ma_gp_quote. */
 #ifndef IASTM_PLOT_H
 #define IASTM_PLOT_H
 
@@ -8,6 +8,7 @@
 #include "error.h"
 #include "gnuplot.h"
 #include "rma.h"
+#include "regress.h"
 
 /* A row that could not be used, listed under the plot with its reason. */
 typedef struct {
@@ -91,6 +92,37 @@ typedef struct {
 
 void ma_funnel_opts_init(ma_funnel_opts_t *o);
 ma_status_t ma_funnel_script(const ma_funnel_t *f, const ma_funnel_opts_t *o,
+                             ma_gp_script_t *s, ma_error_t *err);
+
+/* Bubble plot of a meta-regression on one continuous moderator (as metafor's regplot):
+ * each study at (x, yi) as a circle whose area is proportional to its weight
+ * 1/(vi + tau2) in the fitted model, the fitted line and its confidence band. */
+typedef struct {
+    const double *x, *yi, *vi;   /* k studies in the model */
+    size_t k;
+    const ma_reg_t *fit;         /* ma_regress_fit of yi, vi on X = [1, x] (p = 2) */
+    double level;                /* of the band, e.g. 0.95 (the slope's CI is the fit's) */
+    const ma_plot_excluded_t *excluded;
+    size_t nexcluded;
+} ma_bubble_t;
+
+typedef struct {
+    ma_plot_format_t format;
+    const char *title, *xlabel, *ylabel;
+    double width_pt, height_pt;  /* 0: 560 x 444 (+ title, excluded rows) */
+    double font_pt;              /* 0: 10 */
+    double null_value;           /* dotted reference line (NaN: none) */
+} ma_bubble_opts_t;
+
+void ma_bubble_opts_init(ma_bubble_opts_t *o);
+
+/* Predicted mean at the moderator values x0[0..n) with its standard error and confidence
+ * limits, as metafor's predict(fit, newmods = x0): pred +- q * se with q the normal or,
+ * under knha, the t(k - 2) quantile. Any output array may be NULL. MA_EUSAGE when the fit
+ * is not a one-moderator model of b->x. */
+ma_status_t ma_bubble_predict(const ma_bubble_t *b, const double *x0, size_t n, double *pred,
+                              double *se, double *ci_lb, double *ci_ub, ma_error_t *err);
+ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
                              ma_gp_script_t *s, ma_error_t *err);
 
 #endif

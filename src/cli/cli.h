@@ -142,6 +142,7 @@ int cmd_influence(int argc, char **argv);
 int cmd_bias(int argc, char **argv);
 int cmd_forest(int argc, char **argv);
 int cmd_funnel(int argc, char **argv);
+int cmd_bubble(int argc, char **argv);
 int cmd_claims(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
 int cmd_permutest(int argc, char **argv);

@@ -15,7 +15,8 @@ static const char HELP[] =
     "trials file (and 'any' region / comparator), the trials, participants, pooled SMD\n"
     "[95%% CI], prediction interval, I2 and a certainty rating from explicit GRADE-style\n"
     "rules: start high for randomized trials, low otherwise; rate down one level each for\n"
-    "unclear allocation, inconsistency (I2 > 50%% or a prediction interval crossing 0),\n"
+    "unclear allocation, inconsistency (I2 > 50%%, or a prediction interval crossing 0\n"
+    "while the CI does not), "
     "imprecision (CI crossing 0; again for fewer than 400 participants), and small-study\n"
     "effects (Egger p < 0.10, assessed with 10 or more trials).\n"
     "\n  --all-rows           use every row, not only primary rows (sensitivity analysis)\n"
@@ -108,9 +109,14 @@ static void evidence_text(FILE *f, const ma_evidence_t *e)
         snprintf(pi, sizeof pi, "[%.2f, %.2f]", e->fit.pi_lb, e->fit.pi_ub);
     else
         snprintf(pi, sizeof pi, "-");
-    fprintf(f, "%-9s %-7s %-20s %6zu %6zu %6.0f  %-22s %-16s %5.0f%%  %s\n", e->q.outcome,
-                e->q.region, e->q.comparator, e->trials, e->nrows - e->k, e->participants, ci,
-                pi, e->fitted ? e->fit.I2 : NAN, ma_certainty_name(e->grade.level));
+    char np[32] = "-", i2[16] = "-";
+    if (!isnan(e->participants))
+        snprintf(np, sizeof np, "%.0f", e->participants);
+    if (e->fitted && !isnan(e->fit.I2))
+        snprintf(i2, sizeof i2, "%.0f%%", e->fit.I2);
+    fprintf(f, "%-9s %-7s %-20s %6zu %6zu %6s  %-22s %-16s %6s  %s\n", e->q.outcome,
+            e->q.region, e->q.comparator, e->trials, e->nrows - e->k, np, ci, pi, i2,
+            ma_certainty_name(e->grade.level));
 }
 
 static int reviews(ma_writer_t *w, FILE *f, int md, const char *path, const ma_dataset_t *d,
@@ -289,9 +295,12 @@ int cmd_evidence(int argc, char **argv)
                             snprintf(i2, sizeof i2, "%.0f", e.fit.I2);
                         if (e.fitted && !isnan(e.fit.pi_lb))
                             snprintf(pi, sizeof pi, "[%.2f, %.2f]", e.fit.pi_lb, e.fit.pi_ub);
-                        fprintf(out.f, "| %s | %s | %s | %zu | %zu | %.0f | %s | %s | %s | %s | %s |\n",
+                        char np[32] = "-";
+                        if (!isnan(e.participants))
+                            snprintf(np, sizeof np, "%.0f", e.participants);
+                        fprintf(out.f, "| %s | %s | %s | %zu | %zu | %s | %s | %s | %s | %s | %s |\n",
                                 q.outcome, q.region, q.comparator, e.trials, e.nrows - e.k,
-                                e.participants, ci, pi, i2, ma_certainty_name(e.grade.level),
+                                np, ci, pi, i2, ma_certainty_name(e.grade.level),
                                 e.grade.reasons);
                     } else
                         evidence_text(out.f, &e);

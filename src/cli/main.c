@@ -1,5 +1,6 @@
 /* iastm: the command-line front end. Parses the subcommand and hands over; all numbers
  * come from the library. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ static const command_t COMMANDS[] = {
     {"bias", cmd_bias, "small-study effects: Egger, Begg, trim-and-fill, fail-safe N"},
     {"forest", cmd_forest, "forest plot through gnuplot (PNG, SVG, PDF)"},
     {"funnel", cmd_funnel, "contour-enhanced funnel plot through gnuplot"},
+    {"bubble", cmd_bubble, "meta-regression bubble plot on one moderator (gnuplot)"},
     {"evidence", cmd_evidence, "summary of findings with GRADE-style certainty"},
     {"claims", cmd_claims, "check clinical claims against the pooled evidence"},
     {"permutest", cmd_permutest, "permutation tests for the pooled effect and moderators"},
@@ -48,6 +50,25 @@ static void usage(FILE *f)
             "\n'iastm COMMAND --help' describes a command. 'iastm --version' prints the version.\n");
 }
 
+/* Standard output is flushed here so that a full disk or a closed pipe is an error
+ * (exit 1), not a silently truncated result. */
+static int finish(int rc)
+{
+    int e;
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        e = errno;
+        if (rc == 0) {
+            if (e)
+                fprintf(stderr, "iastm: standard output: write error: %s\n", strerror(e));
+            else
+                fprintf(stderr, "iastm: standard output: write error\n");
+            rc = 1;
+        }
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     size_t i;
@@ -56,14 +77,14 @@ int main(int argc, char **argv)
         return cli_usage_error(NULL, "no command given");
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
-        return 0;
+        return finish(0);
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
         printf("iastm %s\n", IASTM_VERSION);
-        return 0;
+        return finish(0);
     }
     for (i = 0; i < NCOMMANDS; i++)
         if (!strcmp(argv[1], COMMANDS[i].name))
-            return COMMANDS[i].run(argc - 1, argv + 1);
+            return finish(COMMANDS[i].run(argc - 1, argv + 1));
     return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
 }

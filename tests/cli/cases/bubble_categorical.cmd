@@ -1,0 +1,1 @@
+bubble --mods setting --dry-run --script - -o bubble.png tests/cli/data/moderators.csv
