@@ -1,5 +1,6 @@
 # iastm: meta-analysis of IASTM trials. One hand-written Makefile.
-# Targets: all (default), test, asan, valgrind, bench, analyses, paper, install, clean, deps.
+# Targets: all (default), test, asan, valgrind, fuzz, bench, analyses, paper, install, clean,
+# deps.
 
 VERSION  := 0.1.0
 BUILD    ?= build
@@ -23,7 +24,7 @@ LIB      := $(BUILD)/libiastm.a
 PROG     := $(BUILD)/iastm
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps test unit clitest golden asan valgrind bench analyses paper install clean
+.PHONY: all deps test unit clitest golden asan valgrind fuzz bench analyses paper install clean
 
 all: $(PROG)
 
@@ -76,7 +77,25 @@ asan:
 	    LDFLAGS='-fsanitize=address,undefined' test
 
 valgrind: $(UNIT_BIN) $(PROG)
+	@scripts/deps.sh --tools
 	@sh tests/valgrind.sh $(BUILD) $(SHARED)
+
+# Fuzz the CSV reader and row validation (libFuzzer, clang) for FUZZ_SECONDS per target,
+# both targets at once; fails on a crash, leak, sanitizer report or hang.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+              -fno-omit-frame-pointer
+fuzz:
+	@scripts/deps.sh --tools
+	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS='$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link' \
+	    LDFLAGS='-fsanitize=fuzzer,address,undefined' build-fuzz/fuzz_table build-fuzz/fuzz_table_md
+	@sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(SHARED)
+
+$(BUILD)/fuzz_table: tests/fuzz/fuzz_table.c $(LIB)
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/fuzz_table_md: tests/fuzz/fuzz_table.c $(LIB)
+	$(CC) $(WARN) $(CPPFLAGS) -DFUZZ_MEASURE_MD $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 bench: $(PROG)
 	@sh bench/run.sh $(PROG)

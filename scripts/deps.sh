@@ -1,8 +1,17 @@
 #!/bin/sh
 # Check the build and run-time dependencies; install only the missing Debian packages.
-# Usage: scripts/deps.sh [--check]   (--check: report, install nothing)
+# Usage: scripts/deps.sh [--check] [--tools]   (--check: report, install nothing;
+# --tools: also the test tools of make valgrind and make fuzz: valgrind, clang, libFuzzer)
 set -u
 
+check=0
+tools=0
+for a in "$@"; do
+    case $a in
+    --check) check=1 ;;
+    --tools) tools=1 ;;
+    esac
+done
 missing=""
 have_header() { [ -f "/usr/include/$1" ] || [ -f "/usr/local/include/$1" ]; }
 
@@ -13,8 +22,15 @@ command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 
+if [ $tools -eq 1 ]; then
+    command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"
+    command -v clang >/dev/null 2>&1 || missing="$missing clang"
+    ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ||
+        missing="$missing libclang-rt-dev"
+fi
+
 [ -z "$missing" ] && exit 0
-if [ "${1:-}" = "--check" ]; then
+if [ $check -eq 1 ]; then
     echo "deps: missing Debian packages:$missing"
     exit 1
 fi

@@ -120,8 +120,8 @@ static ma_status_t read_num(const ma_dataset_t *d, size_t r, int k, double *x,
     case MA_NUM_MISSING:
         return MA_OK;
     case MA_NUM_BAD:
-        return ma_error_at(err, MA_EINPUT, t->path, t->line[r], t->header[c], cell,
-                           "not a finite number:");
+        return ma_error_at(err, MA_EINPUT, t->path, t->line[r], t->header[c], cell, "%s:",
+                           ma_num_why(cell));
     case MA_NUM_OK:
         break;
     }
@@ -273,12 +273,12 @@ static ma_status_t read_row(const ma_dataset_t *d, size_t r, ma_es_input_t *in, 
         if (x == -2)
             return ma_error_at(err, MA_EINPUT, t->path, line,
                                t->header[d->col[MA_COL_HIB]], cell,
-                               "higher_is_better must be yes or no:");
+                               "expected yes or no:");
         if (x == -1 && form_needs_orientation(in->form) && reason[0] == '\0')
             return ma_error_at(err, MA_EINPUT, t->path, line,
                                t->header[d->col[MA_COL_HIB]], NULL,
-                               "higher_is_better is missing: the sign of this row's "
-                               "effect cannot be set");
+                               "missing value: yes or no is needed to set the sign of this "
+                               "row's effect (or give an exclude_reason)");
         in->higher_is_better = x;
     }
     return MA_OK;
@@ -327,6 +327,72 @@ void ma_dataset_input(const ma_dataset_t *d, size_t i, ma_es_input_t *in)
         ma_es_input_init(in);
 }
 
+/* The trial schema (data/README.md): columns whose values come from a fixed list. */
+typedef struct {
+    const char *col;
+    const char *values[6];   /* NULL-terminated */
+    const char *expected;    /* the list for messages */
+} schema_col_t;
+
+static const schema_col_t SCHEMA[] = {
+    {"outcome", {"pain", "function", "rom", NULL}, "pain, function or rom"},
+    {"region", {"spine", "other", NULL}, "spine or other"},
+    {"comparator_class",
+     {"manual_mfr", "spinal_manipulation", "sham", "control", "other_active", NULL},
+     "manual_mfr, spinal_manipulation, sham, control or other_active"},
+    {"randomized", {"yes", "no", "unclear", NULL}, "yes, no or unclear"},
+};
+#define NSCHEMA (sizeof SCHEMA / sizeof SCHEMA[0])
+
+static int schema_value_ok(const schema_col_t *sc, const char *v)
+{
+    size_t i;
+    for (i = 0; sc->values[i]; i++)
+        if (strcmp(sc->values[i], v) == 0)
+            return 1;
+    return 0;
+}
+
+/* A trials file (it has study_id, outcome and data_form columns) must use the schema's
+ * values exactly: a misspelt outcome would otherwise fall silently out of every
+ * `--where outcome=...` analysis. Filters on these columns are checked the same way. */
+static ma_status_t check_trial_schema(const ma_table_t *t, const ma_dataset_opts_t *o,
+                                      ma_error_t *err)
+{
+    size_t i, r;
+    if (ma_table_col(t, "study_id") < 0 || ma_table_col(t, "outcome") < 0 ||
+        ma_table_col(t, "data_form") < 0)
+        return MA_OK;
+    if (ma_table_col(t, "higher_is_better") < 0 && !o->colmap[MA_COL_HIB])
+        return ma_error_at(err, MA_EINPUT, t->path, 0, NULL, NULL,
+                           "trials file without a 'higher_is_better' column (needed to "
+                           "orient each row's effect)");
+    for (i = 0; i < NSCHEMA; i++) {
+        long c = ma_table_col(t, SCHEMA[i].col);
+        if (c < 0)
+            continue;
+        for (r = 0; r < t->nrow; r++) {
+            const char *v = ma_table_cell(t, r, c);
+            if (ma_is_missing(v))
+                return ma_error_at(err, MA_EINPUT, t->path, t->line[r], SCHEMA[i].col, NULL,
+                                   "missing value in a trials file (expected %s)",
+                                   SCHEMA[i].expected);
+            if (!schema_value_ok(&SCHEMA[i], v))
+                return ma_error_at(err, MA_EINPUT, t->path, t->line[r], SCHEMA[i].col, v,
+                                   "unknown value (expected %s):", SCHEMA[i].expected);
+        }
+        for (r = 0; r < o->nwhere; r++)
+            if (strcmp(o->where[r].col, SCHEMA[i].col) == 0 &&
+                !schema_value_ok(&SCHEMA[i], o->where[r].value))
+                return ma_error_at(err, MA_EUSAGE, t->path, 0, NULL, NULL,
+                                   "--where %s%s=%s: no such %s in a trials file "
+                                   "(expected %s)", SCHEMA[i].col,
+                                   o->where[r].negate ? "!" : "", o->where[r].value,
+                                   SCHEMA[i].col, SCHEMA[i].expected);
+    }
+    return MA_OK;
+}
+
 static long find_col(const ma_table_t *t, const ma_dataset_opts_t *o, int k)
 {
     int h;
@@ -357,14 +423,16 @@ ma_status_t ma_dataset_build(const ma_table_t *t, const ma_dataset_opts_t *o,
     for (k = 0; k < MA_COL_COUNT; k++) {
         d->col[k] = find_col(t, o, k);
         if (o->colmap[k] && d->col[k] < 0) {
-            st = ma_error_at(err, MA_EUSAGE, t->path, 0, o->colmap[k], NULL,
-                             "--col %s: no such column in the header", KEYS[k].name);
+            st = ma_error_at(err, MA_EUSAGE, t->path, 0, NULL, NULL,
+                             "--col %s=%s: no column '%s' in the header", KEYS[k].name,
+                             o->colmap[k], o->colmap[k]);
             goto fail;
         }
     }
     if (o->label_col && ma_table_col(t, o->label_col) < 0) {
-        st = ma_error_at(err, MA_EUSAGE, t->path, 0, o->label_col, NULL,
-                         "--label: no such column in the header");
+        st = ma_error_at(err, MA_EUSAGE, t->path, 0, NULL, NULL,
+                         "--label %s: no column '%s' in the header", o->label_col,
+                         o->label_col);
         goto fail;
     }
     if (o->primary_only && d->col[MA_COL_PRIMARY] < 0) {
@@ -372,6 +440,13 @@ ma_status_t ma_dataset_build(const ma_table_t *t, const ma_dataset_opts_t *o,
                          "--primary: the file has no 'primary' column");
         goto fail;
     }
+    if (t->nrow == 0) {
+        st = ma_error_at(err, MA_EINPUT, t->path, 0, NULL, NULL,
+                         "no data rows: the file has a header line only");
+        goto fail;
+    }
+    if ((st = check_trial_schema(t, o, err)) != MA_OK)
+        goto fail;
     if (o->nwhere) {
         fcol = malloc(o->nwhere * sizeof *fcol);
         if (!fcol) {
@@ -380,8 +455,10 @@ ma_status_t ma_dataset_build(const ma_table_t *t, const ma_dataset_opts_t *o,
         }
         for (i = 0; i < o->nwhere; i++)
             if ((fcol[i] = ma_table_col(t, o->where[i].col)) < 0) {
-                st = ma_error_at(err, MA_EUSAGE, t->path, 0, o->where[i].col, NULL,
-                                 "--where: no such column in the header");
+                st = ma_error_at(err, MA_EUSAGE, t->path, 0, NULL, NULL,
+                                 "--where %s%s=%s: no column '%s' in the header",
+                                 o->where[i].col, o->where[i].negate ? "!" : "",
+                                 o->where[i].value, o->where[i].col);
                 goto fail;
             }
     }
@@ -404,7 +481,7 @@ ma_status_t ma_dataset_build(const ma_table_t *t, const ma_dataset_opts_t *o,
             if (p == -2) {
                 st = ma_error_at(err, MA_EINPUT, t->path, t->line[r],
                                  t->header[d->col[MA_COL_PRIMARY]], c,
-                                 "primary must be yes or no:");
+                                 "expected yes or no:");
                 goto fail;
             }
             if (p != 1)

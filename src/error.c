@@ -20,6 +20,47 @@ static void copy_str(char *dst, size_t size, const char *src)
     snprintf(dst, size, "%s", src);
 }
 
+/* Copy for a one-line message: tab, CR and LF inside a (quoted) cell are shown as \t, \r,
+ * \n, and a value too long for `dst` is cut at a UTF-8 character boundary and ends in
+ * "...". */
+static void copy_shown(char *dst, size_t size, const char *src)
+{
+    size_t len = 0, limit, n = 0;
+    const char *p;
+    if (!src) {
+        dst[0] = '\0';
+        return;
+    }
+    for (p = src; *p; p++)
+        len += (*p == '\n' || *p == '\r' || *p == '\t') ? 2 : 1;
+    limit = len < size ? len : size - 4;
+    for (p = src; *p; p++) {
+        char esc = *p == '\n' ? 'n' : *p == '\r' ? 'r' : *p == '\t' ? 't' : 0;
+        if (n + (esc ? 2 : 1) > limit)
+            break;
+        if (esc) {
+            dst[n++] = '\\';
+            dst[n++] = esc;
+        } else {
+            dst[n++] = *p;
+        }
+    }
+    if (len >= size) {
+        size_t j = n, lead;
+        while (j > 0 && ((unsigned char)dst[j - 1] & 0xC0) == 0x80)
+            j--;
+        if (j > 0 && (unsigned char)dst[j - 1] >= 0xC0) {
+            unsigned char c = (unsigned char)dst[j - 1];
+            lead = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+            if (n - (j - 1) < lead)
+                n = j - 1;
+        }
+        memcpy(dst + n, "...", 3);
+        n += 3;
+    }
+    dst[n] = '\0';
+}
+
 ma_status_t ma_error_set(ma_error_t *err, ma_status_t code, const char *fmt, ...)
 {
     if (err) {
@@ -42,8 +83,8 @@ ma_status_t ma_error_at(ma_error_t *err, ma_status_t code, const char *file, lon
         err->code = code;
         copy_str(err->file, sizeof err->file, file);
         err->line = line;
-        copy_str(err->column, sizeof err->column, column);
-        copy_str(err->value, sizeof err->value, value);
+        copy_shown(err->column, sizeof err->column, column);
+        copy_shown(err->value, sizeof err->value, value);
         va_start(ap, fmt);
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);

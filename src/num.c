@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *skip_blank(const char *s)
 {
@@ -52,6 +53,41 @@ ma_num_status_t ma_parse_double(const char *s, double *out)
         return MA_NUM_BAD;
     *out = x;
     return MA_NUM_OK;
+}
+
+/* Case-insensitive: does `s` (blanks skipped, optional sign) start a word inf or nan? */
+static int is_inf_nan(const char *s)
+{
+    s = skip_blank(s);
+    if (*s == '-' || *s == '+')
+        s++;
+    return strncasecmp(s, "inf", 3) == 0 || strncasecmp(s, "nan", 3) == 0;
+}
+
+const char *ma_num_why(const char *s)
+{
+    const char *b = skip_blank(s), *p, *e;
+    char *end;
+    double x;
+    if (is_inf_nan(b))
+        return "not a finite number (leave the cell empty or write NA when it is missing)";
+    p = b + (*b == '-' || *b == '+');
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+        return "hexadecimal numbers are not accepted";
+    if (!(isdigit((unsigned char)*p) || (*p == '.' && isdigit((unsigned char)p[1]))))
+        return "not a number";
+    errno = 0;
+    x = strtod(b, &end);
+    e = skip_blank(end);
+    if (*e == ',' && isdigit((unsigned char)e[1]))
+        return "decimal comma (write the number with a decimal point)";
+    if (*e == '%')
+        return "percent sign after the number (write the value without it)";
+    if (*e != '\0')
+        return "text after the number";
+    if (errno == ERANGE && fabs(x) > 1.0)
+        return "number out of range";
+    return "not a number";
 }
 
 char *ma_fmt_double(double x, char *buf, size_t size)

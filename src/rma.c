@@ -346,6 +346,12 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
             if (st == MA_OK)
                 break;
             r->converged = 0;
+            if (m == MA_METHOD_DL) { /* the last fallback: Q itself is not finite */
+                free(scratch);
+                return ma_error_set(err, MA_ENUMERIC,
+                                    "tau^2 cannot be estimated: Q = %g (effect sizes too "
+                                    "large or too far apart for double precision)", r->Q);
+            }
             {
                 ma_method_t next = m == MA_METHOD_PM ? MA_METHOD_DL : MA_METHOD_PM;
                 add_note(r, "%s did not converge in %d iterations; fell back to %s",

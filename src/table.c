@@ -7,15 +7,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-/* Parse state shared with libcsv's callbacks. Cells are stored as offsets into one growing
- * arena and turned into pointers at the end (the arena moves while it grows). */
+/* Parse state shared with libcsv's callbacks. All cell strings go into one arena sized
+ * from the input, which never moves: a field is never longer than the bytes it was read
+ * from and each field but the last consumes a delimiter, so the cells with their NULs
+ * need at most len + 1 bytes. Cell pointers are kept directly (no offsets to convert). */
 typedef struct {
     const char *name;
     char *arena;
     size_t arena_len, arena_cap;
-    size_t *off;      /* cell offsets, all rows (header first) */
-    size_t noff, off_cap;
+    char **cell;       /* all cells, header first */
+    size_t ncell, cell_cap;
     size_t row_fields; /* fields in the row being read */
     size_t ncol;       /* fields in the header (0 until known) */
     size_t nrow;       /* complete rows including the header */
@@ -23,6 +26,7 @@ typedef struct {
     size_t line_cap;
     long cur_line;
     long row_line;     /* line on which the current row's first field ended */
+    long next_line;    /* line on which the next field starts */
     int failed;
     ma_error_t *err;
 } reader_t;
@@ -54,8 +58,14 @@ static void on_field(void *s, size_t len, void *data)
         return;
     if (r->row_fields == 0)
         r->row_line = r->cur_line;
-    if (grow((void **)&r->arena, &r->arena_cap, r->arena_len + len + 1, 1) ||
-        grow((void **)&r->off, &r->off_cap, r->noff + 1, sizeof *r->off)) {
+    r->next_line = r->cur_line;
+    if (len + 1 > r->arena_cap - r->arena_len) { /* cannot happen: see reader_t */
+        r->failed = 1;
+        ma_error_at(r->err, MA_EINPUT, r->name, r->cur_line, NULL, NULL,
+                    "internal error: CSV field longer than its input");
+        return;
+    }
+    if (grow((void **)&r->cell, &r->cell_cap, r->ncell + 1, sizeof *r->cell)) {
         r->failed = 1;
         ma_error_set(r->err, MA_ENOMEM, "out of memory reading %s", r->name);
         return;
@@ -63,7 +73,7 @@ static void on_field(void *s, size_t len, void *data)
     if (len)
         memcpy(r->arena + r->arena_len, s, len);
     r->arena[r->arena_len + len] = '\0';
-    r->off[r->noff++] = r->arena_len;
+    r->cell[r->ncell++] = r->arena + r->arena_len;
     r->arena_len += len + 1;
     r->row_fields++;
 }
@@ -74,16 +84,17 @@ static void on_row(int c, void *data)
     (void)c;
     if (r->failed)
         return;
+    r->next_line = r->cur_line + 1;
     if (r->row_fields == 0) /* libcsv reports no fields for a blank line */
         return;
     if (r->ncol == 0) {
         r->ncol = r->row_fields;
     } else if (r->row_fields != r->ncol) {
-        char v[64];
-        snprintf(v, sizeof v, "%zu", r->row_fields);
         r->failed = 1;
         ma_error_at(r->err, MA_EINPUT, r->name, r->row_line, NULL, NULL,
-                    "ragged row: %zu fields where the header has %zu", r->row_fields, r->ncol);
+                    "ragged row: %zu fields where the header has %zu%s", r->row_fields,
+                    r->ncol,
+                    r->row_fields > r->ncol ? " (a value with a comma must be quoted)" : "");
         return;
     }
     if (grow((void **)&r->line, &r->line_cap, r->nrow + 1, sizeof *r->line)) {
@@ -131,6 +142,12 @@ static int check_text(const char *buf, size_t len, const char *name, ma_error_t 
     const unsigned char *s = (const unsigned char *)buf;
     long line = 1;
     size_t i = 0;
+    /* Spreadsheets saved as such rather than exported: zip (.xlsx, .ods), OLE2 (.xls). */
+    if ((len >= 4 && memcmp(buf, "PK\003\004", 4) == 0) ||
+        (len >= 4 && memcmp(buf, "\xD0\xCF\x11\xE0", 4) == 0))
+        return ma_error_at(err, MA_EINPUT, name, 0, NULL, NULL,
+                           "a spreadsheet file (%s), not CSV text: export the sheet as CSV "
+                           "UTF-8", buf[0] == 'P' ? "zip: .xlsx or .ods" : ".xls");
     while (i < len) {
         unsigned char c = s[i];
         size_t n;
@@ -140,14 +157,15 @@ static int check_text(const char *buf, size_t len, const char *name, ma_error_t 
             char v[8];
             snprintf(v, sizeof v, "0x%02X", c);
             return ma_error_at(err, MA_EINPUT, name, line, NULL, v,
-                               "binary data: control byte, not a text CSV file:");
+                               "binary data, not a CSV text file (export the sheet as "
+                               "CSV UTF-8): control byte");
         }
         n = utf8_len(s + i, len - i);
         if (n == 0) {
             char v[8];
             snprintf(v, sizeof v, "0x%02X", c);
             return ma_error_at(err, MA_EINPUT, name, line, NULL, v,
-                               "not UTF-8 text (save the file as UTF-8): byte");
+                               "not UTF-8 text (save the file as CSV UTF-8): invalid byte");
         }
         i += n;
     }
@@ -165,6 +183,38 @@ static void trim_inplace(char *s)
         memmove(s, s + a, n - a + 1);
 }
 
+/* A libcsv parse error on physical line `text` (length n): name the field when the
+ * header says which column it is in. */
+static void parse_error(reader_t *r, int code, const char *text, size_t n)
+{
+    char col[64], *line;
+    const char *colname = NULL;
+    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+        n--;
+    line = malloc(n + 1);
+    if (line) {
+        memcpy(line, text, n);
+        line[n] = '\0';
+    }
+    if (r->nrow > 0 && r->row_fields < r->ncol) {
+        colname = r->cell[r->row_fields];
+    } else if (r->nrow == 0) {
+        snprintf(col, sizeof col, "header field %zu", r->row_fields + 1);
+        colname = col;
+    }
+    r->failed = 1;
+    if (code == CSV_EPARSE)
+        ma_error_at(r->err, MA_EINPUT, r->name, r->cur_line, colname, line,
+                    "malformed CSV: stray quote (quote a whole field, and write a quote "
+                    "inside it as \"\") in line");
+    else if (code == CSV_ENOMEM || code == CSV_ETOOBIG)
+        ma_error_set(r->err, MA_ENOMEM, "out of memory reading %s", r->name);
+    else
+        ma_error_at(r->err, MA_EINPUT, r->name, r->cur_line, colname, NULL,
+                    "malformed CSV: %s", csv_strerror(code));
+    free(line);
+}
+
 ma_status_t ma_table_read_mem(const char *buf, size_t len, const char *name, ma_table_t **out,
                               ma_error_t *err)
 {
@@ -172,6 +222,7 @@ ma_status_t ma_table_read_mem(const char *buf, size_t len, const char *name, ma_
     reader_t r;
     ma_table_t *t = NULL;
     size_t pos = 0, i;
+    long header_line;
     ma_status_t st;
 
     *out = NULL;
@@ -188,12 +239,21 @@ ma_status_t ma_table_read_mem(const char *buf, size_t len, const char *name, ma_
     memset(&r, 0, sizeof r);
     r.name = name;
     r.err = err;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+    r.arena_cap = len + 2;
+    if (!(r.arena = malloc(r.arena_cap)))
         return ma_error_set(err, MA_ENOMEM, "out of memory reading %s", name);
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        free(r.arena);
+        return ma_error_set(err, MA_ENOMEM, "out of memory reading %s", name);
+    }
+    /* libcsv grows its field buffer by this many bytes at a time (default 128): a 10 MB
+     * field would take 80000 reallocations, quadratic wherever realloc copies. */
+    csv_set_blk_size(&p, (size_t)1 << 16);
 
     /* Feed one physical line at a time so callbacks know the line number. CR, LF and
      * CRLF all end a line. */
     r.cur_line = 0;
+    r.next_line = 1;
     while (pos < len && !r.failed) {
         size_t e = pos;
         while (e < len && buf[e] != '\n' && buf[e] != '\r')
@@ -204,17 +264,15 @@ ma_status_t ma_table_read_mem(const char *buf, size_t len, const char *name, ma_
             e++;
         }
         r.cur_line++;
-        if (csv_parse(&p, buf + pos, e - pos, on_field, on_row, &r) != e - pos && !r.failed) {
-            r.failed = 1;
-            ma_error_at(err, MA_EINPUT, name, r.cur_line, NULL, NULL, "malformed CSV: %s",
-                        csv_strerror(csv_error(&p)));
-        }
+        if (csv_parse(&p, buf + pos, e - pos, on_field, on_row, &r) != e - pos && !r.failed)
+            parse_error(&r, csv_error(&p), buf + pos, e - pos);
         pos = e;
     }
     if (!r.failed && csv_fini(&p, on_field, on_row, &r) != 0 && !r.failed) {
         r.failed = 1;
-        ma_error_at(err, MA_EINPUT, name, r.row_fields ? r.row_line : r.cur_line, NULL, NULL,
-                    "malformed CSV: unterminated quoted field at end of file");
+        ma_error_at(err, MA_EINPUT, name, r.next_line, NULL, NULL,
+                    "malformed CSV: unterminated quoted field (the quote opened on this line "
+                    "is never closed)");
     }
     csv_free(&p);
     if (!r.failed && r.nrow == 0) {
@@ -229,38 +287,45 @@ ma_status_t ma_table_read_mem(const char *buf, size_t len, const char *name, ma_
         goto nomem;
     t->ncol = r.ncol;
     t->nrow = r.nrow - 1;
-    t->header = malloc(t->ncol * sizeof *t->header);
-    t->cells = malloc((t->nrow ? t->nrow * t->ncol : 1) * sizeof *t->cells);
-    t->line = malloc((t->nrow ? t->nrow : 1) * sizeof *t->line);
-    if (!t->header || !t->cells || !t->line)
+    header_line = r.line[0];
+    if (!(t->header = malloc(t->ncol * sizeof *t->header)))
         goto nomem;
-    for (i = 0; i < t->ncol; i++) {
-        t->header[i] = r.arena + r.off[i];
+    memcpy(t->header, r.cell, t->ncol * sizeof *t->header);
+    for (i = 0; i < t->ncol; i++)
         trim_inplace(t->header[i]);
+    /* The data cells and lines are the reader's arrays, moved down past the header. */
+    memmove(r.cell, r.cell + t->ncol, t->nrow * t->ncol * sizeof *r.cell);
+    memmove(r.line, r.line + 1, t->nrow * sizeof *r.line);
+    t->cells = r.cell;
+    t->line = r.line;
+    r.cell = NULL;
+    r.line = NULL;
+    if (t->nrow > 0) {
+        char **c = realloc(t->cells, t->nrow * t->ncol * sizeof *t->cells);
+        long *l = realloc(t->line, t->nrow * sizeof *t->line);
+        if (c)
+            t->cells = c;
+        if (l)
+            t->line = l;
     }
-    for (i = 0; i < t->nrow * t->ncol; i++)
-        t->cells[i] = r.arena + r.off[t->ncol + i];
-    for (i = 0; i < t->nrow; i++)
-        t->line[i] = r.line[i + 1];
     for (i = 0; i < t->ncol; i++) {
         size_t j;
         if (t->header[i][0] == '\0') {
             char v[32];
             snprintf(v, sizeof v, "%zu", i + 1);
-            ma_error_at(err, MA_EINPUT, name, r.line[0], NULL, v,
-                        "header has an empty column name at position");
+            ma_error_at(err, MA_EINPUT, name, header_line, NULL, NULL,
+                        "empty column name in the header (column %s)", v);
             goto fail_t;
         }
         for (j = 0; j < i; j++)
             if (strcmp(t->header[i], t->header[j]) == 0) {
-                ma_error_at(err, MA_EINPUT, name, r.line[0], t->header[i], NULL,
-                            "duplicate column name in header");
+                ma_error_at(err, MA_EINPUT, name, header_line, t->header[i], NULL,
+                            "duplicate column name in the header, at positions %zu and %zu",
+                            j + 1, i + 1);
                 goto fail_t;
             }
     }
     t->arena_ = r.arena;
-    free(r.off);
-    free(r.line);
     *out = t;
     return MA_OK;
 
@@ -276,11 +341,13 @@ fail_t:
     }
 fail:
     free(r.arena);
-    free(r.off);
+    free(r.cell);
     free(r.line);
     return err ? err->code : MA_EINPUT;
 }
 
+/* An input that cannot be opened or read is the caller's argument at fault, like a
+ * malformed file: MA_EINPUT (exit status 2), not a failure of the run. */
 ma_status_t ma_table_read_file(const char *path, ma_table_t **out, ma_error_t *err)
 {
     FILE *f;
@@ -288,16 +355,21 @@ ma_status_t ma_table_read_file(const char *path, ma_table_t **out, ma_error_t *e
     size_t len = 0, cap = 0;
     int is_stdin = strcmp(path, "-") == 0;
     const char *name = is_stdin ? "<stdin>" : path;
+    struct stat sb;
     ma_status_t st;
 
     *out = NULL;
     f = is_stdin ? stdin : fopen(path, "rb");
     if (!f)
-        return ma_error_at(err, MA_EIO, name, 0, NULL, NULL, "cannot open: %s",
+        return ma_error_at(err, MA_EINPUT, name, 0, NULL, NULL, "cannot open: %s",
                            strerror(errno));
+    /* One allocation for a regular file of known size (+1 to see the end). */
+    if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+        (uintmax_t)sb.st_size < SIZE_MAX / 2)
+        (void)grow((void **)&buf, &cap, (size_t)sb.st_size + 1, 1);
     for (;;) {
         size_t n;
-        if (grow((void **)&buf, &cap, len + 65536, 1)) {
+        if (len == cap && grow((void **)&buf, &cap, len + 65536, 1)) {
             if (!is_stdin)
                 fclose(f);
             free(buf);
@@ -313,7 +385,8 @@ ma_status_t ma_table_read_file(const char *path, ma_table_t **out, ma_error_t *e
         if (!is_stdin)
             fclose(f);
         free(buf);
-        return ma_error_at(err, MA_EIO, name, 0, NULL, NULL, "read error: %s", strerror(e));
+        return ma_error_at(err, MA_EINPUT, name, 0, NULL, NULL, "cannot read: %s",
+                           strerror(e));
     }
     if (!is_stdin)
         fclose(f);

@@ -49,10 +49,10 @@ typedef struct {
     long line;           /* source line */
     const char *label;   /* study label (points into the table) */
     ma_form_t form;      /* data form used */
+    int included;        /* 1: poolable */
     double n1, n2;       /* group sizes, NaN when not reported */
     double yi, vi;       /* effect size (NaN when not computable) */
     const char *method;  /* how yi was computed (static string), NULL when not */
-    int included;        /* 1: poolable */
     char *reason;        /* why not poolable (owned; NULL when included) */
 } ma_study_t;
 
@@ -67,10 +67,13 @@ typedef struct {
 } ma_dataset_t;
 
 /* Build the dataset. Malformed values (bad numbers, SD <= 0, n < 2 or fractional, vi <= 0,
- * p outside (0,1), unknown data form or direction, missing higher_is_better where needed)
- * are errors naming file, line, column and value (MA_EINPUT). Bad options (a filter on a
- * missing column, --primary without a primary column, --col naming a missing header) are
- * MA_EUSAGE. Missing values exclude the row with a reason. */
+ * p outside (0,1), unknown data form or direction, missing higher_is_better where needed),
+ * a table without data rows, and, in a trials file (study_id, outcome and data_form
+ * columns), a value of outcome, region, comparator_class or randomized outside the trial
+ * schema are errors naming file, line, column and value (MA_EINPUT). Bad options (a filter
+ * on a missing column or outside the trial schema, --primary without a primary column,
+ * --col naming a missing header) are MA_EUSAGE. Missing values exclude the row with a
+ * reason. */
 ma_status_t ma_dataset_build(const ma_table_t *t, const ma_dataset_opts_t *o,
                              ma_dataset_t **out, ma_error_t *err);
 void ma_dataset_free(ma_dataset_t *d); /* accepts NULL */

@@ -14,6 +14,10 @@ typedef enum {
  * else after the number is an error. Overflow (1e999), "inf" and "nan" are errors. */
 ma_num_status_t ma_parse_double(const char *s, double *out);
 
+/* Why ma_parse_double rejects `s` (MA_NUM_BAD), as a short phrase for a message:
+ * "not a number", "number out of range", "text after the number", ... (static string). */
+const char *ma_num_why(const char *s);
+
 /* True when `s` is a missing-value token (empty, NA, N/A, ".") after trimming blanks. */
 int ma_is_missing(const char *s);
 

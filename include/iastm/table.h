@@ -17,8 +17,10 @@ typedef struct {
 } ma_table_t;
 
 /* Read a CSV file. `path` "-" reads standard input. On success *out is a new table the
- * caller frees with ma_table_free. Errors (unterminated quote, ragged row, empty file, no
- * header, duplicate header, NUL bytes) name the file and line. */
+ * caller frees with ma_table_free. Errors (unterminated quote, stray quote, ragged row,
+ * empty file, no header, empty or duplicate header name, control bytes, invalid UTF-8)
+ * name the file and line and are MA_EINPUT, as is an input that cannot be opened or read
+ * (the caller's argument, not a failure of the run). */
 ma_status_t ma_table_read_file(const char *path, ma_table_t **out, ma_error_t *err);
 
 /* Read CSV text from memory; `name` is used in messages. */

@@ -1,4 +1,5 @@
 /* Shared command-line pieces: option parsing, loading, atomic output, error reporting. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "cli.h"
 
 #include <errno.h>
@@ -198,6 +199,12 @@ int cli_load(cli_common_t *c, const char *path, ma_table_t **t, ma_dataset_t **d
     ma_error_t err;
     *t = NULL;
     *d = NULL;
+    if (c->ds.es.measure == MA_MEASURE_MD &&
+        (c->ds.es.vtype != MA_VTYPE_LS || c->ds.es.revman5)) {
+        fprintf(stderr, "iastm: %s applies to --measure SMD only, not MD\n",
+                c->ds.es.revman5 ? "--preset revman5" : "--vtype");
+        return 2;
+    }
     if (ma_table_read_file(path, t, &err) != MA_OK)
         return cli_report(&err);
     if (ma_dataset_build(*t, &c->ds, d, &err) != MA_OK) {
@@ -208,8 +215,19 @@ int cli_load(cli_common_t *c, const char *path, ma_table_t **t, ma_dataset_t **d
     return 0;
 }
 
+/* Print "iastm: PATH: WHAT: REASON" (REASON omitted when errno gave none). */
+static void out_error(const char *path, const char *what, int e)
+{
+    if (e)
+        fprintf(stderr, "iastm: %s: %s: %s\n", path, what, strerror(e));
+    else
+        fprintf(stderr, "iastm: %s: %s\n", path, what);
+}
+
 int cli_out_open(cli_out_t *o, const char *path)
 {
+    struct stat st;
+    const char *dest = path;
     int fd;
     memset(o, 0, sizeof *o);
     o->path = path;
@@ -218,16 +236,40 @@ int cli_out_open(cli_out_t *o, const char *path)
         o->path = NULL;
         return 0;
     }
-    if (snprintf(o->tmp, sizeof o->tmp, "%s.tmpXXXXXX", path) >= (int)sizeof o->tmp) {
-        fprintf(stderr, "iastm: %s: output path too long\n", path);
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            out_error(path, "cannot write: is a directory", 0);
+            return 1;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            /* A device or FIFO cannot be replaced by renaming a file over it (and must not
+             * be, as root): write to it directly. */
+            if (!(o->f = fopen(path, "w"))) {
+                out_error(path, "cannot write", errno);
+                return 1;
+            }
+            o->direct = 1;
+            return 0;
+        }
+        o->mode = (unsigned)(st.st_mode & 07777);
+        /* Replace a link's target, not the link. */
+        if (realpath(path, o->target) && strlen(o->target) + 16 < sizeof o->target)
+            dest = o->target;
+    }
+    if (dest != o->target)
+        snprintf(o->target, sizeof o->target, "%s", path);
+    if (snprintf(o->tmp, sizeof o->tmp, "%s.tmpXXXXXX", o->target) >= (int)sizeof o->tmp) {
+        out_error(path, "cannot write: output path too long", 0);
         return 1;
     }
-    if ((fd = mkstemp(o->tmp)) < 0 || !(o->f = fdopen(fd, "w"))) {
-        fprintf(stderr, "iastm: %s: cannot write: %s\n", path, strerror(errno));
+    fd = mkstemp(o->tmp);
+    if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+        int e = errno;
         if (fd >= 0) {
             close(fd);
             unlink(o->tmp);
         }
+        out_error(path, "cannot write (creating a temporary file in its directory)", e);
         return 1;
     }
     return 0;
@@ -235,38 +277,57 @@ int cli_out_open(cli_out_t *o, const char *path)
 
 int cli_out_close(cli_out_t *o, int ok)
 {
-    int failed;
+    int failed, e = 0;
     if (!o->f)
         return ok ? 0 : 1;
     if (!o->path) {
-        failed = fflush(stdout) != 0 || ferror(stdout);
+        errno = 0;
+        failed = fflush(stdout) != 0;
+        e = errno;
+        failed |= ferror(stdout) != 0;
         if (failed && ok) {
-            fprintf(stderr, "iastm: write error on standard output: %s\n", strerror(errno));
+            out_error("standard output", "write error", e);
             return 1;
         }
         return ok ? 0 : 1;
     }
-    failed = ferror(o->f);
-    if (fclose(o->f) != 0)
+    failed = ferror(o->f) != 0;
+    errno = 0;
+    if (fflush(o->f) != 0) {
         failed = 1;
+        e = errno;
+    }
+    if (fclose(o->f) != 0) {
+        failed = 1;
+        if (!e)
+            e = errno;
+    }
     o->f = NULL;
+    if (o->direct) {
+        if (failed && ok)
+            out_error(o->path, "write error", e);
+        return ok && !failed ? 0 : 1;
+    }
     if (!ok) {
         unlink(o->tmp);
         return 1;
     }
     if (failed) {
-        fprintf(stderr, "iastm: %s: write error: %s\n", o->path, strerror(errno));
+        out_error(o->path, "write error (the earlier file, if any, is left as it was)", e);
         unlink(o->tmp);
         return 1;
     }
-    /* mkstemp creates 0600; results are ordinary files. */
-    {
+    /* mkstemp creates 0600: give the result the replaced file's permissions, or the
+     * umask's default for a new file. */
+    if (o->mode) {
+        chmod(o->tmp, (mode_t)o->mode);
+    } else {
         mode_t m = umask(0);
         umask(m);
         chmod(o->tmp, 0666 & ~m);
     }
-    if (rename(o->tmp, o->path) != 0) {
-        fprintf(stderr, "iastm: %s: cannot replace: %s\n", o->path, strerror(errno));
+    if (rename(o->tmp, o->target) != 0) {
+        out_error(o->path, "cannot replace", errno);
         unlink(o->tmp);
         return 1;
     }

@@ -4,10 +4,20 @@
 # NAME.out, NAME.err, NAME.status the exact expected stdout, stderr and exit status.
 # Usage: IASTM=build/iastm SHARED=../shared sh tests/cli/run.sh [--update] [NAME...]
 # --update rewrites the expectations from the current program (review the diff!).
+# Optional, per case (each run from the repository root with $TMPD, a fresh empty
+# directory for the case, and $IASTM and $SHARED exported; .cmd may use $TMPD too):
+#   NAME.setup   sh snippet run before the case, e.g. to generate a large or binary input
+#                under $TMPD instead of committing it; the case fails if it fails.
+#   NAME.check   sh snippet run after the case; its output (stdout and stderr) is appended
+#                to the case's stdout and so checked against NAME.out, e.g. to show that
+#                an earlier -o result is untouched and no temporary file is left.
+#   NAME.stdout  one line: a file that receives the case's stdout instead (e.g. /dev/full);
+#                the captured stdout is then empty apart from NAME.check's output.
+# The directory's name is shown as $TMPD in the compared stdout and stderr.
 set -u
 IASTM=${IASTM:-build/iastm}
 SHARED=${SHARED:-../shared}
-export SHARED
+export IASTM SHARED
 update=0
 [ "${1:-}" = "--update" ] && { update=1; shift; }
 tmp=$(mktemp -d) || exit 1
@@ -23,10 +33,21 @@ fi
 for c in $cases; do
     name=${c%.cmd}
     base=$(basename "$name")
+    TMPD="$tmp/case"
+    rm -rf "$TMPD" && mkdir "$TMPD" && export TMPD
+    if [ -f "$name.setup" ] && ! sh "$name.setup" </dev/null; then
+        echo "FAIL $base: $name.setup failed"; fail=$((fail + 1)); continue
+    fi
+    stdout="$tmp/out"
+    [ -f "$name.stdout" ] && { : >"$tmp/out"; stdout=$(head -n 1 "$name.stdout"); }
     args=$(cat "$c")
     eval "set -- $args"
-    "$IASTM" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+    "$IASTM" "$@" >"$stdout" 2>"$tmp/err" </dev/null
     echo $? >"$tmp/status"
+    [ -f "$name.check" ] && sh "$name.check" >>"$tmp/out" 2>&1 </dev/null
+    for part in out err; do # messages show the case directory as $TMPD
+        sed "s|$TMPD|\$TMPD|g" "$tmp/$part" >"$tmp/$part.n" && mv "$tmp/$part.n" "$tmp/$part"
+    done
     if [ $update -eq 1 ]; then
         cp "$tmp/out" "$name.out"; cp "$tmp/err" "$name.err"; cp "$tmp/status" "$name.status"
         continue

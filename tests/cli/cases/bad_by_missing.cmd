@@ -1,0 +1,1 @@
+pool --by country tests/cli/data/good.csv

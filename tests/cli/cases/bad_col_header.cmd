@@ -1,0 +1,1 @@
+pool --col sd1=sd_pre tests/cli/data/good.csv

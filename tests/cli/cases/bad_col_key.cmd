@@ -1,0 +1,1 @@
+pool --col effect=yi tests/cli/data/good.csv

@@ -1,0 +1,1 @@
+pool --common-tau2 tests/cli/data/good.csv

@@ -1,0 +1,1 @@
+pool tests/cli/data/bad_header_only.csv

@@ -1,0 +1,1 @@
+pool --method DL tests/cli/data/bad_huge_effects.csv

@@ -1,0 +1,1 @@
+pool --label author tests/cli/data/good.csv

@@ -1,0 +1,1 @@
+es "$TMPD/latin1.csv"

@@ -1,0 +1,1 @@
+pool --level 150 tests/cli/data/good.csv

@@ -1,0 +1,1 @@
+pool tests/cli/data/bad_no_data_columns.csv

@@ -1,0 +1,1 @@
+pool -o /dev/full tests/cli/data/good.csv

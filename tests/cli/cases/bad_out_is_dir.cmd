@@ -1,0 +1,1 @@
+pool -o "$TMPD" tests/cli/data/good.csv

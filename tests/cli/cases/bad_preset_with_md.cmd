@@ -1,0 +1,1 @@
+es --preset revman5 --measure MD tests/cli/data/good.csv

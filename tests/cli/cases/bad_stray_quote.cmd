@@ -1,0 +1,1 @@
+pool tests/cli/data/bad_stray_quote.csv

@@ -1,0 +1,1 @@
+pool tests/cli/data/good.csv tests/cli/data/good.csv

@@ -1,0 +1,1 @@
+poool tests/cli/data/good.csv

@@ -1,0 +1,1 @@
+pool --format xml tests/cli/data/good.csv

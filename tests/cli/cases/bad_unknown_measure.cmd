@@ -1,0 +1,1 @@
+pool --measure OR tests/cli/data/good.csv

@@ -1,0 +1,1 @@
+pool --frobnicate tests/cli/data/good.csv

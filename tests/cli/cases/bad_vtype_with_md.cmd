@@ -1,0 +1,1 @@
+pool --measure MD --vtype UB tests/cli/data/good.csv

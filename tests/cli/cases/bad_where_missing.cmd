@@ -1,0 +1,1 @@
+pool --where country=fr tests/cli/data/good.csv

@@ -1,0 +1,1 @@
+pool --where outcome=pian tests/cli/data/trials_mini.csv

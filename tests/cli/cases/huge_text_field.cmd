@@ -1,0 +1,1 @@
+pool --format csv "$TMPD/huge.csv"

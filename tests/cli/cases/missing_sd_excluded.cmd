@@ -1,0 +1,1 @@
+pool tests/cli/data/missing_sd_excluded.csv

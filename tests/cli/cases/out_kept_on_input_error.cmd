@@ -1,0 +1,1 @@
+pool -o "$TMPD/pool.txt" tests/cli/data/neg_sd.csv

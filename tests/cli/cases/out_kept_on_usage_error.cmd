@@ -1,0 +1,1 @@
+pool -o "$TMPD/pool.txt" --by nosuch tests/cli/data/good.csv

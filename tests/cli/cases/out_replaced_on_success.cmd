@@ -1,0 +1,1 @@
+pool --format csv -o "$TMPD/pool.txt" tests/cli/data/good.csv

@@ -1,0 +1,1 @@
+pool --format csv -o "$TMPD/link.txt" tests/cli/data/good.csv
