@@ -14,6 +14,65 @@
 /* CI bounds to this absolute precision (metafor reference: confint(control = list(tol)) */
 #define QP_TOL 1e-12
 
+ma_status_t ma_root_decreasing(double (*fn)(double tau2, void *arg), void *arg, double hi,
+                               double tol, int maxiter, double *root, int *iter)
+{
+    gsl_function f;
+    gsl_root_fsolver *s;
+    double lo = 0, f0 = fn(0, arg), fhi;
+    int it = 0, grow, status;
+    ma_status_t st = MA_ENUMERIC;
+
+    *iter = 0;
+    *root = NAN;
+    if (isnan(f0))
+        return MA_ENUMERIC;
+    if (f0 <= 0) {
+        *root = 0;
+        return MA_OK;
+    }
+    f.function = fn;
+    f.params = arg;
+    /* the function decreases as tau2 grows: widen the bracket until it changes sign */
+    fhi = fn(hi, arg);
+    for (grow = 0; fhi > 0 && grow < 600; grow++) {
+        lo = hi;
+        hi *= 4;
+        if (!isfinite(hi))
+            return MA_ENUMERIC;
+        fhi = fn(hi, arg);
+    }
+    if (!(fhi <= 0))
+        return MA_ENUMERIC;
+    if (fhi == 0) {
+        *root = hi;
+        return MA_OK;
+    }
+    s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!s)
+        return MA_ENOMEM;
+    status = gsl_root_fsolver_set(s, &f, lo, hi);
+    while (status == GSL_SUCCESS && it < maxiter) {
+        it++;
+        if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
+            break;
+        /* absolute tolerance, plus a few ulps so that huge tau2 can terminate */
+        status = gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s),
+                                        tol, 4 * DBL_EPSILON);
+        if (status == GSL_SUCCESS) {
+            *root = gsl_root_fsolver_root(s);
+            st = MA_OK;
+            break;
+        }
+        if (status != GSL_CONTINUE)
+            break;
+        status = GSL_SUCCESS;
+    }
+    gsl_root_fsolver_free(s);
+    *iter = it;
+    return st;
+}
+
 typedef struct {
     const ma_wls_t *d;
     double target;
@@ -29,61 +88,7 @@ ma_status_t ma_q_root(const ma_wls_t *d, double target, double hi, double tol, i
                       double *root, int *iter)
 {
     q_target_t qt = {d, target};
-    gsl_function f;
-    gsl_root_fsolver *s;
-    double lo = 0, fhi;
-    int it = 0, grow, status;
-    ma_status_t st = MA_ENUMERIC;
-
-    *iter = 0;
-    *root = NAN;
-    f.function = q_minus_target;
-    f.params = &qt;
-    if (q_minus_target(0, &qt) == 0) {
-        *root = 0;
-        return MA_OK;
-    }
-    /* Q(tau2) decreases to 0 as tau2 grows: widen the bracket until it changes sign */
-    fhi = q_minus_target(hi, &qt);
-    for (grow = 0; fhi > 0 && grow < 600; grow++) {
-        lo = hi;
-        hi *= 4;
-        if (!isfinite(hi))
-            return MA_ENUMERIC;
-        fhi = q_minus_target(hi, &qt);
-    }
-    if (!(fhi <= 0))
-        return MA_ENUMERIC;
-    if (fhi == 0) {
-        *root = hi;
-        return MA_OK;
-    }
-    s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (!s)
-        return MA_ENOMEM;
-    status = gsl_root_fsolver_set(s, &f, lo, hi);
-    while (status == GSL_SUCCESS && it < maxiter) {
-        double a, b;
-        it++;
-        status = gsl_root_fsolver_iterate(s);
-        if (status != GSL_SUCCESS)
-            break;
-        a = gsl_root_fsolver_x_lower(s);
-        b = gsl_root_fsolver_x_upper(s);
-        /* absolute tolerance, plus a few ulps so that huge tau2 can terminate */
-        status = gsl_root_test_interval(a, b, tol * d->tscale, 4 * DBL_EPSILON);
-        if (status == GSL_SUCCESS) {
-            *root = gsl_root_fsolver_root(s);
-            st = MA_OK;
-            break;
-        }
-        if (status != GSL_CONTINUE)
-            break;
-        status = GSL_SUCCESS;
-    }
-    gsl_root_fsolver_free(s);
-    *iter = it;
-    return st;
+    return ma_root_decreasing(q_minus_target, &qt, hi, tol * d->tscale, maxiter, root, iter);
 }
 
 typedef struct {

@@ -17,7 +17,6 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
-#include <gsl/gsl_roots.h>
 
 #include "rma_internal.h"
 
@@ -252,56 +251,7 @@ static double pm_fn(double tau2, void *arg)
 static ma_status_t tau2_pm(reg_ws_t *ws, const ma_rma_opts_t *o, double *tau2, int *iter)
 {
     pm_arg_t arg = {ws, (double)(ws->k - ws->p)};
-    gsl_function f = {pm_fn, &arg};
-    gsl_root_fsolver *sv;
-    double lo = 0, hi = 100, f0 = pm_fn(0, &arg), fhi;
-    int it = 0, grow, status;
-    ma_status_t st = MA_ENUMERIC;
-
-    *iter = 0;
-    if (isnan(f0))
-        return MA_ENUMERIC;
-    if (f0 <= 0) {
-        *tau2 = 0;
-        return MA_OK;
-    }
-    fhi = pm_fn(hi, &arg);
-    for (grow = 0; fhi > 0 && grow < 600; grow++) {
-        lo = hi;
-        hi *= 4;
-        if (!isfinite(hi))
-            return MA_ENUMERIC;
-        fhi = pm_fn(hi, &arg);
-    }
-    if (!(fhi <= 0))
-        return MA_ENUMERIC;
-    if (fhi == 0) {
-        *tau2 = hi;
-        return MA_OK;
-    }
-    sv = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (!sv)
-        return MA_ENOMEM;
-    status = gsl_root_fsolver_set(sv, &f, lo, hi);
-    while (status == GSL_SUCCESS && it < o->maxiter) {
-        it++;
-        if (gsl_root_fsolver_iterate(sv) != GSL_SUCCESS)
-            break;
-        status = gsl_root_test_interval(gsl_root_fsolver_x_lower(sv),
-                                        gsl_root_fsolver_x_upper(sv), o->tol * ws->tscale,
-                                        4 * DBL_EPSILON);
-        if (status == GSL_SUCCESS) {
-            *tau2 = gsl_root_fsolver_root(sv);
-            st = MA_OK;
-            break;
-        }
-        if (status != GSL_CONTINUE)
-            break;
-        status = GSL_SUCCESS;
-    }
-    gsl_root_fsolver_free(sv);
-    *iter = it;
-    return st;
+    return ma_root_decreasing(pm_fn, &arg, 100, o->tol * ws->tscale, o->maxiter, tau2, iter);
 }
 
 /* Hedges (HE) with moderators: (RSS_ols - tr(P V)) / (k - p), P = I - X(X'X)^-1 X',
@@ -475,16 +425,9 @@ static void add_note(ma_reg_t *r, const char *fmt, ...)
 
 static void add_note(ma_reg_t *r, const char *fmt, ...)
 {
-    size_t n = strlen(r->note);
     va_list ap;
-    if (n > 0 && n + 2 < sizeof r->note) {
-        memcpy(r->note + n, "; ", 3);
-        n += 2;
-    }
-    if (n + 1 >= sizeof r->note)
-        return;
     va_start(ap, fmt);
-    vsnprintf(r->note + n, sizeof r->note - n, fmt, ap);
+    ma_note_vappend(r->note, sizeof r->note, fmt, ap);
     va_end(ap);
 }
 

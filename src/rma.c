@@ -158,7 +158,18 @@ void ma_rma_weights(const double *vi, size_t k, double tau2, double *w_pct)
         w_pct[i] = 100.0 * (w_pct[i] / tot);
 }
 
-/* Append to r->note, "; " between notes (cut at the buffer's end). */
+void ma_note_vappend(char *note, size_t size, const char *fmt, va_list ap)
+{
+    size_t n = strlen(note);
+    if (n > 0 && n + 2 < size) {
+        memcpy(note + n, "; ", 3);
+        n += 2;
+    }
+    if (n + 1 >= size)
+        return;
+    vsnprintf(note + n, size - n, fmt, ap);
+}
+
 static void add_note(ma_rma_t *r, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
@@ -167,16 +178,9 @@ static void add_note(ma_rma_t *r, const char *fmt, ...)
 
 static void add_note(ma_rma_t *r, const char *fmt, ...)
 {
-    size_t n = strlen(r->note);
     va_list ap;
-    if (n > 0 && n + 2 < sizeof r->note) {
-        memcpy(r->note + n, "; ", 3);
-        n += 2;
-    }
-    if (n + 1 >= sizeof r->note)
-        return;
     va_start(ap, fmt);
-    vsnprintf(r->note + n, sizeof r->note - n, fmt, ap);
+    ma_note_vappend(r->note, sizeof r->note, fmt, ap);
     va_end(ap);
 }
 

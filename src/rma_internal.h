@@ -4,6 +4,7 @@
 #define IASTM_RMA_INTERNAL_H
 
 #include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include "iastm/rma.h"
 
@@ -58,7 +59,21 @@ void ma_wls_eval(const ma_wls_t *d, double tau2, ma_wsums_t *s);
 /* Generalised Q statistic at tau2 (Q_gen of the Q-profile method). */
 double ma_wls_q(const ma_wls_t *d, double tau2);
 
-/* Decreasing root of Q(tau2) = target on [0, inf): brackets upward from `hi` (growing it by
+/* Append to a note buffer of `size` bytes, "; " between notes, cut at the buffer's end. */
+void ma_note_vappend(char *note, size_t size, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 0)))
+#endif
+    ;
+
+/* Root of a function of tau2 that decreases on [0, inf): 0 when fn(0) <= 0; otherwise the
+ * bracket [0, hi] is widened (hi grows 4x while fn(hi) > 0) and GSL Brent narrows it to
+ * |interval| < tol (absolute, plus a few ulps). MA_ENUMERIC when fn(0) is NaN, no bracket is
+ * found, GSL fails or maxiter is exceeded; *iter gets the Brent iterations. */
+ma_status_t ma_root_decreasing(double (*fn)(double tau2, void *arg), void *arg, double hi,
+                               double tol, int maxiter, double *root, int *iter);
+
+/* Decreasing root of Q(tau2) = target on [0, inf) by ma_root_decreasing: brackets upward from `hi` (growing it by
  * 4x while Q(hi) > target), then GSL Brent to |interval| < tol * tscale (plus a few ulps).
  * Requires Q(0) >= target. Returns MA_OK and *root, or MA_ENUMERIC (no bracket, GSL error,
  * more than maxiter iterations); *iter gets the Brent iterations. */
