@@ -12,7 +12,7 @@ WARN     := -std=c11 -Wall -Wextra -pedantic -Wstrict-prototypes -Wmissing-proto
             -Wshadow -Wpointer-arith -Wcast-qual -Wformat=2 -Wno-format-nonliteral
 CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -DIASTM_VERSION='"$(VERSION)"'
 LDLIBS   += -lgsl -lgslcblas -lcsv -lpthread -lm
-SHARED   ?= ../shared
+REF      := tests/reference
 
 LIB_SRC  := $(sort $(wildcard src/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
@@ -61,15 +61,14 @@ test: unit clitest golden
 
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do \
-	    IASTM_SHARED=$(SHARED) IASTM_ROOT=$(CURDIR) $$t || fail=1; done; \
+	    IASTM_REFERENCE=$(REF) $$t || fail=1; done; \
 	    exit $$fail
 
 clitest: $(PROG)
-	@IASTM=$(PROG) SHARED=$(SHARED) sh tests/cli/run.sh
+	@IASTM=$(PROG) sh tests/cli/run.sh
 
 golden: $(PROG)
-	@python3 tests/golden.py --iastm $(PROG) --ref $(SHARED)/reference \
-	    --extraction $(SHARED)/data/iastm_extraction.csv --trials data/trials.csv
+	@python3 tests/golden.py --iastm $(PROG) --ref $(REF) --trials data/trials.csv
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
@@ -78,7 +77,7 @@ asan:
 
 valgrind: $(UNIT_BIN) $(PROG)
 	@scripts/deps.sh --tools
-	@sh tests/valgrind.sh $(BUILD) $(SHARED)
+	@sh tests/valgrind.sh $(BUILD) $(REF)
 
 # Fuzz the CSV reader and row validation (libFuzzer, clang) for FUZZ_SECONDS per target,
 # both targets at once; fails on a crash, leak, sanitizer report or hang.
@@ -89,7 +88,7 @@ fuzz:
 	@scripts/deps.sh --tools
 	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS='$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link' \
 	    LDFLAGS='-fsanitize=fuzzer,address,undefined' build-fuzz/fuzz_table build-fuzz/fuzz_table_md
-	@sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(SHARED)
+	@sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(REF)
 
 $(BUILD)/fuzz_table: tests/fuzz/fuzz_table.c $(LIB)
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
@@ -101,7 +100,7 @@ bench: $(PROG)
 	@sh bench/run.sh $(PROG)
 
 analyses: $(PROG)
-	@SHARED=$(SHARED) sh analyses/run.sh $(PROG)
+	@sh analyses/run.sh $(PROG)
 
 paper: analyses
 	@$(MAKE) -C paper IASTM=$(CURDIR)/$(PROG)

@@ -83,9 +83,9 @@ for fmt in md csv json; do
     run "$RES/claims.$fmt" claims --claims data/claims.csv --format $fmt "$DATA" || { failures=$((failures + 1)); cat "$RES/claims.$fmt.err"; }
 done
 
-# Example figures from the metafor reference data sets, when ../shared is beside the repo.
-REF=${SHARED:-../shared}/reference
-if [ $have_gnuplot -eq 1 ] && [ -d "$REF" ]; then
+# Example figures from the classic data sets shipped in data/examples/.
+REF=data/examples
+if [ $have_gnuplot -eq 1 ]; then
     echo "analysis examples: figures for the reference data sets (plots/examples/)"
     mkdir -p "$PLOTS/examples"
     ex() { ex_out=$PLOTS/examples/$1; shift; run "$ex_out" "$@" || { failures=$((failures + 1)); cat "$ex_out.err"; rm -f "$ex_out.err"; }; }

@@ -202,19 +202,55 @@ class Harness:
             self.compare("%s row %s" % (refname, w["left_out"]), g, w, fields, TOL_EXTRA)
 
 
-def check_data(h, extraction, trials):
-    """data/trials.csv keeps every row and every provenance column of the extraction."""
-    with open(extraction, newline="") as f:
-        want = list(csv.DictReader(f))
-    with open(trials, newline="") as f:
-        got = list(csv.DictReader(f))
-    if len(got) != len(want):
-        h.fail("data/trials.csv", "%d rows, extraction has %d" % (len(got), len(want)))
+# Every row names its source: these provenance columns must be filled on every row, so each
+# pooled number can be traced back to the page it was read from.
+PROVENANCE = ("study_id", "source_type", "source_url", "source_location")
+
+
+def schema_columns(readme):
+    """The column names of the first table of data/README.md (| `a`, `b` | meaning |)."""
+    cols, in_table = [], False
+    with open(readme, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("| column |"):
+                in_table = True
+            elif in_table and not line.startswith("|"):
+                break
+            elif in_table:
+                first = line.split("|")[1]
+                cols += [c for i, c in enumerate(first.split("`")) if i % 2 == 1]
+    return cols
+
+
+def check_data(h, trials, readme):
+    """The project's own trial data: the documented schema, and provenance on every row."""
+    with open(trials, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    if len(rows) < 2:
+        h.fail(trials, "no data rows")
         return
-    for i, (g, w) in enumerate(zip(got, want)):
-        diff = [c for c in w if g.get(c) != w[c]]
-        if diff:
-            h.fail("data/trials.csv row %d" % (i + 1), "differs in " + ", ".join(diff))
+    header, schema = rows[0], schema_columns(readme)
+    missing = [c for c in schema if c not in header]
+    extra = [c for c in header if c not in schema]
+    if not schema or missing or extra:
+        h.fail(trials, "header differs from the schema of %s (missing: %s; undocumented: %s)"
+               % (readme, ", ".join(missing) or "none", ", ".join(extra) or "none"))
+        return
+    h.passed += 1
+    idx = {c: i for i, c in enumerate(header)}
+    for line, r in enumerate(rows[1:], start=2):
+        if len(r) != len(header):
+            h.fail("%s:%d" % (trials, line), "%d fields, header has %d" % (len(r), len(header)))
+            continue
+        empty = [c for c in PROVENANCE if not r[idx[c]].strip()]
+        bad = []
+        if r[idx["source_type"]] not in ("primary", "secondary", ""):
+            bad.append("source_type '%s'" % r[idx["source_type"]])
+        if r[idx["source_url"]] and not r[idx["source_url"]].startswith(("http://", "https://")):
+            bad.append("source_url '%s' is not a web address" % r[idx["source_url"]])
+        if empty or bad:
+            h.fail("%s:%d" % (trials, line),
+                   "; ".join((["empty " + ", ".join(empty)] if empty else []) + bad))
         else:
             h.passed += 1
 
@@ -223,15 +259,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--iastm", required=True)
     ap.add_argument("--ref", required=True)
-    ap.add_argument("--extraction", help="shared extraction CSV that data/trials.csv must keep")
-    ap.add_argument("--trials", default="data/trials.csv")
+    ap.add_argument("--trials", default="data/trials.csv",
+                    help="the project's trial data, checked against its schema (data/README.md)")
     a = ap.parse_args()
     if not os.path.isdir(a.ref):
         print("golden: reference folder %s not found" % a.ref)
         return 1
     h = Harness(a.iastm, a.ref)
-    if a.extraction:
-        check_data(h, a.extraction, a.trials)
+    if a.trials:
+        check_data(h, a.trials, os.path.join(os.path.dirname(a.trials), "README.md"))
     h.check_es("normand1999")
     for refname, infile in (("bcg.pool.csv", "bcg.csv"),
                             ("raudenbush1985.pool.csv", "raudenbush1985.csv"),

@@ -3,10 +3,10 @@
 # case, each failing on any memory error or leak (--error-exitcode=99; a CLI case then
 # also shows valgrind's report in its stderr). The metafor reference comparisons are left
 # out here for time: they run the same code paths as the CLI cases.
-# Usage: sh tests/valgrind.sh BUILD SHARED   (make valgrind)
+# Usage: sh tests/valgrind.sh BUILD REFERENCE_DIR   (make valgrind)
 set -u
 build=$1
-shared=$2
+ref=$2
 if ! command -v valgrind >/dev/null 2>&1; then
     echo "valgrind: not installed (Debian package valgrind)" >&2
     exit 1
@@ -16,7 +16,7 @@ fail=0
 for t in "$build"/tests/test_*; do
     case $t in *.d) continue ;; esac
     [ -x "$t" ] || continue
-    if IASTM_SHARED=$shared IASTM_ROOT=$(pwd) $vg "$t" >"$t.valgrind.log" 2>&1; then
+    if IASTM_REFERENCE=$ref $vg "$t" >"$t.valgrind.log" 2>&1; then
         echo "valgrind: $(basename "$t") clean"
     else
         echo "valgrind: $(basename "$t") FAILED (exit $?; log: $t.valgrind.log)"
@@ -27,7 +27,7 @@ done
 wrap="$build/iastm-valgrind"
 printf '#!/bin/sh\nexec %s "%s/iastm" "$@"\n' "$vg" "$(cd "$build" && pwd)" >"$wrap"
 chmod +x "$wrap"
-if IASTM=$wrap SHARED=$shared sh tests/cli/run.sh; then
+if IASTM=$wrap sh tests/cli/run.sh; then
     echo "valgrind: command-line cases clean"
 else
     fail=1

@@ -1,11 +1,11 @@
 #!/bin/sh
 # Command-line tests: each tests/cli/cases/NAME.cmd holds the arguments of one run of
-# iastm (shell words, run from the repository root; $SHARED is the shared folder), and
+# iastm (shell words, run from the repository root), and
 # NAME.out, NAME.err, NAME.status the exact expected stdout, stderr and exit status.
-# Usage: IASTM=build/iastm SHARED=../shared sh tests/cli/run.sh [--update] [NAME...]
+# Usage: IASTM=build/iastm sh tests/cli/run.sh [--update] [NAME...]
 # --update rewrites the expectations from the current program (review the diff!).
 # Optional, per case (each run from the repository root with $TMPD, a fresh empty
-# directory for the case, and $IASTM and $SHARED exported; .cmd may use $TMPD too):
+# directory for the case, and $IASTM exported; .cmd may use $TMPD too):
 #   NAME.setup   sh snippet run before the case, e.g. to generate a large or binary input
 #                under $TMPD instead of committing it; the case fails if it fails.
 #   NAME.check   sh snippet run after the case; its output (stdout and stderr) is appended
@@ -16,8 +16,7 @@
 # The directory's name is shown as $TMPD in the compared stdout and stderr.
 set -u
 IASTM=${IASTM:-build/iastm}
-SHARED=${SHARED:-../shared}
-export IASTM SHARED
+export IASTM
 update=0
 [ "${1:-}" = "--update" ] && { update=1; shift; }
 tmp=$(mktemp -d) || exit 1

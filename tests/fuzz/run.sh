@@ -1,16 +1,16 @@
 #!/bin/sh
 # Run the fuzz targets built by `make fuzz` for a bounded time, both at once (SMD and
 # --measure MD), seeded from the test inputs; fail on any crash, leak, sanitizer report
-# or hang. Usage: sh tests/fuzz/run.sh BUILD SECONDS SHARED
+# or hang. Usage: sh tests/fuzz/run.sh BUILD SECONDS REFERENCE_DIR
 # A crash input is kept as BUILD/crash-* (reproduce: BUILD/fuzz_table FILE).
 set -u
 build=$1
 seconds=$2
-shared=$3
+ref=$3
 seeds="$build/fuzz-seeds"
 rm -rf "$seeds"
 mkdir -p "$seeds"
-for f in tests/cli/data/*.csv "$shared"/reference/*.csv data/*.csv; do
+for f in tests/cli/data/*.csv "$ref"/*.csv data/*.csv data/examples/*.csv; do
     [ -f "$f" ] && cp "$f" "$seeds/$(echo "$f" | tr '/' '_')"
 done
 pids=""

@@ -1,5 +1,5 @@
 /* Unit tests for the small-study and publication-bias methods (bias.c) against R metafor
- * 3.8-1. Reference inputs: bcg.csv, raudenbush1985.csv of the shared folder;
+ * 3.8-1. Reference inputs: bcg.csv, raudenbush1985.csv of tests/reference;
  *   dat <- escalc("RR", ai=tpos, bi=tneg, ci=cpos, di=cneg, data=dat.bcg)
  *   res <- rma(yi, vi, data=dat, control=list(threshold=1e-12))
  *   d <- read.csv("raudenbush1985.csv"); r2 <- rma(yi, vi, data=d,

@@ -2,7 +2,7 @@
  * against R metafor 3.8-1's predict(), circle areas, and the script's inert text. R values
  * come from
  *   ctl <- list(threshold=1e-12, tol=1e-12, maxiter=10000)
- *   d <- read.csv("bcg.csv")   # ../shared/reference: yi, vi of escalc(RR) on dat.bcg
+ *   d <- read.csv("bcg.csv")   # tests/reference: yi, vi of escalc(RR) on dat.bcg
  * (with metafor's default threshold 1e-5, tau2 and so the band differ from these by ~1e-4). */
 #include <math.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* Unit tests for meta-regression (regress.c) and the design matrix builder (design.c)
  * against R metafor 3.8-1. Unless stated, R values come from
  *   d <- read.csv("bcg.csv"); ctl <- list(threshold=1e-12, maxiter=10000, tol=1e-12)
- * with bcg.csv of ../shared/reference. */
+ * with bcg.csv of tests/reference. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* Unit tests for leave-one-out (loo.c) and cumulative meta-analysis (cumul.c) against R
- * metafor 3.8-1. Data: bcg.csv of the shared reference folder, i.e.
+ * metafor 3.8-1. Data: bcg.csv of tests/reference, i.e.
  *   dat <- escalc("RR", ai=tpos, bi=tneg, ci=cpos, di=cneg, data=dat.bcg)
  *   res <- rma(yi, vi, data=dat, control=list(threshold=1e-12)) */
 #include <math.h>

@@ -1,7 +1,7 @@
 /* Unit tests for subgroup analysis (subgroup.c) against R metafor 3.8-1. R values not from
  * the reference files come from
  *   d <- read.csv("bcg.csv"); ctl <- list(threshold=1e-12, maxiter=10000, tol=1e-12)
- * with bcg.csv of ../shared/reference. */
+ * with bcg.csv of tests/reference. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -25,8 +25,8 @@ void testutil_close(double got, double want, double rel, double abs_tol, const c
 const char *testutil_ref_path(const char *name)
 {
     static char buf[1024];
-    const char *shared = getenv("IASTM_SHARED");
-    snprintf(buf, sizeof buf, "%s/reference/%s", shared ? shared : "../shared", name);
+    const char *dir = getenv("IASTM_REFERENCE");
+    snprintf(buf, sizeof buf, "%s/%s", dir ? dir : "tests/reference", name);
     return buf;
 }
 

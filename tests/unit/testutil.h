@@ -16,8 +16,9 @@ void testutil_close(double got, double want, double rel, double abs_tol, const c
 #define assert_close(got, want, rel, abs_tol) \
     testutil_close((got), (want), (rel), (abs_tol), #got, __FILE__, __LINE__)
 
-/* Path of a file under the shared reference folder ($IASTM_SHARED/reference, default
- * ../shared/reference). Returns a static buffer. */
+/* Path of a file of the project's reference folder ($IASTM_REFERENCE, default
+ * tests/reference, relative to the repository root the tests run from). Returns a static
+ * buffer. */
 const char *testutil_ref_path(const char *name);
 
 /* Load a reference CSV (fails the test when it cannot). */

@@ -1,1 +1,1 @@
-bias $SHARED/reference/bcg.csv
+bias data/examples/bcg.csv

@@ -1,1 +1,1 @@
-bias --estimator R0 --side left $SHARED/reference/raudenbush1985.csv
+bias --estimator R0 --side left data/examples/raudenbush1985.csv

@@ -1,1 +1,1 @@
-boot --type bogus $SHARED/reference/bcg.csv
+boot --type bogus data/examples/bcg.csv

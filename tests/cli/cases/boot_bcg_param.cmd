@@ -1,1 +1,1 @@
-boot --type param --reps 300 --threads 3 $SHARED/reference/bcg.csv
+boot --type param --reps 300 --threads 3 data/examples/bcg.csv

@@ -1,1 +1,1 @@
-cumul --order year --decreasing --format tsv $SHARED/reference/bcg.csv
+cumul --order year --decreasing --format tsv data/examples/bcg.csv

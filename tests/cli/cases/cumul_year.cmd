@@ -1,1 +1,1 @@
-cumul --order year $SHARED/reference/bcg.csv
+cumul --order year data/examples/bcg.csv

@@ -1,1 +1,1 @@
-es --vtype AV --format csv $SHARED/reference/normand1999.csv
+es --vtype AV --format csv data/examples/normand1999.csv

@@ -1,1 +1,1 @@
-forest --dry-run --script - -o bcg.pdf --by alloc --xlabel "Log risk ratio" --favours-left "Favours vaccine" --favours-right "Favours control" $SHARED/reference/bcg.csv
+forest --dry-run --script - -o bcg.pdf --by alloc --xlabel "Log risk ratio" --favours-left "Favours vaccine" --favours-right "Favours control" data/examples/bcg.csv

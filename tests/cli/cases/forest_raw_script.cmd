@@ -1,1 +1,1 @@
-forest --dry-run --script - -o normand.svg $SHARED/reference/normand1999.csv
+forest --dry-run --script - -o normand.svg data/examples/normand1999.csv

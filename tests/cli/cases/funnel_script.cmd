@@ -1,1 +1,1 @@
-funnel --dry-run --script - -o funnel.png --xlabel "Log risk ratio" $SHARED/reference/bcg.csv
+funnel --dry-run --script - -o funnel.png --xlabel "Log risk ratio" data/examples/bcg.csv

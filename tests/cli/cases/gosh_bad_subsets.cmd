@@ -1,1 +1,1 @@
-gosh --subsets 1 $SHARED/reference/bcg.csv
+gosh --subsets 1 data/examples/bcg.csv

@@ -1,1 +1,1 @@
-gosh --threads 2 --format json $SHARED/reference/bcg.csv
+gosh --threads 2 --format json data/examples/bcg.csv

@@ -1,1 +1,1 @@
-gosh --method FE --threads 1 $SHARED/reference/bcg.csv
+gosh --method FE --threads 1 data/examples/bcg.csv

@@ -1,1 +1,1 @@
-influence $SHARED/reference/raudenbush1985.csv
+influence data/examples/raudenbush1985.csv

@@ -1,1 +1,1 @@
-loo $SHARED/reference/bcg.csv
+loo data/examples/bcg.csv

@@ -1,1 +1,1 @@
-permutest --iter 1 $SHARED/reference/bcg.csv
+permutest --iter 1 data/examples/bcg.csv

@@ -1,1 +1,1 @@
-permutest --mods nosuch $SHARED/reference/bcg.csv
+permutest --mods nosuch data/examples/bcg.csv

@@ -1,1 +1,1 @@
-permutest --threads 2 --exact --method DL --format json $SHARED/reference/bcg.csv
+permutest --threads 2 --exact --method DL --format json data/examples/bcg.csv

@@ -1,1 +1,1 @@
-permutest --threads 2 --mods ablat --iter 2000 --seed 9 $SHARED/reference/bcg.csv
+permutest --threads 2 --mods ablat --iter 2000 --seed 9 data/examples/bcg.csv

@@ -1,1 +1,1 @@
-regress --mods ablat --format json $SHARED/reference/bcg.csv
+regress --mods ablat --format json data/examples/bcg.csv
