@@ -1,6 +1,6 @@
 # iastm: meta-analysis of IASTM trials. One hand-written Makefile.
-# Targets: all (default), test, asan, valgrind, fuzz, bench, analyses, paper, install, clean,
-# deps.
+# Targets: all (default), test, reference, asan, valgrind, fuzz, bench, analyses, paper,
+# install, clean, deps.
 
 VERSION  := 0.1.0
 BUILD    ?= build
@@ -24,7 +24,8 @@ LIB      := $(BUILD)/libiastm.a
 PROG     := $(BUILD)/iastm
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps test unit clitest golden asan valgrind fuzz bench analyses paper install clean
+.PHONY: all deps test unit clitest golden examples reference asan valgrind fuzz bench analyses \
+        paper install clean
 
 all: $(PROG)
 
@@ -55,8 +56,9 @@ $(BUILD)/tests/unit/testutil.o: tests/unit/testutil.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CPPFLAGS) -Itests/unit $(CFLAGS) -MMD -MP -c $< -o $@
 
-# make test: unit tests, command-line tests, metafor reference comparisons.
-test: unit clitest golden
+# make test: unit tests, command-line tests, metafor reference comparisons, and every
+# example shown in README.md, --help and the man page.
+test: unit clitest golden examples
 	@echo "make test: all test groups passed"
 
 unit: $(UNIT_BIN)
@@ -69,6 +71,16 @@ clitest: $(PROG)
 
 golden: $(PROG)
 	@python3 tests/golden.py --iastm $(PROG) --ref $(REF) --trials data/trials.csv
+
+examples: $(PROG)
+	@python3 tests/examples.py --iastm $(PROG)
+
+# make reference: regenerate every file of tests/reference from R (metafor, clubSandwich,
+# base R quadrature) and compare with the committed files at the README's tolerances; the
+# example data in data/examples must equal the reference inputs.
+reference:
+	@scripts/deps.sh --r
+	@sh tests/reference/check.sh $(REF)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:

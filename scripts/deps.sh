@@ -1,15 +1,18 @@
 #!/bin/sh
 # Check the build and run-time dependencies; install only the missing Debian packages.
-# Usage: scripts/deps.sh [--check] [--tools]   (--check: report, install nothing;
-# --tools: also the test tools of make valgrind and make fuzz: valgrind, clang, libFuzzer)
+# Usage: scripts/deps.sh [--check] [--tools] [--r]   (--check: report, install nothing;
+# --tools: also the test tools of make valgrind and make fuzz: valgrind, clang, libFuzzer;
+# --r: also R with metafor, metadat and clubSandwich for make reference)
 set -u
 
 check=0
 tools=0
+rlang=0
 for a in "$@"; do
     case $a in
     --check) check=1 ;;
     --tools) tools=1 ;;
+    --r) rlang=1 ;;
     esac
 done
 missing=""
@@ -27,6 +30,15 @@ if [ $tools -eq 1 ]; then
     command -v clang >/dev/null 2>&1 || missing="$missing clang"
     ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ||
         missing="$missing libclang-rt-dev"
+fi
+
+if [ $rlang -eq 1 ]; then
+    command -v Rscript >/dev/null 2>&1 || missing="$missing r-base-core"
+    for p in metafor:r-cran-metafor metadat:r-cran-metadat clubSandwich:r-cran-clubsandwich; do
+        command -v Rscript >/dev/null 2>&1 &&
+            Rscript -e "quit(status = !requireNamespace('${p%%:*}', quietly = TRUE))" \
+                >/dev/null 2>&1 || missing="$missing ${p#*:}"
+    done
 fi
 
 [ -z "$missing" ] && exit 0
