@@ -32,8 +32,8 @@ static const char HELP[] =
     "  --alpha A            target one-sided significance for the fail-safe N (default 0.05)\n"
     "Trim-and-fill refits use --method with z tests, as metafor's trimfill().\n"
     "\nExamples:\n"
-    "  iastm bias studies.csv\n"
-    "  iastm bias --estimator R0 --side left --format json studies.csv\n";
+    "  iastm bias data/examples/bcg.csv\n"
+    "  iastm bias --estimator R0 --side left --format json data/examples/bcg.csv\n";
 
 typedef struct {
     ma_tf_estimator_t est;

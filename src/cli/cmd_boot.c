@@ -24,9 +24,9 @@ static const char HELP[] =
     "  --bca                BCa intervals too\n"
     "%s"
     "\nExamples:\n"
-    "  iastm boot studies.csv\n"
-    "  iastm boot --type param --reps 10000 --seed 7 --bca studies.csv\n"
-    "  iastm boot --method DL --format json studies.csv\n";
+    "  iastm boot data/examples/bcg.csv\n"
+    "  iastm boot --type param --reps 10000 --seed 7 --bca data/examples/bcg.csv\n"
+    "  iastm boot --method DL --format json data/examples/bcg.csv\n";
 
 static const char *num(double x, char *buf, size_t n)
 {

@@ -21,9 +21,9 @@ static const char HELP[] =
     "  --xlabel TEXT        x axis label (default: the column name)\n"
     "  --ylabel TEXT        y axis label (default: the measure)\n"
     "\nExamples:\n"
-    "  iastm bubble --mods ablat --ylabel 'Log risk ratio' -o bcg_ablat.png bcg.csv\n"
-    "  iastm bubble --mods weeks --test knha -o weeks.pdf raudenbush1985.csv\n"
-    "  iastm bubble --primary --mods weeks -o plots/bubble_weeks.svg data/trials.csv\n";
+    "  iastm bubble --mods ablat --ylabel 'Log risk ratio' -o bcg_ablat.png data/examples/bcg.csv\n"
+    "  iastm bubble --mods weeks --test knha -o weeks.pdf data/examples/raudenbush1985.csv\n"
+    "  iastm bubble --primary --where outcome=pain --mods year -o pain_year.svg data/trials.csv\n";
 
 static int by_line(const void *a, const void *b)
 {

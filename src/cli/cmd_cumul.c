@@ -20,8 +20,8 @@ static const char HELP[] =
     "                       values go last); default: input order\n"
     "  --decreasing         largest values of COL first\n"
     "\nExamples:\n"
-    "  iastm cumul --order year studies.csv\n"
-    "  iastm cumul --order year --decreasing --format csv studies.csv\n"
+    "  iastm cumul --order year data/examples/bcg.csv\n"
+    "  iastm cumul --order year --decreasing --format csv data/examples/bcg.csv\n"
     "  iastm cumul --primary --where outcome=pain --order year data/trials.csv\n";
 
 typedef struct {

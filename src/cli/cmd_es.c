@@ -14,7 +14,9 @@ static const char HELP[] =
     "\nExamples:\n"
     "  iastm es data/trials.csv\n"
     "  iastm es --measure MD --format csv --where outcome=pain data/trials.csv\n"
-    "  iastm es --format json --col n1=N_treated --col n2=N_control mydata.csv\n";
+    "  iastm es --format json --label trial --col n1=N_treated \\\n"
+    "      --col m1=mean_treated --col sd1=sd_treated --col n2=N_control \\\n"
+    "      --col m2=mean_control --col sd2=sd_control data/examples/own_headers.csv\n";
 
 static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d)
 {

@@ -37,9 +37,9 @@ static const char HELP[] =
     "\nExamples:\n"
     "  iastm forest -o plots/pain.png --primary --where outcome=pain --by region data/trials.csv\n"
     "  iastm forest -o bcg.pdf --by alloc --favours-left 'Favours vaccine' \\\n"
-    "      --favours-right 'Favours control' --xlabel 'Log risk ratio' bcg.csv\n"
-    "  iastm forest --type loo -o loo.svg studies.csv\n"
-    "  iastm forest --dry-run --script - -o x.png studies.csv   (print the script)\n";
+    "      --favours-right 'Favours control' --xlabel 'Log risk ratio' data/examples/bcg.csv\n"
+    "  iastm forest --type loo -o loo.svg data/examples/bcg.csv\n"
+    "  iastm forest --dry-run --script - -o x.png data/examples/bcg.csv   (print the script)\n";
 
 typedef enum { TYPE_STUDY, TYPE_LOO, TYPE_CUMUL } ftype_t;
 

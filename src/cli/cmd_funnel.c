@@ -21,7 +21,7 @@ static const char HELP[] =
     "  --no-trimfill        leave out the trim-and-fill studies\n"
     "\nExamples:\n"
     "  iastm funnel -o plots/funnel.png --primary --where outcome=pain data/trials.csv\n"
-    "  iastm funnel --xlabel 'Log risk ratio' -o bcg_funnel.pdf bcg.csv\n";
+    "  iastm funnel --xlabel 'Log risk ratio' -o bcg_funnel.pdf data/examples/bcg.csv\n";
 
 int cmd_funnel(int argc, char **argv)
 {

@@ -26,9 +26,9 @@ static const char HELP[] =
     "                       k, estimate, I2, H2, tau2, Q; bitmask order (metafor sorts by k)\n"
     "%s"
     "\nExamples:\n"
-    "  iastm gosh studies.csv\n"
-    "  iastm gosh --method FE --format json studies.csv\n"
-    "  iastm gosh --subsets 100000 --seed 7 --all subsets.csv studies.csv\n";
+    "  iastm gosh data/examples/bcg.csv\n"
+    "  iastm gosh --method FE --format json data/examples/bcg.csv\n"
+    "  iastm gosh --subsets 100000 --seed 7 --all subsets.csv data/examples/bcg.csv\n";
 
 static const char *QNAME[MA_GOSH_NQTY] = {"estimate", "I2", "tau2"};
 

@@ -17,8 +17,8 @@ static const char HELP[] =
     "their reason.\n"
     "\n%s%s"
     "\nExamples:\n"
-    "  iastm influence studies.csv\n"
-    "  iastm influence --method DL --format csv studies.csv\n";
+    "  iastm influence data/examples/bcg.csv\n"
+    "  iastm influence --method DL --format csv data/examples/bcg.csv\n";
 
 static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
                        const ma_rma_opts_t *o, const ma_rma_t *full, const ma_infl_t *inf)

@@ -13,8 +13,8 @@ static const char HELP[] =
     "study drives the result. Rows that cannot be pooled are listed with their reason.\n"
     "\n%s%s"
     "\nExamples:\n"
-    "  iastm loo studies.csv                          (REML, z test)\n"
-    "  iastm loo --method DL --test knha --format csv studies.csv\n"
+    "  iastm loo data/examples/bcg.csv                          (REML, z test)\n"
+    "  iastm loo --method DL --test knha --format csv data/examples/bcg.csv\n"
     "  iastm loo --primary --where outcome=pain data/trials.csv\n";
 
 static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,

@@ -27,9 +27,9 @@ static const char HELP[] =
     "  --exact              exact test whatever the number of permutations\n"
     "%s"
     "\nExamples:\n"
-    "  iastm permutest studies.csv\n"
-    "  iastm permutest --exact --method DL --format json studies.csv\n"
-    "  iastm permutest --mods ablat --iter 10000 --seed 42 bcg.csv\n";
+    "  iastm permutest data/examples/bcg.csv\n"
+    "  iastm permutest --exact --method DL --format json data/examples/bcg.csv\n"
+    "  iastm permutest --mods ablat --iter 10000 --seed 42 data/examples/bcg.csv\n";
 
 static size_t split_mods(char *buf, const char **names)
 {

@@ -21,8 +21,8 @@ static const char HELP[] =
     "  --no-tau2-ci         skip the Q-profile confidence interval of tau^2\n"
     "  --studies            also list each pooled study with its weight (csv/json/md)\n"
     "\nExamples:\n"
-    "  iastm pool studies.csv                         (REML, z test)\n"
-    "  iastm pool --method DL --test knha --format json studies.csv\n"
+    "  iastm pool data/examples/bcg.csv                         (REML, z test)\n"
+    "  iastm pool --method DL --test knha --format json data/examples/bcg.csv\n"
     "  iastm pool --primary --where outcome=pain --by region data/trials.csv\n";
 
 int cmd_pool(int argc, char **argv)

@@ -24,9 +24,9 @@ static const char HELP[] =
     "  --test z|knha        z tests (default) or Knapp-Hartung t and F tests (k - p df)\n"
     "  --level PCT          confidence level in percent (default 95)\n"
     "\nExamples:\n"
-    "  iastm regress --mods ablat bcg.csv\n"
-    "  iastm regress --mods ablat,alloc --test knha --format json bcg.csv\n"
-    "  iastm regress --primary --mods weeks data/trials.csv\n";
+    "  iastm regress --mods ablat data/examples/bcg.csv\n"
+    "  iastm regress --mods ablat,alloc --test knha --format json data/examples/bcg.csv\n"
+    "  iastm regress --primary --where outcome=pain --mods year data/trials.csv\n";
 
 static const char *num(double x, char *buf, size_t n)
 {

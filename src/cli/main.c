@@ -46,7 +46,7 @@ static void usage(FILE *f)
             "\nExamples:\n"
             "  iastm es --measure SMD data/trials.csv\n"
             "  iastm pool --primary --where outcome=pain --where region=spine data/trials.csv\n"
-            "  iastm pool --method DL --test knha --format json studies.csv\n"
+            "  iastm pool --method DL --test knha --format json data/examples/bcg.csv\n"
             "\n'iastm COMMAND --help' describes a command. 'iastm --version' prints the version.\n");
 }
 
