@@ -3,7 +3,8 @@
 # Each analyses/NAME.analysis file says what to pool (title, filter options, subgroup
 # variable, whether to run leave-one-out); this script runs build/iastm on it and writes
 # results/NAME.{json,csv,md,txt}, plots/NAME.{png,svg}, and the cross-cutting reports:
-# the summary of findings (evidence.*), the claims check (claims.*), published reviews.
+# the data audit (audit.*), the summary of findings (evidence.*), the claims check
+# (claims.*), published reviews.
 # Usage: sh analyses/run.sh build/iastm
 set -u
 IASTM=${1:-build/iastm}
@@ -74,6 +75,11 @@ for f in analyses/*.analysis; do
     fi
 done
 
+echo "analysis audit: checks of the reported numbers (SD or SE, GRIM, GRIMMER, p, ranges)"
+run "$RES/audit.txt" audit "$DATA" || { failures=$((failures + 1)); cat "$RES/audit.txt.err"; }
+for fmt in md csv json; do
+    run "$RES/audit.$fmt" audit --format $fmt "$DATA" || { failures=$((failures + 1)); cat "$RES/audit.$fmt.err"; }
+done
 echo "analysis evidence: summary of findings and published reviews"
 for fmt in md csv json; do
     run "$RES/evidence.$fmt" evidence --reviews data/published_reviews.csv --format $fmt "$DATA" || { failures=$((failures + 1)); cat "$RES/evidence.$fmt.err"; }

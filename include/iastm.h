@@ -8,6 +8,7 @@
 #include "iastm/table.h"
 #include "iastm/es.h"
 #include "iastm/dataset.h"
+#include "iastm/audit.h"
 #include "iastm/rma.h"
 #include "iastm/subgroup.h"
 #include "iastm/regress.h"

@@ -134,6 +134,7 @@ extern const char CLI_RMA_HELP[];
 
 /* Subcommands: int cmd_NAME(int argc, char **argv), argv[0] being the subcommand. */
 int cmd_es(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 int cmd_pool(int argc, char **argv);
 int cmd_regress(int argc, char **argv);
 int cmd_loo(int argc, char **argv);

@@ -16,6 +16,7 @@ typedef struct {
 
 static const command_t COMMANDS[] = {
     {"es", cmd_es, "effect sizes (Hedges' g or MD) from every reported data form"},
+    {"audit", cmd_audit, "data audit: SD or SE, GRIM, GRIMMER, p-values, scale ranges"},
     {"pool", cmd_pool, "common- and random-effects meta-analysis, subgroups (--by)"},
     {"regress", cmd_regress, "mixed-effects meta-regression on moderators"},
     {"loo", cmd_loo, "leave-one-out sensitivity analysis"},

@@ -1,0 +1,154 @@
+/* iastm audit: checks of the reported numbers, row by row, before anything is pooled. */
+#include <string.h>
+
+#include "cli.h"
+#include "iastm/audit.h"
+
+static const char HELP[] =
+    "Usage: iastm audit [OPTIONS] FILE.csv\n"
+    "Check the numbers each row reports, before any pooling, and flag what cannot be\n"
+    "right or looks like a transcription slip:\n"
+    "  sd_se    an SD that may be an SE: implied |SMD| above 2.5, or an SD below 5%% of\n"
+    "           the scale's range (with the SD it implies when read as an SE)\n"
+    "  grim     a mean impossible for integer-valued scores with that n (Brown &\n"
+    "           Heathers 2016), needs the scale's step (column scale_step)\n"
+    "  grimmer  an SD impossible for such scores with that mean and n (Anaya 2016)\n"
+    "  p        a reported p-value outside what a two-sample t test on the printed\n"
+    "           means, SDs and n gives\n"
+    "  range    a mean outside the scale (scale_min, scale_max) or an SD larger than\n"
+    "           values on the scale allow\n"
+    "Every check allows for the rounding of the printed numbers. A flag is a question\n"
+    "for the source, not a verdict. Exit status 0 whether or not rows are flagged.\n"
+    "\n%s"
+    "\nExamples:\n"
+    "  iastm audit data/trials.csv\n"
+    "  iastm audit --format csv --where outcome=pain data/trials.csv\n";
+
+static const char *arm_key(int arm)
+{
+    return arm == 1 ? "iastm" : arm == 2 ? "comparator" : NULL;
+}
+
+static const char *short_result(ma_audit_result_t r)
+{
+    return r == MA_AUDIT_FLAG ? "FLAG" : r == MA_AUDIT_PASS ? "ok" : "-";
+}
+
+static void write_text(FILE *f, const char *path, const ma_dataset_t *d, const ma_audit_t *a)
+{
+    size_t i, j, w = 5;
+    for (i = 0; i < d->n; i++) {
+        size_t l = strlen(d->s[i].label);
+        if (l > w)
+            w = l < 24 ? l : 24;
+    }
+    fprintf(f, "Data audit of %s: %zu rows; %zu flag%s on %zu row%s\n", path, d->n, a->nflags,
+            a->nflags == 1 ? "" : "s", a->nrows_flagged, a->nrows_flagged == 1 ? "" : "s");
+    fprintf(f, "A flag is a question for the source, not a verdict (iastm audit --help).\n");
+    if (a->nflags) {
+        fprintf(f, "\nFlags:\n");
+        for (i = 0; i < a->n; i++) {
+            const ma_audit_item_t *it = &a->items[i];
+            const ma_study_t *s = &d->s[it->study];
+            const char *outcome = ma_dataset_cell(d, it->study, "outcome");
+            if (it->result != MA_AUDIT_FLAG)
+                continue;
+            fprintf(f, "  %s (line %ld%s%s) %s%s%s: %s\n", s->label, s->line,
+                    *outcome ? ", " : "", outcome, ma_audit_check_name(it->check),
+                    it->arm ? ", " : "", it->arm == 1 ? "IASTM arm" :
+                    it->arm == 2 ? "comparator arm" : "", it->reason);
+        }
+    }
+    fprintf(f, "\nPer row (FLAG inconsistent, ok consistent, - not checkable; "
+               "arms IASTM/comparator):\n");
+    fprintf(f, "%-*s %5s  %-6s %-9s %-9s %-6s %s\n", (int)w, "study", "line", "sd_se",
+            "grim", "grimmer", "p", "range");
+    for (i = 0, j = 0; i < d->n; i++) {
+        const ma_study_t *s = &d->s[i];
+        char cell[MA_AUDIT_NCHECKS][24];
+        memset(cell, 0, sizeof cell);
+        for (; j < a->n && a->items[j].study == i; j++) {
+            const ma_audit_item_t *it = &a->items[j];
+            size_t l = strlen(cell[it->check]);
+            snprintf(cell[it->check] + l, sizeof cell[0] - l, "%s%s", l ? "/" : "",
+                     short_result(it->result));
+        }
+        fprintf(f, "%-*.*s %5ld  %-6s %-9s %-9s %-6s %s\n", (int)w, (int)w, s->label,
+                s->line, cell[MA_AUDIT_SD_SE], cell[MA_AUDIT_GRIM], cell[MA_AUDIT_GRIMMER],
+                cell[MA_AUDIT_P], cell[MA_AUDIT_RANGE]);
+    }
+}
+
+static void write_records(ma_writer_t *w, const ma_dataset_t *d, const ma_audit_t *a)
+{
+    size_t i;
+    ma_writer_section(w, "audit");
+    for (i = 0; i < a->n; i++) {
+        const ma_audit_item_t *it = &a->items[i];
+        const ma_study_t *s = &d->s[it->study];
+        ma_writer_begin(w);
+        ma_writer_str(w, "study", s->label);
+        ma_writer_int(w, "line", s->line);
+        ma_writer_str(w, "outcome", ma_dataset_cell(d, it->study, "outcome"));
+        ma_writer_str(w, "instrument", ma_dataset_cell(d, it->study, "instrument"));
+        ma_writer_str(w, "check", ma_audit_check_name(it->check));
+        ma_writer_str(w, "arm", arm_key(it->arm));
+        ma_writer_str(w, "result", ma_audit_result_name(it->result));
+        ma_writer_str(w, "reason", it->reason);
+        ma_writer_str(w, "source_url", ma_dataset_cell(d, it->study, "source_url"));
+        ma_writer_str(w, "source_location", ma_dataset_cell(d, it->study, "source_location"));
+        ma_writer_end(w);
+    }
+}
+
+int cmd_audit(int argc, char **argv)
+{
+    static const struct option longopts[] = {CLI_COMMON_LONGOPTS, CLI_OPT_END};
+    cli_common_t c;
+    const char *path;
+    ma_table_t *t;
+    ma_dataset_t *d;
+    ma_audit_t *a = NULL;
+    ma_error_t err;
+    cli_out_t out;
+    int opt, rc;
+
+    cli_common_init(&c);
+    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+        if (opt == OPT_HELP) {
+            printf(HELP, CLI_COMMON_HELP);
+            return 0;
+        }
+        rc = cli_common_opt(&c, opt, optarg, "audit");
+        if (rc < 0)
+            return 2;
+        if (rc == 0)
+            return cli_bad_option("audit", opt, argv);
+    }
+    if (!(path = cli_input_arg(argc, argv, "audit")))
+        return 2;
+    if ((rc = cli_load(&c, path, &t, &d)) != 0)
+        return rc;
+    if (ma_audit_run(d, &a, &err) != MA_OK) {
+        rc = cli_report(&err);
+    } else if ((rc = cli_out_open(&out, c.output)) == 0) {
+        int ok = 1;
+        if (c.format == MA_FMT_TEXT) {
+            write_text(out.f, path, d, a);
+        } else {
+            ma_writer_t *w = ma_writer_new(out.f, c.format);
+            if (!w) {
+                fprintf(stderr, "iastm: out of memory\n");
+                ok = 0;
+            } else {
+                write_records(w, d, a);
+                ok = cli_writer_done(w);
+            }
+        }
+        rc = cli_out_close(&out, ok);
+    }
+    ma_audit_free(a);
+    ma_dataset_free(d);
+    ma_table_free(t);
+    return rc;
+}

@@ -1,0 +1,1 @@
+audit --format csv tests/cli/data/audit.csv

@@ -1,0 +1,1 @@
+audit tests/cli/data/audit.csv

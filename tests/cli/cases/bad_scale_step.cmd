@@ -1,0 +1,1 @@
+audit tests/cli/data/bad_scale_step.csv
