@@ -330,7 +330,7 @@ void ma_dataset_input(const ma_dataset_t *d, size_t i, ma_es_input_t *in)
 /* The trial schema (data/README.md): columns whose values come from a fixed list. */
 typedef struct {
     const char *col;
-    const char *values[6];   /* NULL-terminated */
+    const char *values[16];  /* NULL-terminated */
     const char *expected;    /* the list for messages */
 } schema_col_t;
 
@@ -341,7 +341,19 @@ static const schema_col_t SCHEMA[] = {
      {"manual_mfr", "spinal_manipulation", "sham", "control", "other_active", NULL},
      "manual_mfr, spinal_manipulation, sham, control or other_active"},
     {"randomized", {"yes", "no", "unclear", NULL}, "yes, no or unclear"},
+    {"site",
+     {"cervical", "thoracic", "lumbar", "shoulder", "elbow_forearm", "wrist_hand", "hip",
+      "thigh", "knee", "lower_leg", "ankle_foot", "multiple", NULL},
+     "cervical, thoracic, lumbar (spine), or shoulder, elbow_forearm, wrist_hand, hip, "
+     "thigh, knee, lower_leg, ankle_foot, multiple (other)"},
 };
+
+/* The spine's sites: a row's region is spine exactly when its site is one of them. */
+static int site_is_spine(const char *site)
+{
+    return strcmp(site, "cervical") == 0 || strcmp(site, "thoracic") == 0 ||
+           strcmp(site, "lumbar") == 0;
+}
 #define NSCHEMA (sizeof SCHEMA / sizeof SCHEMA[0])
 
 static int schema_value_ok(const schema_col_t *sc, const char *v)
@@ -389,6 +401,26 @@ static ma_status_t check_trial_schema(const ma_table_t *t, const ma_dataset_opts
                                    "(expected %s)", SCHEMA[i].col,
                                    o->where[r].negate ? "!" : "", o->where[r].value,
                                    SCHEMA[i].col, SCHEMA[i].expected);
+    }
+    {
+        long cc = ma_table_col(t, "condition_code");
+        for (r = 0; cc >= 0 && r < t->nrow; r++) {
+            const char *v = ma_table_cell(t, r, cc);
+            if (!*v || strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(v))
+                return ma_error_at(err, MA_EINPUT, t->path, t->line[r], "condition_code", v,
+                                   "condition code must be lower-case letters, digits and "
+                                   "underscores (data/README.md lists them):");
+        }
+    }
+    {
+        long cs = ma_table_col(t, "site"), cr = ma_table_col(t, "region");
+        for (r = 0; cs >= 0 && cr >= 0 && r < t->nrow; r++) {
+            const char *site = ma_table_cell(t, r, cs), *region = ma_table_cell(t, r, cr);
+            if (site_is_spine(site) != (strcmp(region, "spine") == 0))
+                return ma_error_at(err, MA_EINPUT, t->path, t->line[r], "site", site,
+                                   "site does not match region '%s' (spine: cervical, "
+                                   "thoracic or lumbar):", region);
+        }
     }
     return MA_OK;
 }

@@ -1,0 +1,1 @@
+pool tests/cli/data/bad_condition_code.csv

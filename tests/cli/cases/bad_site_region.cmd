@@ -1,0 +1,1 @@
+pool tests/cli/data/bad_site_region.csv
