@@ -30,12 +30,14 @@
  * steps on the mixture CDF, kept inside a bracket by bisection. Shortest intervals solve
  * density(lower) = density(upper) over the lower tail probability (Brent). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
+#include <gsl/gsl_math.h>
 #include <gsl/gsl_min.h>
 #include <gsl/gsl_roots.h>
 #include <gsl/gsl_sf_gamma.h>
@@ -664,14 +666,15 @@ typedef struct {
     double (*logdens)(const void *ctx, double x);
     const void *ctx;
     double level;
-    double a, b; /* last quantiles (warm starts) */
+    double ga, gb; /* starting points (fixed, so that g is a function of alpha alone) */
+    double a, b;   /* the bounds for the last alpha */
 } shortest_t;
 
 static double shortest_f(double alpha, void *arg)
 {
     shortest_t *s = (shortest_t *)arg;
-    s->a = s->quantile(s->ctx, alpha, s->a);
-    s->b = s->quantile(s->ctx, alpha + s->level, s->b);
+    s->a = s->quantile(s->ctx, alpha, s->ga);
+    s->b = s->quantile(s->ctx, alpha + s->level, s->gb);
     return s->logdens(s->ctx, s->b) - s->logdens(s->ctx, s->a);
 }
 
@@ -684,7 +687,7 @@ static void shortest_interval(shortest_t *s, double a0, double *lb, double *ub)
     double c = 0.5 * (1 - s->level), end, g, prev = c, lo, hi, alpha;
     size_t i;
     g = shortest_f(c, s);
-    if (g == 0) {
+    if (fabs(g) <= 1e-13) { /* equal densities to rounding: symmetric */
         *lb = s->a;
         *ub = s->b;
         return;
@@ -693,7 +696,12 @@ static void shortest_interval(shortest_t *s, double a0, double *lb, double *ub)
     for (i = 0; i < 3; i++) {
         double x = c + (end - c) * FRAC[i];
         double gx = shortest_f(x, s);
-        if ((g > 0) != (gx > 0) || gx == 0)
+        if (fabs(gx) <= 1e-13) {
+            *lb = s->a;
+            *ub = s->b;
+            return;
+        }
+        if ((g > 0) != (gx > 0))
             break;
         prev = x;
     }
@@ -840,8 +848,8 @@ static void mix_summary(const mix_t *x, double level, ma_post_summary_t *s, int 
     sh.logdens = mix_ld_cb;
     sh.ctx = x;
     sh.level = level;
-    sh.a = s->lb;
-    sh.b = s->ub;
+    sh.ga = s->lb;
+    sh.gb = s->ub;
     shortest_interval(&sh, 1e-10, &s->slb, &s->sub);
 }
 
@@ -938,7 +946,7 @@ ma_status_t ma_bayes_fit(const double *yi, const double *vi, size_t k, const ma_
     sh.logdens = tau_ld_cb;
     sh.ctx = &tp;
     sh.level = level;
-    sh.a = sh.b = 0;
+    sh.ga = sh.gb = 0;
     shortest_interval(&sh, 0, &r->tau.slb, &r->tau.sub);
 
     /* mu and theta_new */
