@@ -24,7 +24,7 @@
  * exponential tails): find the mode of h, its scale from the curvature, truncate where h
  * (times tau^2 when that moment exists) is below e^-46 of its peak, split at mode +- 2^j
  * scales, and let GSL's adaptive Gauss-Kronrod (qag, 21 points) choose the subintervals to
- * 1e-12. Each subinterval then carries a Gauss-Legendre rule: the nodes give every
+ * 1e-11 (about the rounding floor of log h, a sum of k terms, at k = 5000). Each subinterval then carries a Gauss-Legendre rule: the nodes give every
  * moment and every mixture above. The CDF of tau integrates h over a partial subinterval
  * with the same rule; quantiles are Brent roots (gsl_root); mixture quantiles are Newton
  * steps on the mixture CDF, kept inside a bracket by bisection. Shortest intervals solve
@@ -35,6 +35,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
 #include <gsl/gsl_math.h>
@@ -393,7 +394,7 @@ static ma_status_t nodes_build(model_t *m, double e, nodes_t *t, ma_error_t *err
 {
     const ma_tau_prior_t *p = &m->o->tau_prior;
     double dlo = -INFINITY, dhi = INFINITY, uref, ustar = 0, su, d2, l0, lm, lp, delta, mfac;
-    double pts[80], sd = 0, mean = 0;
+    double pts[80], sd = 0, mean = 0, epsabs;
     size_t npts = 0, i, j, nint = 0, cap = 0;
     ival_t *iv = NULL;
     gsl_integration_workspace *ws = NULL;
@@ -480,9 +481,12 @@ static ma_status_t nodes_build(model_t *m, double e, nodes_t *t, ma_error_t *err
     hw.ustar = ustar;
     f.function = h_weighted;
     f.params = &hw;
+    /* h(u*) = 1, so the whole integral is about sqrt(2 pi) su: pieces in the tails stop at
+     * 1e-14 of it instead of refining to their own relative accuracy. */
+    epsabs = 1e-14 * 2.5 * su;
     for (i = 0; i + 1 < npts; i++) {
         double res, aerr;
-        int gs = gsl_integration_qag(&f, pts[i], pts[i + 1], 1e-16 * su, 1e-12, QAG_LIMIT,
+        int gs = gsl_integration_qag(&f, pts[i], pts[i + 1], epsabs, 1e-11, QAG_LIMIT,
                                      GSL_INTEG_GAUSS21, ws, &res, &aerr);
         if (gs != GSL_SUCCESS && gs != GSL_EROUND) {
             st = ma_error_set(err, MA_ENUMERIC, "quadrature over tau failed: %s",
@@ -836,12 +840,12 @@ static double mix_ld_cb(const void *ctx, double x)
 
 static void mix_summary(const mix_t *x, double level, ma_post_summary_t *s, int moments_ok)
 {
-    double mean, sd;
+    double mean, sd, zq = gsl_cdf_ugaussian_Qinv(0.5 * (1 - level));
     shortest_t sh;
     mix_moments(x, &mean, &sd);
     s->median = mix_quantile_impl(x, 0.5, mean);
-    s->lb = mix_quantile_impl(x, 0.5 * (1 - level), mean - 2 * sd);
-    s->ub = mix_quantile_impl(x, 0.5 * (1 + level), mean + 2 * sd);
+    s->lb = mix_quantile_impl(x, 0.5 * (1 - level), mean - zq * sd);
+    s->ub = mix_quantile_impl(x, 0.5 * (1 + level), mean + zq * sd);
     s->mean = moments_ok & 1 ? mean : NAN;
     s->sd = moments_ok & 2 ? sd : NAN;
     sh.quantile = mix_q_cb;
@@ -878,7 +882,8 @@ ma_status_t ma_bayes_fit(const double *yi, const double *vi, size_t k, const ma_
     tau_pair_t tp;
     shortest_t sh;
     double e, level = o->level, *buf = NULL, *sd_pred, m1 = 0, m2 = 0;
-    size_t i, j;
+    double *cw, *cmu, *cvmu, *ctau;
+    size_t i, j, nc;
     int mom_tau, mom_mu, mom_theta;
     ma_status_t st;
 
@@ -949,8 +954,9 @@ ma_status_t ma_bayes_fit(const double *yi, const double *vi, size_t k, const ma_
     sh.ga = sh.gb = 0;
     shortest_interval(&sh, 0, &r->tau.slb, &r->tau.sub);
 
-    /* mu and theta_new */
-    buf = malloc(3 * t.n * sizeof *buf);
+    /* mu and theta_new, over the nodes that carry weight (those below 1e-18 add up to less
+     * than 1e-15) */
+    buf = malloc(7 * t.n * sizeof *buf);
     r->shrunk_mean = malloc(4 * k * sizeof *r->shrunk_mean);
     if (!buf || !r->shrunk_mean) {
         ma_bayes_free(r);
@@ -958,17 +964,29 @@ ma_status_t ma_bayes_fit(const double *yi, const double *vi, size_t k, const ma_
         goto done;
     }
     sd_pred = buf;
-    for (j = 0; j < t.n; j++)
-        sd_pred[j] = sqrt(t.vmu[j]);
-    mx.n = t.n;
-    mx.w = t.w;
-    mx.m = t.mu;
+    cw = buf + 3 * t.n;
+    cmu = cw + t.n;
+    cvmu = cmu + t.n;
+    ctau = cvmu + t.n;
+    for (j = 0, nc = 0; j < t.n; j++)
+        if (t.w[j] > 1e-18) {
+            cw[nc] = t.w[j];
+            cmu[nc] = t.mu[j];
+            cvmu[nc] = t.vmu[j];
+            ctau[nc] = t.tau[j];
+            nc++;
+        }
+    for (j = 0; j < nc; j++)
+        sd_pred[j] = sqrt(cvmu[j]);
+    mx.n = nc;
+    mx.w = cw;
+    mx.m = cmu;
     mx.s = sd_pred;
     mix_summary(&mx, level, &r->mu, mom_mu);
     mix_eval(&mx, 0, NULL, &r->mu_p_gt0, NULL);
     mix_eval(&mx, o->margin, NULL, &r->mu_p_gt_margin, NULL);
-    for (j = 0; j < t.n; j++)
-        sd_pred[j] = sqrt(t.vmu[j] + t.tau[j] * t.tau[j]);
+    for (j = 0; j < nc; j++)
+        sd_pred[j] = sqrt(cvmu[j] + ctau[j] * ctau[j]);
     mix_summary(&mx, level, &r->theta, mom_theta);
 
     /* each study's own effect: its moments always exist (B_i -> 0 as tau grows) */
@@ -977,19 +995,20 @@ ma_status_t ma_bayes_fit(const double *yi, const double *vi, size_t k, const ma_
     r->shrunk_ub = r->shrunk_lb + k;
     {
         double *mi = buf + t.n, *si = buf + 2 * t.n;
-        mix_t ms = {t.n, t.w, mi, si};
+        double zq = gsl_cdf_ugaussian_Qinv(0.5 * (1 - level)); /* normal start */
+        mix_t ms = {nc, cw, mi, si};
         for (i = 0; i < k; i++) {
             double mean, sd;
-            for (j = 0; j < t.n; j++) {
-                double t2 = t.tau[j] * t.tau[j], bsh = vi[i] / (vi[i] + t2);
-                mi[j] = (1 - bsh) * yi[i] + bsh * t.mu[j];
-                si[j] = sqrt(vi[i] * (1 - bsh) + bsh * bsh * t.vmu[j]);
+            for (j = 0; j < nc; j++) {
+                double t2 = ctau[j] * ctau[j], bsh = vi[i] / (vi[i] + t2);
+                mi[j] = (1 - bsh) * yi[i] + bsh * cmu[j];
+                si[j] = sqrt(vi[i] * (1 - bsh) + bsh * bsh * cvmu[j]);
             }
             mix_moments(&ms, &mean, &sd);
             r->shrunk_mean[i] = mean;
             r->shrunk_sd[i] = sd;
-            r->shrunk_lb[i] = mix_quantile_impl(&ms, 0.5 * (1 - level), mean - 2 * sd);
-            r->shrunk_ub[i] = mix_quantile_impl(&ms, 0.5 * (1 + level), mean + 2 * sd);
+            r->shrunk_lb[i] = mix_quantile_impl(&ms, 0.5 * (1 - level), mean - zq * sd);
+            r->shrunk_ub[i] = mix_quantile_impl(&ms, 0.5 * (1 + level), mean + zq * sd);
         }
     }
     st = MA_OK;
