@@ -107,9 +107,19 @@ ma_status_t ma_tau_prior_parse(const char *s, ma_tau_prior_t *p, ma_error_t *err
                             PRIORS[i].nparam, PRIORS[i].nparam == 1 ? "" : "s", PRIORS[i].form,
                             (int)np - 1);
     for (j = 1; j < np; j++)
-        if (ma_parse_double(parts[j], &x[j - 1]) != MA_NUM_OK)
+        if (ma_parse_double(parts[j], &x[j - 1]) != MA_NUM_OK) {
+            char why[128], *paren;
+            if (PRIORS[i].kind == MA_TAU_UNIFORM && j == 2 && !strcasecmp(parts[j] +
+                                                                     (parts[j][0] == '+'), "inf"))
+                return ma_error_set(err, MA_EUSAGE, "uniform:A:B needs a finite upper bound B "
+                                                    "(a uniform prior on (A, infinity) is "
+                                                    "improper), got '%s'", s);
+            snprintf(why, sizeof why, "%s", ma_num_why(parts[j]));
+            if ((paren = strstr(why, " (")) != NULL) /* hints meant for table cells */
+                *paren = '\0';
             return ma_error_set(err, MA_EUSAGE, "bad parameter '%s' in '%s': %s", parts[j], s,
-                                ma_num_why(parts[j]));
+                                why);
+        }
     memset(p, 0, sizeof *p);
     p->kind = PRIORS[i].kind;
     switch (p->kind) {
@@ -133,9 +143,7 @@ ma_status_t ma_tau_prior_parse(const char *s, ma_tau_prior_t *p, ma_error_t *err
         p->lo = x[0];
         p->hi = x[1];
         if (!(p->lo >= 0) || !(p->hi > p->lo))
-            return ma_error_set(err, MA_EUSAGE,
-                                "uniform:A:B needs 0 <= A < B with B finite (a uniform prior "
-                                "on (0, infinity) is improper), got '%s'", s);
+            return ma_error_set(err, MA_EUSAGE, "uniform:A:B needs 0 <= A < B, got '%s'", s);
         return MA_OK;
     case MA_TAU_JEFFREYS:
         return MA_OK;

@@ -121,12 +121,20 @@ static void summary_record(ma_writer_t *w, const char *p, const ma_post_summary_
 #undef PUT
 }
 
+/* "[lb, ub]" rounded for reading. */
+static const char *interval(double lb, double ub, char *buf, size_t n)
+{
+    char a[32], b[32];
+    snprintf(buf, n, "[%s, %s]", cli_num(lb, a, sizeof a), cli_num(ub, b, sizeof b));
+    return buf;
+}
+
 static void text_row(FILE *f, const char *name, const ma_post_summary_t *s)
 {
-    char b[7][32];
-    fprintf(f, "%-10s %9s %9s %9s   [%s, %s]   [%s, %s]\n", name, cli_num(s->median, b[0], 32),
-            cli_num(s->mean, b[1], 32), cli_num(s->sd, b[2], 32), cli_num(s->lb, b[3], 32),
-            cli_num(s->ub, b[4], 32), cli_num(s->slb, b[5], 32), cli_num(s->sub, b[6], 32));
+    char b[3][32], c[80], d[80];
+    fprintf(f, "%-10s %9s %9s %9s   %-20s  %s\n", name, cli_num(s->median, b[0], 32),
+            cli_num(s->mean, b[1], 32), cli_num(s->sd, b[2], 32),
+            interval(s->lb, s->ub, c, sizeof c), interval(s->slb, s->sub, d, sizeof d));
 }
 
 static void mu_prior_text(char *buf, size_t n, const ma_bayes_opts_t *o)
@@ -157,12 +165,13 @@ static void bayes_text(FILE *f, const ma_bayes_t *r, const ma_bayes_opts_t *o,
                    "with few\n"
                    "  studies (Friede et al. 2017; Röver et al. 2021).\n");
     fprintf(f, "Computed by adaptive quadrature over tau (%zu nodes).\n\n", r->nodes);
-    fprintf(f, "%-10s %9s %9s %9s   %-22s %s\n", "", "median", "mean", "sd",
+    fprintf(f, "%-10s %9s %9s %9s   %-20s  %s\n", "", "median", "mean", "sd",
             (snprintf(b1, sizeof b1, "%g%% central", pct), b1),
             (snprintf(b2, sizeof b2, "%g%% shortest", pct), b2));
     text_row(f, "tau", &r->tau);
     text_row(f, "mu", &r->mu);
     text_row(f, "theta_new", &r->theta);
+    fprintf(f, "(theta_new: the effect in a new study, the predictive distribution)\n");
     fprintf(f, "\nP(mu > 0) = %s\n", cli_num(r->mu_p_gt0, n1, sizeof n1));
     if (o->margin != 0)
         fprintf(f, "P(mu > %g) = %s\n", o->margin, cli_num(r->mu_p_gt_margin, n1, sizeof n1));
@@ -178,17 +187,17 @@ static void bayes_text(FILE *f, const ma_bayes_t *r, const ma_bayes_opts_t *o,
     fprintf(f, "%-24s %9s %9s   %s\n", "study", "yi", "mean", "interval");
     for (i = 0; i < r->k; i++) {
         const ma_study_t *s = &d->s[d->idx[i]];
-        char lb[32], ub[32];
-        fprintf(f, "%-24.24s %9s %9s   [%s, %s]\n", s->label ? s->label : "",
+        char iv[80];
+        fprintf(f, "%-24.24s %9s %9s   %s\n", s->label ? s->label : "",
                 cli_num(d->yi[i], n2, sizeof n2), cli_num(r->shrunk_mean[i], n3, sizeof n3),
-                cli_num(r->shrunk_lb[i], lb, sizeof lb), cli_num(r->shrunk_ub[i], ub, sizeof ub));
+                interval(r->shrunk_lb[i], r->shrunk_ub[i], iv, sizeof iv));
     }
     if (sens) {
-        char a[32], b[32], c[32], t[32];
-        fprintf(f, "\nSensitivity, tau ~ half-normal (scale 1): mu median %s [%s, %s], "
+        char a[32], c[80], t[32];
+        fprintf(f, "\nSensitivity, tau ~ half-normal (scale 1): mu median %s %s, "
                    "tau median %s\n",
-                cli_num(sens->mu.median, a, sizeof a), cli_num(sens->mu.lb, b, sizeof b),
-                cli_num(sens->mu.ub, c, sizeof c), cli_num(sens->tau.median, t, sizeof t));
+                cli_num(sens->mu.median, a, sizeof a), interval(sens->mu.lb, sens->mu.ub, c, sizeof c),
+                cli_num(sens->tau.median, t, sizeof t));
     }
 }
 
