@@ -799,7 +799,7 @@ static void mix_moments(const mix_t *x, double *mean, double *sd)
 
 /* Quantile p of the mixture: Newton steps from `guess`, kept inside a bracket by
  * bisection; the smaller tail is matched for accuracy. */
-static double mix_quantile_impl(const mix_t *x, double p, double guess)
+static double mix_quantile_impl(const mix_t *x, double p, double guess, double tol)
 {
     double lo = INFINITY, hi = -INFINITY, t, lower, upper, dens, r, step;
     size_t j;
@@ -821,7 +821,7 @@ static double mix_quantile_impl(const mix_t *x, double p, double guess)
         else
             hi = t;
         step = dens > 0 ? r / dens : INFINITY;
-        if (fabs(step) <= 1e-14 * (1 + fabs(t)))
+        if (fabs(step) <= tol * (1 + fabs(t)))
             return t - step;
         if (t - step > lo && t - step < hi) {
             t -= step;
@@ -836,7 +836,7 @@ static double mix_quantile_impl(const mix_t *x, double p, double guess)
 
 static double mix_q_cb(const void *ctx, double p, double guess)
 {
-    return mix_quantile_impl((const mix_t *)ctx, p, guess);
+    return mix_quantile_impl((const mix_t *)ctx, p, guess, 1e-14);
 }
 
 static double mix_ld_cb(const void *ctx, double x)
@@ -851,9 +851,9 @@ static void mix_summary(const mix_t *x, double level, ma_post_summary_t *s, int 
     double mean, sd, zq = gsl_cdf_ugaussian_Qinv(0.5 * (1 - level));
     shortest_t sh;
     mix_moments(x, &mean, &sd);
-    s->median = mix_quantile_impl(x, 0.5, mean);
-    s->lb = mix_quantile_impl(x, 0.5 * (1 - level), mean - zq * sd);
-    s->ub = mix_quantile_impl(x, 0.5 * (1 + level), mean + zq * sd);
+    s->median = mix_quantile_impl(x, 0.5, mean, 1e-14);
+    s->lb = mix_quantile_impl(x, 0.5 * (1 - level), mean - zq * sd, 1e-14);
+    s->ub = mix_quantile_impl(x, 0.5 * (1 + level), mean + zq * sd, 1e-14);
     s->mean = moments_ok & 1 ? mean : NAN;
     s->sd = moments_ok & 2 ? sd : NAN;
     sh.quantile = mix_q_cb;
@@ -1015,8 +1015,10 @@ ma_status_t ma_bayes_fit(const double *yi, const double *vi, size_t k, const ma_
             mix_moments(&ms, &mean, &sd);
             r->shrunk_mean[i] = mean;
             r->shrunk_sd[i] = sd;
-            r->shrunk_lb[i] = mix_quantile_impl(&ms, 0.5 * (1 - level), mean - zq * sd);
-            r->shrunk_ub[i] = mix_quantile_impl(&ms, 0.5 * (1 + level), mean + zq * sd);
+            /* Newton from the normal start: a last step below 1e-10 leaves an error of
+             * about its square */
+            r->shrunk_lb[i] = mix_quantile_impl(&ms, 0.5 * (1 - level), mean - zq * sd, 1e-10);
+            r->shrunk_ub[i] = mix_quantile_impl(&ms, 0.5 * (1 + level), mean + zq * sd, 1e-10);
         }
     }
     st = MA_OK;
