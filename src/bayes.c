@@ -281,10 +281,20 @@ static double prior_lconst(const ma_tau_prior_t *p)
     }
 }
 
+/* tau = e^u kept inside a uniform prior's support: exp(log B) may round above B. */
+static double tau_of_u(const model_t *m, double u)
+{
+    const ma_tau_prior_t *p = &m->o->tau_prior;
+    double tau = exp(u);
+    if (p->kind == MA_TAU_UNIFORM)
+        tau = fmin(fmax(tau, p->lo), p->hi);
+    return tau;
+}
+
 /* log h(u) - shift: the posterior of u = log tau, unnormalised. */
 static double log_h(const model_t *m, double u, cond_t *c)
 {
-    cond_eval(m, exp(u), c);
+    cond_eval(m, tau_of_u(m, u), c);
     return c->lpost + u - m->shift;
 }
 
@@ -538,7 +548,7 @@ static ma_status_t nodes_build(model_t *m, double e, nodes_t *t, ma_error_t *err
             size_t q = i * t->per + j;
             double u, wi;
             gsl_integration_glfixed_point(iv[i].a, iv[i].b, j, &u, &wi, t->gl);
-            t->tau[q] = exp(u);
+            t->tau[q] = tau_of_u(m, u);
             t->w[q] = wi * exp(log_h(m, u, &c));
             t->mu[q] = c.mu;
             t->vmu[q] = c.vmu;
@@ -657,10 +667,10 @@ static double tau_quantile(const model_t *m, const nodes_t *t, double p)
     fa = (i ? t->cum[i - 1] : 0) - p;
     fb = t->cum[i] - p;
     if (fa >= 0)
-        return exp(a);
+        return tau_of_u(m, a);
     if (fb <= 0)
-        return exp(b);
-    return exp(brent_root(tau_root_f, &x, a, b, 1e-14));
+        return tau_of_u(m, b);
+    return tau_of_u(m, brent_root(tau_root_f, &x, a, b, 1e-14));
 }
 
 /* log density of tau (up to a constant), defined at the support ends. */

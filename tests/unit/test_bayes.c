@@ -46,6 +46,15 @@ static void fit_ok(const double *y, const double *v, size_t k, const ma_bayes_op
         fail_msg("ma_bayes_fit: %s", err.msg);
 }
 
+/* Options holding tau at t0: a uniform prior on [t0, t0 (1 + 1e-9)]. */
+static void tau_fixed_opts(ma_bayes_opts_t *o, double t0)
+{
+    ma_bayes_opts_init(o);
+    o->tau_prior.kind = MA_TAU_UNIFORM;
+    o->tau_prior.lo = t0;
+    o->tau_prior.hi = t0 * (1 + 1e-9);
+}
+
 /* A normal summary: median = mean, central interval mean -+ z sd, shortest = central. */
 static void check_normal(const ma_post_summary_t *s, double mean, double sd, double rel)
 {
@@ -67,10 +76,7 @@ static void test_tau_fixed_limit(void **state)
     double sw = 0, swy = 0, mu, vmu;
     size_t i;
     (void)state;
-    ma_bayes_opts_init(&o);
-    o.tau_prior.kind = MA_TAU_UNIFORM;
-    o.tau_prior.lo = t0;
-    o.tau_prior.hi = t0 * (1 + 1e-9);
+    tau_fixed_opts(&o, t0);
     fit_ok(NORMAND_Y, NORMAND_V, 9, &o, &r);
     for (i = 0; i < 9; i++) {
         sw += 1 / (NORMAND_V[i] + t2);
@@ -99,10 +105,7 @@ static void test_tau_fixed_mu_prior(void **state)
     double sw = 1 / (s0 * s0), swy = m0 / (s0 * s0);
     size_t i;
     (void)state;
-    ma_bayes_opts_init(&o);
-    o.tau_prior.kind = MA_TAU_UNIFORM;
-    o.tau_prior.lo = t0;
-    o.tau_prior.hi = t0 * (1 + 1e-9);
+    tau_fixed_opts(&o, t0);
     o.mu_normal = 1;
     o.mu_mean = m0;
     o.mu_sd = s0;
@@ -244,6 +247,29 @@ static void test_shortest_interval(void **state)
     ma_bayes_free(&r2);
 }
 
+/* A uniform prior whose upper bound B cuts the likelihood: the density rises up to B, so
+ * the shortest interval ends at B and every bound stays inside [A, B] (exp(log B) rounds
+ * above B, where the prior density is zero). */
+static void test_uniform_bound(void **state)
+{
+    /* very precise, very different studies: tau is far above B = 0.1, and the posterior
+     * sits in the last few ulps below B */
+    static const double Y[4] = {-50, 80, 10, 0}, V[4] = {1e-6, 2e-6, 1e-6, 1e-6};
+    ma_bayes_opts_t o;
+    ma_bayes_t r;
+    (void)state;
+    ma_bayes_opts_init(&o);
+    o.tau_prior.kind = MA_TAU_UNIFORM;
+    o.tau_prior.lo = 0;
+    o.tau_prior.hi = 0.1; /* exp(log 0.1) = 0.10000000000000002 */
+    fit_ok(Y, V, 4, &o, &r);
+    assert_true(r.tau.ub <= 0.1 && r.tau.sub <= 0.1);
+    assert_close(r.tau.sub, 0.1, 1e-12, 0);
+    assert_close(r.tau.slb, 0.1, 1e-9, 0);
+    assert_close(r.tau.median, 0.1, 1e-9, 0);
+    ma_bayes_free(&r);
+}
+
 static void test_improper_refused(void **state)
 {
     const double y = 0.1, v = 0.05;
@@ -320,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_crins_published),
         cmocka_unit_test(test_other_priors),
         cmocka_unit_test(test_shortest_interval),
+        cmocka_unit_test(test_uniform_bound),
         cmocka_unit_test(test_improper_refused),
         cmocka_unit_test(test_prior_parse),
         cmocka_unit_test(test_large_k),
