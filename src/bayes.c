@@ -356,8 +356,10 @@ static ma_status_t find_mode(model_t *m, double uref, double dlo, double dhi, do
     size_t i, nstep, ibest = 0;
     cond_t c;
     int extend;
-    if (!(hi > lo)) /* a uniform prior's support far from uref */
-        lo = dlo, hi = dhi;
+    if (!(hi > lo)) { /* a uniform prior's support (dhi finite) far from uref */
+        hi = dhi;
+        lo = isfinite(dlo) ? dlo : dhi - 40;
+    }
     do {
         nstep = 40;
         step = (hi - lo) / (double)nstep;

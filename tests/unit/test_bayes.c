@@ -96,6 +96,30 @@ static void test_tau_fixed_limit(void **state)
     ma_bayes_free(&r);
 }
 
+/* tau held near 0 (uniform on [0, 1e-12], a support far below the data's scale): the
+ * common-effect model, mu | y ~ N(sum y_i / v_i / sum 1 / v_i, 1 / sum 1 / v_i). */
+static void test_tau_zero_limit(void **state)
+{
+    ma_bayes_opts_t o;
+    ma_bayes_t r;
+    double sw = 0, swy = 0;
+    size_t i;
+    (void)state;
+    ma_bayes_opts_init(&o);
+    o.tau_prior.kind = MA_TAU_UNIFORM;
+    o.tau_prior.lo = 0;
+    o.tau_prior.hi = 1e-12;
+    fit_ok(CRINS_Y, CRINS_V, 6, &o, &r);
+    for (i = 0; i < 6; i++) {
+        sw += 1 / CRINS_V[i];
+        swy += CRINS_Y[i] / CRINS_V[i];
+    }
+    assert_true(r.tau.ub <= 1e-12);
+    check_normal(&r.mu, swy / sw, sqrt(1 / sw), 1e-9);
+    check_normal(&r.theta, swy / sw, sqrt(1 / sw), 1e-9);
+    ma_bayes_free(&r);
+}
+
 /* Same limit with a normal prior on mu: the prior is one more observation. */
 static void test_tau_fixed_mu_prior(void **state)
 {
@@ -340,6 +364,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tau_fixed_limit),
+        cmocka_unit_test(test_tau_zero_limit),
         cmocka_unit_test(test_tau_fixed_mu_prior),
         cmocka_unit_test(test_k1_prior_is_posterior),
         cmocka_unit_test(test_k1_halfcauchy_no_mean),
