@@ -269,7 +269,10 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
             w_label = maxd(w_label, PLOT_BOLD * cw * (double)ma_gp_strwidth(tmp));
             est_text(tmp, sizeof tmp, f->overall->estimate, f->overall->ci_lb,
                      f->overall->ci_ub);
-            w_est = maxd(w_est, PLOT_BOLD * cw * (double)strlen(tmp));
+            if (bayes) /* a posterior: in the posterior column */
+                w_post = maxd(w_post, PLOT_BOLD * cw * (double)strlen(tmp));
+            else
+                w_est = maxd(w_est, PLOT_BOLD * cw * (double)strlen(tmp));
             break;
         case ROW_SUBTOTAL:
             est_text(tmp, sizeof tmp, f->groups[rows[i].ref].fit->estimate,
@@ -499,7 +502,7 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
                     LABEL("100%", x_w, row, "right", " font ':Bold'");
                 est_text(buf, sizeof buf, f->overall->estimate, f->overall->ci_lb,
                          f->overall->ci_ub);
-                LABEL(buf, x_est, row, "right", " font ':Bold'");
+                LABEL(buf, bayes ? x_post : x_est, row, "right", " font ':Bold'");
             } else if (d->kind == ROW_PI) {
                 char a[32], b[32];
                 LABEL(f->pi_label ? f->pi_label : "Prediction interval", x_label, row, "left",
@@ -507,7 +510,7 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
                 plot_fmt_num(a, sizeof a, f->overall->pi_lb, 2);
                 plot_fmt_num(b, sizeof b, f->overall->pi_ub, 2);
                 snprintf(buf, sizeof buf, "[%s, %s]", a, b);
-                LABEL(buf, x_est, row, "right", fontsmall);
+                LABEL(buf, bayes ? x_post : x_est, row, "right", fontsmall);
             }
         }
     }
