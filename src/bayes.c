@@ -24,11 +24,15 @@
  * exponential tails): find the mode of h, its scale from the curvature, truncate where h
  * (times tau^2 when that moment exists) is below e^-46 of its peak, split at mode +- 2^j
  * scales, and let GSL's adaptive Gauss-Kronrod (qag, 21 points) choose the subintervals to
- * 1e-11 (about the rounding floor of log h, a sum of k terms, at k = 5000). Each subinterval then carries a Gauss-Legendre rule: the nodes give every
- * moment and every mixture above. The CDF of tau integrates h over a partial subinterval
- * with the same rule; quantiles are Brent roots (gsl_root); mixture quantiles are Newton
- * steps on the mixture CDF, kept inside a bracket by bisection. Shortest intervals solve
- * density(lower) = density(upper) over the lower tail probability (Brent). */
+ * 1e-11 (about the rounding floor of log h, a sum of k terms, at k = 5000). Each
+ * subinterval then carries a 15-point Gauss-Legendre rule: the nodes (about 200, each
+ * O(k) once) give every moment and every mixture above; mixtures skip nodes of weight
+ * below 1e-18. The CDF of tau integrates h over a partial subinterval with the same rule;
+ * its quantiles are Brent roots (gsl_root). Mixture quantiles are Newton steps on the
+ * mixture CDF from the normal approximation, kept inside a bracket by bisection. Shortest
+ * intervals solve density(lower) = density(upper) for the lower tail probability (Brent),
+ * bracketed outwards from the central interval; where the density is highest at a support
+ * end (a half-normal posterior decreasing from tau = 0) the interval starts there. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
