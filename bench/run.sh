@@ -56,3 +56,6 @@ done
 
 # Resampling commands (gosh, permutest, boot) against R metafor when it is installed.
 sh bench/resampling.sh "$prog"
+
+# Bayesian random-effects model by quadrature (iastm bayes).
+sh bench/bayes.sh "$prog"

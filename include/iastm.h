@@ -26,5 +26,6 @@
 #include "iastm/permutest.h"
 #include "iastm/gosh.h"
 #include "iastm/boot.h"
+#include "iastm/bayes.h"
 
 #endif

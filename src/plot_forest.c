@@ -39,7 +39,7 @@ typedef struct {
 /* Column text of one study row. */
 typedef struct {
     char label[LABEL_MAX * 4 + 8], extra[EXTRA_MAX * 4 + 8];
-    char n1[32], ms1[72], n2[32], ms2[72], w[32], est[96];
+    char n1[32], ms1[72], n2[32], ms2[72], w[32], est[96], post[96];
 } cells_t;
 
 static void het_text(char *buf, size_t n, const ma_rma_t *r)
@@ -129,12 +129,15 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
 {
     const double F = o->font_pt > 0 ? o->font_pt : 10;
     const double cw = PLOT_CHAR_EM * F; /* average character width */
-    const double rowh = 1.6 * F, pad = 1.4 * F, margin = 1.0 * F;
+    const int bayes = f->post_mean != NULL; /* two markers per study row */
+    const double rowh = (bayes ? 2.1 : 1.6) * F, pad = 1.4 * F, margin = 1.0 * F;
+    const double off = bayes ? 0.2 : 0; /* observed above, posterior below the row centre */
     drow_t *rows = NULL;
     cells_t *cells = NULL;
     size_t nd = 0, i, g, maxrows;
     int has_raw = 0, has_w = 0, has_extra = o->extra_header != NULL, has_groups;
     double w_label, w_extra = 0, w_n1 = 0, w_ms1 = 0, w_n2 = 0, w_ms2 = 0, w_w = 0, w_est;
+    double w_post = 0, x_post = 0;
     double w_text = 0, x, x_label, x_extra = 0, x_n1 = 0, x_ms1 = 0, x_n2 = 0, x_ms2 = 0;
     double plot_l, plot_r, plot_w, x_w = 0, x_est, W, H, top, p_top, p_bot, axis_h;
     double xmin, xmax, step, wmax = 0, ptx, null = o->null_value;
@@ -145,7 +148,7 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
     if (f->nrows == 0)
         return ma_error_set(err, MA_EUSAGE, "forest plot: no rows to draw");
     has_groups = f->groups && f->ngroups > 0;
-    maxrows = f->nrows + (has_groups ? 4 * f->ngroups : 0) + 8;
+    maxrows = f->nrows + (has_groups ? 4 * f->ngroups : 0) + 8 + f->n_overall_text;
     rows = calloc(maxrows, sizeof *rows);
     cells = calloc(f->nrows, sizeof *cells);
     if (!rows || !cells) {
@@ -180,9 +183,14 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
         ADD(ROW_OVERALL, 0);
         if (isfinite(r->pi_lb) && isfinite(r->pi_ub) && r->method_used != MA_METHOD_FE)
             ADD(ROW_PI, 0);
-        if (o->show_heterogeneity && r->k > 1)
-            het_text(ADD(ROW_TEXT, 0)->text, sizeof rows[0].text, r);
-        test_text(ADD(ROW_TEXT, 0)->text, sizeof rows[0].text, r);
+        if (f->overall_text) {
+            for (i = 0; i < f->n_overall_text; i++)
+                snprintf(ADD(ROW_TEXT, 0)->text, sizeof rows[0].text, "%s", f->overall_text[i]);
+        } else {
+            if (o->show_heterogeneity && r->k > 1)
+                het_text(ADD(ROW_TEXT, 0)->text, sizeof rows[0].text, r);
+            test_text(ADD(ROW_TEXT, 0)->text, sizeof rows[0].text, r);
+        }
         if (has_groups && isfinite(f->Q_between)) {
             char q[32], p[32];
             plot_fmt_num(q, sizeof q, f->Q_between, 2);
@@ -200,6 +208,9 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
     for (i = 0; i < f->nrows; i++) {
         const ma_forest_row_t *r = &f->rows[i];
         fill_cells(&cells[i], r);
+        if (bayes && isfinite(f->post_mean[i]))
+            est_text(cells[i].post, sizeof cells[i].post, f->post_mean[i], f->post_lb[i],
+                     f->post_ub[i]);
         if (!isnan(r->n1) || !isnan(r->n2) || !isnan(r->m1) || !isnan(r->m2))
             has_raw = 1;
         if (!isnan(r->weight)) {
@@ -229,7 +240,12 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
             w_ms2 = maxd(w_ms2, cw * (double)strlen(c->ms2));
         }
         w_est = maxd(w_est, cw * (double)strlen(c->est));
+        if (bayes)
+            w_post = maxd(w_post, cw * (double)strlen(c->post));
     }
+    if (bayes)
+        w_post = maxd(w_post, PLOT_BOLD * cw *
+                                  (double)ma_gp_strwidth(f->post_header ? f->post_header : ""));
     if (has_raw) {
         /* the arm headers span n and Mean (SD) */
         double arm1 = cw * 5, arm2 = cw * 10;
@@ -253,7 +269,10 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
             w_label = maxd(w_label, PLOT_BOLD * cw * (double)ma_gp_strwidth(tmp));
             est_text(tmp, sizeof tmp, f->overall->estimate, f->overall->ci_lb,
                      f->overall->ci_ub);
-            w_est = maxd(w_est, PLOT_BOLD * cw * (double)strlen(tmp));
+            if (bayes) /* a posterior: in the posterior column */
+                w_post = maxd(w_post, PLOT_BOLD * cw * (double)strlen(tmp));
+            else
+                w_est = maxd(w_est, PLOT_BOLD * cw * (double)strlen(tmp));
             break;
         case ROW_SUBTOTAL:
             est_text(tmp, sizeof tmp, f->groups[rows[i].ref].fit->estimate,
@@ -262,7 +281,8 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
             w_label = maxd(w_label, PLOT_BOLD * cw * 18);
             break;
         case ROW_PI:
-            w_label = maxd(w_label, cw * 19);
+            w_label = maxd(w_label, cw * (double)ma_gp_strwidth(f->pi_label ? f->pi_label
+                                                                             : "Prediction interval"));
             break;
         default:
             break;
@@ -296,7 +316,13 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
         x += w_w + pad;
     }
     x_est = x + w_est;
-    W = x_est + margin;
+    if (bayes) {
+        x += w_est + pad;
+        x_post = x + w_post;
+        W = x_post + margin;
+    } else {
+        W = x_est + margin;
+    }
     if (o->width_pt > 0) {
         /* a requested width changes the plot area only */
         double extra = o->width_pt - W;
@@ -309,6 +335,7 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
         plot_r += extra;
         x_w += extra;
         x_est += extra;
+        x_post += extra;
         W = o->width_pt;
     }
 
@@ -344,6 +371,10 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
             extend(&lo, &hi, f->rows[i].ci_lb);
             extend(&lo, &hi, f->rows[i].ci_ub);
             extend(&lo, &hi, f->rows[i].yi);
+            if (bayes) {
+                extend(&lo, &hi, f->post_lb[i]);
+                extend(&lo, &hi, f->post_ub[i]);
+            }
         }
         if (f->overall) {
             extend(&lo, &hi, f->overall->ci_lb);
@@ -411,6 +442,9 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
     if (has_w)
         LABEL("Weight", x_w, 1, "right", " font ':Bold'");
     LABEL(o->est_header, x_est, 1, "right", " font ':Bold'");
+    if (bayes)
+        LABEL(f->post_header ? f->post_header : "Posterior", x_post, 1, "right",
+              " font ':Bold'");
     /* a thin rule under the header */
     ma_gp_printf(s, "set arrow from screen %.6f, first 1.5 to screen %.6f, first 1.5 nohead "
                     "lw 0.5 lc rgb '#808080'\n", margin / W, (W - margin) / W);
@@ -441,6 +475,8 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
                     LABEL(c->w, x_w, row, "right", "");
                 if (c->est[0])
                     LABEL(c->est, x_est, row, "right", "");
+                if (bayes && c->post[0])
+                    LABEL(c->post, x_post, row, "right", " tc rgb '#b34700'");
             } else if (d->kind == ROW_GROUP_HEAD) {
                 char name[LABEL_MAX * 4 + 8];
                 ma_gp_clean(f->groups[d->ref].name, name, sizeof name, LABEL_MAX);
@@ -466,14 +502,15 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
                     LABEL("100%", x_w, row, "right", " font ':Bold'");
                 est_text(buf, sizeof buf, f->overall->estimate, f->overall->ci_lb,
                          f->overall->ci_ub);
-                LABEL(buf, x_est, row, "right", " font ':Bold'");
+                LABEL(buf, bayes ? x_post : x_est, row, "right", " font ':Bold'");
             } else if (d->kind == ROW_PI) {
                 char a[32], b[32];
-                LABEL("Prediction interval", x_label, row, "left", fontsmall);
+                LABEL(f->pi_label ? f->pi_label : "Prediction interval", x_label, row, "left",
+                      fontsmall);
                 plot_fmt_num(a, sizeof a, f->overall->pi_lb, 2);
                 plot_fmt_num(b, sizeof b, f->overall->pi_ub, 2);
                 snprintf(buf, sizeof buf, "[%s, %s]", a, b);
-                LABEL(buf, x_est, row, "right", fontsmall);
+                LABEL(buf, bayes ? x_post : x_est, row, "right", fontsmall);
             }
         }
     }
@@ -575,7 +612,7 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
 
     /* Study data: squares (boxxyerror), whiskers, arrows where a CI leaves the axis. */
     {
-        int nsq = 0, nci = 0, narr = 0;
+        int nsq = 0, nci = 0, narr = 0, npost = 0;
         ma_gp_printf(s, "$squares << EOD\n");
         for (i = 0; i < nd; i++) {
             const ma_forest_row_t *r;
@@ -588,7 +625,9 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
             side = has_w && !isnan(r->weight) && wmax > 0
                        ? 0.9 * rowh * sqrt(r->weight / wmax) : 0.5 * rowh;
             side = maxd(side, 0.28 * rowh);
-            ma_gp_printf(s, "%.10g %zu %.10g %.6f\n", r->yi, i + header_rows,
+            if (bayes)
+                side = 0.42 * rowh;
+            ma_gp_printf(s, "%.10g %.10g %.10g %.6f\n", r->yi, (double)(i + header_rows) - off,
                          side / 2 / ptx, side / 2 / rowh);
             nsq++;
         }
@@ -604,29 +643,49 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
                 continue;
             lb = plot_clamp(r->ci_lb, xmin, xmax);
             ub = plot_clamp(r->ci_ub, xmin, xmax);
-            ma_gp_printf(s, "%.10g %zu %.10g 0\n", lb, i + header_rows, ub - lb);
+            ma_gp_printf(s, "%.10g %.10g %.10g 0\n", lb, (double)(i + header_rows) - off,
+                         ub - lb);
             nci++;
         }
         ma_gp_printf(s, "EOD\n$arrows << EOD\n");
         for (i = 0; i < nd; i++) {
             const ma_forest_row_t *r;
             double len = 0.05 * (xmax - xmin);
-            size_t row = i + header_rows;
+            double row = (double)(i + header_rows) - off;
             if (rows[i].kind != ROW_STUDY)
                 continue;
             r = &f->rows[rows[i].ref];
             if (!isfinite(r->ci_lb) || !isfinite(r->ci_ub))
                 continue;
             if (r->ci_lb < xmin) {
-                ma_gp_printf(s, "%.10g %zu %.10g 0\n", xmin + len, row, -len);
+                ma_gp_printf(s, "%.10g %.10g %.10g 0\n", xmin + len, row, -len);
                 narr++;
             }
             if (r->ci_ub > xmax) {
-                ma_gp_printf(s, "%.10g %zu %.10g 0\n", xmax - len, row, len);
+                ma_gp_printf(s, "%.10g %.10g %.10g 0\n", xmax - len, row, len);
                 narr++;
             }
         }
         ma_gp_printf(s, "EOD\n");
+        if (bayes) { /* posterior of each study's effect: a circle and its interval */
+            ma_gp_printf(s, "$post << EOD\n");
+            for (i = 0; i < nd; i++) {
+                size_t m;
+                double lb, ub;
+                if (rows[i].kind != ROW_STUDY)
+                    continue;
+                m = rows[i].ref;
+                if (!isfinite(f->post_mean[m]) || f->post_ub[m] < xmin || f->post_lb[m] > xmax)
+                    continue;
+                lb = plot_clamp(f->post_lb[m], xmin, xmax);
+                ub = plot_clamp(f->post_ub[m], xmin, xmax);
+                ma_gp_printf(s, "%.10g %.4f %.10g %.10g\n",
+                             plot_clamp(f->post_mean[m], xmin, xmax),
+                             (double)(i + header_rows) + off, lb, ub);
+                npost++;
+            }
+            ma_gp_printf(s, "EOD\n");
+        }
         ma_gp_printf(s, "plot NaN notitle");
         if (nci)
             ma_gp_printf(s, ", \\\n  $whiskers using 1:2:3:4 with vectors nohead lw 1 "
@@ -637,6 +696,9 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
         if (nsq)
             ma_gp_printf(s, ", \\\n  $squares using 1:2:3:4 with boxxyerror "
                             "fc rgb '#2b5d8a' fs solid 1.0 noborder notitle");
+        if (npost)
+            ma_gp_printf(s, ", \\\n  $post using 1:2:3:4 with xerrorbars pt 7 ps %.3g lw 1.5 "
+                            "lc rgb '#d95f02' notitle", 0.07 * rowh);
         ma_gp_printf(s, "\n");
     }
     if (s->failed)

@@ -18,6 +18,8 @@ import sys
 TOL_ES = (1e-10, 1e-12)
 TOL_POOL = (1e-7, 1e-9)
 TOL_EXTRA = (1e-6, 1e-9)
+TOL_BAYES_TAU = (1e-7, 0.0)  # second set: tau quantities 1e-7, mu and theta 1e-6
+TOL_BAYES_MU = (1e-6, 0.0)
 
 
 class Harness:
@@ -201,6 +203,24 @@ class Harness:
         for g, w in zip(got, want):
             self.compare("%s row %s" % (refname, w["left_out"]), g, w, fields, TOL_EXTRA)
 
+    def check_bayes(self, name):
+        """NAME.bayes.csv: one row per prior; quadrature in base R (second set)."""
+        refname = name + ".bayes.csv"
+        for w in self.read(refname):
+            label = "%s %s" % (refname, w["prior"])
+            args = ["bayes", "--tau-prior", w["prior"], "--format", "json",
+                    self.path(name + ".yivi.csv")]
+            got = self._one(label, args, ["prior", "tau_median", "mu_median"])
+            if got is None:
+                continue
+            if got[0].get("prior") != w["prior"]:
+                self.fail(label, "prior %r in the output" % got[0].get("prior"))
+                continue
+            tau = [f for f in w if f.startswith("tau_")]
+            rest = [f for f in w if f.startswith(("mu_", "theta_"))]
+            self.compare(label + " tau", got[0], w, ["k"] + tau, TOL_BAYES_TAU)
+            self.compare(label + " mu/theta", got[0], w, rest, TOL_BAYES_MU)
+
 
 # Every row names its source: these provenance columns must be filled on every row, so each
 # pooled number can be traced back to the page it was read from.
@@ -283,6 +303,8 @@ def main():
                          ("normand1999.md", "normand1999.md.es.csv")):
         h.check_bias(name + ".bias.csv", infile)
         h.check_loo(name + ".loo.csv", infile)
+    for name in ("normand1999", "bcg", "raudenbush1985"):
+        h.check_bayes(name)
     for key in sorted(h.worst):
         print("golden: %-34s max relative error %.2e" % (key, h.worst[key]))
     print("golden: %d passed, %d failed" % (h.passed, h.failed))

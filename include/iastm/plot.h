@@ -45,6 +45,17 @@ typedef struct {
     double Q_between, Q_between_df, Q_between_p; /* test for subgroup differences */
     const ma_plot_excluded_t *excluded;
     size_t nexcluded;
+    /* Bayesian forest (all NULL: none): per row the posterior of the study's own effect
+     * (shrinkage), drawn as a second marker under the observed one and in a second
+     * estimate column headed post_header; the overall row then shows the posterior of mu
+     * and the prediction row the effect of a new study, labelled pi_label. */
+    const double *post_mean, *post_lb, *post_ub;
+    const char *post_header;       /* e.g. "Posterior [95% CrI]" */
+    const char *pi_label;          /* NULL: "Prediction interval" */
+    /* Lines under the overall row instead of the heterogeneity and test lines (NULL:
+     * those lines). */
+    const char *const *overall_text;
+    size_t n_overall_text;
 } ma_forest_t;
 
 typedef struct {

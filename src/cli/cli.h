@@ -149,5 +149,6 @@ int cmd_evidence(int argc, char **argv);
 int cmd_permutest(int argc, char **argv);
 int cmd_gosh(int argc, char **argv);
 int cmd_boot(int argc, char **argv);
+int cmd_bayes(int argc, char **argv);
 
 #endif

@@ -6,12 +6,13 @@
 #include <gsl/gsl_cdf.h>
 
 #include "plot_cli.h"
+#include "bayes_cli.h"
 #include "iastm/cumul.h"
 #include "iastm/loo.h"
 #include "iastm/subgroup.h"
 
 enum { OPT_BY = OPT_CMD_BASE, OPT_FAV_LEFT, OPT_FAV_RIGHT, OPT_XLIM, OPT_XLABEL, OPT_TYPE,
-       OPT_EXTRA, OPT_ORDER, OPT_NO_HET };
+       OPT_EXTRA, OPT_ORDER, OPT_NO_HET, OPT_BAYES };
 
 static const char HELP[] =
     "Usage: iastm forest [OPTIONS] -o FILE.png|svg|pdf FILE.csv\n"
@@ -34,11 +35,17 @@ static const char HELP[] =
     "  --xlabel TEXT        axis label (default: the measure, e.g. Hedges' g)\n"
     "  --xlim A,B           axis range; intervals beyond it end in arrows\n"
     "  --no-heterogeneity   leave out the heterogeneity lines\n"
+    "  --bayes              Bayesian random-effects model (as 'iastm bayes'): beside each\n"
+    "                       observed effect its posterior (shrunken) effect, the posterior\n"
+    "                       of mu as the diamond, the new-study effect as the bar\n"
+    "  --tau-prior PRIOR    with --bayes: prior on tau (default halfnormal:0.5)\n"
+    "  --mu-prior P         with --bayes: flat (default) or normal:M:S\n"
     "\nExamples:\n"
     "  iastm forest -o plots/pain.png --primary --where outcome=pain --by region data/trials.csv\n"
     "  iastm forest -o bcg.pdf --by alloc --favours-left 'Favours vaccine' \\\n"
     "      --favours-right 'Favours control' --xlabel 'Log risk ratio' data/examples/bcg.csv\n"
     "  iastm forest --type loo -o loo.svg data/examples/bcg.csv\n"
+    "  iastm forest --bayes --tau-prior halfnormal:0.5 -o bayes.png data/examples/normand1999.csv\n"
     "  iastm forest --dry-run --script - -o x.png data/examples/bcg.csv   (print the script)\n";
 
 typedef enum { TYPE_STUDY, TYPE_LOO, TYPE_CUMUL } ftype_t;
@@ -66,6 +73,17 @@ static void study_row(const ma_dataset_t *d, size_t s, const char *extra_col, do
         r->m2 = in.m2;
         r->sd2 = in.sd2;
     }
+}
+
+/* Two decimals, or more for small values, as the plot's other numbers. */
+static void plot_fmt_num_cli(char *buf, size_t n, double x)
+{
+    if (isnan(x))
+        snprintf(buf, n, "NA");
+    else if (fabs(x) < 0.01 && x != 0)
+        snprintf(buf, n, "%.2g", x);
+    else
+        snprintf(buf, n, "%.2f", x);
 }
 
 static const char *measure_axis(const char *measure)
@@ -104,6 +122,9 @@ int cmd_forest(int argc, char **argv)
         {"extra", required_argument, NULL, OPT_EXTRA},
         {"order", required_argument, NULL, OPT_ORDER},
         {"no-heterogeneity", no_argument, NULL, OPT_NO_HET},
+        {"bayes", no_argument, NULL, OPT_BAYES},
+        {"tau-prior", required_argument, NULL, OPT_TAU_PRIOR},
+        {"mu-prior", required_argument, NULL, OPT_MU_PRIOR},
         CLI_OPT_END};
     cli_common_t c;
     cli_plot_t p;
@@ -127,7 +148,12 @@ int cmd_forest(int argc, char **argv)
     ma_gp_script_t s;
     ma_error_t err;
     size_t i, j, k;
-    int opt, rc = 0;
+    int opt, rc = 0, bayes = 0, prior_set = 0, bayes_opt = 0;
+    ma_bayes_opts_t bo;
+    ma_bayes_t br;
+    ma_rma_t bsum;
+    char post_header[128], pi_label[128], blines[3][256];
+    const char *btext[3];
 
     cli_common_init(&c);
     memset(&p, 0, sizeof p);
@@ -137,6 +163,8 @@ int cmd_forest(int argc, char **argv)
     fo.favours_right = "Favours IASTM";
     fo.xlabel = NULL;
     ma_gp_init(&s);
+    ma_bayes_opts_init(&bo);
+    memset(&br, 0, sizeof br);
     while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
         if (opt == OPT_HELP) {
             printf(HELP, CLI_PLOT_HELP, CLI_COMMON_HELP, CLI_RMA_HELP);
@@ -150,6 +178,13 @@ int cmd_forest(int argc, char **argv)
         case OPT_EXTRA: extra = optarg; continue;
         case OPT_ORDER: order = optarg; continue;
         case OPT_NO_HET: fo.show_heterogeneity = 0; continue;
+        case OPT_BAYES: bayes = 1; continue;
+        case OPT_TAU_PRIOR:
+        case OPT_MU_PRIOR:
+            if (cli_bayes_opt(&bo, opt, optarg, "forest", &prior_set) < 0)
+                return 2;
+            bayes_opt = 1;
+            continue;
         case OPT_XLIM:
             if (parse_xlim(optarg, &fo.xlim_lo, &fo.xlim_hi) != 0)
                 return cli_usage_error("forest", "--xlim takes A,B with A < B, got '%s'",
@@ -181,6 +216,10 @@ int cmd_forest(int argc, char **argv)
         return cli_usage_error("forest", "--by works with --type study only");
     if (order && type != TYPE_CUMUL)
         return cli_usage_error("forest", "--order works with --type cumul only");
+    if (bayes_opt && !bayes)
+        return cli_usage_error("forest", "--tau-prior and --mu-prior need --bayes");
+    if (bayes && (by || type != TYPE_STUDY))
+        return cli_usage_error("forest", "--bayes works with --type study and without --by");
     if ((rc = cli_plot_check(&p, &c, "forest")) != 0)
         return rc;
     if (!(path = cli_input_arg(argc, argv, "forest")))
@@ -220,6 +259,16 @@ int cmd_forest(int argc, char **argv)
         goto done;
     }
     z = gsl_cdf_ugaussian_Qinv((1 - ro.level) / 2);
+    if (bayes) {
+        bo.level = ro.level;
+        if ((rc = cli_bayes_defaults("forest", &c, d, &bo, prior_set)) != 0)
+            goto done;
+        if (ma_bayes_fit(d->yi, d->vi, k, &bo, &br, &err) != MA_OK) {
+            rc = err.code == MA_EUSAGE ? cli_usage_error("forest", "--tau-prior: %s", err.msg)
+                                       : cli_report(&err);
+            goto done;
+        }
+    }
     measure = cli_measure_name(&c, d);
     if (!fo.xlabel)
         fo.xlabel = measure_axis(measure);
@@ -252,13 +301,51 @@ int cmd_forest(int argc, char **argv)
     f.rows = rows;
     f.nrows = k;
     ma_rma_weights(d->vi, k, overall.tau2, w);
+    if (bayes) {
+        /* the diamond: posterior median of mu and its central interval; the bar: the
+         * new-study effect. Weights are not those of a Bayesian model: not shown. */
+        char pb[128], a[32], b[32], cc[32], q[32];
+        bsum = overall;
+        bsum.estimate = br.mu.median;
+        bsum.ci_lb = br.mu.lb;
+        bsum.ci_ub = br.mu.ub;
+        bsum.pi_lb = br.theta.lb;
+        bsum.pi_ub = br.theta.ub;
+        bsum.method_used = MA_METHOD_REML; /* any random-effects method: the bar is drawn */
+        snprintf(overall_label, sizeof overall_label, "Bayesian random-effects model");
+        snprintf(post_header, sizeof post_header, "Posterior [%g%% CrI]", 100 * ro.level);
+        snprintf(est_header, sizeof est_header, "Observed [%g%% CI]", 100 * ro.level);
+        snprintf(pi_label, sizeof pi_label, "Effect in a new study");
+        plot_fmt_num_cli(a, sizeof a, br.tau.median);
+        plot_fmt_num_cli(b, sizeof b, br.tau.lb);
+        plot_fmt_num_cli(cc, sizeof cc, br.tau.ub);
+        snprintf(blines[0], sizeof blines[0],
+                 "Heterogeneity: \xcf\x84 = %s [%s, %s] (posterior median, %g%% CrI)", a, b, cc,
+                 100 * ro.level);
+        plot_fmt_num_cli(q, sizeof q, br.mu_p_gt0);
+        snprintf(blines[1], sizeof blines[1], "Prior: \xcf\x84 ~ %s; \xce\xbc %s; P(\xce\xbc > 0) = %s",
+                 ma_tau_prior_describe(&bo.tau_prior, pb, sizeof pb),
+                 bo.mu_normal ? "normal" : "flat", q);
+        snprintf(blines[2], sizeof blines[2],
+                 "Squares: observed effects; circles: their posteriors (shrunken)");
+        btext[0] = blines[0];
+        btext[1] = blines[1];
+        btext[2] = blines[2];
+        f.overall_text = btext;
+        f.n_overall_text = 3;
+        f.post_mean = br.shrunk_mean;
+        f.post_lb = br.shrunk_lb;
+        f.post_ub = br.shrunk_ub;
+        f.post_header = post_header;
+        f.pi_label = pi_label;
+    }
 
     if (type == TYPE_STUDY && !by) {
         for (j = 0; j < k; j++) {
             study_row(d, d->idx[j], extra, z, &rows[j]);
-            rows[j].weight = w[j];
+            rows[j].weight = bayes ? NAN : w[j];
         }
-        f.overall = &overall;
+        f.overall = bayes ? &bsum : &overall;
     } else if (type == TYPE_STUDY) {
         size_t r = 0, g;
         if (!(keys = calloc(k, sizeof *keys))) {
@@ -385,6 +472,7 @@ done:
     free(w);
     free(rows);
     ma_subgroups_free(sg);
+    ma_bayes_free(&br);
     ma_gp_clear(&s);
     ma_dataset_free(d);
     ma_table_free(t);

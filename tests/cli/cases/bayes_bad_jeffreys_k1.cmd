@@ -1,0 +1,1 @@
+bayes --tau-prior jeffreys $TMPD/one.csv

@@ -1,0 +1,1 @@
+bayes --level 1 data/examples/bcg.csv

@@ -1,0 +1,1 @@
+bayes --level 100 data/examples/bcg.csv

@@ -1,0 +1,1 @@
+bayes --margin abc data/examples/bcg.csv

@@ -1,0 +1,1 @@
+bayes --mu-prior cauchy data/examples/bcg.csv

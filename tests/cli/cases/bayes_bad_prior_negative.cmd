@@ -1,0 +1,1 @@
+bayes --tau-prior halfnormal:-0.5 data/examples/bcg.csv

@@ -1,0 +1,1 @@
+bayes --tau-prior halfstudent:0.5 data/examples/bcg.csv

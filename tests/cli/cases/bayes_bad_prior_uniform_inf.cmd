@@ -1,0 +1,1 @@
+bayes --tau-prior uniform:0:inf data/examples/bcg.csv

@@ -1,0 +1,1 @@
+bayes --tau-prior halfcauchy:1 $TMPD/one.csv

@@ -1,0 +1,1 @@
+bayes --level 95 --format tsv --tau-prior lomax:0.5:2 data/examples/bcg.csv

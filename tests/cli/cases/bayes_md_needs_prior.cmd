@@ -1,0 +1,1 @@
+bayes --measure MD data/examples/normand1999.csv

@@ -1,0 +1,1 @@
+bayes data/examples/normand1999.csv

@@ -1,0 +1,1 @@
+forest --bayes --by alloc -o x.png data/examples/bcg.csv

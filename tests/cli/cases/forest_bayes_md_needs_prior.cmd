@@ -1,0 +1,1 @@
+forest --bayes --measure MD -o x.png data/examples/normand1999.csv
