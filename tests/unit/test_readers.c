@@ -191,12 +191,171 @@ static void test_line_limit(void **state)
     free(s);
 }
 
+/* References from R (metafor 3.8):
+ *   escalc(measure="SMD", di=0.8, n1i=20, n2i=22)          yi 0.78488975554935636
+ *                                                           vi 0.10278849698271604
+ *   J <- metafor:::.cmicalc(40)
+ *   escalc(measure="SMD", di=0.5/J, n1i=20, n2i=22)        yi 0.5, vi 0.098430735930735938
+ *   escalc(..., vtype="UB")                                 vi 0.098722098072910242
+ *   x <- escalc(measure="OR", ai=12, bi=8, ci=5, di=15); z <- qnorm(0.975)
+ *   exp(x$yi + c(0, -z, z) * sqrt(x$vi))   OR 4.4999999999999991 [1.1656343450444522,
+ *                                          17.372514876633758]
+ *   escalc(measure="OR2DL", ai=12, bi=8, ci=5, di=15)      yi 0.82924132979354759
+ *                                                           vi 0.14438268669033133 */
+static ma_es_input_t es_row(ma_es_kind_t kind, double es, double n1, double n2)
+{
+    ma_es_input_t in;
+    ma_es_input_init(&in);
+    in.form = MA_FORM_ES_REPORTED;
+    in.higher_is_better = 1;
+    in.es_kind = kind;
+    in.es = es;
+    in.n1 = n1;
+    in.n2 = n2;
+    return in;
+}
+
+static void test_es_kinds(void **state)
+{
+    ma_es_opts_t ub = {MA_MEASURE_SMD, MA_VTYPE_UB, 0}, md = {MA_MEASURE_MD, MA_VTYPE_LS, 0};
+    ma_es_input_t in;
+    ma_es_result_t r;
+    (void)state;
+    in = es_row(MA_ES_KIND_D, 0.8, 20, 22);
+    ma_es_compute(&in, NULL, &r);
+    assert_true(r.ok);
+    assert_close(r.yi, 0.78488975554935636, 1e-12, 0);
+    assert_close(r.vi, 0.10278849698271604, 1e-12, 0);
+    in.es_kind = MA_ES_KIND_NONE; /* not stated: Cohen's d */
+    ma_es_compute(&in, NULL, &r);
+    assert_close(r.yi, 0.78488975554935636, 1e-12, 0);
+
+    /* g is kept: J is not applied a second time, for every vtype and RevMan 5's J */
+    in = es_row(MA_ES_KIND_G, 0.5, 20, 22);
+    ma_es_compute(&in, NULL, &r);
+    assert_true(r.ok);
+    assert_close(r.yi, 0.5, 1e-14, 0);
+    assert_close(r.vi, 0.098430735930735938, 1e-12, 0);
+    ma_es_compute(&in, &ub, &r);
+    assert_close(r.yi, 0.5, 1e-14, 0);
+    assert_close(r.vi, 0.098722098072910242, 1e-12, 0);
+    ub.revman5 = 1;
+    ma_es_compute(&in, &ub, &r);
+    assert_close(r.yi, 0.5, 1e-14, 0);
+    ma_es_compute(&in, &md, &r);
+    assert_false(r.ok);
+
+    /* an odds ratio with its Wald CI gives escalc's OR2DL numbers from the 2x2 table */
+    in = es_row(MA_ES_KIND_OR, 4.4999999999999991, NAN, NAN);
+    in.es_lb = 1.1656343450444522;
+    in.es_ub = 17.372514876633758;
+    ma_es_compute(&in, NULL, &r);
+    assert_true(r.ok);
+    assert_close(r.yi, 0.82924132979354759, 1e-12, 0);
+    assert_close(r.vi, 0.14438268669033133, 1e-12, 0);
+    in.es_kind = MA_ES_KIND_LOG_OR; /* the same on the log scale */
+    in.es = log(4.4999999999999991);
+    in.es_lb = log(1.1656343450444522);
+    in.es_ub = log(17.372514876633758);
+    ma_es_compute(&in, NULL, &r);
+    assert_close(r.yi, 0.82924132979354759, 1e-12, 0);
+    assert_close(r.vi, 0.14438268669033133, 1e-12, 0);
+    in.higher_is_better = 0; /* the event is the bad outcome: sign flips, variance not */
+    ma_es_compute(&in, NULL, &r);
+    assert_close(r.yi, -0.82924132979354759, 1e-12, 0);
+    assert_close(r.vi, 0.14438268669033133, 1e-12, 0);
+    /* vtype AV recomputes SMD variances from n, never a variance taken from a CI */
+    {
+        ma_es_input_t two[2] = {in, es_row(MA_ES_KIND_D, 0.8, 20, 22)};
+        ma_es_opts_t av = {MA_MEASURE_SMD, MA_VTYPE_AV, 0};
+        ma_es_result_t res[2];
+        ma_es_compute_all(two, 2, &av, res);
+        assert_true(res[0].ok && res[1].ok);
+        assert_close(res[0].vi, 0.14438268669033133, 1e-12, 0);
+        assert_close(res[1].vi, 1 / 20.0 + 1 / 22.0 + res[1].yi * res[1].yi / 84, 1e-12, 0);
+    }
+    /* what the conversion needs: the CI, in order, around the estimate; OR > 0 */
+    in = es_row(MA_ES_KIND_OR, 2.5, 30, 30);
+    ma_es_compute(&in, NULL, &r);
+    assert_false(r.ok);
+    assert_string_equal(r.reason, "es_ci_lb missing");
+    in.es_lb = 5.7;
+    in.es_ub = 1.1;
+    ma_es_compute(&in, NULL, &r);
+    assert_false(r.ok);
+    in.es_lb = 2.6;
+    in.es_ub = 5.7;
+    ma_es_compute(&in, NULL, &r);
+    assert_false(r.ok);
+    assert_non_null(strstr(r.reason, "outside its 95% CI"));
+    in.es = -2.5;
+    ma_es_compute(&in, NULL, &r);
+    assert_false(r.ok);
+    /* no documented conversion */
+    in = es_row(MA_ES_KIND_DZ, 0.92, 13, 13);
+    ma_es_compute(&in, NULL, &r);
+    assert_false(r.ok);
+    in.es_kind = MA_ES_KIND_R;
+    ma_es_compute(&in, NULL, &r);
+    assert_false(r.ok);
+}
+
+static void test_es_kind_names(void **state)
+{
+    (void)state;
+    assert_int_equal(ma_es_kind_parse(""), MA_ES_KIND_NONE);
+    assert_int_equal(ma_es_kind_parse("  "), MA_ES_KIND_NONE);
+    assert_int_equal(ma_es_kind_parse("d"), MA_ES_KIND_D);
+    assert_int_equal(ma_es_kind_parse(" Cohen's d "), MA_ES_KIND_D);
+    assert_int_equal(ma_es_kind_parse("Hedges' g"), MA_ES_KIND_G);
+    assert_int_equal(ma_es_kind_parse("OR (adjusted for age)"), MA_ES_KIND_OR);
+    assert_int_equal(ma_es_kind_parse("log OR"), MA_ES_KIND_LOG_OR);
+    assert_int_equal(ma_es_kind_parse("Cohen dz (within-subject, crossover; IASTM vs SSS "
+                                      "pairwise comparison)"), MA_ES_KIND_DZ);
+    assert_int_equal(ma_es_kind_parse("r"), MA_ES_KIND_R);
+    assert_int_equal(ma_es_kind_parse("D"), -1); /* exact spelling */
+    assert_int_equal(ma_es_kind_parse("RR"), -1);
+    assert_int_equal(ma_es_kind_parse("(d)"), -1);
+    assert_int_equal(ma_es_kind_parse("d(x)"), -1);
+    assert_int_equal(ma_es_kind_parse("d (x"), -1);
+    assert_int_equal(ma_es_kind_parse("d x"), -1);
+    assert_string_equal(ma_es_kind_name(MA_ES_KIND_LOG_OR), "log_or");
+    assert_true(ma_es_kind_convertible(MA_ES_KIND_G));
+    assert_false(ma_es_kind_convertible(MA_ES_KIND_DZ));
+}
+
+/* The trials file as shipped reads, and its es_kind is no longer ignored. */
+static void test_es_kind_in_dataset(void **state)
+{
+    static const char text[] =
+        "study_id,data_form,n_iastm,n_comp,higher_is_better,es_reported,es_kind\n"
+        "a,es_reported,20,22,yes,0.5,g\nb,es_reported,20,22,yes,0.8,\n";
+    ma_table_t *t = NULL;
+    ma_dataset_t *d = NULL;
+    ma_dataset_opts_t o;
+    ma_error_t err;
+    (void)state;
+    ma_dataset_opts_init(&o);
+    assert_int_equal(ma_table_read_file("data/trials.csv", &t, &err), MA_OK);
+    assert_int_equal(ma_dataset_build(t, &o, &d, &err), MA_OK);
+    ma_dataset_free(d);
+    ma_table_free(t);
+    assert_int_equal(ma_table_read_mem(text, sizeof text - 1, "k.csv", &t, &err), MA_OK);
+    assert_int_equal(ma_dataset_build(t, &o, &d, &err), MA_EINPUT);
+    assert_int_equal(err.line, 3);
+    assert_string_equal(err.column, "es_kind");
+    ma_table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_header_duplicates),
         cmocka_unit_test(test_stream_chunk_boundaries),
         cmocka_unit_test(test_line_limit),
+        cmocka_unit_test(test_es_kinds),
+        cmocka_unit_test(test_es_kind_names),
+        cmocka_unit_test(test_es_kind_in_dataset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
