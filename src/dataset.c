@@ -393,6 +393,18 @@ static const schema_col_t SCHEMA[] = {
 };
 #define NSCHEMA (sizeof SCHEMA / sizeof SCHEMA[0])
 
+const char *const *ma_schema_values(const char *col, const char **expected)
+{
+    size_t i;
+    for (i = 0; i < NSCHEMA; i++)
+        if (strcmp(SCHEMA[i].col, col) == 0) {
+            if (expected)
+                *expected = SCHEMA[i].expected;
+            return SCHEMA[i].values;
+        }
+    return NULL;
+}
+
 static int schema_value_ok(const schema_col_t *sc, const char *v)
 {
     size_t i;

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fields_internal.h"
+
 /* Parse state shared with libcsv's callbacks. All cell strings go into one arena sized
  * from the input, which never moves: a field is never longer than the bytes it was read
  * from and each field but the last consumes a delimiter, so the cells with their NULs
@@ -260,46 +262,18 @@ static void parse_error(reader_t *r, int code, const char *text, size_t n)
     free(line);
 }
 
-typedef struct {
-    const char *name;
-    size_t index;
-} named_index_t;
-
-/* Order of header names: by name, then by position. */
-static int cmp_named_index(const void *a, const void *b)
-{
-    const named_index_t *x = a, *y = b;
-    int c = strcmp(x->name, y->name);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
-/* The header's first empty or duplicate name, as a left-to-right scan would find it: the
- * duplicate whose second occurrence comes first, named with its first occurrence. Sorting
- * keeps this O(n log n): 100,000 columns must not take n^2/2 comparisons. */
+/* The header's first empty or duplicate name, as a left-to-right scan would find it.
+ * Sorting keeps this O(n log n): 100,000 columns must not take n^2/2 comparisons. */
 static ma_status_t check_header(const ma_table_t *t, long header_line, ma_error_t *err)
 {
-    named_index_t *ix;
-    size_t i, empty = t->ncol, dup_i = t->ncol, dup_j = 0;
+    size_t i, empty = t->ncol, dup_i, dup_j;
     for (i = 0; i < t->ncol; i++)
         if (t->header[i][0] == '\0') {
             empty = i;
             break;
         }
-    if (!(ix = malloc((t->ncol ? t->ncol : 1) * sizeof *ix)))
+    if (ma_first_duplicate((const char *const *)t->header, t->ncol, &dup_i, &dup_j))
         return ma_error_set(err, MA_ENOMEM, "out of memory reading %s", t->path);
-    for (i = 0; i < t->ncol; i++) {
-        ix[i].name = t->header[i];
-        ix[i].index = i;
-    }
-    qsort(ix, t->ncol, sizeof *ix, cmp_named_index);
-    /* In each run of equal names the first two are its first and second occurrence. */
-    for (i = 1; i < t->ncol; i++)
-        if (strcmp(ix[i].name, ix[i - 1].name) == 0 &&
-            (i < 2 || strcmp(ix[i - 1].name, ix[i - 2].name) != 0) && ix[i].index < dup_i) {
-            dup_i = ix[i].index;
-            dup_j = ix[i - 1].index;
-        }
-    free(ix);
     if (empty < t->ncol && empty <= dup_i) {
         char v[32];
         snprintf(v, sizeof v, "%zu", empty + 1);

@@ -85,6 +85,11 @@ void ma_dataset_free(ma_dataset_t *d); /* accepts NULL */
 /* Cell of study i in the column named `header` ("" when the column is absent). */
 const char *ma_dataset_cell(const ma_dataset_t *d, size_t i, const char *header);
 
+/* The trial schema's fixed values of column `col` (outcome, region, comparator_class,
+ * randomized; data/README.md), NULL-terminated, with the list for messages in *expected
+ * (may be NULL); NULL when the column has no fixed list. */
+const char *const *ma_schema_values(const char *col, const char **expected);
+
 /* Participants of study i (n1 + n2), NaN when unknown. */
 double ma_study_n(const ma_study_t *s);
 

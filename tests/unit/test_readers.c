@@ -9,6 +9,8 @@
 
 #include "testutil.h"
 #include "iastm.h"
+#include "iastm/evidence.h"
+#include "iastm/reviews.h"
 
 static void expect_msg(const ma_error_t *err, const char *part)
 {
@@ -347,6 +349,152 @@ static void test_es_kind_in_dataset(void **state)
     ma_table_free(t);
 }
 
+static ma_table_t *table(const char *text)
+{
+    ma_table_t *t = NULL;
+    ma_error_t err;
+    if (ma_table_read_mem(text, strlen(text), "x.csv", &t, &err) != MA_OK)
+        fail_msg("unexpected error: %s", err.msg);
+    return t;
+}
+
+#define CLAIMS_HEAD "claim_id,claim,outcome,region,comparator_class,expected\n"
+
+/* A claims (reviews = 0) or reviews file read strictly: the error's line, column and
+ * message part; nothing is returned. */
+static void strict_err(int reviews, const char *text, long line, const char *col,
+                       const char *part)
+{
+    ma_table_t *t = table(text);
+    ma_claim_t *c = (ma_claim_t *)1;
+    ma_review_t *r = (ma_review_t *)1;
+    size_t n = 99;
+    ma_error_t err;
+    if (reviews) {
+        assert_int_equal(ma_reviews_read(t, &r, &n, &err), MA_EINPUT);
+        assert_null(r);
+    } else {
+        assert_int_equal(ma_claims_read(t, &c, &n, &err), MA_EINPUT);
+        assert_null(c);
+    }
+    assert_int_equal(n, 0);
+    assert_int_equal(err.line, line);
+    assert_string_equal(err.column, col);
+    expect_msg(&err, part);
+    ma_table_free(t);
+}
+#define claims_err(...) strict_err(0, __VA_ARGS__)
+#define reviews_err(...) strict_err(1, __VA_ARGS__)
+
+static void test_claims_read(void **state)
+{
+    ma_table_t *t;
+    ma_claim_t *c;
+    size_t n;
+    ma_error_t err;
+    (void)state;
+    t = table(CLAIMS_HEAD "a,Pain.,pain,other,any,favours_iastm\n"
+                          "b,Larger.,function,spine_vs_other,sham,spine_larger\n");
+    assert_int_equal(ma_claims_read(t, &c, &n, &err), MA_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(c[1].region, "spine_vs_other");
+    assert_string_equal(c[1].comparator, "sham");
+    assert_int_equal(c[1].line, 3);
+    free(c);
+    ma_table_free(t);
+    /* the shipped claims read */
+    assert_int_equal(ma_table_read_file("data/claims.csv", &t, &err), MA_OK);
+    assert_int_equal(ma_claims_read(t, &c, &n, &err), MA_OK);
+    assert_true(n >= 1);
+    free(c);
+    ma_table_free(t);
+
+    /* a value spelt otherwise is an error, never a claim about no trials */
+    claims_err(CLAIMS_HEAD "a,Pain.,pain,spine,any,favours_iastm\nb,Pain.,pain,Other,any,"
+               "favours_iastm\n", 3, "region", "unknown value");
+    claims_err(CLAIMS_HEAD "a,Pain.,\"pain \",spine,any,favours_iastm\n", 2, "outcome",
+               "'pain '"); /* a quoted blank stays (libcsv trims unquoted fields only) */
+    claims_err(CLAIMS_HEAD "a,Pain.,pain,spine,Sham,favours_iastm\n", 2, "comparator_class",
+               "'Sham'");
+    claims_err(CLAIMS_HEAD "a,Pain.,pain,spine,any,favors_iastm\n", 2, "expected",
+               "unknown value");
+    claims_err(CLAIMS_HEAD "a,Pain.,pain,spine,any,\n", 2, "expected", "missing value");
+    claims_err(CLAIMS_HEAD "a,NA,pain,spine,any,favours_iastm\n", 2, "claim", "missing value");
+    claims_err(CLAIMS_HEAD "a,Pain.,pain,spine,any,spine_larger\n", 2, "expected",
+               "spine_vs_other");
+    claims_err(CLAIMS_HEAD "a,Pain.,pain,spine_vs_other,any,favours_iastm\n", 2, "expected",
+               "spine_vs_other");
+    claims_err(CLAIMS_HEAD "a,P.,pain,spine,any,favours_iastm\nb,P.,rom,spine,any,"
+               "favours_iastm\na,P.,function,spine,any,favours_iastm\n", 4, "claim_id",
+               "duplicate value (first on line 2)");
+    claims_err("claim_id,claim,outcome,region,expected\na,P.,pain,spine,favours_iastm\n", 0,
+               "", "column 'comparator_class' missing");
+}
+
+#define REVIEWS_HEAD "review_id,region,outcome,measure,k,estimate,ci_lb,ci_ub,sign_convention\n"
+
+static void test_reviews_read(void **state)
+{
+    ma_table_t *t;
+    ma_review_t *r;
+    size_t n;
+    ma_error_t err;
+    double est, lb, ub;
+    (void)state;
+    t = table(REVIEWS_HEAD "a,spine,pain,SMD,9,-0.66,-0.83,-0.49,negative favours scraping\n"
+                           "b,mixed,rom,MD (degrees),,4.94,3.29,6.60,positive favours IASTM\n");
+    assert_int_equal(ma_reviews_read(t, &r, &n, &err), MA_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(r[0].sign, -1);
+    ma_review_oriented(&r[0], &est, &lb, &ub);
+    assert_true(est == 0.66 && lb == 0.49 && ub == 0.83);
+    ma_review_oriented(&r[1], &est, &lb, &ub);
+    assert_true(est == 4.94 && lb == 3.29 && ub == 6.60);
+    assert_string_equal(r[1].k, "");
+    assert_int_equal(r[1].line, 3);
+    free(r);
+    ma_table_free(t);
+    assert_int_equal(ma_table_read_file("data/published_reviews.csv", &t, &err), MA_OK);
+    assert_int_equal(ma_reviews_read(t, &r, &n, &err), MA_OK);
+    assert_int_equal(n, t->nrow);
+    free(r);
+    ma_table_free(t);
+
+    reviews_err(REVIEWS_HEAD "a,spine,pain,SMD,abc,0.6,0.4,0.8,positive favours IASTM\n", 2, "k",
+                "not a number");
+    reviews_err(REVIEWS_HEAD "a,spine,pain,SMD,0,0.6,0.4,0.8,positive favours IASTM\n", 2, "k",
+                "whole number of at least 1");
+    reviews_err(REVIEWS_HEAD "a,spine,pain,SMD,3,nan,0.4,0.8,positive favours IASTM\n", 2,
+                "estimate", "not a finite number");
+    reviews_err(REVIEWS_HEAD "a,spine,pain,SMD,3,0.6,0.4,inf,positive favours IASTM\n", 2,
+                "ci_ub", "not a finite number");
+    reviews_err(REVIEWS_HEAD "a,spine,pain,SMD,3,,0.4,0.8,positive favours IASTM\n", 2,
+                "estimate", "missing value");
+    reviews_err(REVIEWS_HEAD "a,spine,pain,SMD,3,0.6,0.8,0.4,positive favours IASTM\n", 2,
+                "ci_lb", "lower bound above the upper bound");
+    reviews_err(REVIEWS_HEAD "a,spine,pain,SMD,3,0.3,0.4,0.8,positive favours IASTM\n", 2,
+                "estimate", "outside its confidence interval");
+    reviews_err(REVIEWS_HEAD "a,Spine,pain,SMD,3,0.6,0.4,0.8,positive favours IASTM\n", 2,
+                "region", "unknown value");
+    reviews_err(REVIEWS_HEAD "a,spine,ROM,SMD,3,0.6,0.4,0.8,positive favours IASTM\n", 2,
+                "outcome", "unknown value");
+    reviews_err(REVIEWS_HEAD "a,spine,pain,,3,0.6,0.4,0.8,positive favours IASTM\n", 2,
+                "measure", "missing value");
+    reviews_err(REVIEWS_HEAD "a,spine,pain,SMD,3,0.6,0.4,0.8,negative favours\n", 2,
+                "sign_convention", "expected 'positive favours");
+    reviews_err(REVIEWS_HEAD "a,spine,pain,SMD,3,0.6,0.4,0.8,Positive favours IASTM\n", 2,
+                "sign_convention", "expected 'positive favours");
+    reviews_err(REVIEWS_HEAD "a,spine,pain,SMD,3,0.6,0.4,0.8,positive favours IASTM\n"
+                "a,other,pain,SMD,3,0.6,0.4,0.8,positive favours IASTM\n", 3, "review_id",
+                "duplicate value");
+    reviews_err("review_id,region,outcome,measure,estimate,ci_lb,ci_ub,sign_convention\n"
+                "a,spine,pain,SMD,0.6,0.4,0.8,positive favours IASTM\n", 0, "",
+                "column 'k' missing");
+    reviews_err("review_id,region,outcome,measure,k,n,estimate,ci_lb,ci_ub,sign_convention\n"
+                "a,spine,pain,SMD,3,12.5,0.6,0.4,0.8,positive favours IASTM\n", 2, "n",
+                "whole number");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -356,6 +504,8 @@ int main(void)
         cmocka_unit_test(test_es_kinds),
         cmocka_unit_test(test_es_kind_names),
         cmocka_unit_test(test_es_kind_in_dataset),
+        cmocka_unit_test(test_claims_read),
+        cmocka_unit_test(test_reviews_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
