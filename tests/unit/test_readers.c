@@ -1,10 +1,12 @@
 /* The readers on hostile input: header checks at scale, streaming text checks across read
  * chunks and their limits, the es_kind of reported effect sizes, and the strict reading of
  * claims and published-review files. */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -191,6 +193,23 @@ static void test_line_limit(void **state)
     assert_int_equal(t->nrow, 1);
     ma_table_free(t);
     free(s);
+}
+
+/* An input beyond 1 GiB is refused before a byte of it is looked at (the pages of this
+ * mapping are never touched, so it costs no memory). */
+static void test_input_limit(void **state)
+{
+    size_t len = MA_TABLE_MAX_INPUT + 1;
+    void *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    ma_table_t *t = NULL;
+    ma_error_t err;
+    (void)state;
+    assert_true(p != MAP_FAILED);
+    assert_int_equal(ma_table_read_mem(p, len, "big.csv", &t, &err), MA_EINPUT);
+    expect_msg(&err, "input larger than 1024 MiB");
+    assert_int_equal(ma_table_read_mem(p, len - 1, "big.csv", &t, &err), MA_EINPUT);
+    expect_msg(&err, "binary data"); /* within the limit: read, and its NULs refused */
+    munmap(p, len);
 }
 
 /* References from R (metafor 3.8):
@@ -501,6 +520,7 @@ int main(void)
         cmocka_unit_test(test_header_duplicates),
         cmocka_unit_test(test_stream_chunk_boundaries),
         cmocka_unit_test(test_line_limit),
+        cmocka_unit_test(test_input_limit),
         cmocka_unit_test(test_es_kinds),
         cmocka_unit_test(test_es_kind_names),
         cmocka_unit_test(test_es_kind_in_dataset),
