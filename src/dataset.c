@@ -390,6 +390,8 @@ static const schema_col_t SCHEMA[] = {
      {"manual_mfr", "spinal_manipulation", "sham", "control", "other_active", NULL},
      "manual_mfr, spinal_manipulation, sham, control or other_active"},
     {"randomized", {"yes", "no", "unclear", NULL}, "yes, no or unclear"},
+    {"intervention_type", {"graston", "iastm", "gua_sha", NULL}, "graston, iastm or gua_sha"},
+    {"source_type", {"primary", "secondary", NULL}, "primary or secondary"},
 };
 #define NSCHEMA (sizeof SCHEMA / sizeof SCHEMA[0])
 

@@ -73,8 +73,8 @@ typedef struct {
  * needed; an es_reported row to be pooled whose es_kind is empty in a file that has the
  * column, or is a kind without a conversion: dz, r),
  * a table without data rows, and, in a trials file (study_id, outcome and data_form
- * columns), a value of outcome, region, comparator_class or randomized outside the trial
- * schema are errors naming file, line, column and value (MA_EINPUT). Bad options (a filter
+ * columns), a value of outcome, region, comparator_class, randomized, intervention_type or
+ * source_type outside the trial schema are errors naming file, line, column and value (MA_EINPUT). Bad options (a filter
  * on a missing column or outside the trial schema, --primary without a primary column,
  * --col naming a missing header) are MA_EUSAGE. Missing values exclude the row with a
  * reason. */
@@ -86,8 +86,8 @@ void ma_dataset_free(ma_dataset_t *d); /* accepts NULL */
 const char *ma_dataset_cell(const ma_dataset_t *d, size_t i, const char *header);
 
 /* The trial schema's fixed values of column `col` (outcome, region, comparator_class,
- * randomized; data/README.md), NULL-terminated, with the list for messages in *expected
- * (may be NULL); NULL when the column has no fixed list. */
+ * randomized, intervention_type, source_type; data/README.md), NULL-terminated, with the
+ * list for messages in *expected (may be NULL); NULL when the column has no fixed list. */
 const char *const *ma_schema_values(const char *col, const char **expected);
 
 /* Participants of study i (n1 + n2), NaN when unknown. */
