@@ -91,22 +91,27 @@ valgrind: $(UNIT_BIN) $(PROG)
 	@scripts/deps.sh --tools
 	@sh tests/valgrind.sh $(BUILD) $(REF)
 
-# Fuzz the CSV reader and row validation (libFuzzer, clang) for FUZZ_SECONDS per target,
-# both targets at once; fails on a crash, leak, sanitizer report or hang.
+# Fuzz the input readers (trials table in SMD and MD, claims, published reviews) and the
+# pool/bias numerical path on fuzzed yi/vi (libFuzzer, clang) for FUZZ_SECONDS per target,
+# two targets at a time; fails on a crash, leak, sanitizer report or hang.
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
               -fno-omit-frame-pointer
+FUZZ_TARGETS := fuzz_table fuzz_table_md fuzz_claims fuzz_reviews fuzz_pool
 fuzz:
 	@scripts/deps.sh --tools
 	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS='$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link' \
-	    LDFLAGS='-fsanitize=fuzzer,address,undefined' build-fuzz/fuzz_table build-fuzz/fuzz_table_md
-	@sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(REF)
+	    LDFLAGS='-fsanitize=fuzzer,address,undefined' $(FUZZ_TARGETS:%=build-fuzz/%)
+	@sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(REF) $(FUZZ_TARGETS)
 
 $(BUILD)/fuzz_table: tests/fuzz/fuzz_table.c $(LIB)
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD)/fuzz_table_md: tests/fuzz/fuzz_table.c $(LIB)
 	$(CC) $(WARN) $(CPPFLAGS) -DFUZZ_MEASURE_MD $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB)
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 bench: $(PROG)
 	@sh bench/run.sh $(PROG)

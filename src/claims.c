@@ -1,11 +1,14 @@
-/* Verdicts on clinical claims from the pooled evidence (rules in evidence.h). */
+/* Clinical claims: read strictly from a claims file, and verdicts on them from the pooled
+ * evidence (rules in evidence.h). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
 
 #include "evidence_internal.h"
+#include "fields_internal.h"
 
 const char *ma_verdict_name(ma_verdict_t v)
 {
@@ -131,4 +134,61 @@ void ma_claim_result_clear(ma_claim_result_t *r)
     ma_evidence_clear(&r->main);
     ma_evidence_clear(&r->spine);
     ma_evidence_clear(&r->other);
+}
+
+ma_status_t ma_claims_read(const ma_table_t *t, ma_claim_t **out, size_t *n, ma_error_t *err)
+{
+    static const char *const need[] = {"claim_id", "claim", "outcome", "region",
+                                       "comparator_class", "expected", NULL};
+    static const char *const regions[] = {"spine", "other", "any", "spine_vs_other", NULL};
+    static const char *const any[] = {"any", NULL};
+    static const char *const expected[] = {"favours_iastm", "no_difference", "spine_larger",
+                                           NULL};
+    const char *outcomes_list, *comps_list;
+    const char *const *outcomes = ma_schema_values("outcome", &outcomes_list);
+    const char *const *comps = ma_schema_values("comparator_class", &comps_list);
+    char comps_any[160];
+    ma_claim_t *c;
+    ma_status_t st;
+    size_t i;
+
+    *out = NULL;
+    *n = 0;
+    ma_error_clear(err);
+    if ((st = ma_fields_require(t, need, "a claims file", err)) != MA_OK)
+        return st;
+    snprintf(comps_any, sizeof comps_any, "any, %s", comps_list);
+    if (!(c = calloc(t->nrow ? t->nrow : 1, sizeof *c)))
+        return ma_error_set(err, MA_ENOMEM, "out of memory");
+    for (i = 0; i < t->nrow; i++) {
+        ma_claim_t *x = &c[i];
+        x->line = t->line[i];
+        if ((st = ma_fields_text(t, i, "claim_id", &x->id, err)) != MA_OK ||
+            (st = ma_fields_text(t, i, "claim", &x->claim, err)) != MA_OK ||
+            (st = ma_fields_choice(t, i, "outcome", outcomes, NULL, outcomes_list,
+                                   &x->outcome, err)) != MA_OK ||
+            (st = ma_fields_choice(t, i, "region", regions, NULL,
+                                   "spine, other, any or spine_vs_other", &x->region,
+                                   err)) != MA_OK ||
+            (st = ma_fields_choice(t, i, "comparator_class", any, comps, comps_any,
+                                   &x->comparator, err)) != MA_OK ||
+            (st = ma_fields_choice(t, i, "expected", expected, NULL,
+                                   "favours_iastm, no_difference or spine_larger",
+                                   &x->expected, err)) != MA_OK)
+            goto fail;
+        if (!strcmp(x->region, "spine_vs_other") != !strcmp(x->expected, "spine_larger")) {
+            st = ma_error_at(err, MA_EINPUT, t->path, t->line[i], "expected", x->expected,
+                             "region spine_vs_other goes with expected spine_larger, and "
+                             "only it (region '%s'):", x->region);
+            goto fail;
+        }
+    }
+    if ((st = ma_fields_unique(t, "claim_id", err)) != MA_OK)
+        goto fail;
+    *out = c;
+    *n = t->nrow;
+    return MA_OK;
+fail:
+    free(c);
+    return st;
 }

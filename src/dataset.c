@@ -33,6 +33,8 @@ static const colkey_info_t KEYS[MA_COL_COUNT] = {
     [MA_COL_MD_UB] = {"md_ub", {"md_ci_ub", NULL}},
     [MA_COL_MD_SE] = {"md_se", {"md_se", NULL}},
     [MA_COL_ES] = {"es", {"es_reported", "di", NULL}},
+    [MA_COL_ES_LB] = {"es_lb", {"es_ci_lb", NULL}},
+    [MA_COL_ES_UB] = {"es_ub", {"es_ci_ub", NULL}},
     [MA_COL_T] = {"t", {"t_stat", "ti", NULL}},
     [MA_COL_P] = {"p", {"p_exact", "pi", NULL}},
     [MA_COL_MIN1] = {"min1", {"min1i", "min_iastm", NULL}},
@@ -50,6 +52,7 @@ static const colkey_info_t KEYS[MA_COL_COUNT] = {
     [MA_COL_HIB] = {"higher_is_better", {"higher_is_better", NULL}},
     [MA_COL_EXCLUDE] = {"exclude_reason", {"exclude_reason", NULL}},
     [MA_COL_PRIMARY] = {"primary", {"primary", NULL}},
+    [MA_COL_ES_KIND] = {"es_kind", {"es_kind", NULL}},
 };
 
 const char *ma_colkey_name(ma_colkey_t k) { return KEYS[k].name; }
@@ -196,6 +199,42 @@ static int form_needs_orientation(ma_form_t f)
            f != MA_FORM_NONE;
 }
 
+/* es_kind: a known kind wherever given. A row that would pool its es_reported must say
+ * what it is when the file has the column (only a file without it, like metafor's `di`,
+ * means Cohen's d) and must be of a kind with a conversion (dz and r have none). A row
+ * with an exclude_reason is never pooled and needs neither. */
+static ma_status_t read_es_kind(const ma_dataset_t *d, size_t r, ma_es_input_t *in,
+                                int excluded, ma_error_t *err)
+{
+    const ma_table_t *t = d->table;
+    long c = d->col[MA_COL_ES_KIND];
+    const char *cell = ma_table_cell(t, r, c);
+    int x;
+    if (c < 0)
+        return MA_OK;
+    if ((x = ma_es_kind_parse(ma_is_missing(cell) ? "" : cell)) < 0)
+        return ma_error_at(err, MA_EINPUT, t->path, t->line[r], t->header[c], cell,
+                           "unknown effect-size kind (expected d, g, log_or, or, dz or r, "
+                           "optionally followed by a note in parentheses):");
+    in->es_kind = (ma_es_kind_t)x;
+    if (in->form != MA_FORM_ES_REPORTED || excluded || isnan(in->es))
+        return MA_OK;
+    if (in->es_kind == MA_ES_KIND_NONE)
+        return ma_error_at(err, MA_EINPUT, t->path, t->line[r], t->header[c], NULL,
+                           "missing value: say what es_reported is (d, g, log_or or or), "
+                           "or give an exclude_reason");
+    if (!ma_es_kind_convertible(in->es_kind))
+        return ma_error_at(err, MA_EINPUT, t->path, t->line[r], t->header[c], cell,
+                           "no documented conversion of this effect-size kind to a "
+                           "between-group SMD (%s); give the row in another data form or an "
+                           "exclude_reason:",
+                           in->es_kind == MA_ES_KIND_DZ
+                               ? "a within-subject dz needs the correlation between "
+                                 "conditions"
+                               : "r needs a stated design");
+    return MA_OK;
+}
+
 /* Parse and validate row r into `in`; `reason` gets the curator's exclusion reason. */
 static ma_status_t read_row(const ma_dataset_t *d, size_t r, ma_es_input_t *in, char *reason,
                             size_t reason_size, ma_error_t *err)
@@ -223,6 +262,7 @@ static ma_status_t read_row(const ma_dataset_t *d, size_t r, ma_es_input_t *in, 
     in->md = v[MA_COL_MD]; in->md_lb = v[MA_COL_MD_LB]; in->md_ub = v[MA_COL_MD_UB];
     in->md_se = v[MA_COL_MD_SE];
     in->es = v[MA_COL_ES]; in->t = v[MA_COL_T]; in->p = v[MA_COL_P];
+    in->es_lb = v[MA_COL_ES_LB]; in->es_ub = v[MA_COL_ES_UB];
     in->min1 = v[MA_COL_MIN1]; in->q1_1 = v[MA_COL_Q1_1]; in->med1 = v[MA_COL_MED1];
     in->q3_1 = v[MA_COL_Q3_1]; in->max1 = v[MA_COL_MAX1];
     in->min2 = v[MA_COL_MIN2]; in->q1_2 = v[MA_COL_Q1_2]; in->med2 = v[MA_COL_MED2];
@@ -232,6 +272,12 @@ static ma_status_t read_row(const ma_dataset_t *d, size_t r, ma_es_input_t *in, 
 
     if (!isnan(in->md_lb) && !isnan(in->md_ub) && in->md_lb > in->md_ub) {
         long c = d->col[MA_COL_MD_LB];
+        return ma_error_at(err, MA_EINPUT, t->path, line, t->header[c],
+                           ma_table_cell(t, r, c),
+                           "confidence interval lower bound above the upper bound:");
+    }
+    if (!isnan(in->es_lb) && !isnan(in->es_ub) && in->es_lb > in->es_ub) {
+        long c = d->col[MA_COL_ES_LB];
         return ma_error_at(err, MA_EINPUT, t->path, line, t->header[c],
                            ma_table_cell(t, r, c),
                            "confidence interval lower bound above the upper bound:");
@@ -266,6 +312,9 @@ static ma_status_t read_row(const ma_dataset_t *d, size_t r, ma_es_input_t *in, 
     cell = ma_table_cell(t, r, d->col[MA_COL_EXCLUDE]);
     if (!ma_is_missing(cell))
         snprintf(reason, reason_size, "%s", cell);
+
+    if ((st = read_es_kind(d, r, in, reason[0] != '\0', err)) != MA_OK)
+        return st;
 
     if (d->col[MA_COL_HIB] >= 0) {
         cell = ma_table_cell(t, r, d->col[MA_COL_HIB]);
@@ -346,6 +395,8 @@ static const schema_col_t SCHEMA[] = {
       "thigh", "knee", "lower_leg", "ankle_foot", "multiple", NULL},
      "cervical, thoracic, lumbar (spine), or shoulder, elbow_forearm, wrist_hand, hip, "
      "thigh, knee, lower_leg, ankle_foot, multiple (other)"},
+    {"intervention_type", {"graston", "iastm", "gua_sha", NULL}, "graston, iastm or gua_sha"},
+    {"source_type", {"primary", "secondary", NULL}, "primary or secondary"},
 };
 
 /* The spine's sites: a row's region is spine exactly when its site is one of them. */
@@ -355,6 +406,18 @@ static int site_is_spine(const char *site)
            strcmp(site, "lumbar") == 0;
 }
 #define NSCHEMA (sizeof SCHEMA / sizeof SCHEMA[0])
+
+const char *const *ma_schema_values(const char *col, const char **expected)
+{
+    size_t i;
+    for (i = 0; i < NSCHEMA; i++)
+        if (strcmp(SCHEMA[i].col, col) == 0) {
+            if (expected)
+                *expected = SCHEMA[i].expected;
+            return SCHEMA[i].values;
+        }
+    return NULL;
+}
 
 static int schema_value_ok(const schema_col_t *sc, const char *v)
 {

@@ -6,7 +6,9 @@
  * when 1 or -1; `direction` is not used. es_reported and t_stat: a value >= 0 with direction
  * favours_iastm / favours_comp is read as a magnitude and signed by the direction; otherwise
  * the value is oriented like an MD and, when a direction is given, must agree with it.
- * p_exact: the sign is the direction's alone (higher_is_better is not used). yi_vi: as given. */
+ * p_exact: the sign is the direction's alone (higher_is_better is not used). yi_vi: as given.
+ * es_reported is read by its es_kind: d (or not stated), g (kept, not corrected twice), or a
+ * (log) odds ratio with its 95% CI converted to d (Chinn 2000); dz and r are refused. */
 #include "iastm/es.h"
 
 #include <math.h>
@@ -18,6 +20,9 @@
 
 /* qnorm(0.975), the normal quantile of a 95% CI (Cochrane Handbook 6.5.2.3). */
 #define Z975 1.959963984540054
+
+/* pi, for the logistic-distribution conversion of a log odds ratio (Chinn 2000). */
+#define PI 3.14159265358979323846
 
 /* Arms below this size use the t quantile for a 95% CI (Cochrane Handbook 6.5.2.3). */
 #define SMALL_ARM 60.0
@@ -36,7 +41,7 @@ enum { VT_LS, VT_UB, VT_LS2, VT_AV, VT_REVMAN, VT_COUNT };
 
 enum {
     SRC_FINAL_SD, SRC_CHANGE_SD, SRC_FINAL_SE, SRC_MD_CI_T, SRC_MD_CI_Z, SRC_MD_SE,
-    SRC_ES, SRC_T, SRC_P, SRC_MED_IQR, SRC_MED_RANGE, SRC_FIVENUM, SRC_COUNT
+    SRC_ES, SRC_T, SRC_P, SRC_MED_IQR, SRC_MED_RANGE, SRC_FIVENUM, SRC_ES_G, SRC_COUNT
 };
 
 static const char *const smd_method[SRC_COUNT][VT_COUNT] = {
@@ -52,6 +57,7 @@ static const char *const smd_method[SRC_COUNT][VT_COUNT] = {
     SMD_ROW("median_iqr: mean Luo et al., SD Wan et al. 2014"),
     SMD_ROW("median_range: mean Luo et al., SD Wan et al. 2014"),
     SMD_ROW("fivenum: mean Luo et al., SD Shi et al. 2020"),
+    SMD_ROW("es_reported: Hedges' g, d = g/J (J not applied twice)"),
 };
 
 static const char *const md_method[SRC_COUNT] = {
@@ -67,7 +73,14 @@ static const char *const md_method[SRC_COUNT] = {
     "median_iqr: mean difference, mean Luo et al., SD Wan et al. 2014",
     "median_range: mean difference, mean Luo et al., SD Wan et al. 2014",
     "fivenum: mean difference, mean Luo et al., SD Shi et al. 2020",
+    NULL,
 };
+
+/* Not a g: metafor's escalc "OR2DL" does not correct it either, since J corrects the bias
+ * of an SD estimated from the sample, which this conversion does not use. */
+static const char *const log_or_method =
+    "es_reported: log odds ratio, d = ln(OR)*sqrt(3)/pi, v = var(ln OR)*3/pi^2 (Chinn 2000), "
+    "var(ln OR) from the 95% CI";
 
 static const char *const yi_vi_method = "yi_vi: as given";
 
@@ -111,6 +124,71 @@ int ma_direction_parse(const char *s)
     return -1;
 }
 
+/* Canonical name first, then the spellings reports use. */
+static const struct {
+    ma_es_kind_t kind;
+    const char *names[4];
+} es_kinds[] = {
+    {MA_ES_KIND_D, {"d", "Cohen d", "Cohen's d", NULL}},
+    {MA_ES_KIND_G, {"g", "Hedges g", "Hedges' g", NULL}},
+    {MA_ES_KIND_LOG_OR, {"log_or", "log OR", NULL}},
+    {MA_ES_KIND_OR, {"or", "OR", NULL}},
+    {MA_ES_KIND_DZ, {"dz", "Cohen dz", "Cohen's dz", NULL}},
+    {MA_ES_KIND_R, {"r", NULL}},
+};
+#define N_ES_KINDS (sizeof es_kinds / sizeof es_kinds[0])
+
+int ma_es_kind_parse(const char *s)
+{
+    size_t a = 0, n, i, j;
+    if (s == NULL)
+        return -1;
+    n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    while (a < n && (s[a] == ' ' || s[a] == '\t'))
+        a++;
+    if (a == n)
+        return MA_ES_KIND_NONE;
+    if (s[n - 1] == ')') { /* "KIND (note)": the note is for readers */
+        const char *open = memchr(s + a, '(', n - a);
+        if (open == NULL || open == s + a || open[-1] != ' ')
+            return -1;
+        n = (size_t)(open - s);
+        while (n > a && s[n - 1] == ' ')
+            n--;
+    }
+    for (i = 0; i < N_ES_KINDS; i++)
+        for (j = 0; es_kinds[i].names[j]; j++)
+            if (strlen(es_kinds[i].names[j]) == n - a &&
+                memcmp(es_kinds[i].names[j], s + a, n - a) == 0)
+                return (int)es_kinds[i].kind;
+    return -1;
+}
+
+const char *ma_es_kind_name(ma_es_kind_t k)
+{
+    size_t i;
+    for (i = 0; i < N_ES_KINDS; i++)
+        if (es_kinds[i].kind == k)
+            return es_kinds[i].names[0];
+    return k == MA_ES_KIND_NONE ? "" : "?";
+}
+
+int ma_es_kind_convertible(ma_es_kind_t k)
+{
+    return k == MA_ES_KIND_NONE || k == MA_ES_KIND_D || k == MA_ES_KIND_G ||
+           k == MA_ES_KIND_LOG_OR || k == MA_ES_KIND_OR;
+}
+
+/* Rows whose variance is not the SMD formula in n1, n2 (vtype AV leaves them alone). */
+static int variance_given(const ma_es_input_t *in)
+{
+    return in->form == MA_FORM_YI_VI ||
+           (in->form == MA_FORM_ES_REPORTED &&
+            (in->es_kind == MA_ES_KIND_LOG_OR || in->es_kind == MA_ES_KIND_OR));
+}
+
 void ma_es_input_init(ma_es_input_t *in)
 {
     if (in == NULL)
@@ -119,11 +197,13 @@ void ma_es_input_init(ma_es_input_t *in)
     in->form = MA_FORM_NONE;
     in->higher_is_better = -1;
     in->direction = MA_DIR_UNKNOWN;
+    in->es_kind = MA_ES_KIND_NONE;
     double *nums[] = {
         &in->n1, &in->n2, &in->m1, &in->sd1, &in->m2, &in->sd2, &in->se1, &in->se2,
         &in->md, &in->md_lb, &in->md_ub, &in->md_se, &in->es, &in->t, &in->p,
         &in->min1, &in->q1_1, &in->med1, &in->q3_1, &in->max1,
-        &in->min2, &in->q1_2, &in->med2, &in->q3_2, &in->max2, &in->yi, &in->vi
+        &in->min2, &in->q1_2, &in->med2, &in->q3_2, &in->max2, &in->yi, &in->vi,
+        &in->es_lb, &in->es_ub
     };
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
         *nums[i] = NAN;
@@ -189,6 +269,12 @@ double ma_hedges_j(double m)
     if (isinf(m))
         return 1.0;
     return exp(lgamma(m / 2) - log(sqrt(m / 2)) - lgamma((m - 1) / 2));
+}
+
+/* The J that smd_from_d applies for vtype index vt (NaN when undefined). */
+static double smd_j(double n1, double n2, int vt)
+{
+    return vt == VT_REVMAN ? 1 - 3 / (4 * (n1 + n2) - 9) : ma_hedges_j(n1 + n2 - 2);
 }
 
 /* Hedges' g and its variance from Cohen's d (pooled-SD scale) and the group sizes, as
@@ -468,16 +554,72 @@ static int signed_stat(const ctx_t *c, const char *name, double x, double *signe
     return 1;
 }
 
+/* An odds ratio (kind or) or log odds ratio (log_or) with its 95% CI on the printed scale:
+ * var(ln OR) = ((ln ub - ln lb) / (2 z))^2 (Wald), then d = ln(OR) sqrt(3) / pi and
+ * var(d) = var(ln OR) 3 / pi^2 (Chinn 2000; metafor's escalc "OR2DL" from a 2x2 table). */
+static int form_es_or(const ctx_t *c)
+{
+    const ma_es_input_t *in = c->in;
+    ma_es_result_t *o = c->out;
+    int logs = in->es_kind == MA_ES_KIND_LOG_OR;
+    double est = in->es, lb = in->es_lb, ub = in->es_ub, lnor;
+    if (!need(o, "es_reported", est) || !need(o, "es_ci_lb", lb) || !need(o, "es_ci_ub", ub))
+        return 0;
+    if (!logs) {
+        if (!(est > 0) || !(lb > 0) || !(ub > 0))
+            return fail(o, "an odds ratio and its CI must be > 0 (got %g [%g, %g])", est, lb,
+                        ub);
+        est = log(est);
+        lb = log(lb);
+        ub = log(ub);
+    }
+    if (!(lb < ub))
+        return fail(o, "95%% CI of es_reported is reversed or of zero width (%g to %g)",
+                    in->es_lb, in->es_ub);
+    if (est < lb || est > ub)
+        return fail(o, "es_reported %g lies outside its 95%% CI (%g to %g)", in->es,
+                    in->es_lb, in->es_ub);
+    if (!signed_stat(c, logs ? "es_reported (log OR)" : "ln(es_reported)", est, &lnor))
+        return 0;
+    double se = (ub - lb) / (2 * Z975);
+    o->yi = lnor * sqrt(3) / PI;
+    o->vi = se * se * 3 / (PI * PI);
+    o->method = log_or_method;
+    return 1;
+}
+
 static int form_es(const ctx_t *c)
 {
     const ma_es_input_t *in = c->in;
-    double d;
+    double d, j;
     if (c->measure == MA_MEASURE_MD)
         return fail(c->out, "es_reported gives no mean difference (use measure SMD)");
+    switch (in->es_kind) {
+    case MA_ES_KIND_LOG_OR:
+    case MA_ES_KIND_OR:
+        return form_es_or(c);
+    case MA_ES_KIND_DZ:
+        return fail(c->out, "es_kind dz (within-subject d) has no conversion to a "
+                    "between-group d without the correlation between conditions");
+    case MA_ES_KIND_R:
+        return fail(c->out, "es_kind r has no conversion to d without a stated design");
+    case MA_ES_KIND_NONE:
+    case MA_ES_KIND_D:
+    case MA_ES_KIND_G:
+        break;
+    default:
+        return fail(c->out, "unknown es_kind (%d)", (int)in->es_kind);
+    }
     if (!need_ns(c->out, in) || !need(c->out, "es_reported", in->es)
         || !signed_stat(c, "es_reported", in->es, &d))
         return 0;
-    return from_d(c, SRC_ES, d);
+    if (in->es_kind != MA_ES_KIND_G)
+        return from_d(c, SRC_ES, d);
+    /* g is already corrected: back to d with the same J, so that g comes out unchanged */
+    j = smd_j(in->n1, in->n2, c->vt);
+    if (!(j > 0))
+        return fail(c->out, "Hedges' J undefined for n_iastm + n_comp = %g", in->n1 + in->n2);
+    return from_d(c, SRC_ES_G, d / j);
 }
 
 static int form_t(const ctx_t *c)
@@ -609,7 +751,7 @@ void ma_es_compute_all(const ma_es_input_t *in, size_t k, const ma_es_opts_t *op
      * mean of the rows' g (here oriented, as they are pooled). */
     double sw = 0, swy = 0;
     for (size_t i = 0; i < k; i++) {
-        if (!out[i].ok || in[i].form == MA_FORM_YI_VI)
+        if (!out[i].ok || variance_given(&in[i]))
             continue;
         double n = in[i].n1 + in[i].n2;
         sw += n;
@@ -619,7 +761,7 @@ void ma_es_compute_all(const ma_es_input_t *in, size_t k, const ma_es_opts_t *op
         return;
     double gbar = swy / sw;
     for (size_t i = 0; i < k; i++) {
-        if (!out[i].ok || in[i].form == MA_FORM_YI_VI)
+        if (!out[i].ok || variance_given(&in[i]))
             continue;
         double n1 = in[i].n1, n2 = in[i].n2;
         out[i].vi = 1 / n1 + 1 / n2 + gbar * gbar / (2 * (n1 + n2));

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fields_internal.h"
+
 /* Parse state shared with libcsv's callbacks. All cell strings go into one arena sized
  * from the input, which never moves: a field is never longer than the bytes it was read
  * from and each field but the last consumes a delimiter, so the cells with their NULs
@@ -136,39 +138,84 @@ static size_t utf8_len(const unsigned char *s, size_t avail)
     return n;
 }
 
-/* Reject bytes no text file holds: NUL, other C0 controls but tab/CR/LF, invalid UTF-8. */
-static int check_text(const char *buf, size_t len, const char *name, ma_error_t *err)
+/* Streaming text check: bytes no text file holds (NUL, other C0 controls but tab/CR/LF,
+ * invalid UTF-8) and lines beyond MA_TABLE_MAX_LINE are refused as soon as they are read,
+ * so that a binary or endless input (/dev/zero, a file without line ends) is never
+ * buffered whole. The check runs over a growing buffer; a UTF-8 sequence or CR that may
+ * continue in bytes not yet read waits for them. */
+typedef struct {
+    size_t done;       /* bytes checked */
+    size_t line_start; /* offset where the current line starts */
+    long line;         /* current line (1-based) */
+    int started;       /* BOM skipped and file signature checked */
+} textcheck_t;
+
+static void textcheck_init(textcheck_t *tc)
+{
+    memset(tc, 0, sizeof *tc);
+    tc->line = 1;
+}
+
+static ma_status_t check_text(textcheck_t *tc, const char *buf, size_t len, int eof,
+                              const char *name, ma_error_t *err)
 {
     const unsigned char *s = (const unsigned char *)buf;
-    long line = 1;
-    size_t i = 0;
-    /* Spreadsheets saved as such rather than exported: zip (.xlsx, .ods), OLE2 (.xls). */
-    if ((len >= 4 && memcmp(buf, "PK\003\004", 4) == 0) ||
-        (len >= 4 && memcmp(buf, "\xD0\xCF\x11\xE0", 4) == 0))
+    size_t i;
+    if (len > MA_TABLE_MAX_INPUT)
         return ma_error_at(err, MA_EINPUT, name, 0, NULL, NULL,
-                           "a spreadsheet file (%s), not CSV text: export the sheet as CSV "
-                           "UTF-8", buf[0] == 'P' ? "zip: .xlsx or .ods" : ".xls");
+                           "input larger than %u MiB (the limit of one input file)",
+                           (unsigned)(MA_TABLE_MAX_INPUT >> 20));
+    if (!tc->started) {
+        const char *b = buf;
+        size_t n = len;
+        if (len < 4 && !eof)
+            return MA_OK; /* the signature needs 4 bytes */
+        if (n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0) { /* UTF-8 byte order mark */
+            b += 3;
+            n -= 3;
+            tc->done = tc->line_start = 3;
+        }
+        /* Spreadsheets saved as such rather than exported: zip (.xlsx, .ods), OLE2 (.xls). */
+        if ((n >= 4 && memcmp(b, "PK\003\004", 4) == 0) ||
+            (n >= 4 && memcmp(b, "\xD0\xCF\x11\xE0", 4) == 0))
+            return ma_error_at(err, MA_EINPUT, name, 0, NULL, NULL,
+                               "a spreadsheet file (%s), not CSV text: export the sheet as "
+                               "CSV UTF-8", b[0] == 'P' ? "zip: .xlsx or .ods" : ".xls");
+        tc->started = 1;
+    }
+    i = tc->done;
     while (i < len) {
         unsigned char c = s[i];
         size_t n;
-        if (c == '\n' || (c == '\r' && (i + 1 >= len || s[i + 1] != '\n')))
-            line++;
+        if (c == '\r' && i + 1 >= len && !eof)
+            break; /* CR or CRLF: known with the next byte */
+        if (c == '\n' || (c == '\r' && (i + 1 >= len || s[i + 1] != '\n'))) {
+            tc->line++;
+            tc->line_start = i + 1;
+        } else if (i - tc->line_start >= MA_TABLE_MAX_LINE) {
+            return ma_error_at(err, MA_EINPUT, name, tc->line, NULL, NULL,
+                               "line longer than %u MiB (the limit of one line; is this a "
+                               "CSV file?)", (unsigned)(MA_TABLE_MAX_LINE >> 20));
+        }
         if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
             char v[8];
             snprintf(v, sizeof v, "0x%02X", c);
-            return ma_error_at(err, MA_EINPUT, name, line, NULL, v,
+            return ma_error_at(err, MA_EINPUT, name, tc->line, NULL, v,
                                "binary data, not a CSV text file (export the sheet as "
                                "CSV UTF-8): control byte");
         }
+        if (c >= 0x80 && len - i < 4 && !eof)
+            break; /* the sequence may continue in bytes not read yet */
         n = utf8_len(s + i, len - i);
         if (n == 0) {
             char v[8];
             snprintf(v, sizeof v, "0x%02X", c);
-            return ma_error_at(err, MA_EINPUT, name, line, NULL, v,
+            return ma_error_at(err, MA_EINPUT, name, tc->line, NULL, v,
                                "not UTF-8 text (save the file as CSV UTF-8): invalid byte");
         }
         i += n;
     }
+    tc->done = i;
     return MA_OK;
 }
 
@@ -215,7 +262,33 @@ static void parse_error(reader_t *r, int code, const char *text, size_t n)
     free(line);
 }
 
-ma_status_t ma_table_read_mem(const char *buf, size_t len, const char *name, ma_table_t **out,
+/* The header's first empty or duplicate name, as a left-to-right scan would find it.
+ * Sorting keeps this O(n log n): 100,000 columns must not take n^2/2 comparisons. */
+static ma_status_t check_header(const ma_table_t *t, long header_line, ma_error_t *err)
+{
+    size_t i, empty = t->ncol, dup_i, dup_j;
+    for (i = 0; i < t->ncol; i++)
+        if (t->header[i][0] == '\0') {
+            empty = i;
+            break;
+        }
+    if (ma_first_duplicate((const char *const *)t->header, t->ncol, &dup_i, &dup_j))
+        return ma_error_set(err, MA_ENOMEM, "out of memory reading %s", t->path);
+    if (empty < t->ncol && empty <= dup_i) {
+        char v[32];
+        snprintf(v, sizeof v, "%zu", empty + 1);
+        return ma_error_at(err, MA_EINPUT, t->path, header_line, NULL, NULL,
+                           "empty column name in the header (column %s)", v);
+    }
+    if (dup_i < t->ncol)
+        return ma_error_at(err, MA_EINPUT, t->path, header_line, t->header[dup_i], NULL,
+                           "duplicate column name in the header, at positions %zu and %zu",
+                           dup_j + 1, dup_i + 1);
+    return MA_OK;
+}
+
+/* Parse text that passed check_text (BOM removed). */
+static ma_status_t parse_text(const char *buf, size_t len, const char *name, ma_table_t **out,
                               ma_error_t *err)
 {
     struct csv_parser p;
@@ -223,18 +296,6 @@ ma_status_t ma_table_read_mem(const char *buf, size_t len, const char *name, ma_
     ma_table_t *t = NULL;
     size_t pos = 0, i;
     long header_line;
-    ma_status_t st;
-
-    *out = NULL;
-    ma_error_clear(err);
-    if (!name)
-        name = "<input>";
-    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) { /* UTF-8 byte order mark */
-        buf += 3;
-        len -= 3;
-    }
-    if ((st = check_text(buf, len, name, err)) != MA_OK)
-        return st;
 
     memset(&r, 0, sizeof r);
     r.name = name;
@@ -308,23 +369,8 @@ ma_status_t ma_table_read_mem(const char *buf, size_t len, const char *name, ma_
         if (l)
             t->line = l;
     }
-    for (i = 0; i < t->ncol; i++) {
-        size_t j;
-        if (t->header[i][0] == '\0') {
-            char v[32];
-            snprintf(v, sizeof v, "%zu", i + 1);
-            ma_error_at(err, MA_EINPUT, name, header_line, NULL, NULL,
-                        "empty column name in the header (column %s)", v);
-            goto fail_t;
-        }
-        for (j = 0; j < i; j++)
-            if (strcmp(t->header[i], t->header[j]) == 0) {
-                ma_error_at(err, MA_EINPUT, name, header_line, t->header[i], NULL,
-                            "duplicate column name in the header, at positions %zu and %zu",
-                            j + 1, i + 1);
-                goto fail_t;
-            }
-    }
+    if (check_header(t, header_line, err) != MA_OK)
+        goto fail_t;
     t->arena_ = r.arena;
     *out = t;
     return MA_OK;
@@ -346,51 +392,81 @@ fail:
     return err ? err->code : MA_EINPUT;
 }
 
+ma_status_t ma_table_read_mem(const char *buf, size_t len, const char *name, ma_table_t **out,
+                              ma_error_t *err)
+{
+    textcheck_t tc;
+    ma_status_t st;
+    *out = NULL;
+    ma_error_clear(err);
+    if (!name)
+        name = "<input>";
+    textcheck_init(&tc);
+    if ((st = check_text(&tc, buf, len, 1, name, err)) != MA_OK)
+        return st;
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) { /* UTF-8 byte order mark */
+        buf += 3;
+        len -= 3;
+    }
+    return parse_text(buf, len, name, out, err);
+}
+
 /* An input that cannot be opened or read is the caller's argument at fault, like a
- * malformed file: MA_EINPUT (exit status 2), not a failure of the run. */
+ * malformed file: MA_EINPUT (exit status 2), not a failure of the run. The text is checked
+ * chunk by chunk as it arrives (check_text), so a binary or endless input stops early. */
 ma_status_t ma_table_read_file(const char *path, ma_table_t **out, ma_error_t *err)
 {
     FILE *f;
     char *buf = NULL;
+    const char *text;
     size_t len = 0, cap = 0;
     int is_stdin = strcmp(path, "-") == 0;
     const char *name = is_stdin ? "<stdin>" : path;
     struct stat sb;
-    ma_status_t st;
+    textcheck_t tc;
+    ma_status_t st = MA_OK;
 
     *out = NULL;
+    ma_error_clear(err);
+    textcheck_init(&tc);
     f = is_stdin ? stdin : fopen(path, "rb");
     if (!f)
         return ma_error_at(err, MA_EINPUT, name, 0, NULL, NULL, "cannot open: %s",
                            strerror(errno));
-    /* One allocation for a regular file of known size (+1 to see the end). */
+    /* One allocation for a regular file of known size (+1 to see the end), within the
+     * input limit (a larger file is refused once that much has been read). */
     if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
-        (uintmax_t)sb.st_size < SIZE_MAX / 2)
+        (uintmax_t)sb.st_size < MA_TABLE_MAX_INPUT)
         (void)grow((void **)&buf, &cap, (size_t)sb.st_size + 1, 1);
     for (;;) {
-        size_t n;
+        size_t n, want;
         if (len == cap && grow((void **)&buf, &cap, len + 65536, 1)) {
-            if (!is_stdin)
-                fclose(f);
-            free(buf);
-            return ma_error_set(err, MA_ENOMEM, "out of memory reading %s", name);
+            st = ma_error_set(err, MA_ENOMEM, "out of memory reading %s", name);
+            break;
         }
-        n = fread(buf + len, 1, cap - len, f);
+        want = cap - len < 65536 ? cap - len : 65536;
+        n = fread(buf + len, 1, want, f);
         len += n;
         if (n == 0)
             break;
+        if ((st = check_text(&tc, buf, len, 0, name, err)) != MA_OK)
+            break;
     }
-    if (ferror(f)) {
-        int e = errno;
-        if (!is_stdin)
-            fclose(f);
-        free(buf);
-        return ma_error_at(err, MA_EINPUT, name, 0, NULL, NULL, "cannot read: %s",
-                           strerror(e));
-    }
+    if (st == MA_OK && ferror(f))
+        st = ma_error_at(err, MA_EINPUT, name, 0, NULL, NULL, "cannot read: %s",
+                         strerror(errno));
     if (!is_stdin)
         fclose(f);
-    st = ma_table_read_mem(buf ? buf : "", len, name, out, err);
+    if (st == MA_OK)
+        st = check_text(&tc, buf ? buf : "", len, 1, name, err);
+    if (st == MA_OK) {
+        text = buf ? buf : "";
+        if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+            text += 3;
+            len -= 3;
+        }
+        st = parse_text(text, len, name, out, err);
+    }
     free(buf);
     return st;
 }

@@ -13,10 +13,12 @@
 typedef enum {
     MA_COL_STUDY = 0, MA_COL_YI, MA_COL_VI, MA_COL_SEI,
     MA_COL_N1, MA_COL_N2, MA_COL_M1, MA_COL_SD1, MA_COL_M2, MA_COL_SD2, MA_COL_SE1, MA_COL_SE2,
-    MA_COL_MD, MA_COL_MD_LB, MA_COL_MD_UB, MA_COL_MD_SE, MA_COL_ES, MA_COL_T, MA_COL_P,
+    MA_COL_MD, MA_COL_MD_LB, MA_COL_MD_UB, MA_COL_MD_SE, MA_COL_ES, MA_COL_ES_LB,
+    MA_COL_ES_UB, MA_COL_T, MA_COL_P,
     MA_COL_MIN1, MA_COL_Q1_1, MA_COL_MED1, MA_COL_Q3_1, MA_COL_MAX1,
     MA_COL_MIN2, MA_COL_Q1_2, MA_COL_MED2, MA_COL_Q3_2, MA_COL_MAX2,
     MA_COL_DIRECTION, MA_COL_FORM, MA_COL_HIB, MA_COL_EXCLUDE, MA_COL_PRIMARY,
+    MA_COL_ES_KIND,
     MA_COL_COUNT
 } ma_colkey_t;
 
@@ -67,10 +69,12 @@ typedef struct {
 } ma_dataset_t;
 
 /* Build the dataset. Malformed values (bad numbers, SD <= 0, n < 2 or fractional, vi <= 0,
- * p outside (0,1), unknown data form or direction, missing higher_is_better where needed),
+ * p outside (0,1), unknown data form, direction or es_kind, missing higher_is_better where
+ * needed; an es_reported row to be pooled whose es_kind is empty in a file that has the
+ * column, or is a kind without a conversion: dz, r),
  * a table without data rows, and, in a trials file (study_id, outcome and data_form
- * columns), a value of outcome, region, comparator_class or randomized outside the trial
- * schema are errors naming file, line, column and value (MA_EINPUT). Bad options (a filter
+ * columns), a value of outcome, region, comparator_class, randomized, intervention_type or
+ * source_type outside the trial schema are errors naming file, line, column and value (MA_EINPUT). Bad options (a filter
  * on a missing column or outside the trial schema, --primary without a primary column,
  * --col naming a missing header) are MA_EUSAGE. Missing values exclude the row with a
  * reason. */
@@ -80,6 +84,11 @@ void ma_dataset_free(ma_dataset_t *d); /* accepts NULL */
 
 /* Cell of study i in the column named `header` ("" when the column is absent). */
 const char *ma_dataset_cell(const ma_dataset_t *d, size_t i, const char *header);
+
+/* The trial schema's fixed values of column `col` (outcome, region, comparator_class,
+ * randomized, intervention_type, source_type; data/README.md), NULL-terminated, with the
+ * list for messages in *expected (may be NULL); NULL when the column has no fixed list. */
+const char *const *ma_schema_values(const char *col, const char **expected);
 
 /* Participants of study i (n1 + n2), NaN when unknown. */
 double ma_study_n(const ma_study_t *s);

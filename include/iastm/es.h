@@ -26,7 +26,7 @@ typedef enum {
     MA_FORM_FINAL_SE,   /* mean and SE per arm: SD = SE * sqrt(n) */
     MA_FORM_MD_CI,      /* between-group mean difference with 95% CI */
     MA_FORM_MD_SE,      /* between-group mean difference with its SE */
-    MA_FORM_ES_REPORTED,/* Cohen's d as printed (converted to g); sign as for T_STAT */
+    MA_FORM_ES_REPORTED,/* an effect size as printed, of kind es_kind; sign as for T_STAT */
     MA_FORM_T_STAT,     /* independent-samples t statistic (sign by `direction` if t >= 0
                            and direction given; else the sign of t as oriented, which must
                            then agree with a stated direction) */
@@ -36,6 +36,21 @@ typedef enum {
     MA_FORM_FIVENUM,    /* min, q1, median, q3, max per arm */
     MA_FORM_NARRATIVE   /* only a sentence: never computable */
 } ma_form_t;
+
+/* What an es_reported value is (the trial schema's es_kind column). Only kinds with a
+ * documented conversion to the SMD scale are computed; the others are recognised so that
+ * a row can say what it holds, and are never pooled. */
+typedef enum {
+    MA_ES_KIND_NONE = 0, /* not stated: read as Cohen's d (metafor's `di`) */
+    MA_ES_KIND_D,        /* Cohen's d (pooled SD): g = J d, as escalc(measure = "SMD", di) */
+    MA_ES_KIND_G,        /* Hedges' g, already corrected: kept as is, never corrected again;
+                            the variance is that of d = g / J */
+    MA_ES_KIND_LOG_OR,   /* log odds ratio with its 95% CI: d = ln(OR) sqrt(3) / pi,
+                            var(d) = var(ln OR) 3 / pi^2 (Chinn 2000), var(ln OR) from the CI */
+    MA_ES_KIND_OR,       /* odds ratio with its 95% CI: as LOG_OR on the logs */
+    MA_ES_KIND_DZ,       /* within-subject d: no conversion (needs the correlation) */
+    MA_ES_KIND_R         /* correlation: no conversion without a stated design */
+} ma_es_kind_t;
 
 /* Direction of a reported between-group result. */
 typedef enum {
@@ -54,7 +69,9 @@ typedef struct {
     double m1, sd1, m2, sd2;      /* final_sd, change_sd */
     double se1, se2;              /* final_se (means in m1, m2) */
     double md, md_lb, md_ub, md_se; /* md_ci, md_se: md as printed (arm 1 - arm 2) */
-    double es;                    /* es_reported: Cohen's d as printed */
+    double es;                    /* es_reported as printed, of kind es_kind */
+    ma_es_kind_t es_kind;
+    double es_lb, es_ub;          /* 95% CI of es_reported on its printed scale (OR kinds) */
     double t;                     /* t_stat */
     double p;                     /* p_exact */
     double min1, q1_1, med1, q3_1, max1; /* medians: arm 1 */
@@ -62,7 +79,7 @@ typedef struct {
     double yi, vi;                /* yi_vi (vi may come from sei^2) */
 } ma_es_input_t;
 
-/* Set every double to NaN, form to NONE, direction unknown, higher_is_better -1. */
+/* Set every double to NaN, es_kind to NONE, form to NONE, direction unknown, higher_is_better -1. */
 void ma_es_input_init(ma_es_input_t *in);
 
 typedef struct {
@@ -81,7 +98,8 @@ void ma_es_compute(const ma_es_input_t *in, const ma_es_opts_t *opts, ma_es_resu
 
 /* Compute k rows into out[0..k-1]. Same as ma_es_compute per row, except that for SMD with
  * vtype AV the variances use the (n1 + n2)-weighted mean of the computed g of these rows
- * (oriented; yi_vi rows neither count nor change). Pass exactly the rows pooled together. */
+ * (oriented; yi_vi rows and es_reported odds ratios, whose variance is given, neither
+ * count nor change). Pass exactly the rows pooled together. */
 void ma_es_compute_all(const ma_es_input_t *in, size_t k, const ma_es_opts_t *opts,
                        ma_es_result_t *out);
 
@@ -94,5 +112,14 @@ double ma_hedges_j(double m);
 int ma_form_parse(const char *s);
 const char *ma_form_name(ma_form_t f);
 int ma_direction_parse(const char *s); /* "" -> MA_DIR_UNKNOWN */
+
+/* es_kind names: d (also "Cohen d", "Cohen's d"), g ("Hedges g", "Hedges' g"), log_or
+ * ("log OR"), or ("OR"), dz ("Cohen dz", "Cohen's dz"), r; exact spelling, optionally
+ * followed by a note in parentheses ("Cohen dz (crossover)"). "" -> MA_ES_KIND_NONE;
+ * -1 when unknown. */
+int ma_es_kind_parse(const char *s);
+const char *ma_es_kind_name(ma_es_kind_t k); /* canonical name: "d", "log_or", ... */
+/* 1 when es_reported of this kind has a documented conversion to the SMD scale. */
+int ma_es_kind_convertible(ma_es_kind_t k);
 
 #endif

@@ -65,7 +65,19 @@ typedef struct {
     const char *region;     /* spine, other, any, or spine_vs_other */
     const char *comparator; /* a comparator class or any */
     const char *expected;   /* favours_iastm, no_difference, spine_larger */
+    long line;              /* source line in the claims file (0: not from a file) */
 } ma_claim_t;
+
+/* Read the claims of a claims table (data/README.md): columns claim_id, claim, outcome,
+ * region, comparator_class and expected are required; every cell of them is strict, as
+ * in a trials file: claim_id and claim not empty, ids unique, outcome and comparator_class
+ * from the trial schema (comparator also any), region spine, other, any or
+ * spine_vs_other, expected favours_iastm, no_difference or spine_larger (spine_larger with
+ * region spine_vs_other and only there). A value spelt otherwise ('Other') is an error
+ * naming file, line, column and value (MA_EINPUT), never a claim about no trials. On
+ * success *out is a new array of *n claims (free() it) whose strings point into `t`. */
+ma_status_t ma_claims_read(const ma_table_t *t, ma_claim_t **out, size_t *n,
+                           ma_error_t *err);
 
 typedef struct {
     ma_verdict_t verdict;

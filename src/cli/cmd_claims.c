@@ -33,11 +33,6 @@ typedef struct {
     ma_claim_result_t r;
 } item_t;
 
-static const char *cell(const ma_table_t *t, size_t r, const char *col)
-{
-    return ma_table_cell(t, r, ma_table_col(t, col));
-}
-
 static void unpooled_text(FILE *f, const ma_dataset_t *d, const ma_evidence_t *e,
                           const char *indent, int md)
 {
@@ -164,8 +159,6 @@ int cmd_claims(int argc, char **argv)
         {"margin", required_argument, NULL, OPT_MARGIN},
         {"all-rows", no_argument, NULL, OPT_ALL_ROWS},
         CLI_OPT_END};
-    static const char *const need[] = {"claim_id", "claim", "outcome", "region",
-                                       "comparator_class", "expected"};
     cli_common_t c;
     ma_rma_opts_t ro;
     const char *path, *claims_path = "data/claims.csv";
@@ -174,7 +167,8 @@ int cmd_claims(int argc, char **argv)
     ma_table_t *t = NULL, *ct = NULL;
     ma_dataset_t *d = NULL;
     item_t *it = NULL;
-    size_t i, n = 0;
+    ma_claim_t *claims = NULL;
+    size_t i, n = 0, nclaims = 0;
     ma_error_t err;
     cli_out_t out;
 
@@ -209,13 +203,10 @@ int cmd_claims(int argc, char **argv)
         return 2;
     if (ma_table_read_file(claims_path, &ct, &err) != MA_OK)
         return cli_report(&err);
-    for (i = 0; i < sizeof need / sizeof need[0]; i++)
-        if (ma_table_col(ct, need[i]) < 0) {
-            fprintf(stderr, "iastm: %s: column '%s' missing (claims need claim_id, claim, "
-                            "outcome, region, comparator_class, expected)\n", ct->path, need[i]);
-            ma_table_free(ct);
-            return 2;
-        }
+    if (ma_claims_read(ct, &claims, &nclaims, &err) != MA_OK) {
+        ma_table_free(ct);
+        return cli_report(&err);
+    }
     c.ds.primary_only = !all_rows;
     if ((rc = cli_load(&c, path, &t, &d)) != 0)
         goto done;
@@ -228,24 +219,18 @@ int cmd_claims(int argc, char **argv)
             goto done;
         }
     }
-    it = calloc(ct->nrow ? ct->nrow : 1, sizeof *it);
+    it = calloc(nclaims ? nclaims : 1, sizeof *it);
     if (!it) {
         fprintf(stderr, "iastm: out of memory\n");
         rc = 1;
         goto done;
     }
-    for (i = 0; i < ct->nrow; i++, n++) {
-        ma_claim_t *cl = &it[i].c;
-        cl->id = cell(ct, i, "claim_id");
-        cl->claim = cell(ct, i, "claim");
-        cl->outcome = cell(ct, i, "outcome");
-        cl->region = cell(ct, i, "region");
-        cl->comparator = cell(ct, i, "comparator_class");
-        cl->expected = cell(ct, i, "expected");
-        if (ma_claim_check(d, cl, &ro, margin, &it[i].r, &err) != MA_OK) {
+    for (i = 0; i < nclaims; i++, n++) {
+        it[i].c = claims[i];
+        if (ma_claim_check(d, &it[i].c, &ro, margin, &it[i].r, &err) != MA_OK) {
             if (!err.file[0]) {
                 snprintf(err.file, sizeof err.file, "%s", ct->path);
-                err.line = ct->line[i];
+                err.line = claims[i].line;
             }
             rc = cli_report(&err);
             goto done;
@@ -269,6 +254,7 @@ done:
     for (i = 0; it && i < n; i++)
         ma_claim_result_clear(&it[i].r);
     free(it);
+    free(claims);
     ma_dataset_free(d);
     ma_table_free(t);
     ma_table_free(ct);

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "iastm/evidence.h"
+#include "iastm/reviews.h"
 
 enum { OPT_ALL_ROWS = OPT_CMD_BASE, OPT_REVIEWS };
 
@@ -119,14 +120,25 @@ static void evidence_text(FILE *f, const ma_evidence_t *e)
             ma_certainty_name(e->grade.level));
 }
 
-static int reviews(ma_writer_t *w, FILE *f, int md, const char *path, const ma_dataset_t *d,
-                   const ma_rma_opts_t *ro)
+/* The reviews file, read and checked before anything is written. */
+static int reviews_load(const char *path, ma_table_t **rt, ma_review_t **rv, size_t *nrv)
 {
-    ma_table_t *rt;
+    ma_error_t err;
+    if (ma_table_read_file(path, rt, &err) != MA_OK)
+        return cli_report(&err);
+    if (ma_reviews_read(*rt, rv, nrv, &err) != MA_OK) {
+        ma_table_free(*rt);
+        *rt = NULL;
+        return cli_report(&err);
+    }
+    return 0;
+}
+
+static int reviews(ma_writer_t *w, FILE *f, int md, const ma_review_t *rv, size_t nrv,
+                   const ma_dataset_t *d, const ma_rma_opts_t *ro)
+{
     ma_error_t err;
     size_t i;
-    if (ma_table_read_file(path, &rt, &err) != MA_OK)
-        return cli_report(&err);
     if (w)
         ma_writer_section(w, "published_reviews");
     else
@@ -134,31 +146,17 @@ static int reviews(ma_writer_t *w, FILE *f, int md, const char *path, const ma_d
                         "| review | region | outcome | their measure | their estimate [CI] | "
                         "k | ours: SMD [CI] | trials | note |\n|---|---|---|---|---|---|---|---|---|\n"
                       : "\nPublished reviews side by side:\n");
-    for (i = 0; i < rt->nrow; i++) {
-        const char *region = ma_table_cell(rt, i, ma_table_col(rt, "region"));
-        ma_question_t q = {ma_table_cell(rt, i, ma_table_col(rt, "outcome")),
-                           !strcmp(region, "mixed") ? "any" : region, "any"};
-        const char *meas = ma_table_cell(rt, i, ma_table_col(rt, "measure"));
-        const char *conv = ma_table_cell(rt, i, ma_table_col(rt, "sign_convention"));
-        double est, lb, ub, sign = strstr(conv, "negative favours") ? -1 : 1;
+    for (i = 0; i < nrv; i++) {
+        const ma_review_t *x = &rv[i];
+        const char *region = x->region;
+        ma_question_t q = {x->outcome, !strcmp(region, "mixed") ? "any" : region, "any"};
+        const char *meas = x->measure;
+        double est, lb, ub, sign = x->sign;
         ma_evidence_t e;
         char note[400], ours[64];
-        if (ma_parse_double(ma_table_cell(rt, i, ma_table_col(rt, "estimate")), &est) != MA_NUM_OK)
-            est = NAN;
-        if (ma_parse_double(ma_table_cell(rt, i, ma_table_col(rt, "ci_lb")), &lb) != MA_NUM_OK)
-            lb = NAN;
-        if (ma_parse_double(ma_table_cell(rt, i, ma_table_col(rt, "ci_ub")), &ub) != MA_NUM_OK)
-            ub = NAN;
-        if (sign < 0) { /* orient as here: positive favours IASTM */
-            double t = lb;
-            est = -est;
-            lb = -ub;
-            ub = -t;
-        }
-        if (ma_evidence_assess(d, &q, ro, &e, &err) != MA_OK) {
-            ma_table_free(rt);
+        ma_review_oriented(x, &est, &lb, &ub); /* positive favours IASTM, as here */
+        if (ma_evidence_assess(d, &q, ro, &e, &err) != MA_OK)
             return cli_report(&err);
-        }
         fmt_ci(ours, sizeof ours, &e);
         snprintf(note, sizeof note, "%s%s%s",
                  strncmp(meas, "SMD", 3) ? "different measure (theirs is not an SMD); " : "",
@@ -167,11 +165,11 @@ static int reviews(ma_writer_t *w, FILE *f, int md, const char *path, const ma_d
                  sign < 0 ? "; their sign flipped to positive-favours-IASTM" : "");
         if (w) {
             ma_writer_begin(w);
-            ma_writer_str(w, "review_id", ma_table_cell(rt, i, ma_table_col(rt, "review_id")));
+            ma_writer_str(w, "review_id", x->id);
             ma_writer_str(w, "region", region);
             ma_writer_str(w, "outcome", q.outcome);
             ma_writer_str(w, "their_measure", meas);
-            ma_writer_str(w, "their_k", ma_table_cell(rt, i, ma_table_col(rt, "k")));
+            ma_writer_str(w, "their_k", x->k);
             ma_writer_num(w, "their_estimate", est);
             ma_writer_num(w, "their_ci_lb", lb);
             ma_writer_num(w, "their_ci_ub", ub);
@@ -185,15 +183,13 @@ static int reviews(ma_writer_t *w, FILE *f, int md, const char *path, const ma_d
             fprintf(f, md ? "| %s | %s | %s | %s | %.2f [%.2f, %.2f] | %s | %s | %zu | %s |\n"
                           : "  %s (%s, %s; %s): theirs %.2f [%.2f, %.2f], k = %s; ours SMD %s, "
                             "%zu trials. %s\n",
-                    ma_table_cell(rt, i, ma_table_col(rt, "review_id")), region, q.outcome,
-                    meas, est, lb, ub, ma_table_cell(rt, i, ma_table_col(rt, "k")), ours,
+                    x->id, region, q.outcome, meas, est, lb, ub, x->k, ours,
                     e.trials, note);
         }
         ma_evidence_clear(&e);
     }
     if (!w && !md)
         fprintf(f, "  (their estimates oriented so that positive favours IASTM)\n");
-    ma_table_free(rt);
     return 0;
 }
 
@@ -210,7 +206,9 @@ int cmd_evidence(int argc, char **argv)
     const char *outcomes[64], *regions[64], *comps[64];
     size_t no, nr, nc, a, b, e3;
     int all_rows = 0, opt, rc, ok = 1;
-    ma_table_t *t = NULL;
+    ma_table_t *t = NULL, *rt = NULL;
+    ma_review_t *rv = NULL;
+    size_t nrv = 0;
     ma_dataset_t *d = NULL;
     ma_writer_t *w = NULL;
     cli_out_t out;
@@ -249,6 +247,8 @@ int cmd_evidence(int argc, char **argv)
         rc = 2;
         goto done;
     }
+    if (rev && (rc = reviews_load(rev, &rt, &rv, &nrv)) != 0)
+        goto done;
     no = distinct(d, "outcome", outcomes, 64);
     nr = distinct(d, "region", regions, 64);
     nc = distinct(d, "comparator_class", comps, 64);
@@ -307,12 +307,14 @@ int cmd_evidence(int argc, char **argv)
                 }
                 ma_evidence_clear(&e);
             }
-    if (ok && rev && (rc = reviews(w, out.f, c.format == MA_FMT_MD, rev, d, &ro)) != 0)
+    if (ok && rev && (rc = reviews(w, out.f, c.format == MA_FMT_MD, rv, nrv, d, &ro)) != 0)
         ok = 0;
     if (w)
         ok = cli_writer_done(w) && ok;
     rc = cli_out_close(&out, ok) ? (rc ? rc : 1) : 0;
 done:
+    free(rv);
+    ma_table_free(rt);
     ma_dataset_free(d);
     ma_table_free(t);
     return rc;

@@ -1,0 +1,1 @@
+pool "$TMPD/zero.csv"

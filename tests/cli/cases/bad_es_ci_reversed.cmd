@@ -1,0 +1,1 @@
+es tests/cli/data/bad_es_ci_reversed.csv

@@ -1,0 +1,1 @@
+es tests/cli/data/bad_es_kind_r.csv

@@ -1,0 +1,1 @@
+pool tests/cli/data/bad_intervention_type.csv

@@ -1,0 +1,1 @@
+pool --where source_type=primary tests/cli/data/bad_source_type.csv

@@ -1,0 +1,1 @@
+pool --where source_type=Primary tests/cli/data/trials_source.csv

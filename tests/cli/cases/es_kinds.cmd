@@ -1,0 +1,1 @@
+es --format csv tests/cli/data/es_kinds.csv

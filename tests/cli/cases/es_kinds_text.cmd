@@ -1,0 +1,1 @@
+es tests/cli/data/es_kinds.csv

@@ -1,0 +1,1 @@
+evidence --all-rows --reviews tests/cli/data/reviews_mini.csv tests/cli/data/trials_mini.csv

@@ -1,0 +1,1 @@
+evidence --format csv --all-rows --reviews tests/cli/data/reviews_mini.csv tests/cli/data/trials_mini.csv

@@ -1,0 +1,1 @@
+pool --format csv --where source_type=primary tests/cli/data/trials_source.csv
