@@ -93,10 +93,56 @@ static void verdict_spine_larger(ma_claim_result_t *r)
              o->fit.ci_lb, o->fit.ci_ub, o->trials, r->diff, r->Q_between_p);
 }
 
+/* The nearest population with a poolable trial, for a claim whose own population has no
+ * trial: the same site with any condition, the same region, any region. */
+static ma_status_t nearest_evidence(const ma_dataset_t *d, const ma_claim_t *c,
+                                    const ma_rma_opts_t *o, ma_claim_result_t *r,
+                                    ma_error_t *err)
+{
+    ma_question_t q = {c->outcome, c->region, c->comparator, c->site, NULL};
+    const char *scope[3];
+    char region[32];
+    int level;
+    ma_status_t st;
+    /* the region the claim's sites lie in, when the claim names none */
+    snprintf(region, sizeof region, "%s", c->region);
+    if (!strcmp(region, "any") && *c->site) {
+        const char *first = c->site;
+        int spine = !strncmp(first, "cervical", 8) || !strncmp(first, "thoracic", 8) ||
+                    !strncmp(first, "lumbar", 6);
+        snprintf(region, sizeof region, "%s", spine ? "spine" : "other");
+    }
+    scope[0] = "the same site, any condition";
+    scope[1] = !strcmp(region, "spine") ? "any spine site or condition" :
+               !strcmp(region, "other") ? "any site or condition outside the spine" :
+               "any site or condition";
+    scope[2] = "any region";
+    for (level = *c->condition ? 0 : 1; level < 3; level++) {
+        if (level == 1) {
+            q.site = NULL;
+            q.region = region;
+        } else if (level == 2) {
+            q.region = "any";
+        }
+        ma_evidence_clear(&r->indirect);
+        if ((st = ma_evidence_assess(d, &q, o, &r->indirect, err)) != MA_OK)
+            return st;
+        if (r->indirect.fitted) {
+            snprintf(r->indirect_scope, sizeof r->indirect_scope, "%s", scope[level]);
+            ma_grade_indirect(&r->indirect.grade, "trials from another population than the "
+                                                  "claim's");
+            return MA_OK;
+        }
+    }
+    ma_evidence_clear(&r->indirect);
+    snprintf(r->indirect_scope, sizeof r->indirect_scope, "none");
+    return MA_OK;
+}
+
 ma_status_t ma_claim_check(const ma_dataset_t *d, const ma_claim_t *c, const ma_rma_opts_t *o,
                            double margin, ma_claim_result_t *r, ma_error_t *err)
 {
-    ma_question_t q = {c->outcome, c->region, c->comparator};
+    ma_question_t q = {c->outcome, c->region, c->comparator, c->site, c->condition};
     ma_status_t st;
     int vs = !strcmp(c->region, "spine_vs_other");
 
@@ -114,8 +160,17 @@ ma_status_t ma_claim_check(const ma_dataset_t *d, const ma_claim_t *c, const ma_
         q.region = "any";
     if ((st = ma_evidence_assess(d, &q, o, &r->main, err)) != MA_OK)
         return st;
-    if (!vs)
+    if (!vs) {
+        if (r->main.nrows == 0 && (*c->site || *c->condition)) {
+            r->no_population = 1;
+            r->verdict = MA_VERDICT_INSUFFICIENT;
+            snprintf(r->why, sizeof r->why, "no trial in this population");
+            if ((st = nearest_evidence(d, c, o, r, err)) != MA_OK)
+                goto fail;
+            return MA_OK;
+        }
         return verdict_direction(c, margin, r);
+    }
     q.region = "spine";
     if ((st = ma_evidence_assess(d, &q, o, &r->spine, err)) != MA_OK)
         goto fail;
@@ -134,6 +189,45 @@ void ma_claim_result_clear(ma_claim_result_t *r)
     ma_evidence_clear(&r->main);
     ma_evidence_clear(&r->spine);
     ma_evidence_clear(&r->other);
+    ma_evidence_clear(&r->indirect);
+}
+
+/* The optional population columns of claim row i: site (sites of the trial schema, '|'
+ * between several), condition (a condition code), population (words); empty is "any". */
+static ma_status_t read_population(const ma_table_t *t, size_t i, ma_claim_t *x,
+                                   ma_error_t *err)
+{
+    long cs = ma_table_col(t, "site"), cc = ma_table_col(t, "condition");
+    long cp = ma_table_col(t, "population");
+    const char *expected;
+    const char *const *sites = ma_schema_values("site", &expected);
+    const char *p;
+    x->site = ma_table_cell(t, i, cs);
+    x->condition = ma_table_cell(t, i, cc);
+    x->population = ma_table_cell(t, i, cp);
+    if (!strcmp(x->site, "any"))
+        x->site = "";
+    if (!strcmp(x->condition, "any"))
+        x->condition = "";
+    for (p = x->site; *p;) {
+        size_t len = strcspn(p, "|"), j;
+        for (j = 0; sites[j]; j++)
+            if (strlen(sites[j]) == len && !strncmp(sites[j], p, len))
+                break;
+        if (!sites[j])
+            return ma_error_at(err, MA_EINPUT, t->path, t->line[i], "site", x->site,
+                               "unknown site (expected any, or one or more of %s, separated "
+                               "by '|'):", expected);
+        p += len + (p[len] == '|');
+    }
+    if (strspn(x->condition, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(x->condition))
+        return ma_error_at(err, MA_EINPUT, t->path, t->line[i], "condition", x->condition,
+                           "a condition code is lower-case letters, digits and underscores:");
+    if (!strcmp(x->region, "spine_vs_other") && (*x->site || *x->condition))
+        return ma_error_at(err, MA_EINPUT, t->path, t->line[i], "site", x->site,
+                           "a spine_vs_other claim compares regions: leave site and "
+                           "condition empty");
+    return MA_OK;
 }
 
 ma_status_t ma_claims_read(const ma_table_t *t, ma_claim_t **out, size_t *n, ma_error_t *err)
@@ -175,6 +269,8 @@ ma_status_t ma_claims_read(const ma_table_t *t, ma_claim_t **out, size_t *n, ma_
             (st = ma_fields_choice(t, i, "expected", expected, NULL,
                                    "favours_iastm, no_difference or spine_larger",
                                    &x->expected, err)) != MA_OK)
+            goto fail;
+        if ((st = read_population(t, i, x, err)) != MA_OK)
             goto fail;
         if (!strcmp(x->region, "spine_vs_other") != !strcmp(x->expected, "spine_larger")) {
             st = ma_error_at(err, MA_EINPUT, t->path, t->line[i], "expected", x->expected,

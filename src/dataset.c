@@ -466,6 +466,16 @@ static ma_status_t check_trial_schema(const ma_table_t *t, const ma_dataset_opts
                                    SCHEMA[i].col, SCHEMA[i].expected);
     }
     {
+        long cb = ma_table_col(t, "risk_of_bias");
+        for (r = 0; cb >= 0 && r < t->nrow; r++) {
+            const char *v = ma_table_cell(t, r, cb);
+            if (*v && strcmp(v, "low") && strcmp(v, "some_concerns") && strcmp(v, "high"))
+                return ma_error_at(err, MA_EINPUT, t->path, t->line[r], "risk_of_bias", v,
+                                   "unknown value (expected low, some_concerns, high, or "
+                                   "empty when not assessed):");
+        }
+    }
+    {
         long cc = ma_table_col(t, "condition_code");
         for (r = 0; cc >= 0 && r < t->nrow; r++) {
             const char *v = ma_table_cell(t, r, cc);
@@ -644,6 +654,19 @@ void ma_dataset_free(ma_dataset_t *d)
 const char *ma_dataset_cell(const ma_dataset_t *d, size_t i, const char *header)
 {
     return ma_table_cell(d->table, d->s[i].row, ma_table_col(d->table, header));
+}
+
+const char *ma_dataset_citation(const ma_dataset_t *d, size_t i, char *buf, size_t n)
+{
+    const char *author = ma_dataset_cell(d, i, "author");
+    const char *year = ma_dataset_cell(d, i, "year");
+    size_t len = strcspn(author, " ,(;");
+    if (len == 0 || !strncmp(author, "not shown", 9) || !strncmp(author, "[", 1)) {
+        snprintf(buf, n, "%s", d->s[i].label);
+        return buf;
+    }
+    snprintf(buf, n, "%.*s %s", (int)len, author, ma_is_missing(year) ? "n.d." : year);
+    return buf;
 }
 
 double ma_study_n(const ma_study_t *s)

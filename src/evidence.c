@@ -23,7 +23,20 @@ const char *ma_certainty_name(ma_certainty_t c)
 
 static int matches(const char *want, const char *have)
 {
-    return !want || !strcmp(want, "any") || !strcmp(want, have);
+    return !want || !*want || !strcmp(want, "any") || !strcmp(want, have);
+}
+
+/* `want` is one value or several separated by '|'. */
+static int matches_any(const char *want, const char *have)
+{
+    size_t n = strlen(have);
+    const char *p;
+    if (!want || !*want || !strcmp(want, "any"))
+        return 1;
+    for (p = want; p; p = strchr(p, '|'), p = p ? p + 1 : NULL)
+        if (!strncmp(p, have, n) && (p[n] == '|' || p[n] == '\0'))
+            return 1;
+    return 0;
 }
 
 static void add_reason(ma_grade_t *g, const char *s)
@@ -35,9 +48,9 @@ static void add_reason(ma_grade_t *g, const char *s)
 /* The rules of evidence.h, applied to a fitted question. */
 void ma_grade_rate(const ma_evidence_t *e, const ma_dataset_t *d, ma_grade_t *g)
 {
-    size_t i, unclear = 0, nonrand = 0;
+    size_t i, unclear = 0, nonrand = 0, rob_unknown = 0, rob_concerns = 0, secondary = 0;
     int level;
-    char buf[160];
+    char buf[200];
     memset(g, 0, sizeof *g);
     if (!e->fitted) {
         g->start = g->level = MA_CERT_NONE;
@@ -46,7 +59,7 @@ void ma_grade_rate(const ma_evidence_t *e, const ma_dataset_t *d, ma_grade_t *g)
     }
     for (i = 0; i < e->nrows; i++) {
         const ma_study_t *s = &d->s[e->rows[i]];
-        const char *r;
+        const char *r, *rob;
         if (!s->included)
             continue;
         r = ma_dataset_cell(d, e->rows[i], "randomized");
@@ -54,6 +67,13 @@ void ma_grade_rate(const ma_evidence_t *e, const ma_dataset_t *d, ma_grade_t *g)
             nonrand++;
         else if (strcmp(r, "yes") != 0)
             unclear++;
+        rob = ma_dataset_cell(d, e->rows[i], "risk_of_bias");
+        if (!*rob)
+            rob_unknown++;
+        else if (strcmp(rob, "low") != 0)
+            rob_concerns++;
+        if (!strcmp(ma_dataset_cell(d, e->rows[i], "source_type"), "secondary"))
+            secondary++;
     }
     g->start = nonrand ? MA_CERT_LOW : MA_CERT_HIGH;
     level = (int)g->start;
@@ -62,10 +82,31 @@ void ma_grade_rate(const ma_evidence_t *e, const ma_dataset_t *d, ma_grade_t *g)
                  nonrand == 1 ? "" : "s");
         add_reason(g, buf);
     }
-    if (unclear) {
+    if (unclear || rob_unknown || rob_concerns) {
+        size_t l;
         g->down_risk_of_bias = 1;
-        snprintf(buf, sizeof buf, "risk of bias: allocation unclear in %zu trial%s", unclear,
-                 unclear == 1 ? "" : "s");
+        snprintf(buf, sizeof buf, "risk of bias:");
+        if (unclear) {
+            l = strlen(buf);
+            snprintf(buf + l, sizeof buf - l, " allocation unclear in %zu trial%s%s", unclear,
+                     unclear == 1 ? "" : "s", rob_unknown || rob_concerns ? "," : "");
+        }
+        if (rob_concerns) {
+            l = strlen(buf);
+            snprintf(buf + l, sizeof buf - l, " some concerns or high in %zu row%s%s",
+                     rob_concerns, rob_concerns == 1 ? "" : "s", rob_unknown ? "," : "");
+        }
+        if (rob_unknown) {
+            l = strlen(buf);
+            snprintf(buf + l, sizeof buf - l, " not assessed in %zu row%s (unknown is not low "
+                     "risk)", rob_unknown, rob_unknown == 1 ? "" : "s");
+        }
+        add_reason(g, buf);
+    }
+    if (secondary) {
+        g->down_indirectness = 1;
+        snprintf(buf, sizeof buf, "indirectness: %zu row%s read from a secondary source",
+                 secondary, secondary == 1 ? "" : "s");
         add_reason(g, buf);
     }
     /* A prediction interval crossing 0 signals inconsistency only when the CI does not:
@@ -84,13 +125,13 @@ void ma_grade_rate(const ma_evidence_t *e, const ma_dataset_t *d, ma_grade_t *g)
         g->down_imprecision++;
         add_reason(g, "imprecision: CI crosses 0");
     }
-    if (!(e->participants >= 400)) {
+    if (!(e->participants >= MA_OIS)) {
         g->down_imprecision++;
         if (isnan(e->participants))
             snprintf(buf, sizeof buf, "imprecision: participants unknown");
         else
-            snprintf(buf, sizeof buf, "imprecision: %.0f participants (< 400)",
-                     e->participants);
+            snprintf(buf, sizeof buf, "imprecision: %.0f participants, below the optimal "
+                     "information size of %d (SMD 0.28, power 80%%)", e->participants, MA_OIS);
         add_reason(g, buf);
     }
     if (!isnan(e->egger_p) && e->egger_p < 0.10) {
@@ -100,11 +141,27 @@ void ma_grade_rate(const ma_evidence_t *e, const ma_dataset_t *d, ma_grade_t *g)
     } else if (e->k < 10) {
         add_reason(g, "small-study effects not assessable (fewer than 10 trials)");
     }
-    level -= g->down_risk_of_bias + g->down_inconsistency + g->down_imprecision +
-             g->down_small_study;
+    level -= g->down_risk_of_bias + g->down_indirectness + g->down_inconsistency +
+             g->down_imprecision + g->down_small_study;
+    if (e->trials == 1 && level > (int)MA_CERT_LOW) {
+        level = MA_CERT_LOW;
+        add_reason(g, "imprecision: a single trial rates low at most");
+    }
     if (level < (int)MA_CERT_VERY_LOW)
         level = MA_CERT_VERY_LOW;
     g->level = (ma_certainty_t)level;
+}
+
+void ma_grade_indirect(ma_grade_t *g, const char *why)
+{
+    char buf[200];
+    if (g->level == MA_CERT_NONE)
+        return;
+    g->down_indirectness++;
+    snprintf(buf, sizeof buf, "indirectness: %s", why);
+    add_reason(g, buf);
+    if (g->level > MA_CERT_VERY_LOW)
+        g->level = (ma_certainty_t)((int)g->level - 1);
 }
 
 ma_status_t ma_evidence_assess(const ma_dataset_t *d, const ma_question_t *q,
@@ -129,7 +186,9 @@ ma_status_t ma_evidence_assess(const ma_dataset_t *d, const ma_question_t *q,
         const ma_study_t *s = &d->s[i];
         if (!matches(q->outcome, ma_dataset_cell(d, i, "outcome")) ||
             !matches(q->region, ma_dataset_cell(d, i, "region")) ||
-            !matches(q->comparator, ma_dataset_cell(d, i, "comparator_class")))
+            !matches(q->comparator, ma_dataset_cell(d, i, "comparator_class")) ||
+            !matches_any(q->site, ma_dataset_cell(d, i, "site")) ||
+            !matches(q->condition, ma_dataset_cell(d, i, "condition_code")))
             continue;
         e->rows[e->nrows++] = i;
         if (!s->included)

@@ -7,6 +7,9 @@
 /* Apply the certainty rules to an assessed question. */
 void ma_grade_rate(const ma_evidence_t *e, const ma_dataset_t *d, ma_grade_t *g);
 
+/* Rate an assessed question down one more level for indirectness (`why` in words). */
+void ma_grade_indirect(ma_grade_t *g, const char *why);
+
 /* p-value of the classic Egger test (NaN when it cannot be computed). */
 double ma_evidence_egger_p(const double *yi, const double *vi, size_t k);
 

@@ -90,6 +90,12 @@ const char *ma_dataset_cell(const ma_dataset_t *d, size_t i, const char *header)
  * list for messages in *expected (may be NULL); NULL when the column has no fixed list. */
 const char *const *ma_schema_values(const char *col, const char **expected);
 
+/* "Author year" for row i of a trials file: the first author's surname (the text of
+ * column author up to the first space, comma or parenthesis) and column year ("n.d."
+ * when NA or empty); the row's label when the author is not shown. Writes into buf (n
+ * bytes) and returns it. */
+const char *ma_dataset_citation(const ma_dataset_t *d, size_t i, char *buf, size_t n);
+
 /* Participants of study i (n1 + n2), NaN when unknown. */
 double ma_study_n(const ma_study_t *s);
 

@@ -10,11 +10,15 @@
 #include "rma.h"
 
 /* A question: rows whose columns outcome, region and comparator_class match; NULL or
- * "any" matches every value. */
+ * "any" matches every value. A population narrows it further: `site` is one site or
+ * several separated by '|' (column site), `condition` one condition code (column
+ * condition_code); NULL, "" or "any" match every row. */
 typedef struct {
     const char *outcome;
     const char *region;
     const char *comparator;
+    const char *site;
+    const char *condition;
 } ma_question_t;
 
 typedef enum {
@@ -23,14 +27,23 @@ typedef enum {
 } ma_certainty_t;
 
 /* GRADE-style rating. Start high when every pooled trial is randomized, low when any is
- * not; rate down one level each for: unclear allocation (some trial's randomization
- * unclear), inconsistency (I2 > 50%, or a prediction interval crossing 0 while the CI does
- * not), imprecision (CI crossing 0; and again for fewer than 400 participants), suspected small-study effects
- * (Egger p < 0.10, assessed only with 10 or more trials). Never below very low. */
+ * not; rate down one level each for:
+ *   risk of bias: a pooled trial's randomization unclear, or its risk_of_bias not low
+ *     (high, some_concerns, or not assessed: unknown is not low risk);
+ *   indirectness: numbers read from a secondary source (source_type secondary), and, for
+ *     a claim, trials from another population than the claim's (claims.c);
+ *   inconsistency: I2 > 50%, or a prediction interval crossing 0 while the CI does not;
+ *   imprecision: a CI crossing 0; and again for fewer participants than the optimal
+ *     information size (MA_OIS: 400, two arms of 200 detect an SMD of 0.28 with 80%
+ *     power at two-sided alpha 0.05); a single trial never rates above low;
+ *   suspected small-study effects: Egger p < 0.10, assessed only with 10 or more trials.
+ * Never below very low. */
+#define MA_OIS 400
 typedef struct {
     ma_certainty_t start, level;
-    int down_risk_of_bias, down_inconsistency, down_imprecision, down_small_study;
-    char reasons[512]; /* "; "-separated reasons for each downgrade */
+    int down_risk_of_bias, down_indirectness, down_inconsistency, down_imprecision,
+        down_small_study;
+    char reasons[640]; /* "; "-separated reasons for each downgrade */
 } ma_grade_t;
 
 typedef struct {
@@ -65,11 +78,16 @@ typedef struct {
     const char *region;     /* spine, other, any, or spine_vs_other */
     const char *comparator; /* a comparator class or any */
     const char *expected;   /* favours_iastm, no_difference, spine_larger */
+    const char *site;       /* population: site or sites ('|'), "" for any */
+    const char *condition;  /* population: condition code, "" for any */
+    const char *population; /* the population in words, "" when not given */
     long line;              /* source line in the claims file (0: not from a file) */
 } ma_claim_t;
 
 /* Read the claims of a claims table (data/README.md): columns claim_id, claim, outcome,
- * region, comparator_class and expected are required; every cell of them is strict, as
+ * region, comparator_class and expected are required; site (sites of the trial schema,
+ * several separated by '|'), condition (a condition code) and population (words) are
+ * optional and may be empty; every cell of them is strict, as
  * in a trials file: claim_id and claim not empty, ids unique, outcome and comparator_class
  * from the trial schema (comparator also any), region spine, other, any or
  * spine_vs_other, expected favours_iastm, no_difference or spine_larger (spine_larger with
@@ -85,9 +103,16 @@ typedef struct {
     ma_evidence_t main;    /* the claim's question (region any for spine_vs_other) */
     ma_evidence_t spine, other; /* spine_vs_other only */
     double diff, diff_se, Q_between_p; /* spine - other and the test of the difference */
+    int no_population;          /* 1: no row of the trials is in the claim's population */
+    ma_evidence_t indirect;     /* then the nearest trials (fitted when any were poolable),
+                                   rated down for indirectness */
+    char indirect_scope[160];   /* the population they come from, in words */
 } ma_claim_result_t;
 
 /* Verdict rules (margin: the smallest SMD that matters, default 0.5):
+ *   no row in the claim's population (site, condition) -> insufficient evidence, with
+ *     the nearest trials as indirect evidence: the same site with any condition, else the
+ *     same region, else any region (the first of these with a poolable trial);
  *   fewer than 2 poolable trials (in either subgroup for spine_larger) -> insufficient;
  *   favours_iastm: CI above 0 -> supported; CI below 0 -> contradicted; else not supported;
  *   no_difference: CI within (-margin, margin) -> supported; CI excluding 0 ->

@@ -50,21 +50,73 @@ static void unpooled_text(FILE *f, const ma_dataset_t *d, const ma_evidence_t *e
     }
 }
 
+/* The trials behind an assessment: author year, site and condition, n per arm, the
+ * row's effect with its 95% CI, and where its numbers were read. */
+static void trials_text(FILE *f, const ma_dataset_t *d, const ma_evidence_t *e,
+                        const char *title, const char *indent, int md)
+{
+    size_t i, n = 0;
+    for (i = 0; i < e->nrows; i++) {
+        const ma_study_t *s = &d->s[e->rows[i]];
+        const char *url = ma_dataset_cell(d, e->rows[i], "source_url");
+        char cite[96];
+        double h;
+        if (!s->included)
+            continue;
+        if (n++ == 0)
+            fprintf(f, "%s%s:\n", indent, title);
+        const char *site = ma_dataset_cell(d, e->rows[i], "site");
+        const char *cond = ma_dataset_cell(d, e->rows[i], "condition_code");
+        char where[160] = "";
+        if (*site || *cond)
+            snprintf(where, sizeof where, " (%s%s%s)", site, *site && *cond ? ", " : "", cond);
+        h = 1.959963984540054 * sqrt(s->vi);
+        fprintf(f, "%s%s %s%s: n %.0f vs %.0f, SMD %.2f [%.2f, %.2f]%s%s%s\n", indent,
+                md ? "-" : " ", ma_dataset_citation(d, e->rows[i], cite, sizeof cite), where,
+                s->n1, s->n2, s->yi, s->yi - h, s->yi + h, *url ? (md ? "; [source](" : "; ") : "",
+                url, *url && md ? ")" : "");
+    }
+}
+
+/* "chronic low back pain (site lumbar; condition chronic_low_back_pain)" or the region;
+ * several sites are listed with commas (a '|' would split a Markdown table cell). */
+static void population_text(char *buf, size_t n, const ma_claim_t *c)
+{
+    char sites[200];
+    size_t i;
+    snprintf(sites, sizeof sites, "%s", c->site);
+    for (i = 0; sites[i]; i++)
+        if (sites[i] == '|')
+            sites[i] = '/';
+    if (!*c->site && !*c->condition)
+        snprintf(buf, n, "%s%sregion %s", c->population, *c->population ? ", " : "",
+                 c->region);
+    else
+        snprintf(buf, n, "%s%s(%s%s%s%s%s)", c->population, *c->population ? " " : "",
+                 *c->site ? "site " : "", sites, *c->site && *c->condition ? "; " : "",
+                 *c->condition ? "condition " : "", c->condition);
+}
+
 static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t n, int md)
 {
     size_t i;
     if (md) {
         fprintf(f, "# Claims about IASTM checked against the pooled evidence\n\n"
-                   "| claim | about | verdict | pooled evidence | certainty |\n"
-                   "|---|---|---|---|---|\n");
+                   "| claim | population | about | verdict | pooled evidence | certainty |\n"
+                   "|---|---|---|---|---|---|\n");
         for (i = 0; i < n; i++) {
-            const ma_evidence_t *e = &it[i].r.main;
-            char ev[96] = "none pooled";
+            const ma_evidence_t *e = it[i].r.no_population ? &it[i].r.indirect : &it[i].r.main;
+            char ev[160] = "none pooled", pop[320];
             if (e->fitted)
-                snprintf(ev, sizeof ev, "%.2f [%.2f, %.2f], %zu trials", e->fit.estimate,
-                         e->fit.ci_lb, e->fit.ci_ub, e->trials);
-            fprintf(f, "| %s | %s, %s, %s | **%s** | %s | %s |\n", it[i].c.id, it[i].c.outcome,
-                    it[i].c.region, it[i].c.comparator, ma_verdict_name(it[i].r.verdict), ev,
+                snprintf(ev, sizeof ev, "%s%.2f [%.2f, %.2f], %zu trial%s",
+                         it[i].r.no_population ? "no trial in this population; indirect: " : "",
+                         e->fit.estimate, e->fit.ci_lb, e->fit.ci_ub, e->trials,
+                         e->trials == 1 ? "" : "s");
+            else if (it[i].r.no_population)
+                snprintf(ev, sizeof ev, "no trial in this population");
+            population_text(pop, sizeof pop, &it[i].c);
+            fprintf(f, "| %s | %s | %s, %s | **%s** | %s | %s |\n", it[i].c.id, pop,
+                    it[i].c.outcome, it[i].c.comparator, ma_verdict_name(it[i].r.verdict), ev,
                     ma_certainty_name(e->grade.level));
         }
         fprintf(f, "\nSMD: Hedges' g, random effects (REML), 95%% CI; positive favours IASTM.\n");
@@ -73,12 +125,39 @@ static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t 
         const item_t *x = &it[i];
         const ma_evidence_t *e = &x->r.main;
         fprintf(f, md ? "\n## %s\n\n> %s\n\n" : "\n[%s] %s\n", x->c.id, x->c.claim);
-        fprintf(f, md ? "- About: %s; region %s; comparator %s; claim: %s\n"
-                      : "  About: %s; region %s; comparator %s; claim: %s\n",
-                x->c.outcome, x->c.region, x->c.comparator, x->c.expected);
+        {
+            char pop[320];
+            population_text(pop, sizeof pop, &x->c);
+            fprintf(f, md ? "- Population: %s; outcome %s; comparator %s; claim: %s\n"
+                          : "  Population: %s; outcome %s; comparator %s; claim: %s\n",
+                    pop, x->c.outcome, x->c.comparator, x->c.expected);
+        }
         fprintf(f, md ? "- **Verdict: %s** (%s)\n" : "  Verdict: %s (%s)\n",
                 ma_verdict_name(x->r.verdict), x->r.why);
-        if (e->fitted) {
+        if (x->r.no_population) {
+            const ma_evidence_t *ie = &x->r.indirect;
+            if (ie->fitted) {
+                fprintf(f, md ? "- Indirect evidence (%s; rated down for indirectness): "
+                                "SMD %.2f [%.2f, %.2f], %zu trial%s; certainty %s\n"
+                              : "  Indirect evidence (%s; rated down for indirectness): "
+                                "SMD %.2f [%.2f, %.2f], %zu trial%s; certainty %s\n",
+                        x->r.indirect_scope, ie->fit.estimate, ie->fit.ci_lb, ie->fit.ci_ub,
+                        ie->trials, ie->trials == 1 ? "" : "s",
+                        ma_certainty_name(ie->grade.level));
+                trials_text(f, d, ie, "Indirect trials", md ? "" : "  ", md);
+            } else {
+                fprintf(f, md ? "- Indirect evidence: no poolable trial nearby either\n"
+                              : "  Indirect evidence: no poolable trial nearby either\n");
+            }
+            continue;
+        }
+        if (e->fitted && e->trials == 1) {
+            fprintf(f, md ? "- A single trial, shown as such (no pooled verdict): SMD %.2f "
+                            "[%.2f, %.2f], %.0f participants\n"
+                          : "  A single trial, shown as such (no pooled verdict): SMD %.2f "
+                            "[%.2f, %.2f], %.0f participants\n",
+                    e->fit.estimate, e->fit.ci_lb, e->fit.ci_ub, e->participants);
+        } else if (e->fitted) {
             fprintf(f, md ? "- Pooled: %zu row%s from %zu trial%s, %.0f participants"
                           : "  Pooled: %zu row%s from %zu trial%s, %.0f participants",
                     e->k, e->k == 1 ? "" : "s", e->trials, e->trials == 1 ? "" : "s",
@@ -91,6 +170,7 @@ static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t 
         }
         fprintf(f, md ? "- Certainty: %s (%s)\n" : "  Certainty: %s (%s)\n",
                 ma_certainty_name(e->grade.level), e->grade.reasons);
+        trials_text(f, d, e, "Trials pooled", md ? "" : "  ", md);
         unpooled_text(f, d, e, md ? "" : "  ", md);
     }
 }
@@ -108,8 +188,13 @@ static void write_records(ma_writer_t *w, const ma_dataset_t *d, const item_t *i
         ma_writer_str(w, "claim", x->c.claim);
         ma_writer_str(w, "outcome", x->c.outcome);
         ma_writer_str(w, "region", x->c.region);
+        ma_writer_str(w, "site", x->c.site);
+        ma_writer_str(w, "condition", x->c.condition);
+        ma_writer_str(w, "population", x->c.population);
         ma_writer_str(w, "comparator", x->c.comparator);
         ma_writer_str(w, "expected", x->c.expected);
+        ma_writer_bool(w, "no_trial_in_population", x->r.no_population);
+        ma_writer_str(w, "indirect_scope", x->r.no_population ? x->r.indirect_scope : NULL);
         ma_writer_str(w, "verdict", ma_verdict_name(x->r.verdict));
         ma_writer_str(w, "why", x->r.why);
         ma_writer_int(w, "rows", (long)e->nrows);
@@ -129,7 +214,45 @@ static void write_records(ma_writer_t *w, const ma_dataset_t *d, const item_t *i
         ma_writer_num(w, "other_estimate", x->r.other.fitted ? x->r.other.fit.estimate : NAN);
         ma_writer_num(w, "difference", x->r.diff);
         ma_writer_num(w, "Q_between_p", x->r.Q_between_p);
+        {
+            const ma_evidence_t *ie = &x->r.indirect;
+            ma_writer_num(w, "indirect_estimate", ie->fitted ? ie->fit.estimate : NAN);
+            ma_writer_num(w, "indirect_ci_lb", ie->fitted ? ie->fit.ci_lb : NAN);
+            ma_writer_num(w, "indirect_ci_ub", ie->fitted ? ie->fit.ci_ub : NAN);
+            ma_writer_int(w, "indirect_trials", (long)ie->trials);
+            ma_writer_str(w, "indirect_certainty",
+                          x->r.no_population ? ma_certainty_name(ie->grade.level) : NULL);
+        }
         ma_writer_end(w);
+    }
+    ma_writer_section(w, "trials");
+    for (i = 0; i < n; i++) {
+        const ma_evidence_t *e = it[i].r.no_population ? &it[i].r.indirect : &it[i].r.main;
+        for (j = 0; j < e->nrows; j++) {
+            const ma_study_t *s = &d->s[e->rows[j]];
+            char cite[96];
+            double h = 1.959963984540054 * sqrt(s->vi);
+            if (!s->included)
+                continue;
+            ma_writer_begin(w);
+            ma_writer_str(w, "claim_id", it[i].c.id);
+            ma_writer_str(w, "study", s->label);
+            ma_writer_str(w, "citation", ma_dataset_citation(d, e->rows[j], cite, sizeof cite));
+            ma_writer_int(w, "line", s->line);
+            ma_writer_bool(w, "indirect", it[i].r.no_population);
+            ma_writer_str(w, "site", ma_dataset_cell(d, e->rows[j], "site"));
+            ma_writer_str(w, "condition", ma_dataset_cell(d, e->rows[j], "condition_code"));
+            ma_writer_str(w, "comparator", ma_dataset_cell(d, e->rows[j], "comparator_class"));
+            ma_writer_num(w, "n1", s->n1);
+            ma_writer_num(w, "n2", s->n2);
+            ma_writer_num(w, "yi", s->yi);
+            ma_writer_num(w, "ci_lb", s->yi - h);
+            ma_writer_num(w, "ci_ub", s->yi + h);
+            ma_writer_str(w, "source_url", ma_dataset_cell(d, e->rows[j], "source_url"));
+            ma_writer_str(w, "source_location",
+                          ma_dataset_cell(d, e->rows[j], "source_location"));
+            ma_writer_end(w);
+        }
     }
     ma_writer_section(w, "not_pooled");
     for (i = 0; i < n; i++) {

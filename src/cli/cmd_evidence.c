@@ -149,7 +149,8 @@ static int reviews(ma_writer_t *w, FILE *f, int md, const ma_review_t *rv, size_
     for (i = 0; i < nrv; i++) {
         const ma_review_t *x = &rv[i];
         const char *region = x->region;
-        ma_question_t q = {x->outcome, !strcmp(region, "mixed") ? "any" : region, "any"};
+        ma_question_t q = {x->outcome, !strcmp(region, "mixed") ? "any" : region, "any", NULL,
+                           NULL};
         const char *meas = x->measure;
         double est, lb, ub, sign = x->sign;
         ma_evidence_t e;
@@ -277,7 +278,7 @@ int cmd_evidence(int argc, char **argv)
     for (a = 1; a < no && ok; a++)
         for (b = 0; b < nr && ok; b++)
             for (e3 = 0; e3 < nc && ok; e3++) {
-                ma_question_t q = {outcomes[a], regions[b], comps[e3]};
+                ma_question_t q = {outcomes[a], regions[b], comps[e3], NULL, NULL};
                 ma_evidence_t e;
                 ma_error_t err;
                 if (ma_evidence_assess(d, &q, &ro, &e, &err) != MA_OK) {

@@ -1,0 +1,1 @@
+es tests/cli/data/bad_risk_of_bias.csv
