@@ -110,13 +110,15 @@ ma_status_t ma_outfile_open(ma_outfile_t *o, const char *path, ma_error_t *err)
     o->mode = 0666 & ~(unsigned)mask;
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode))
-            return ma_error_at(err, MA_EIO, path, 0, NULL, NULL, "cannot write: is a directory");
+            return ma_error_at(err, MA_EIO, path, 0, NULL, NULL,
+                               "cannot write: is a directory");
         if (!S_ISREG(st.st_mode)) {
             /* A device or FIFO cannot be replaced by a rename (and must not be, as root). */
             if (!(o->f = tmpfile()))
                 return ma_error_at(err, MA_EIO, path, 0, NULL, NULL,
                                    "cannot write (creating a temporary file): %s",
                                    strerror(errno));
+            fcntl(fileno(o->f), F_SETFD, FD_CLOEXEC); /* not for gnuplot's eyes */
             memcpy(o->target, path, strlen(path) + 1);
             o->direct = 1;
             return MA_OK;

@@ -88,6 +88,7 @@ typedef struct {
     FILE *f;
     const char *path;  /* NULL: standard output */
     ma_outfile_t file;
+    int id;            /* this run's claim on the file (two outputs may not share one) */
 } cli_out_t;
 
 int cli_out_open(cli_out_t *o, const char *path);       /* exit status */

@@ -235,6 +235,55 @@ int cli_check_path(const char *cmd, const char *opt, const char *path)
 static ma_outfile_t kept[MAX_KEPT];
 static size_t nkept;
 
+/* The files named by this run's outputs (open or kept), as directory and name: two
+ * outputs on one file would silently leave only the last. */
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+    char name[256];
+    int used;
+} out_id_t;
+static out_id_t ids[2 * MAX_KEPT];
+
+/* Claim the target of `o` for this run: a slot index, -1 when it cannot be identified
+ * (the check is then skipped), -2 when another output already names it. */
+static int claim_target(const ma_outfile_t *o)
+{
+    const char *slash = strrchr(o->target, '/'), *name = slash ? slash + 1 : o->target;
+    char dir[MA_OUTFILE_PATH];
+    struct stat st;
+    size_t i;
+    int free_slot = -1;
+    if (o->direct || strlen(name) >= sizeof ids[0].name)
+        return -1;
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - o->target) : 1,
+             slash ? (slash == o->target ? "/" : o->target) : ".");
+    if (stat(dir, &st) != 0)
+        return -1;
+    for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        if (!ids[i].used) {
+            if (free_slot < 0)
+                free_slot = (int)i;
+        } else if (ids[i].dev == st.st_dev && ids[i].ino == st.st_ino &&
+                   !strcmp(ids[i].name, name)) {
+            return -2;
+        }
+    }
+    if (free_slot >= 0) {
+        ids[free_slot].dev = st.st_dev;
+        ids[free_slot].ino = st.st_ino;
+        memcpy(ids[free_slot].name, name, strlen(name) + 1);
+        ids[free_slot].used = 1;
+    }
+    return free_slot;
+}
+
+static void release_target(int id)
+{
+    if (id >= 0)
+        ids[id].used = 0;
+}
+
 int cli_out_open(cli_out_t *o, const char *path)
 {
     ma_error_t err;
@@ -246,6 +295,11 @@ int cli_out_open(cli_out_t *o, const char *path)
     o->path = path;
     if (ma_outfile_open(&o->file, path, &err) != MA_OK)
         return cli_report(&err);
+    if ((o->id = claim_target(&o->file)) == -2) {
+        ma_outfile_discard(&o->file);
+        fprintf(stderr, "iastm: %s: named for two outputs of one run\n", path);
+        return 2;
+    }
     o->f = o->file.f;
     return 0;
 }
@@ -274,10 +328,13 @@ int cli_out_close(cli_out_t *o, int ok)
     o->f = NULL;
     if (!ok) {
         ma_outfile_discard(&o->file);
+        release_target(o->id);
         return 1;
     }
-    if (ma_outfile_close(&o->file, &err) != MA_OK)
+    if (ma_outfile_close(&o->file, &err) != MA_OK) {
+        release_target(o->id);
         return cli_report(&err);
+    }
     if (nkept == MAX_KEPT) {
         ma_outfile_discard(&o->file);
         fprintf(stderr, "iastm: %s: too many output files in one run\n", o->path);
@@ -306,6 +363,7 @@ int cli_outputs_finish(int rc)
             }
         }
     nkept = 0;
+    memset(ids, 0, sizeof ids);
     ma_outfile_remove_all(); /* outputs opened and never closed */
     return rc;
 }

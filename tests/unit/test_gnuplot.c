@@ -488,6 +488,51 @@ static void test_render_deterministic(void **state)
     }
 }
 
+/* Text with apostrophes reaches the drawing unchanged (SVG keeps it as written). */
+static void test_render_apostrophes(void **state)
+{
+    static const char *const TEXT[] = {"'t Hooft 1999", "O''Brien ''", "'", "''", "x'''",
+                                       "it's", "'' ; system 'touch pwned' ; ''"};
+    ma_gp_script_t s;
+    ma_error_t err;
+    char out[512], want[128], *svg;
+    size_t i, n;
+    (void)state;
+    if (!have_gnuplot()) {
+        print_message("gnuplot not installed: rendering tests skipped\n");
+        skip();
+    }
+    ma_gp_init(&s);
+    ma_gp_terminal(&s, MA_PLOT_SVG, 400, 300, 10, 1);
+    for (i = 0; i < sizeof TEXT / sizeof TEXT[0]; i++) {
+        ma_gp_printf(&s, "set label ");
+        ma_gp_quote(&s, TEXT[i]);
+        ma_gp_printf(&s, " at screen 0.1, screen %.2f left noenhanced\n", 0.9 - 0.1 * (double)i);
+    }
+    ma_gp_printf(&s, "set xlabel ");
+    ma_gp_quote(&s, "'x'");
+    ma_gp_printf(&s, " noenhanced\nset xrange [0:1]\nset yrange [0:1]\n"
+                     "plot NaN notitle\n");
+    assert_script_inert(s.buf);
+    snprintf(out, sizeof out, "%s/apostrophes.svg", tmpdir);
+    if (ma_gp_render(NULL, &s, out, NULL, 0, &err) != MA_OK) {
+        print_error("%s\n", err.msg);
+        fail();
+    }
+    svg = slurp(out, &n);
+    for (i = 0; i < sizeof TEXT / sizeof TEXT[0]; i++) {
+        snprintf(want, sizeof want, "<text>%s</text>", TEXT[i]);
+        if (!strstr(svg, want)) {
+            print_error("not in the SVG: %s\n", want);
+            fail();
+        }
+    }
+    assert_non_null(strstr(svg, "<text>'x'</text>"));
+    assert_false(file_exists("pwned"));
+    free(svg);
+    ma_gp_clear(&s);
+}
+
 static void test_render_errors(void **state)
 {
     ma_gp_script_t s;
@@ -531,6 +576,7 @@ int main(void)
         cmocka_unit_test(test_forest_errors),
         cmocka_unit_test(test_render_hostile),
         cmocka_unit_test(test_render_deterministic),
+        cmocka_unit_test(test_render_apostrophes),
         cmocka_unit_test(test_render_errors),
     };
     return cmocka_run_group_tests_name("gnuplot", tests, setup, teardown);
