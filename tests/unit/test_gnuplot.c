@@ -66,20 +66,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    DIR *dir = opendir(tmpdir);
-    struct dirent *e;
-    char path[1024];
     (void)state;
-    if (!dir)
-        return -1;
-    while ((e = readdir(dir)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
-        unlink(path);
-    }
-    closedir(dir);
-    return rmdir(tmpdir);
+    return testutil_rmdir(tmpdir);
 }
 
 static int have_gnuplot(void)

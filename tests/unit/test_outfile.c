@@ -27,20 +27,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char path[1024];
     (void)state;
-    if (!d)
-        return -1;
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    return rmdir(dir);
+    return testutil_rmdir(dir);
 }
 
 static const char *in_dir(const char *name)
