@@ -256,8 +256,12 @@ static int claim_target(const ma_outfile_t *o)
     int free_slot = -1;
     if (o->direct || strlen(name) >= sizeof ids[0].name)
         return -1;
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - o->target) : 1,
-             slash ? (slash == o->target ? "/" : o->target) : ".");
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == o->target)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - o->target), o->target);
     if (stat(dir, &st) != 0)
         return -1;
     for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
