@@ -271,6 +271,46 @@ static void test_writer_errors(void **state)
     }
 }
 
+/* A csv record over 2 GiB: fprintf's int result cannot count it (EOVERFLOW, with the
+ * stream's error flag clear), so the writer must write it whole with fwrite. Needs about
+ * 6 GB of memory and 2 GB of disk: run with IASTM_BIG_TESTS=1. */
+static void test_writer_huge_record(void **state)
+{
+    size_t n = ((size_t)1 << 31) + 100, want;
+    char *label;
+    const char *path = in_dir("huge.csv");
+    FILE *f;
+    ma_writer_t *w;
+    ma_error_t err;
+    struct stat st;
+    (void)state;
+    if (!getenv("IASTM_BIG_TESTS")) {
+        print_message("IASTM_BIG_TESTS not set: the 2 GiB record test is skipped\n");
+        skip();
+    }
+    if (!(label = malloc(n + 1))) {
+        print_message("not enough memory: the 2 GiB record test is skipped\n");
+        skip();
+    }
+    memset(label, 'a', n);
+    label[n] = '\0';
+    f = fopen(path, "w");
+    assert_non_null(f);
+    w = ma_writer_new(f, MA_FMT_CSV);
+    ma_writer_begin(w);
+    ma_writer_str(w, "study", label);
+    ma_writer_num(w, "yi", 0.5);
+    ma_writer_end(w);
+    free(label);
+    assert_int_equal(ma_writer_finish(w, &err), MA_OK);
+    ma_writer_free(w);
+    assert_int_equal(fclose(f), 0);
+    want = strlen("study,yi\n") + n + strlen(",0.5\n");
+    assert_int_equal(stat(path, &st), 0);
+    assert_true((size_t)st.st_size == want);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -280,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_direct),
         cmocka_unit_test(test_signals_remove_temporary_files),
         cmocka_unit_test(test_writer_errors),
+        cmocka_unit_test(test_writer_huge_record),
     };
     return cmocka_run_group_tests_name("outfile", tests, setup, teardown);
 }
