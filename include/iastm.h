@@ -20,6 +20,7 @@
 #include "iastm/gnuplot.h"
 #include "iastm/plot.h"
 #include "iastm/writer.h"
+#include "iastm/outfile.h"
 #include "iastm/progress.h"
 #include "iastm/rng.h"
 #include "iastm/quantile.h"

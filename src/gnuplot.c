@@ -1,5 +1,6 @@
 /* gnuplot driver: script text with inert quoting of data text, and an atomic runner. */
 #include "iastm/gnuplot.h"
+#include "iastm/outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -129,28 +130,65 @@ static int is_control(unsigned long cp)
     return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
 }
 
+/* gnuplot's scanner takes '' inside a single-quoted string as a quote only right after
+ * an ordinary character of the string (scanner.c looks ahead from that character): a
+ * leading quote or two quotes in a row end the string early. So a quote is never written
+ * inside '...': the text is a concatenation of single-quoted runs and "\047" (a
+ * double-quoted octal escape, with nothing for gnuplot to expand). */
+typedef struct {
+    ma_gp_script_t *s;
+    int open; /* inside a '...' run */
+    int any;  /* something emitted already */
+} strexpr_t;
+
+static void strexpr_put(strexpr_t *x, const char *p, size_t n)
+{
+    if (n == 1 && *p == '\'') {
+        if (x->open)
+            append(x->s, "'", 1);
+        if (x->any)
+            append(x->s, ".", 1);
+        append(x->s, "\"\\047\"", 6);
+        x->open = 0;
+    } else {
+        if (!x->open) {
+            if (x->any)
+                append(x->s, ".", 1);
+            append(x->s, "'", 1);
+            x->open = 1;
+        }
+        append(x->s, p, n);
+    }
+    x->any = 1;
+}
+
+static void strexpr_end(strexpr_t *x)
+{
+    if (x->open)
+        append(x->s, "'", 1);
+    else if (!x->any)
+        append(x->s, "''", 2);
+}
+
 void ma_gp_quote(ma_gp_script_t *s, const char *text)
 {
     const unsigned char *p = (const unsigned char *)(text ? text : "");
-    append(s, "'", 1);
+    strexpr_t x = {s, 0, 0};
     while (*p) {
         unsigned long cp;
         size_t n = utf8_seq(p, &cp);
         if (n == 0) {
-            append(s, "?", 1);
+            strexpr_put(&x, "?", 1);
             p++;
         } else if (is_control(cp)) {
-            append(s, " ", 1);
+            strexpr_put(&x, " ", 1);
             p += n;
-        } else if (cp == '\'') {
-            append(s, "''", 2);
-            p++;
         } else {
-            append(s, (const char *)p, n);
+            strexpr_put(&x, (const char *)p, n);
             p += n;
         }
     }
-    append(s, "'", 1);
+    strexpr_end(&x);
 }
 
 /* Next cleaned character of *pp: 0 at the end, ' ' for a blank (space or control),
@@ -270,31 +308,28 @@ void ma_gp_terminal(ma_gp_script_t *s, ma_plot_format_t fmt, double width_pt,
                  fmt == MA_PLOT_PNG ? png_scale : 1.0);
 }
 
-/* A path as a single-quoted string, unchanged (no cleaning): refuse control characters. */
-static ma_status_t quote_path(ma_gp_script_t *s, const char *path, ma_error_t *err)
+/* `set output` for a script the user runs: the path exactly (no cleaning), so control
+ * characters are refused. gnuplot reads a name starting with '|' as a shell command and a
+ * leading '~' as the home directory: a relative path is written as ./PATH unless it
+ * starts with a character that gnuplot takes literally. */
+ma_status_t ma_gp_output(ma_gp_script_t *s, const char *path, ma_error_t *err)
 {
     const unsigned char *p;
+    strexpr_t x = {s, 0, 0};
     for (p = (const unsigned char *)path; *p; p++)
         if (*p < 0x20 || *p == 0x7F)
             return ma_error_set(err, MA_EUSAGE,
                                 "output path contains a control character: not supported");
-    append(s, "'", 1);
-    for (p = (const unsigned char *)path; *p; p++) {
-        if (*p == '\'')
-            append(s, "''", 2);
-        else
-            append(s, (const char *)p, 1);
-    }
-    append(s, "'", 1);
-    return MA_OK;
-}
-
-ma_status_t ma_gp_output(ma_gp_script_t *s, const char *path, ma_error_t *err)
-{
-    ma_status_t st;
+    if (!*path)
+        return ma_error_set(err, MA_EUSAGE, "empty output path");
     ma_gp_printf(s, "set output ");
-    if ((st = quote_path(s, path, err)) != MA_OK)
-        return st;
+    p = (const unsigned char *)path;
+    if (!(*p == '/' || *p == '.' || *p == '_' || (*p >= '0' && *p <= '9') ||
+          (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
+        strexpr_put(&x, "./", 2);
+    for (; *p; p++)
+        strexpr_put(&x, (const char *)p, 1);
+    strexpr_end(&x);
     ma_gp_printf(s, "\n");
     return MA_OK;
 }
@@ -314,42 +349,45 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-/* Cairo stamps PDFs with the current time; overwrite the digits of /CreationDate (same
- * length, so the cross-reference offsets stay valid) to make the output reproducible. */
-static int pdf_fix_date(const char *path)
+/* Cairo stamps PDFs with the local time and its zone ("D:YYYYMMDDHHMMSSZ" or
+ * "...+09'00"). gnuplot runs with TZ=UTC0, so the zone is always "Z"; the digits are
+ * overwritten in place (same length: the cross-reference offsets stay valid). */
+static int pdf_fix_date(int fd)
 {
-    static const char KEY[] = "/CreationDate (D:";
-    FILE *f = fopen(path, "r+b");
-    char *buf = NULL, *hit;
-    long size;
-    size_t i, n;
-    int rc = -1;
-    if (!f)
+    static const char KEY[] = "/CreationDate (D:", FIXED[] = "20000101000000";
+    struct stat st;
+    char *buf, *hit;
+    size_t n, got = 0, i;
+    int rc = 0;
+    if (fstat(fd, &st) != 0 || st.st_size <= 0)
         return -1;
-    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
-        goto done;
-    if (!(buf = malloc((size_t)size + 1)) || fread(buf, 1, (size_t)size, f) != (size_t)size)
-        goto done;
-    n = (size_t)size;
-    rc = 0;
+    n = (size_t)st.st_size;
+    if (!(buf = malloc(n)))
+        return -1;
+    while (got < n) {
+        ssize_t r = pread(fd, buf + got, n - got, (off_t)got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            free(buf);
+            return -1;
+        }
+        got += (size_t)r;
+    }
+    if (n < 5 || memcmp(buf, "%PDF-", 5) != 0) {
+        free(buf);
+        return 0;
+    }
     for (hit = buf; (size_t)(hit - buf) + sizeof KEY - 1 + 14 <= n; hit++) {
+        char *d = hit + sizeof KEY - 1;
         if (memcmp(hit, KEY, sizeof KEY - 1) != 0)
             continue;
-        {
-            static const char FIXED[] = "20000101000000";
-            char *d = hit + sizeof KEY - 1;
-            for (i = 0; i < 14 && d[i] >= '0' && d[i] <= '9'; i++)
-                ;
-            if (i != 14)
-                continue;
-            if (fseek(f, (long)(d - buf), SEEK_SET) != 0 || fwrite(FIXED, 1, 14, f) != 14)
-                rc = -1;
-        }
+        for (i = 0; i < 14 && d[i] >= '0' && d[i] <= '9'; i++)
+            ;
+        if (i == 14 && pwrite(fd, FIXED, 14, (off_t)(d - buf)) != 14)
+            rc = -1;
     }
-done:
     free(buf);
-    if (fclose(f) != 0)
-        rc = -1;
     return rc;
 }
 
@@ -368,19 +406,38 @@ static void first_line(const char *msg, char *out, size_t size)
     out[n] = '\0';
 }
 
-ma_status_t ma_gp_render(const char *program, const ma_gp_script_t *script,
-                         const char *output, char *warnings, size_t warnsize,
-                         ma_error_t *err)
+extern char **environ;
+
+/* The environment gnuplot runs in: nothing of the caller's but PATH (to find the
+ * program); no HOME (no user init files, no user font configuration), UTF-8 text, UTC
+ * time stamps. Together with -d (no init files at all) the same script gives the same
+ * bytes for every user. */
+static char **clean_env(char *path_var, size_t size)
 {
-    ma_gp_script_t head;
-    char tmp[4096], msg[4096], line[512];
-    int inpipe[2] = {-1, -1}, execpipe[2] = {-1, -1}, fd;
+    static char *env[5];
+    const char *path = getenv("PATH");
+    snprintf(path_var, size, "PATH=%s", path && strlen(path) + 6 <= size ? path
+                                                                         : "/usr/bin:/bin");
+    env[0] = path_var;
+    env[1] = (char *)(size_t)"LC_ALL=C.UTF-8"; /* execve's prototype predates const */
+    env[2] = (char *)(size_t)"TZ=UTC0";
+    env[3] = (char *)(size_t)"SOURCE_DATE_EPOCH=946684800";
+    env[4] = NULL;
+    return env;
+}
+
+ma_status_t ma_gp_render_fd(const char *program, const ma_gp_script_t *script, int out,
+                            char *warnings, size_t warnsize, ma_error_t *err)
+{
+    char msg[4096], line[512], path_var[8192];
+    int inpipe[2] = {-1, -1}, execpipe[2] = {-1, -1};
     FILE *errf = NULL;
     pid_t pid;
     int status = 0, exec_errno = 0, wfail = 0;
     struct sigaction ign, old;
     struct stat stt;
     size_t nmsg = 0;
+    char **env;
     ma_status_t st;
 
     if (warnings && warnsize)
@@ -389,22 +446,10 @@ ma_status_t ma_gp_render(const char *program, const ma_gp_script_t *script,
         program = "gnuplot";
     if (script->failed)
         return ma_error_set(err, MA_ENOMEM, "out of memory while writing the gnuplot script");
-    if (snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", output) >= (int)sizeof tmp)
-        return ma_error_set(err, MA_EUSAGE, "%s: output path too long", output);
-    ma_gp_init(&head);
-    if ((st = ma_gp_output(&head, output, err)) != MA_OK) /* validates the path */
-        goto fail_nofile;
-    ma_gp_clear(&head);
-    if ((fd = mkstemp(tmp)) < 0) {
-        st = ma_error_set(err, MA_EIO, "%s: cannot write: %s", output, strerror(errno));
-        goto fail_nofile;
-    }
-    close(fd);
-    ma_gp_output(&head, tmp, NULL);
-    if (head.failed) {
-        st = ma_error_set(err, MA_ENOMEM, "out of memory");
-        goto fail;
-    }
+    if (fstat(out, &stt) != 0 || !S_ISREG(stt.st_mode) || stt.st_size != 0 ||
+        lseek(out, 0, SEEK_SET) != 0)
+        return ma_error_set(err, MA_EUSAGE, "the plot must be drawn into an empty file");
+    env = clean_env(path_var, sizeof path_var);
     if (!(errf = tmpfile()) || pipe(inpipe) != 0 || pipe(execpipe) != 0 ||
         fcntl(execpipe[1], F_SETFD, FD_CLOEXEC) != 0) {
         st = ma_error_set(err, MA_EIO, "cannot start gnuplot: %s", strerror(errno));
@@ -416,16 +461,20 @@ ma_status_t ma_gp_render(const char *program, const ma_gp_script_t *script,
         goto fail;
     }
     if (pid == 0) {
-        /* Child: script on stdin, all messages to the capture file, no shell. */
-        char *argv[2];
+        /* Child: the script on stdin, the plot to stdout (gnuplot writes there when no
+         * output is set, so it never sees a file name), messages to the capture file, no
+         * shell, no init files (-d), a fixed environment. */
+        char *argv[3];
         int e;
         argv[0] = (char *)(size_t)program; /* execvp's prototype predates const */
-        argv[1] = NULL;
-        if (dup2(inpipe[0], 0) < 0 || dup2(fileno(errf), 1) < 0 || dup2(fileno(errf), 2) < 0)
+        argv[1] = (char *)(size_t)"-d";
+        argv[2] = NULL;
+        if (dup2(inpipe[0], 0) < 0 || dup2(out, 1) < 0 || dup2(fileno(errf), 2) < 0)
             _exit(127);
         close(inpipe[0]);
         close(inpipe[1]);
         close(execpipe[0]);
+        environ = env; /* execvp searches this PATH and passes this environment */
         execvp(program, argv);
         e = errno;
         if (write(execpipe[1], &e, sizeof e) < 0)
@@ -450,8 +499,7 @@ ma_status_t ma_gp_render(const char *program, const ma_gp_script_t *script,
     sigemptyset(&ign.sa_mask);
     sigaction(SIGPIPE, &ign, &old);
     if (!exec_errno)
-        wfail = write_all(inpipe[1], head.buf, head.len) != 0 ||
-                write_all(inpipe[1], script->buf ? script->buf : "", script->len) != 0 ||
+        wfail = write_all(inpipe[1], script->buf ? script->buf : "", script->len) != 0 ||
                 write_all(inpipe[1], "\nunset output\n", 14) != 0;
     close(inpipe[1]);
     inpipe[1] = -1;
@@ -484,23 +532,14 @@ ma_status_t ma_gp_render(const char *program, const ma_gp_script_t *script,
         st = ma_error_set(err, MA_EEXTERNAL, "'%s' stopped reading the script", program);
         goto fail;
     }
-    if (stat(tmp, &stt) != 0 || stt.st_size == 0) {
+    if (fstat(out, &stt) != 0 || stt.st_size == 0) {
         first_line(msg, line, sizeof line);
-        st = ma_error_set(err, MA_EEXTERNAL, "'%s' wrote nothing to %s%s%s", program, output,
+        st = ma_error_set(err, MA_EEXTERNAL, "'%s' wrote nothing%s%s", program,
                           *line ? ": " : "", line);
         goto fail;
     }
-    if (ma_plot_format_from_path(output) == MA_PLOT_PDF && pdf_fix_date(tmp) != 0) {
-        st = ma_error_set(err, MA_EIO, "%s: cannot rewrite: %s", output, strerror(errno));
-        goto fail;
-    }
-    {
-        mode_t m = umask(0); /* mkstemp creates 0600; plots are ordinary files */
-        umask(m);
-        chmod(tmp, 0666 & ~m);
-    }
-    if (rename(tmp, output) != 0) {
-        st = ma_error_set(err, MA_EIO, "%s: cannot replace: %s", output, strerror(errno));
+    if (pdf_fix_date(out) != 0) {
+        st = ma_error_set(err, MA_EIO, "cannot rewrite the PDF date: %s", strerror(errno));
         goto fail;
     }
     if (warnings && warnsize) {
@@ -508,13 +547,8 @@ ma_status_t ma_gp_render(const char *program, const ma_gp_script_t *script,
         memcpy(warnings, msg, n);
         warnings[n] = '\0';
     }
-    fclose(errf);
-    close(execpipe[0]);
-    ma_gp_clear(&head);
-    return MA_OK;
+    st = MA_OK;
 fail:
-    unlink(tmp);
-fail_nofile:
     if (errf)
         fclose(errf);
     if (inpipe[0] >= 0)
@@ -525,6 +559,24 @@ fail_nofile:
         close(execpipe[0]);
     if (execpipe[1] >= 0)
         close(execpipe[1]);
-    ma_gp_clear(&head);
     return st;
+}
+
+ma_status_t ma_gp_render(const char *program, const ma_gp_script_t *script,
+                         const char *output, char *warnings, size_t warnsize,
+                         ma_error_t *err)
+{
+    ma_outfile_t o;
+    ma_status_t st;
+    if ((st = ma_outfile_open(&o, output, err)) != MA_OK)
+        return st;
+    if (fflush(o.f) != 0)
+        st = ma_error_set(err, MA_EIO, "%s: write error: %s", output, strerror(errno));
+    else
+        st = ma_gp_render_fd(program, script, fileno(o.f), warnings, warnsize, err);
+    if (st != MA_OK) {
+        ma_outfile_discard(&o);
+        return st;
+    }
+    return ma_outfile_commit(&o, err);
 }

@@ -1,6 +1,7 @@
 /* Record writers: csv, tsv and json with full precision (%.17g); NaN is NA or null. */
 #include "iastm/writer.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,26 @@ struct ma_writer {
     int in_record;
     sbuf_t head, vals; /* csv/tsv: the current record's keys and values */
     int oom;
+    int failed;        /* a write failed; errno of the first failure in `werrno` */
+    int werrno;
 };
+
+/* Every byte goes through here: fwrite's count is a size_t (fprintf's result is an int
+ * and fails with EOVERFLOW, without setting the stream's error flag, beyond 2 GiB), and
+ * the first failure is remembered for ma_writer_finish. */
+static void wput(ma_writer_t *w, const char *p, size_t n)
+{
+    if (w->failed || n == 0)
+        return;
+    errno = 0;
+    if (fwrite(p, 1, n, w->f) != n) {
+        w->failed = 1;
+        w->werrno = errno;
+    }
+}
+
+static void wputs(ma_writer_t *w, const char *s) { wput(w, s, strlen(s)); }
+static void wputc(ma_writer_t *w, char c) { wput(w, &c, 1); }
 
 int ma_format_parse(const char *s)
 {
@@ -83,25 +103,33 @@ void ma_writer_free(ma_writer_t *w)
 }
 
 /* JSON string with RFC 8259 escapes; UTF-8 passes through. */
-static void json_string(FILE *f, const char *s)
+static void json_string(ma_writer_t *w, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    fputc('"', f);
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+    char esc[8];
+    wputc(w, '"');
     for (; *p; p++) {
+        const char *e = NULL;
         switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
+        case '"': e = "\\\""; break;
+        case '\\': e = "\\\\"; break;
+        case '\n': e = "\\n"; break;
+        case '\r': e = "\\r"; break;
+        case '\t': e = "\\t"; break;
         default:
-            if (*p < 0x20 || *p == 0x7f)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
+            if (*p < 0x20 || *p == 0x7f) {
+                snprintf(esc, sizeof esc, "\\u%04x", *p);
+                e = esc;
+            }
+        }
+        if (e) { /* plain runs are written in one piece */
+            wput(w, (const char *)run, (size_t)(p - run));
+            wputs(w, e);
+            run = p + 1;
         }
     }
-    fputc('"', f);
+    wput(w, (const char *)run, (size_t)(p - run));
+    wputc(w, '"');
 }
 
 /* A csv/tsv cell: csv quotes when needed (RFC 4180); tsv replaces tabs and newlines. */
@@ -141,14 +169,16 @@ static void delim_cell(sbuf_t *b, ma_format_t fmt, const char *s)
 void ma_writer_section(ma_writer_t *w, const char *name)
 {
     if (w->fmt == MA_FMT_JSON) {
-        fputs(w->nsections ? "\n  ],\n  " : "{\n  ", w->f);
-        json_string(w->f, name);
-        fputs(": [", w->f);
+        wputs(w, w->nsections ? "\n  ],\n  " : "{\n  ");
+        json_string(w, name);
+        wputs(w, ": [");
     } else if (w->fmt == MA_FMT_CSV || w->fmt == MA_FMT_TSV) {
         if (w->nsections)
-            fputc('\n', w->f);
+            wputc(w, '\n');
     } else if (w->fmt == MA_FMT_MD) {
-        fprintf(w->f, "%s### %s\n\n", w->nsections ? "\n" : "", name);
+        wputs(w, w->nsections ? "\n### " : "### ");
+        wputs(w, name);
+        wputs(w, "\n\n");
     }
     w->nsections++;
     w->nrecords = 0;
@@ -166,7 +196,7 @@ void ma_writer_begin(ma_writer_t *w)
     if (w->vals.s)
         w->vals.s[0] = '\0';
     if (w->fmt == MA_FMT_JSON)
-        fputs(w->nrecords ? ",\n    {" : "\n    {", w->f);
+        wputs(w, w->nrecords ? ",\n    {" : "\n    {");
 }
 
 /* Emit a key with an already formatted value; `quoted` says whether JSON quotes it. */
@@ -174,13 +204,13 @@ static void field(ma_writer_t *w, const char *key, const char *val, int quoted)
 {
     if (w->fmt == MA_FMT_JSON) {
         if (w->nfields)
-            fputs(", ", w->f);
-        json_string(w->f, key);
-        fputs(": ", w->f);
+            wputs(w, ", ");
+        json_string(w, key);
+        wputs(w, ": ");
         if (quoted)
-            json_string(w->f, val);
+            json_string(w, val);
         else
-            fputs(val, w->f);
+            wputs(w, val);
     } else {
         const char *sep = w->fmt == MA_FMT_TSV ? "\t" : w->fmt == MA_FMT_MD ? " | " : ",";
         if (w->nfields) {
@@ -224,25 +254,34 @@ void ma_writer_bool(ma_writer_t *w, const char *key, int b)
     field(w, key, b ? "true" : "false", 0);
 }
 
+/* One csv/tsv line or Markdown table row of `n` bytes. */
+static void line(ma_writer_t *w, int md, const char *s, size_t n)
+{
+    if (md)
+        wputs(w, "| ");
+    wput(w, s, n);
+    wputs(w, md ? " |\n" : "\n");
+}
+
 void ma_writer_end(ma_writer_t *w)
 {
     if (w->fmt == MA_FMT_JSON) {
-        fputc('}', w->f);
+        wputc(w, '}');
     } else {
         if (w->head.oom || w->vals.oom)
             w->oom = 1;
         int md = w->fmt == MA_FMT_MD;
         if (w->nrecords == 0 && w->head.s) {
-            fprintf(w->f, md ? "| %s |\n" : "%s\n", w->head.s);
+            line(w, md, w->head.s, w->head.len);
             if (md) {
                 int i;
-                fputc('|', w->f);
+                wputc(w, '|');
                 for (i = 0; i < w->nfields; i++)
-                    fputs("---|", w->f);
-                fputc('\n', w->f);
+                    wputs(w, "---|");
+                wputc(w, '\n');
             }
         }
-        fprintf(w->f, md ? "| %s |\n" : "%s\n", w->vals.s ? w->vals.s : "");
+        line(w, md, w->vals.s ? w->vals.s : "", w->vals.s ? w->vals.len : 0);
     }
     w->in_record = 0;
     w->nrecords++;
@@ -251,10 +290,17 @@ void ma_writer_end(ma_writer_t *w)
 ma_status_t ma_writer_finish(ma_writer_t *w, ma_error_t *err)
 {
     if (w->fmt == MA_FMT_JSON)
-        fputs(w->nsections ? (w->nrecords ? "\n  ]\n}\n" : "]\n}\n") : "{}\n", w->f);
+        wputs(w, w->nsections ? (w->nrecords ? "\n  ]\n}\n" : "]\n}\n") : "{}\n");
     if (w->oom)
         return ma_error_set(err, MA_ENOMEM, "out of memory while writing output");
-    if (fflush(w->f) != 0 || ferror(w->f))
-        return ma_error_set(err, MA_EIO, "write error on output");
+    errno = 0;
+    if (!w->failed && (fflush(w->f) != 0 || ferror(w->f))) {
+        w->failed = 1;
+        w->werrno = errno;
+    }
+    if (w->failed)
+        return w->werrno ? ma_error_set(err, MA_EIO, "write error on output: %s",
+                                        strerror(w->werrno))
+                         : ma_error_set(err, MA_EIO, "write error on output");
     return MA_OK;
 }

@@ -1,5 +1,5 @@
 /* Driving gnuplot: a script builder that keeps text from data files inert, and a runner
- * that pipes the script to the gnuplot program and replaces the output file atomically. */
+ * that pipes the script to the gnuplot program, its output going to a file descriptor. */
 #ifndef IASTM_GNUPLOT_H
 #define IASTM_GNUPLOT_H
 
@@ -31,8 +31,10 @@ void ma_gp_printf(ma_gp_script_t *s, const char *fmt, ...)
 #endif
     ;
 
-/* Append untrusted text as a gnuplot single-quoted string: inside '...' gnuplot expands
- * neither backquotes, @macros nor backslashes; a quote is written ''. Control characters
+/* Append untrusted text as a gnuplot string expression: single-quoted runs, inside which
+ * gnuplot expands neither backquotes, @macros nor backslashes, joined by '.' to "\047"
+ * for each apostrophe (gnuplot's '' escape fails at the start of a string and after
+ * another ''). "it's" becomes 'it'."\047".'s'; "" becomes ''. Control characters
  * (including newlines, which would end the command) become spaces and invalid UTF-8 bytes
  * become '?' (ma_gp_clean). Use with `noenhanced` so ^ _ @ & { } are not markup. */
 void ma_gp_quote(ma_gp_script_t *s, const char *text);
@@ -51,16 +53,25 @@ size_t ma_gp_strwidth(const char *s);
 void ma_gp_terminal(ma_gp_script_t *s, ma_plot_format_t fmt, double width_pt,
                     double height_pt, double font_pt, double png_scale);
 
-/* Append `set output 'PATH'`. MA_EUSAGE when the path holds a control character. */
+/* Append `set output 'PATH'` for a script the user runs (--script), quoted as
+ * ma_gp_quote but exact; a relative path not starting with a letter, digit, '.' or '_' is
+ * written ./PATH, so that gnuplot reads neither '|' (a pipe) nor '~' (home) in it.
+ * MA_EUSAGE when the path is empty or holds a control character. */
 ma_status_t ma_gp_output(ma_gp_script_t *s, const char *path, ma_error_t *err);
 
-/* Run `program` (NULL: "gnuplot", looked up in PATH, no shell involved) with the script
- * on standard input, drawing into a temporary file beside `output` that replaces
- * `output` only on success. `script` must not set the output itself: the runner puts
- * `set output` in front. Fails (MA_EEXTERNAL, with gnuplot's first error line) when the
- * program cannot be started, exits non-zero, or leaves an empty file. PDF creation dates
- * are fixed so that the same script gives the same bytes. gnuplot's messages on a
- * successful run are copied to `warnings` (may be NULL; "" when none). */
+/* Run `program` (NULL: "gnuplot", looked up in PATH, no shell involved) as `program -d`
+ * (no init files) in a fixed environment (PATH only, no HOME, LC_ALL=C.UTF-8, TZ=UTC0),
+ * with the script on standard input and its standard output on `fd`, an empty regular
+ * file: gnuplot is never given a file name, and `script` must not set the output.
+ * Fails (MA_EEXTERNAL, with gnuplot's first error line) when the program cannot be
+ * started, exits non-zero, or writes nothing. PDF creation dates are fixed so that the
+ * same script gives the same bytes. gnuplot's messages on a successful run are copied to
+ * `warnings` (may be NULL; "" when none). */
+ma_status_t ma_gp_render_fd(const char *program, const ma_gp_script_t *script, int fd,
+                            char *warnings, size_t warnsize, ma_error_t *err);
+
+/* ma_gp_render_fd into `output` through ma_outfile (outfile.h): replaced only on
+ * success, a link's target replaced, the old file's mode kept. */
 ma_status_t ma_gp_render(const char *program, const ma_gp_script_t *script,
                          const char *output, char *warnings, size_t warnsize,
                          ma_error_t *err);

@@ -6,8 +6,13 @@
 #include <stdint.h>
 #include "error.h"
 
-/* Install a SIGINT handler that sets the interrupt flag (the command-line front end calls
- * this once). A second Ctrl-C while the flag is set ends the process at once. */
+/* Install handlers for the signals that end the process (SIGINT, SIGTERM, SIGHUP,
+ * SIGQUIT, SIGPIPE, SIGALRM, SIGUSR1/2, SIGXCPU, SIGXFSZ, ...; not those ignored at
+ * start): they remove the temporary output files (ma_outfile_remove_all) and re-raise the
+ * signal with its default action. Idempotent. */
+void ma_signals_install(void);
+/* The same, and the first SIGINT only sets the interrupt flag (workers poll it and stop
+ * cleanly); a second SIGINT while the flag is set ends the process as above. */
 void ma_interrupt_install(void);
 int ma_interrupted(void);       /* 1 once SIGINT arrived (or ma_interrupt_request) */
 void ma_interrupt_request(void); /* set the flag (async-signal-safe) */

@@ -78,21 +78,30 @@ const char *cli_input_arg(int argc, char **argv, const char *cmd);
  * (0 on success) after reporting any error. */
 int cli_load(cli_common_t *c, const char *path, ma_table_t **t, ma_dataset_t **d);
 
-/* Output: stdout, or FILE written to a temporary name and renamed by cli_out_close on
- * success (a failed run leaves an earlier result untouched). An existing FILE that is not
- * a regular file (a device such as /dev/full, a FIFO) is written directly, not atomically;
- * a symbolic link is followed and its target replaced. */
+/* Output: stdout, or FILE written under a temporary name beside it (ma_outfile: a link
+ * is followed, the old file's mode kept, a device or FIFO written on commit). All the
+ * files of one run form one transaction: cli_out_close(o, 1) only checks and keeps the
+ * file; main renames every kept file into place when the run succeeds
+ * (cli_outputs_finish) and removes them all when it fails, so a failed run leaves every
+ * earlier result as it was. */
 typedef struct {
     FILE *f;
-    const char *path;
-    char tmp[4096];
-    char target[4096];  /* the file replaced on success (path, or a link's target) */
-    int direct;         /* 1: writing to `path` itself (device or FIFO) */
-    unsigned mode;      /* permissions to give the result (an existing file's, or 0) */
+    const char *path;  /* NULL: standard output */
+    ma_outfile_t file;
+    int id;            /* this run's claim on the file (two outputs may not share one) */
 } cli_out_t;
 
 int cli_out_open(cli_out_t *o, const char *path);       /* exit status */
 int cli_out_close(cli_out_t *o, int ok);                /* exit status; ok=0 discards */
+
+/* End of a run with exit status rc: commit every kept output when rc is 0 (an output
+ * that cannot be put in place makes it 1), else remove them all. Returns the status. */
+int cli_outputs_finish(int rc);
+
+/* An output file name from option `opt` (-o, --script, --all, ...): refuse an empty name
+ * and control characters (a newline cannot be written in a script or a message) as usage
+ * errors. Returns 0, or -1 after printing the usage error. */
+int cli_check_path(const char *cmd, const char *opt, const char *path);
 
 /* Options of `iastm pool` needed by the subgroup code. */
 typedef struct {

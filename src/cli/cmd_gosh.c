@@ -149,6 +149,8 @@ int cmd_gosh(int argc, char **argv)
             continue;
         }
         if (opt == OPT_ALL) {
+            if (cli_check_path("gosh", "--all", optarg) < 0)
+                return 2;
             all_path = optarg;
             continue;
         }

@@ -1,5 +1,4 @@
 /* Shared command-line pieces: option parsing, loading, atomic output, error reporting. */
-#define _XOPEN_SOURCE 700 /* realpath */
 #include "cli.h"
 
 #include <errno.h>
@@ -66,6 +65,8 @@ int cli_common_opt(cli_common_t *c, int opt, const char *arg, const char *cmd)
         c->format = (ma_format_t)x;
         return 1;
     case OPT_OUTPUT:
+        if (cli_check_path(cmd, "-o", arg) < 0)
+            return -1;
         c->output = arg;
         return 1;
     case OPT_MEASURE:
@@ -215,121 +216,158 @@ int cli_load(cli_common_t *c, const char *path, ma_table_t **t, ma_dataset_t **d
     return 0;
 }
 
-/* Print "iastm: PATH: WHAT: REASON" (REASON omitted when errno gave none). */
-static void out_error(const char *path, const char *what, int e)
+int cli_check_path(const char *cmd, const char *opt, const char *path)
 {
-    if (e)
-        fprintf(stderr, "iastm: %s: %s: %s\n", path, what, strerror(e));
+    if (!*path) {
+        cli_usage_error(cmd, "%s: empty file name", opt);
+        return -1;
+    }
+    if (ma_outfile_bad_name(path)) {
+        cli_usage_error(cmd, "%s: the file name contains a control character (such as a "
+                             "newline): not supported", opt);
+        return -1;
+    }
+    return 0;
+}
+
+/* The outputs of this run, closed and checked, waiting for cli_outputs_finish. */
+#define MAX_KEPT 16
+static ma_outfile_t kept[MAX_KEPT];
+static size_t nkept;
+
+/* The files named by this run's outputs (open or kept), as directory and name: two
+ * outputs on one file would silently leave only the last. */
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+    char name[256];
+    int used;
+} out_id_t;
+static out_id_t ids[2 * MAX_KEPT];
+
+/* Claim the target of `o` for this run: a slot index, -1 when it cannot be identified
+ * (the check is then skipped), -2 when another output already names it. */
+static int claim_target(const ma_outfile_t *o)
+{
+    const char *slash = strrchr(o->target, '/'), *name = slash ? slash + 1 : o->target;
+    char dir[MA_OUTFILE_PATH];
+    struct stat st;
+    size_t i;
+    int free_slot = -1;
+    if (o->direct || strlen(name) >= sizeof ids[0].name)
+        return -1;
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == o->target)
+        snprintf(dir, sizeof dir, "/");
     else
-        fprintf(stderr, "iastm: %s: %s\n", path, what);
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - o->target), o->target);
+    if (stat(dir, &st) != 0)
+        return -1;
+    for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        if (!ids[i].used) {
+            if (free_slot < 0)
+                free_slot = (int)i;
+        } else if (ids[i].dev == st.st_dev && ids[i].ino == st.st_ino &&
+                   !strcmp(ids[i].name, name)) {
+            return -2;
+        }
+    }
+    if (free_slot >= 0) {
+        ids[free_slot].dev = st.st_dev;
+        ids[free_slot].ino = st.st_ino;
+        memcpy(ids[free_slot].name, name, strlen(name) + 1);
+        ids[free_slot].used = 1;
+    }
+    return free_slot;
+}
+
+static void release_target(int id)
+{
+    if (id >= 0)
+        ids[id].used = 0;
 }
 
 int cli_out_open(cli_out_t *o, const char *path)
 {
-    struct stat st;
-    const char *dest = path;
-    int fd;
+    ma_error_t err;
     memset(o, 0, sizeof *o);
-    o->path = path;
     if (!path || strcmp(path, "-") == 0) {
         o->f = stdout;
-        o->path = NULL;
         return 0;
     }
-    if (stat(path, &st) == 0) {
-        if (S_ISDIR(st.st_mode)) {
-            out_error(path, "cannot write: is a directory", 0);
-            return 1;
-        }
-        if (!S_ISREG(st.st_mode)) {
-            /* A device or FIFO cannot be replaced by renaming a file over it (and must not
-             * be, as root): write to it directly. */
-            if (!(o->f = fopen(path, "w"))) {
-                out_error(path, "cannot write", errno);
-                return 1;
-            }
-            o->direct = 1;
-            return 0;
-        }
-        o->mode = (unsigned)(st.st_mode & 07777);
-        /* Replace a link's target, not the link. */
-        if (realpath(path, o->target) && strlen(o->target) + 16 < sizeof o->target)
-            dest = o->target;
+    o->path = path;
+    if (ma_outfile_open(&o->file, path, &err) != MA_OK)
+        return cli_report(&err);
+    if ((o->id = claim_target(&o->file)) == -2) {
+        ma_outfile_discard(&o->file);
+        fprintf(stderr, "iastm: %s: named for two outputs of one run\n", path);
+        return 2;
     }
-    if (dest != o->target)
-        snprintf(o->target, sizeof o->target, "%s", path);
-    if (snprintf(o->tmp, sizeof o->tmp, "%s.tmpXXXXXX", o->target) >= (int)sizeof o->tmp) {
-        out_error(path, "cannot write: output path too long", 0);
-        return 1;
-    }
-    fd = mkstemp(o->tmp);
-    if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
-        int e = errno;
-        if (fd >= 0) {
-            close(fd);
-            unlink(o->tmp);
-        }
-        out_error(path, "cannot write (creating a temporary file in its directory)", e);
-        return 1;
-    }
+    o->f = o->file.f;
     return 0;
 }
 
 int cli_out_close(cli_out_t *o, int ok)
 {
-    int failed, e = 0;
+    ma_error_t err;
     if (!o->f)
         return ok ? 0 : 1;
     if (!o->path) {
+        int failed, e;
         errno = 0;
         failed = fflush(stdout) != 0;
         e = errno;
         failed |= ferror(stdout) != 0;
+        o->f = NULL;
         if (failed && ok) {
-            out_error("standard output", "write error", e);
+            if (e)
+                fprintf(stderr, "iastm: standard output: write error: %s\n", strerror(e));
+            else
+                fprintf(stderr, "iastm: standard output: write error\n");
             return 1;
         }
         return ok ? 0 : 1;
     }
-    failed = ferror(o->f) != 0;
-    errno = 0;
-    if (fflush(o->f) != 0) {
-        failed = 1;
-        e = errno;
-    }
-    if (fclose(o->f) != 0) {
-        failed = 1;
-        if (!e)
-            e = errno;
-    }
     o->f = NULL;
-    if (o->direct) {
-        if (failed && ok)
-            out_error(o->path, "write error", e);
-        return ok && !failed ? 0 : 1;
-    }
     if (!ok) {
-        unlink(o->tmp);
+        ma_outfile_discard(&o->file);
+        release_target(o->id);
         return 1;
     }
-    if (failed) {
-        out_error(o->path, "write error (the earlier file, if any, is left as it was)", e);
-        unlink(o->tmp);
+    if (ma_outfile_close(&o->file, &err) != MA_OK) {
+        release_target(o->id);
+        return cli_report(&err);
+    }
+    if (nkept == MAX_KEPT) {
+        ma_outfile_discard(&o->file);
+        fprintf(stderr, "iastm: %s: too many output files in one run\n", o->path);
         return 1;
     }
-    /* mkstemp creates 0600: give the result the replaced file's permissions, or the
-     * umask's default for a new file. */
-    if (o->mode) {
-        chmod(o->tmp, (mode_t)o->mode);
-    } else {
-        mode_t m = umask(0);
-        umask(m);
-        chmod(o->tmp, 0666 & ~m);
-    }
-    if (rename(o->tmp, o->target) != 0) {
-        out_error(o->path, "cannot replace", errno);
-        unlink(o->tmp);
-        return 1;
-    }
+    kept[nkept++] = o->file; /* the registry slot travels with the copy */
     return 0;
+}
+
+int cli_outputs_finish(int rc)
+{
+    ma_error_t err;
+    size_t i;
+    int pass;
+    /* Devices and FIFOs first: a copy to them can fail (a full disk, /dev/full) and must
+     * then stop the renames, which cannot fail for lack of space. */
+    for (pass = 0; pass < 2; pass++)
+        for (i = 0; i < nkept; i++) {
+            if (kept[i].direct != (pass == 0))
+                continue;
+            if (rc != 0) {
+                ma_outfile_discard(&kept[i]);
+            } else if (ma_outfile_commit(&kept[i], &err) != MA_OK) {
+                cli_report(&err);
+                rc = 1;
+            }
+        }
+    nkept = 0;
+    memset(ids, 0, sizeof ids);
+    ma_outfile_remove_all(); /* outputs opened and never closed */
+    return rc;
 }

@@ -75,6 +75,7 @@ int main(int argc, char **argv)
 {
     size_t i;
     gsl_set_error_handler_off();
+    ma_signals_install(); /* a fatal signal removes the temporary output files */
     if (argc < 2)
         return cli_usage_error(NULL, "no command given");
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
@@ -87,6 +88,6 @@ int main(int argc, char **argv)
     }
     for (i = 0; i < NCOMMANDS; i++)
         if (!strcmp(argv[1], COMMANDS[i].name))
-            return finish(COMMANDS[i].run(argc - 1, argv + 1));
+            return cli_outputs_finish(finish(COMMANDS[i].run(argc - 1, argv + 1)));
     return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
 }

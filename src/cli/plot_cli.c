@@ -1,6 +1,7 @@
 /* Shared plot options, script output and rendering for forest and funnel. */
 #include "plot_cli.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,8 @@ int cli_plot_opt(cli_plot_t *p, int opt, const char *arg, const char *cmd)
 {
     switch (opt) {
     case OPT_SCRIPT:
+        if (strcmp(arg, "-") != 0 && cli_check_path(cmd, "--script", arg) < 0)
+            return -1;
         p->script = arg;
         return 1;
     case OPT_GNUPLOT:
@@ -52,40 +55,66 @@ int cli_plot_check(cli_plot_t *p, const cli_common_t *c, const char *cmd)
     return 0;
 }
 
+/* Write the whole buffer; 0 when every byte was written. */
+static int put_all(FILE *f, const char *p, size_t n)
+{
+    return n == 0 || fwrite(p, 1, n, f) == n ? 0 : -1;
+}
+
 int cli_plot_finish(const cli_plot_t *p, const char *output, const ma_gp_script_t *s,
                     const char *cmd)
 {
-    ma_error_t err;
+    ma_error_t err = {0};
     char warn[2048];
+    cli_out_t out;
+    int rc, ok;
     if (s->failed) {
         fprintf(stderr, "iastm %s: out of memory\n", cmd);
         return 1;
     }
     if (p->script) {
-        cli_out_t out;
         ma_gp_script_t head;
-        int rc;
         ma_gp_init(&head);
         if (ma_gp_output(&head, output, &err) != MA_OK) {
             ma_gp_clear(&head);
             return cli_report(&err);
         }
+        if (head.failed) {
+            ma_gp_clear(&head);
+            fprintf(stderr, "iastm %s: out of memory\n", cmd);
+            return 1;
+        }
         if ((rc = cli_out_open(&out, p->script)) != 0) {
             ma_gp_clear(&head);
             return rc;
         }
-        fputs(head.buf, out.f);
-        fputs(s->buf ? s->buf : "", out.f);
+        ok = put_all(out.f, head.buf, head.len) == 0 &&
+             put_all(out.f, s->buf ? s->buf : "", s->len) == 0;
         ma_gp_clear(&head);
+        if (!ok) {
+            fprintf(stderr, "iastm: %s: write error: %s\n", out.path ? out.path :
+                    "standard output", strerror(errno));
+            cli_out_close(&out, 0);
+            return 1;
+        }
         if ((rc = cli_out_close(&out, 1)) != 0)
             return rc;
     }
     if (p->dry_run)
         return 0;
-    if (ma_gp_render(p->gnuplot, s, output, warn, sizeof warn, &err) != MA_OK) {
+    if ((rc = cli_out_open(&out, output)) != 0)
+        return rc;
+    if (fflush(out.f) != 0)
+        ma_error_set(&err, MA_EIO, "%s: write error: %s", output, strerror(errno));
+    else
+        ma_gp_render_fd(p->gnuplot, s, fileno(out.f), warn, sizeof warn, &err);
+    if (err.code != MA_OK) {
         fprintf(stderr, "iastm %s: %s\n", cmd, err.msg);
+        cli_out_close(&out, 0);
         return 1;
     }
+    if ((rc = cli_out_close(&out, 1)) != 0)
+        return rc;
     if (warn[0]) {
         char *line = strtok(warn, "\n");
         for (; line; line = strtok(NULL, "\n"))

@@ -13,6 +13,8 @@
 #                an earlier -o result is untouched and no temporary file is left.
 #   NAME.stdout  one line: a file that receives the case's stdout instead (e.g. /dev/full);
 #                the captured stdout is then empty apart from NAME.check's output.
+#   NAME.needs   programs the case needs (e.g. gnuplot), separated by blanks: when one is
+#                not installed the case is skipped with a message, not failed.
 # The directory's name is shown as $TMPD in the compared stdout and stderr.
 set -u
 IASTM=${IASTM:-build/iastm}
@@ -23,6 +25,7 @@ tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 pass=0
 fail=0
+skip=0
 if [ $# -gt 0 ]; then
     cases=""
     for n in "$@"; do cases="$cases tests/cli/cases/$n.cmd"; done
@@ -32,6 +35,15 @@ fi
 for c in $cases; do
     name=${c%.cmd}
     base=$(basename "$name")
+    if [ -f "$name.needs" ]; then
+        missing=""
+        for prog in $(cat "$name.needs"); do
+            command -v "$prog" >/dev/null 2>&1 || missing="$missing $prog"
+        done
+        if [ -n "$missing" ]; then
+            echo "SKIP $base: not installed:$missing"; skip=$((skip + 1)); continue
+        fi
+    fi
     TMPD="$tmp/case"
     rm -rf "$TMPD" && mkdir "$TMPD" && export TMPD
     if [ -f "$name.setup" ] && ! sh "$name.setup" </dev/null; then
@@ -64,5 +76,9 @@ for c in $cases; do
     if [ $ok -eq 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done
 [ $update -eq 1 ] && { echo "cli: expectations updated"; exit 0; }
-echo "cli: $pass passed, $fail failed"
+if [ $skip -gt 0 ]; then
+    echo "cli: $pass passed, $fail failed, $skip skipped"
+else
+    echo "cli: $pass passed, $fail failed"
+fi
 [ $fail -eq 0 ]

@@ -24,6 +24,13 @@ static const char *const HOSTILE[] = {
     "back\\slash\\' ; system 'touch $DIR/pwned5",
     "M\xc3\xbcller 2019 \xe2\x80\x93 \xcf\x84\xc2\xb2 ^_{}&",
     "bad\xff\xfeutf8",
+    /* apostrophes where gnuplot's '' escape does not work: first, doubled, alone */
+    "'t Hooft 1999",
+    "a''b ''",
+    "'",
+    "''",
+    "x'''",
+    "' ; system 'touch $DIR/pwned6' ; '",
 };
 #define NHOSTILE (sizeof HOSTILE / sizeof HOSTILE[0])
 
@@ -59,20 +66,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    DIR *dir = opendir(tmpdir);
-    struct dirent *e;
-    char path[1024];
     (void)state;
-    if (!dir)
-        return -1;
-    while ((e = readdir(dir)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
-        unlink(path);
-    }
-    closedir(dir);
-    return rmdir(tmpdir);
+    return testutil_rmdir(tmpdir);
 }
 
 static int have_gnuplot(void)
@@ -93,9 +88,12 @@ static int have_gnuplot(void)
     return 0;
 }
 
-/* Every line of the script, outside single-quoted strings, is free of characters that
- * gnuplot would act on ( " ` @ ; ) and every quote is closed on its line; datablock lines
- * hold numbers only. */
+/* Every line of the script is free, outside strings, of characters that gnuplot would
+ * act on ( " ` @ ; ), with one exception: the string "\047" (an apostrophe). Strings are
+ * read as gnuplot's scanner reads them: inside '...' a pair '' is a quote only right
+ * after an ordinary character of the string (any other quote ends the string), and two
+ * strings are never side by side without the '.' that joins them (that would be a
+ * syntax error). Datablock lines hold numbers only. */
 static void assert_script_inert(const char *script)
 {
     const char *line = script;
@@ -114,25 +112,36 @@ static void assert_script_inert(const char *script)
                     }
             }
         } else if (n > 0 && line[0] != '#') {
-            int q = 0;
+            int after_string = 0; /* 1 just after a string, 2 after "string ." */
             for (i = 0; i < n; i++) {
                 char c = line[i];
-                if (q) {
-                    if (c == '\'' && i + 1 < n && line[i + 1] == '\'')
-                        i++;
-                    else if (c == '\'')
-                        q = 0;
-                } else if (c == '\'') {
-                    q = 1;
+                int apos = c == '"' && i + 6 <= n && !memcmp(line + i, "\"\\047\"", 6);
+                if (c == '\'' || apos) {
+                    if (after_string == 1) {
+                        print_error("two strings side by side: %.*s\n", (int)n, line);
+                        fail();
+                    }
+                    if (apos) {
+                        i += 5;
+                    } else {
+                        for (i++; i < n && line[i] != '\''; i++)
+                            if (i + 2 < n && line[i + 1] == '\'' && line[i + 2] == '\'')
+                                i += 2; /* gnuplot's look-ahead: an escaped quote */
+                        if (i >= n) {
+                            print_error("unterminated quote: %.*s\n", (int)n, line);
+                            fail();
+                        }
+                    }
+                    after_string = 1;
                 } else if (strchr("\"`@;", c)) {
                     print_error("active character '%c' outside quotes: %.*s\n", c, (int)n,
                                 line);
                     fail();
+                } else if (c == '.' && after_string) {
+                    after_string = 2;
+                } else if (c != ' ') {
+                    after_string = 0;
                 }
-            }
-            if (q) {
-                print_error("unterminated quote: %.*s\n", (int)n, line);
-                fail();
             }
             if (strstr(line, "<< EOD") && (size_t)(strstr(line, "<< EOD") - line) < n)
                 in_block = 1;
@@ -159,8 +168,22 @@ static void test_quote(void **state)
     (void)state;
     ma_gp_init(&s);
     ma_gp_quote(&s, "it's");
-    assert_string_equal(s.buf, "'it''s'");
+    assert_string_equal(s.buf, "'it'.\"\\047\".'s'");
     ma_gp_clear(&s);
+    /* where gnuplot's '' escape fails: a leading quote, two in a row, a quote alone */
+    ma_gp_quote(&s, "'t Hooft 1999");
+    assert_string_equal(s.buf, "\"\\047\".'t Hooft 1999'");
+    ma_gp_clear(&s);
+    ma_gp_quote(&s, "a''b");
+    assert_string_equal(s.buf, "'a'.\"\\047\".\"\\047\".'b'");
+    ma_gp_clear(&s);
+    ma_gp_quote(&s, "'");
+    assert_string_equal(s.buf, "\"\\047\"");
+    ma_gp_clear(&s);
+    ma_gp_quote(&s, "");
+    assert_string_equal(s.buf, "''");
+    ma_gp_clear(&s);
+
     ma_gp_quote(&s, "a\nb\tc\rd\x7f" "e");
     assert_string_equal(s.buf, "'a b c d e'");
     ma_gp_clear(&s);
@@ -204,10 +227,26 @@ static void test_output_path(void **state)
     (void)state;
     ma_gp_init(&s);
     assert_int_equal(ma_gp_output(&s, "it's a.png", &err), MA_OK);
-    assert_string_equal(s.buf, "set output 'it''s a.png'\n");
+    assert_string_equal(s.buf, "set output 'it'.\"\\047\".'s a.png'\n");
     ma_gp_clear(&s);
     assert_int_equal(ma_gp_output(&s, "a\nb.png", &err), MA_EUSAGE);
     ma_gp_clear(&s);
+    assert_int_equal(ma_gp_output(&s, "", &err), MA_EUSAGE);
+    ma_gp_clear(&s);
+    /* names gnuplot would read as a pipe or a home directory stay plain file names */
+    assert_int_equal(ma_gp_output(&s, "|touch M;x.png", &err), MA_OK);
+    assert_string_equal(s.buf, "set output './|touch M;x.png'\n");
+    ma_gp_clear(&s);
+    assert_int_equal(ma_gp_output(&s, "~/x.png", &err), MA_OK);
+    assert_string_equal(s.buf, "set output './~/x.png'\n");
+    ma_gp_clear(&s);
+    assert_int_equal(ma_gp_output(&s, "'x.png", &err), MA_OK);
+    assert_string_equal(s.buf, "set output './'.\"\\047\".'x.png'\n");
+    ma_gp_clear(&s);
+    assert_int_equal(ma_gp_output(&s, "/abs/x.png", &err), MA_OK);
+    assert_string_equal(s.buf, "set output '/abs/x.png'\n");
+    ma_gp_clear(&s);
+
 }
 
 /* A forest plot whose every text field is hostile. */
@@ -307,9 +346,11 @@ static void test_forest_script_inert(void **state)
     assert_non_null(strstr(s.buf, "$arrows << EOD\n"));
     assert_non_null(strstr(s.buf, "\nplot "));
     assert_non_null(strstr(s.buf, "noenhanced"));
-    /* the quote is doubled, the newline gone, UTF-8 kept */
-    assert_non_null(strstr(s.buf, "'x'' ; system ''touch "));
-    assert_non_null(strstr(s.buf, "'line1 system ''touch "));
+    /* each quote a "\047" of its own, the newline gone, UTF-8 kept */
+    assert_non_null(strstr(s.buf, "'x'.\"\\047\".' ; system '.\"\\047\".'touch "));
+    assert_non_null(strstr(s.buf, "'line1 system '.\"\\047\".'touch "));
+    assert_non_null(strstr(s.buf, "\"\\047\".'t Hooft 1999'"));
+
     assert_non_null(strstr(s.buf, "M\xc3\xbcller 2019"));
     assert_non_null(strstr(s.buf, "bad??utf8"));
     ma_gp_clear(&s);
@@ -383,6 +424,7 @@ static void test_render_hostile(void **state)
     assert_false(file_exists("pwned3"));
     assert_false(file_exists("pwned4"));
     assert_false(file_exists("pwned5"));
+    assert_false(file_exists("pwned6"));
 }
 
 static char *slurp(const char *path, size_t *n)
@@ -434,6 +476,51 @@ static void test_render_deterministic(void **state)
     }
 }
 
+/* Text with apostrophes reaches the drawing unchanged (SVG keeps it as written). */
+static void test_render_apostrophes(void **state)
+{
+    static const char *const TEXT[] = {"'t Hooft 1999", "O''Brien ''", "'", "''", "x'''",
+                                       "it's", "'' ; system 'touch pwned' ; ''"};
+    ma_gp_script_t s;
+    ma_error_t err;
+    char out[512], want[128], *svg;
+    size_t i, n;
+    (void)state;
+    if (!have_gnuplot()) {
+        print_message("gnuplot not installed: rendering tests skipped\n");
+        skip();
+    }
+    ma_gp_init(&s);
+    ma_gp_terminal(&s, MA_PLOT_SVG, 400, 300, 10, 1);
+    for (i = 0; i < sizeof TEXT / sizeof TEXT[0]; i++) {
+        ma_gp_printf(&s, "set label ");
+        ma_gp_quote(&s, TEXT[i]);
+        ma_gp_printf(&s, " at screen 0.1, screen %.2f left noenhanced\n", 0.9 - 0.1 * (double)i);
+    }
+    ma_gp_printf(&s, "set xlabel ");
+    ma_gp_quote(&s, "'x'");
+    ma_gp_printf(&s, " noenhanced\nset xrange [0:1]\nset yrange [0:1]\n"
+                     "plot NaN notitle\n");
+    assert_script_inert(s.buf);
+    snprintf(out, sizeof out, "%s/apostrophes.svg", tmpdir);
+    if (ma_gp_render(NULL, &s, out, NULL, 0, &err) != MA_OK) {
+        print_error("%s\n", err.msg);
+        fail();
+    }
+    svg = slurp(out, &n);
+    for (i = 0; i < sizeof TEXT / sizeof TEXT[0]; i++) {
+        snprintf(want, sizeof want, "<text>%s</text>", TEXT[i]);
+        if (!strstr(svg, want)) {
+            print_error("not in the SVG: %s\n", want);
+            fail();
+        }
+    }
+    assert_non_null(strstr(svg, "<text>'x'</text>"));
+    assert_false(file_exists("pwned"));
+    free(svg);
+    ma_gp_clear(&s);
+}
+
 static void test_render_errors(void **state)
 {
     ma_gp_script_t s;
@@ -477,6 +564,7 @@ int main(void)
         cmocka_unit_test(test_forest_errors),
         cmocka_unit_test(test_render_hostile),
         cmocka_unit_test(test_render_deterministic),
+        cmocka_unit_test(test_render_apostrophes),
         cmocka_unit_test(test_render_errors),
     };
     return cmocka_run_group_tests_name("gnuplot", tests, setup, teardown);

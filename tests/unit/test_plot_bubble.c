@@ -201,8 +201,10 @@ static void test_script_bcg(void **state)
     ma_gp_init(&s);
     assert_int_equal(ma_bubble_script(&m.b, &o, &s, &err), MA_OK);
     assert_non_null(strstr(s.buf, "set xlabel 'ablat `id`' offset 0,0.3 noenhanced"));
-    assert_non_null(strstr(s.buf, "set label 'x'' ; system ''touch /tmp/x'' ; ''' at"));
-    assert_non_null(strstr(s.buf, "'it''s `id` @x EOD (line 7): vi missing'"));
+    assert_non_null(strstr(s.buf, "set label 'x'.\"\\047\".' ; system '.\"\\047\".'touch "
+                                  "/tmp/x'.\"\\047\".' ; '.\"\\047\" at"));
+    assert_non_null(strstr(s.buf, "'it'.\"\\047\".'s `id` @x EOD (line 7): vi missing'"));
+
     assert_non_null(strstr(s.buf, "with circles"));
     assert_null(strstr(s.buf, "\nEOD (line"));
     /* The band spans the observed moderator range and agrees with predict(). */

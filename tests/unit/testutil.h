@@ -27,4 +27,7 @@ ma_table_t *testutil_ref_load(const char *name);
 /* Numeric cell by column name; NaN for "NA"; fails the test on a bad number. */
 double testutil_num(const ma_table_t *t, size_t row, const char *col);
 
+/* Remove a flat temporary directory and the files in it; 0 on success. */
+int testutil_rmdir(const char *dir);
+
 #endif

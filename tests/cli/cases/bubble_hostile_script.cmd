@@ -1,1 +1,1 @@
-bubble --mods "dose' ; system 'touch /tmp/pwned_b' ; print '" --title '`id` @x' --dry-run --script - -o bubble.svg tests/cli/data/bubble_hostile.csv
+bubble --mods "dose' ; system 'touch pwned_b' ; print '" --title "'\`id\` @x''" --script - -o "$TMPD/bubble.svg" "$TMPD/hostile.csv"

@@ -1,1 +1,1 @@
-forest --dry-run --script - -o plot.png tests/cli/data/forest_hostile.csv
+forest --script - -o "$TMPD/plot.png" "$TMPD/hostile.csv"

@@ -1,0 +1,2 @@
+forest -o "$TMPD/a
+b.png" data/examples/bcg.csv

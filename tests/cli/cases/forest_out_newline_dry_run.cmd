@@ -1,0 +1,2 @@
+forest --dry-run --script - -o "$TMPD/a
+b.png" data/examples/bcg.csv

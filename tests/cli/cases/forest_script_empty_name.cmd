@@ -1,0 +1,1 @@
+forest --script '' -o x.png data/examples/bcg.csv

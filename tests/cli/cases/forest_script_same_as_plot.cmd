@@ -1,0 +1,1 @@
+forest --script "$TMPD/plot.png" -o "$TMPD/./plot.png" tests/cli/data/good.csv

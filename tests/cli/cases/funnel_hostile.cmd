@@ -1,0 +1,1 @@
+funnel --title "''" -o "$TMPD/funnel.pdf" "$TMPD/hostile.csv"

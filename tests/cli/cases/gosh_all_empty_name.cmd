@@ -1,0 +1,1 @@
+gosh --all '' data/examples/bcg.csv

@@ -1,0 +1,1 @@
+gosh --all "$TMPD/a	b.csv" data/examples/bcg.csv

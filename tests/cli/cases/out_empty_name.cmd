@@ -1,0 +1,1 @@
+pool -o '' data/examples/bcg.csv

@@ -1,0 +1,2 @@
+pool -o "$TMPD/a
+b.txt" data/examples/bcg.csv

@@ -1,0 +1,1 @@
+forest --title "''" -o "$TMPD/a.svg" tests/cli/data/apostrophes.csv

@@ -1,0 +1,1 @@
+forest -o "$TMPD/plain.pdf" data/examples/bcg.csv
