@@ -1,6 +1,6 @@
 # iastm: meta-analysis of IASTM trials. One hand-written Makefile.
 # Targets: all (default), test, site-test, reference, asan, valgrind, fuzz, bench, analyses,
-# paper, install, clean, deps.
+# paper, paper-test, install, clean, deps.
 
 VERSION  := 0.1.0
 BUILD    ?= build
@@ -25,7 +25,7 @@ PROG     := $(BUILD)/iastm
 DEPS_OK  := $(BUILD)/.deps-ok
 
 .PHONY: all deps test unit clitest golden examples reference asan valgrind fuzz bench analyses \
-        site-test paper install clean
+        site-test paper paper-test install clean
 
 all: $(PROG)
 
@@ -121,6 +121,12 @@ analyses: $(PROG)
 
 paper: analyses
 	@$(MAKE) -C paper IASTM=$(CURDIR)/$(PROG)
+
+# The rendered paper in headless Chromium at 1280 and 390 px: nothing wider than the
+# screen, no table row over 200 px; screenshots in $(BUILD)/paper-*.png.
+paper-test: paper
+	@scripts/deps.sh --browser
+	@python3 tests/site/check.py --page paper/paper.html --widths 1280,390 --shots $(BUILD)/paper
 
 install: $(PROG)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/iastm \

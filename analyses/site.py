@@ -63,15 +63,6 @@ def pct(x):
     return "-" if x is None else num(x, 0) + "%"
 
 
-def question_words(o, region, comp):
-    return "%s, %s, %s" % (ti.OUTCOME_WORDS.get(o, o).capitalize(),
-                           "all regions" if region == "any" else
-                           "spine" if region == "spine" else
-                           "other regions" if region == "other" else region.replace("_", " "),
-                           "any comparator" if comp == "any" else
-                           "vs " + ti.COMPARATOR_WORDS.get(comp, comp))
-
-
 def pval(p):
     if p is None:
         return "NA"
@@ -329,7 +320,7 @@ def sof_table(rows):
             "Prediction interval", "I\u00b2", "Certainty"]
     body = []
     for e in rows:
-        q = question_words(e["outcome"], e["region"], e["comparator"])
+        q = ti.question_words(e["outcome"], e["region"], e["comparator"])
         nnp = len([s for s in e["not_pooled"].split("; ") if s]) if e["not_pooled"] else 0
         est = est_ci(e["estimate"], e["ci_lb"], e["ci_ub"])
         pi = interval(e["pi_lb"], e["pi_ub"])

@@ -90,6 +90,14 @@ def links(row):
     return out
 
 
+def question_words(outcome, region, comparator):
+    """'Pain, spine, vs hands-on myofascial release': a summary-of-findings question."""
+    return "%s, %s, %s" % (
+        OUTCOME_WORDS.get(outcome, outcome).capitalize(),
+        {"any": "all regions", "other": "other regions"}.get(region, region.replace("_", " ")),
+        "any comparator" if comparator == "any" else "vs " + COMPARATOR_WORDS.get(comparator, comparator))
+
+
 def fmt_num(x, nd=2, minus="\u2212"):
     """A number rounded for reading, with a true minus sign; None -> 'NA'."""
     if x is None:

@@ -7,7 +7,8 @@ Checks at every width:
   - the page does not scroll sideways, and no element sticks out of the viewport unless a
     scroll container (overflow-x auto/scroll) that itself fits holds it;
   - every <img> and <svg> renders with a non-zero size (images loaded);
-  - text in inline SVG figures renders at --min-svg-px or more (not shrunk to illegibility);
+  - text in inline SVG figures renders at --min-svg-px or more, and no <img> is drawn at
+    less than --min-img-scale of its own size (figures not shrunk to illegibility);
   - no table row is taller than --max-row-px;
   - with --claims FILE (claims.json): one .claim element per claim, each with a verdict;
   - with --trials FILE (trials.csv): every trial's source link or DOI is a link on the page.
@@ -31,7 +32,7 @@ MEASURE = r"""
   const vw = document.documentElement.clientWidth;
   const out = {vw: vw, scrollWidth: document.documentElement.scrollWidth,
                height: document.documentElement.scrollHeight,
-               wide: [], empty: [], svgText: [], tallRows: [], claims: [], links: []};
+               wide: [], empty: [], imgScale: [], svgText: [], tallRows: [], claims: [], links: []};
   const scrolls = el => { const o = getComputedStyle(el).overflowX;
                           return o === 'auto' || o === 'scroll' || o === 'hidden'; };
   const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
@@ -55,6 +56,8 @@ MEASURE = r"""
     const bad = r.width < 1 || r.height < 1 ||
                 (el.tagName.toLowerCase() === 'img' && !(el.complete && el.naturalWidth > 0));
     if (bad) out.empty.push(name(el) + ' ' + r.width + 'x' + r.height);
+    else if (el.tagName.toLowerCase() === 'img')
+      out.imgScale.push([(el.getAttribute('src') || '').slice(0, 40), r.width / el.naturalWidth]);
   }
   for (const svg of document.querySelectorAll('svg')) {
     if (svg.parentElement && svg.parentElement.closest('svg')) continue;
@@ -72,6 +75,9 @@ MEASURE = r"""
     out.tallRows.push([tr.getBoundingClientRect().height,
                        (t && t.className ? t.className : 'table') + ' row ' + tr.rowIndex]);
   }
+  out.tallestTable = 0;
+  for (const t of document.querySelectorAll('table'))
+    out.tallestTable = Math.max(out.tallestTable, t.getBoundingClientRect().height);
   for (const c of document.querySelectorAll('.claim')) {
     const v = c.querySelector('.verdict');
     out.claims.push([c.id, v ? v.textContent.trim() : '']);
@@ -197,6 +203,8 @@ def main():
     ap.add_argument("--claims")
     ap.add_argument("--trials")
     ap.add_argument("--min-svg-px", type=float, default=8.0)
+    ap.add_argument("--min-img-scale", type=float, default=0.85,
+                    help="smallest rendered/natural width of an <img> (figure text stays legible)")
     ap.add_argument("--max-row-px", type=float, default=200.0)
     ap.add_argument("--tile", type=int, default=1400)
     a = ap.parse_args()
@@ -224,6 +232,8 @@ def main():
             check(not m["empty"], "%s: image(s) or SVG(s) of zero size: %s" % (tag, "; ".join(m["empty"][:8])))
             small = [(n, round(px, 1)) for n, px in m["svgText"] if px < a.min_svg_px]
             check(not small, "%s: figure text below %.0f px: %s" % (tag, a.min_svg_px, small[:6]))
+            shrunk = [(n, round(x, 2)) for n, x in m["imgScale"] if x < a.min_img_scale]
+            check(not shrunk, "%s: image(s) shrunk below %.2f of their size: %s" % (tag, a.min_img_scale, shrunk[:6]))
             tall = ["%s: %d px" % (w, round(x)) for x, w in m["tallRows"] if x > a.max_row_px]
             check(not tall, "%s: %d table row(s) taller than %.0f px: %s" % (tag, len(tall), a.max_row_px, tall[:8]))
             if a.claims:
@@ -243,9 +253,11 @@ def main():
                 check(not missing, "%s: trial(s) without a source link on the page: %s" % (tag, missing))
             b.call("Emulation.setDeviceMetricsOverride", s, width=w, height=h, deviceScaleFactor=1, mobile=w < 600)
             shots = shoot(b, s, "%s-%d" % (a.shots, w), w, int(m["height"]), a.tile)
-            print("site: %s: page %d px tall, smallest figure text %s px, tallest row %d px; screenshots %s .. %s" % (
-                tag, m["height"], min([px for _, px in m["svgText"]] or [0]) and
-                round(min(px for _, px in m["svgText"]), 1), round(max([x for x, _ in m["tallRows"]] or [0])), shots[0], shots[-1]))
+            svg_px = [px for _, px in m["svgText"]]
+            print("site: %s: page %d px tall, smallest SVG text %s, tallest table %d px, tallest row %d px; "
+                  "screenshots %s .. %s" % (tag, m["height"], "%.1f px" % min(svg_px) if svg_px else "n/a (no inline SVG)",
+                                            round(m["tallestTable"]), round(max([x for x, _ in m["tallRows"]] or [0])),
+                                            shots[0], shots[-1]))
             b.call("Target.closeTarget", targetId=target)
     finally:
         b.close()
