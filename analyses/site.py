@@ -253,6 +253,14 @@ def claim_headline(c):
         word, ci_text(c["estimate"], c["ci_lb"], c["ci_ub"]), trials_word(c["trials"]), certainty)
 
 
+def glance_estimate(c):
+    """The estimate a claim is judged on: for spine vs other regions the two subgroup
+    estimates, not the pooled one."""
+    if c["region"] == "spine_vs_other" and c.get("spine_estimate") is not None:
+        return "spine %s vs other %s" % (num(c["spine_estimate"]), num(c["other_estimate"]))
+    return est_ci(c["estimate"], c["ci_lb"], c["ci_ub"])
+
+
 def claims_section(claims, not_pooled, sources, trial_rows, question_of):
     out = ['<section id="claims"><h2>The claims and what the trials say</h2>',
            '<p>Each claim is quoted as published. The verdict compares it with the pooled '
@@ -265,9 +273,9 @@ def claims_section(claims, not_pooled, sources, trial_rows, question_of):
         cls = VERDICT_CLASS.get(c["verdict"], "insufficient")
         glance.append(['<a href="#claim-%s">%s</a>' % (esc(c["claim_id"]), esc(c["claim"])),
                        '<strong class="vw-%s">%s</strong>' % (cls, esc(c["verdict"])),
-                       (esc(est_ci(c["estimate"], c["ci_lb"], c["ci_ub"])), "num"),
+                       (esc(glance_estimate(c)), "num"),
                        (str(c["trials"]), "num"), esc(c["certainty"])])
-    out.append(table(["Claim", "Verdict", "SMD (95% CI)", "Trials", "Certainty"], glance, "glance"))
+    out.append(table(["Claim", "Verdict", "SMD (95% CI)", "Trials pooled", "Certainty"], glance, "glance"))
     out.append("<h3>Each claim in detail</h3>")
     for c in claims:
         cid = c["claim_id"]
@@ -474,6 +482,7 @@ code{font-size:.92em;background:#f3f3f3;padding:0 .2em;overflow-wrap:anywhere}
 nav.toc{background:#f6f7f9;border:1px solid #dde;padding:.6rem 1rem;margin:1rem 0}
 nav.toc ol{margin:.3rem 0;padding-left:1.4rem}
 nav.toc ol ol{font-size:.92rem}
+nav.toc summary{cursor:pointer}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;width:100%;font-size:.9rem;line-height:1.35}
 th,td{text-align:left;vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid #ddd;overflow-wrap:break-word}
@@ -551,10 +560,10 @@ def main():
 
     toc = ['<nav class="toc" aria-label="Contents"><strong>Contents</strong><ol>',
            '<li><a href="#claims">The claims and what the trials say</a></li>',
-           "<li>Questions<ol>"]
+           "<li><details><summary>The questions, one section each (%d)</summary><ol>" % len(analyses)]
     for x in analyses:
         toc.append('<li><a href="#q-%s">%s</a></li>' % (esc(x["name"]), esc(x["title"])))
-    toc.append("</ol></li>")
+    toc.append("</ol></details></li>")
     if ev_json.get("published_reviews"):
         toc.append('<li><a href="#reviews">Published reviews side by side</a></li>')
     toc.append('<li><a href="#methods">Methods</a></li></ol></nav>')

@@ -16,6 +16,7 @@ Usage: check.py --page FILE --widths 1280,390 --shots PREFIX [--claims F] [--tri
 """
 import argparse
 import base64
+import glob
 import json
 import os
 import subprocess
@@ -177,6 +178,8 @@ def load(b, url, width, height):
 def shoot(b, s, path, width, height, tile):
     """Full-page PNG at PATH.png and tiles of TILE pixels at PATH-01.png, ...: a tall page
     shrunk into one picture cannot be read."""
+    for old in glob.glob(glob.escape(path) + "-[0-9][0-9].png"):
+        os.remove(old)  # tiles of an earlier, longer page
     shots = []
     data = b.call("Page.captureScreenshot", s, format="png", captureBeyondViewport=True,
                   clip={"x": 0, "y": 0, "width": width, "height": height, "scale": 1})["data"]
