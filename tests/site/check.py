@@ -10,6 +10,7 @@ Checks at every width:
   - text in inline SVG figures renders at --min-svg-px or more, and no <img> is drawn at
     less than --min-img-scale of its own size (figures not shrunk to illegibility);
   - no table row is taller than --max-row-px;
+  - with --self-contained: no script, and nothing (style, font, image, frame) loaded;
   - with --claims FILE (claims.json): one .claim element per claim, each with a verdict;
   - with --trials FILE (trials.csv): every trial's source link or DOI is a link on the page.
 Usage: check.py --page FILE --widths 1280,390 --shots PREFIX [--claims F] [--trials F]
@@ -19,6 +20,7 @@ import base64
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -203,6 +205,8 @@ def main():
     ap.add_argument("--widths", default="1280,390")
     ap.add_argument("--shots", required=True, help="screenshot path prefix")
     ap.add_argument("--chromium", default="chromium")
+    ap.add_argument("--self-contained", action="store_true",
+                    help="fail on scripts and on anything loaded from elsewhere")
     ap.add_argument("--claims")
     ap.add_argument("--trials")
     ap.add_argument("--min-svg-px", type=float, default=8.0)
@@ -222,6 +226,12 @@ def main():
         if not ok:
             failures.append(what)
 
+    if a.self_contained:
+        with open(a.page, encoding="utf-8") as f:
+            page = f.read()
+        for bad in (r"<script", r"<link", r"<iframe", r"<object", r"<embed", r"@import", r"@font-face",
+                    r"<[a-zA-Z]+\s[^>]*\bsrc\s*=", r"url\(\s*['\"]?(https?:)?//"):
+            check(not re.search(bad, page), "page is not self-contained: it matches %r" % bad)
     b = Browser(a.chromium)
     try:
         for w in [int(x) for x in a.widths.split(",")]:

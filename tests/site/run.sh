@@ -26,6 +26,6 @@ if ! scripts/deps.sh --browser; then
     echo "site-test: SKIPPED the browser checks: Chromium is not installed and cannot be installed here"
     exit $fail
 fi
-python3 tests/site/check.py --page "$OUT/index.html" --widths 1280,390 --shots "$BUILD/site" \
+python3 tests/site/check.py --page "$OUT/index.html" --widths 1280,390 --shots "$BUILD/site" --self-contained \
     --claims analyses/results/claims.json --trials data/trials.csv || fail=1
 exit $fail
