@@ -342,12 +342,17 @@ def sof_table(rows):
     return table(head, body, "sof")
 
 
-def pooled_row(label, g, bold):
+def pooled_row(label, model, bold):
+    """One model of a results file; a field the model does not report shows as '-'."""
+    g = {k: model.get(k) for k in ("k", "participants", "estimate", "ci_lb", "ci_ub", "pval",
+                                   "pi_lb", "pi_ub", "tau2", "I2")}
     est = esc(est_ci(g["estimate"], g["ci_lb"], g["ci_ub"]))
-    return [label, (str(g["k"]), "num"), (num(g["participants"], 0), "num"),
-            ("<strong>%s</strong>" % est if bold else est, "num"), (esc(pval(g["pval"])), "num"),
-            (esc(interval(g["pi_lb"], g["pi_ub"])), "num"), (esc(num(g["tau2"])), "num"),
-            (esc(pct(g["I2"])), "num")]
+    return [label, ("-" if g["k"] is None else str(g["k"]), "num"),
+            ("-" if g["participants"] is None else num(g["participants"], 0), "num"),
+            ("<strong>%s</strong>" % est if bold else est, "num"),
+            ("-" if g["pval"] is None else esc(pval(g["pval"])), "num"),
+            (esc(interval(g["pi_lb"], g["pi_ub"])), "num"),
+            ("-" if g["tau2"] is None else esc(num(g["tau2"])), "num"), (esc(pct(g["I2"])), "num")]
 
 
 def pooled_table(res):
@@ -355,7 +360,7 @@ def pooled_table(res):
     body = []
     notes = []
     for g in res.get("subgroups", []):
-        label = g["group"]
+        label = g.get("group", "")
         label = ti.COMPARATOR_WORDS.get(label, label)
         body.append(pooled_row(esc(label), g, False))
         if g.get("note"):
