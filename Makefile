@@ -1,6 +1,6 @@
 # iastm: meta-analysis of IASTM trials. One hand-written Makefile.
-# Targets: all (default), test, reference, asan, valgrind, fuzz, bench, analyses, paper,
-# install, clean, deps.
+# Targets: all (default), test, site-test, reference, asan, valgrind, fuzz, bench, analyses,
+# paper, paper-test, install, clean, deps.
 
 VERSION  := 0.1.0
 BUILD    ?= build
@@ -25,7 +25,7 @@ PROG     := $(BUILD)/iastm
 DEPS_OK  := $(BUILD)/.deps-ok
 
 .PHONY: all deps test unit clitest golden examples reference asan valgrind fuzz bench analyses \
-        paper install clean
+        site-test paper paper-test install clean
 
 all: $(PROG)
 
@@ -56,9 +56,9 @@ $(BUILD)/tests/unit/testutil.o: tests/unit/testutil.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CPPFLAGS) -Itests/unit $(CFLAGS) -MMD -MP -c $< -o $@
 
-# make test: unit tests, command-line tests, metafor reference comparisons, and every
-# example shown in README.md, --help and the man page.
-test: unit clitest golden examples
+# make test: unit tests, command-line tests, metafor reference comparisons, every
+# example shown in README.md, --help and the man page, and the evidence page in a browser.
+test: unit clitest golden examples site-test
 	@echo "make test: all test groups passed"
 
 unit: $(UNIT_BIN)
@@ -74,6 +74,11 @@ golden: $(PROG)
 
 examples: $(PROG)
 	@python3 tests/examples.py --iastm $(PROG)
+
+# The evidence page from the committed results, checked in headless Chromium (installed by
+# scripts/deps.sh --browser when missing); screenshots in $(BUILD)/site-*.png.
+site-test: $(PROG)
+	@sh tests/site/run.sh $(PROG) $(BUILD)
 
 # make reference: regenerate every file of tests/reference from R (metafor, clubSandwich,
 # base R quadrature) and compare with the committed files at the README's tolerances; the
@@ -121,6 +126,12 @@ analyses: $(PROG)
 
 paper: analyses
 	@$(MAKE) -C paper IASTM=$(CURDIR)/$(PROG)
+
+# The rendered paper in headless Chromium at 1280 and 390 px: nothing wider than the
+# screen, no table row over 200 px; screenshots in $(BUILD)/paper-*.png.
+paper-test: paper
+	@scripts/deps.sh --browser
+	@python3 tests/site/check.py --page paper/paper.html --widths 1280,390 --shots $(BUILD)/paper
 
 install: $(PROG)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/iastm \

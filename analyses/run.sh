@@ -89,6 +89,10 @@ for fmt in md csv json; do
     run "$RES/claims.$fmt" claims --claims data/claims.csv --format $fmt "$DATA" || { failures=$((failures + 1)); cat "$RES/claims.$fmt.err"; }
 done
 
+# The evidence page: one self-contained HTML file from the results and figures above.
+echo "analysis site: the evidence page (analyses/site/index.html)"
+python3 analyses/site.py --iastm "$IASTM" --out analyses/site/index.html || failures=$((failures + 1))
+
 # Example figures from the classic data sets shipped in data/examples/.
 REF=data/examples
 if [ $have_gnuplot -eq 1 ]; then

@@ -1,18 +1,21 @@
 #!/bin/sh
 # Check the build and run-time dependencies; install only the missing Debian packages.
-# Usage: scripts/deps.sh [--check] [--tools] [--r]   (--check: report, install nothing;
-# --tools: also the test tools of make valgrind and make fuzz: valgrind, clang, libFuzzer;
-# --r: also R with metafor, metadat and clubSandwich for make reference)
+# Usage: scripts/deps.sh [--check] [--tools] [--r] [--browser]   (--check: report, install
+# nothing; --tools: also the test tools of make valgrind and make fuzz: valgrind, clang,
+# libFuzzer; --r: also R with metafor, metadat and clubSandwich for make reference;
+# --browser: also Chromium, which make site-test drives headless to check the evidence page)
 set -u
 
 check=0
 tools=0
 rlang=0
+browser=0
 for a in "$@"; do
     case $a in
     --check) check=1 ;;
     --tools) tools=1 ;;
     --r) rlang=1 ;;
+    --browser) browser=1 ;;
     esac
 done
 missing=""
@@ -39,6 +42,10 @@ if [ $rlang -eq 1 ]; then
             Rscript -e "quit(status = !requireNamespace('${p%%:*}', quietly = TRUE))" \
                 >/dev/null 2>&1 || missing="$missing ${p#*:}"
     done
+fi
+
+if [ $browser -eq 1 ]; then
+    command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 fi
 
 [ -z "$missing" ] && exit 0
