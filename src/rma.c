@@ -45,12 +45,60 @@ void ma_wls_init(ma_wls_t *d, const double *yi, const double *vi, size_t k, doub
     d->ybar = m + ma_acc_get(&sr) / (double)k;
 }
 
+/* tr(P) and tr(PP) for P = W - w w'/S, S = sum w, from sums over the studies other than
+ * the one of largest weight wmax, with u = w/wmax and d = (wmax - w)/wmax (both in [0, 1]):
+ * with r = sum u, a2 = sum u^2, d1 = sum u d, b = sum u^2 d, c = sum u^2 d^2,
+ * e = sum u^2 d (1 + u),
+ *   tr(P)  = wmax (r^2 + r + d1) / (1 + r),
+ *   tr(PP) = wmax^2 (r^2 a2 + 2 r b + c + r^2 + a2^2 + e + a2) / (1 + r)^2,
+ * expansions of tr(P) = sum_i w_i (S - w_i)/S and tr(PP) = sum_i P_ii^2 + sum_{i!=j} P_ij^2
+ * in which every term is non-negative. The textbook forms S - sum w^2/S and
+ * sum w^2 - 2 sum w^3/S + (sum w^2/S)^2 cancel to nothing (or below 0) when one vi is
+ * orders of magnitude below the others. */
+static void traces_p(const double *w, size_t k, size_t imax, double *trP, double *trPP)
+{
+    ma_acc_t ar = {0, 0}, aa2 = {0, 0}, ad1 = {0, 0}, ab = {0, 0}, ac = {0, 0}, ae = {0, 0};
+    double wmax = w[imax], r, a2;
+    size_t i0, i;
+    for (i0 = 0; i0 < k; i0 += MA_BLOCK) {
+        size_t i1 = i0 + MA_BLOCK < k ? i0 + MA_BLOCK : k;
+        double br = 0, ba2 = 0, bd1 = 0, bb = 0, bc = 0, be = 0;
+        for (i = i0; i < i1; i++) {
+            double u, dd, u2;
+            if (i == imax)
+                continue;
+            u = w[i] / wmax;
+            dd = (wmax - w[i]) / wmax;
+            u2 = u * u;
+            br += u;
+            ba2 += u2;
+            bd1 += u * dd;
+            bb += u2 * dd;
+            bc += u2 * dd * dd;
+            be += u2 * dd * (1 + u);
+        }
+        ma_acc_add(&ar, br);
+        ma_acc_add(&aa2, ba2);
+        ma_acc_add(&ad1, bd1);
+        ma_acc_add(&ab, bb);
+        ma_acc_add(&ac, bc);
+        ma_acc_add(&ae, be);
+    }
+    r = ma_acc_get(&ar);
+    a2 = ma_acc_get(&aa2);
+    *trP = wmax * ((r * r + r + ma_acc_get(&ad1)) / (1 + r));
+    *trPP = wmax * wmax
+            * ((r * r * a2 + 2 * r * ma_acc_get(&ab) + ma_acc_get(&ac) + r * r + a2 * a2
+                + ma_acc_get(&ae) + a2)
+               / ((1 + r) * (1 + r)));
+}
+
 void ma_wls_eval(const ma_wls_t *d, double tau2, ma_wsums_t *s)
 {
     const double *y = d->yi, *v = d->vi;
     double *w = d->w, c = d->ybar, e;
     ma_acc_t sw = {0, 0}, swd = {0, 0}, sw2 = {0, 0}, sw3 = {0, 0}, q = {0, 0}, q2 = {0, 0};
-    size_t k = d->k, i0, i;
+    size_t k = d->k, i0, i, imax = 0;
 
     for (i0 = 0; i0 < k; i0 += MA_BLOCK) {
         size_t i1 = i0 + MA_BLOCK < k ? i0 + MA_BLOCK : k;
@@ -58,6 +106,8 @@ void ma_wls_eval(const ma_wls_t *d, double tau2, ma_wsums_t *s)
         for (i = i0; i < i1; i++) {
             double wi = 1.0 / (v[i] + tau2), wi2 = wi * wi;
             w[i] = wi;
+            if (wi > w[imax])
+                imax = i;
             b0 += wi;
             b1 += wi * (y[i] - c);
             b2 += wi2;
@@ -86,6 +136,7 @@ void ma_wls_eval(const ma_wls_t *d, double tau2, ma_wsums_t *s)
     }
     s->q = ma_acc_get(&q);
     s->sw2r2 = ma_acc_get(&q2);
+    traces_p(w, k, imax, &s->trP, &s->trPP);
 }
 
 double ma_wls_q(const ma_wls_t *d, double tau2)
@@ -105,6 +156,7 @@ void ma_rma_opts_init(ma_rma_opts_t *o)
     o->tol = 1e-12;
     o->tau2_ci = 1;
     o->stepadj = 1.0;
+    o->tau2_init = NAN;
 }
 
 static const char *const method_names[] = {"FE", "DL", "REML", "ML", "PM",
@@ -242,7 +294,7 @@ ma_status_t ma_tau2_estimate(const double *yi, const double *vi, size_t k, ma_me
     if (!scratch)
         return MA_ENOMEM;
     ma_wls_init(&d, yi, vi, k, scratch);
-    st = ma_tau2_fit(&d, m, o, tau2, &it, &reset);
+    st = ma_tau2_fit(&d, m, o, tau2, &it, &reset, NULL);
     free(scratch);
     if (iterations)
         *iterations = it;
@@ -259,7 +311,7 @@ static void heterogeneity(const ma_wls_t *d, ma_rma_t *r)
     r->Q = s0.q > 0 ? s0.q : 0;
     r->Q_df = df;
     r->Q_p = gsl_cdf_chisq_Q(r->Q, df);
-    trP = s0.sw - s0.sw2 / s0.sw;
+    trP = s0.trP;
     r->vbar = df / trP;
 }
 
@@ -345,7 +397,7 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
         ma_method_t m = o->method;
         int it = 0, reset = 0;
         for (;;) {
-            st = ma_tau2_fit(&d, m, o, &r->tau2, &it, &reset);
+            st = ma_tau2_fit(&d, m, o, &r->tau2, &it, &reset, NULL);
             r->iterations = it;
             if (st == MA_OK)
                 break;

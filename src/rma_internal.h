@@ -47,6 +47,8 @@ typedef struct {
     double mu;           /* weighted mean, sum(w yi)/sum(w) */
     double q;            /* generalised Q: sum w r^2 */
     double sw2r2;        /* sum w^2 r^2 (= Y'PPY of metafor) */
+    double trP, trPP;    /* tr(P), tr(PP) with P = W - w w'/sum(w), as sums of non-negative
+                          * terms (no cancellation when one weight dominates) */
 } ma_wsums_t;
 
 /* Fill `d` (computes ybar). `scratch` must hold k doubles. */
@@ -58,6 +60,28 @@ void ma_wls_eval(const ma_wls_t *d, double tau2, ma_wsums_t *s);
 
 /* Generalised Q statistic at tau2 (Q_gen of the Q-profile method). */
 double ma_wls_q(const ma_wls_t *d, double tau2);
+
+/* One evaluation of the scoring equation at tau2 (scoring.c): the step is num/den. */
+typedef struct {
+    double num;     /* twice the score, e.g. Y'PPY - tr(P) for REML */
+    double den;     /* twice the Fisher information, e.g. tr(PP); must be > 0 */
+    double obj;     /* what the iteration must not lower: the (restricted) log-likelihood
+                     * up to a constant; -|num| for EB, which solves an equation */
+    double obj_err; /* bound on the rounding error of obj */
+} ma_score_eval_t;
+
+typedef ma_status_t (*ma_score_fn)(double tau2, void *arg, ma_score_eval_t *e);
+
+/* Fisher scoring as metafor's rma.uni from tau2_init (>= 0): step num/den * stepadj,
+ * halved while it would leave [0, inf); and, unlike metafor, halved again (for the rest of
+ * the run) while it would lower e->obj by more than rounding, so that an oscillating
+ * iteration converges to the maximum metafor finds with a smaller stepadj. Converged when
+ * the step before that damping is <= tol (absolute, plus a few ulps of tau2). At most
+ * maxiter steps, each trying at most 41 lengths. MA_ENUMERIC on non-convergence or when
+ * an evaluation is not finite; *damped is 1 when the step was halved for ascent. */
+ma_status_t ma_fisher_scoring(ma_score_fn fn, void *arg, double tau2_init, double stepadj,
+                              double tol, int maxiter, double *tau2, int *iterations,
+                              int *damped);
 
 /* Append to a note buffer of `size` bytes, "; " between notes, cut at the buffer's end. */
 void ma_note_vappend(char *note, size_t size, const char *fmt, va_list ap)
@@ -82,9 +106,10 @@ ma_status_t ma_q_root(const ma_wls_t *d, double target, double hi, double tol, i
 
 /* tau2 estimator on prepared data (k >= 2). Returns MA_ENUMERIC on non-convergence,
  * with *tau2 NaN. *ll0_reset set to 1 when ML/REML were reset to 0 by the log-likelihood
- * check at tau2 = 0 (as metafor's ll0check). */
+ * check at tau2 = 0 (as metafor's ll0check); *damped (may be NULL) to 1 when Fisher
+ * scoring had to shorten its step to climb. */
 ma_status_t ma_tau2_fit(const ma_wls_t *d, ma_method_t m, const ma_rma_opts_t *o,
-                        double *tau2, int *iterations, int *ll0_reset);
+                        double *tau2, int *iterations, int *ll0_reset, int *damped);
 
 /* Q-profile CI for tau2 (Viechtbauer 2007) at the given level, k >= 2, as metafor's
  * confint(): the search runs on [0, max(100, 10 tau2)] and a bound beyond its end is

@@ -25,7 +25,10 @@ typedef struct {
     double tol;          /* convergence threshold on |delta tau2|, default 1e-12 */
     int tau2_ci;         /* 1: compute the Q-profile CI for tau2 (and I2, H2), default 1 */
     double stepadj;      /* Fisher scoring step multiplier (metafor's stepadj), default 1;
-                          * values <= 0 are taken as 1 */
+                          * values <= 0 are taken as 1. The step is halved further while it
+                          * would lower the (restricted) log-likelihood. */
+    double tau2_init;    /* Fisher scoring start (metafor's tau2.init); NaN (default) or
+                          * negative: max(0, Hedges' estimate) as metafor */
 } ma_rma_opts_t;
 
 /* Defaults as documented above. */
