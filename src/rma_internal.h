@@ -65,20 +65,18 @@ double ma_wls_q(const ma_wls_t *d, double tau2);
 typedef struct {
     double num;     /* twice the score, e.g. Y'PPY - tr(P) for REML */
     double den;     /* twice the Fisher information, e.g. tr(PP); must be > 0 */
-    double obj;     /* what the iteration must not lower: the (restricted) log-likelihood
-                     * up to a constant; -|num| for EB, which solves an equation */
-    double obj_err; /* bound on the rounding error of obj */
 } ma_score_eval_t;
 
 typedef ma_status_t (*ma_score_fn)(double tau2, void *arg, ma_score_eval_t *e);
 
 /* Fisher scoring as metafor's rma.uni from tau2_init (>= 0): step num/den * stepadj,
  * halved while it would leave [0, inf); and, unlike metafor, halved again (for the rest of
- * the run) while it would lower e->obj by more than rounding, so that an oscillating
- * iteration converges to the maximum metafor finds with a smaller stepadj. Converged when
- * the step before that damping is <= tol (absolute, plus a few ulps of tau2). At most
- * maxiter steps, each trying at most 41 lengths. MA_ENUMERIC on non-convergence or when
- * an evaluation is not finite; *damped is 1 when the step was halved for ascent. */
+ * the run) while it would lower the log-likelihood (trapezoidal rule on the score), so
+ * that an oscillating iteration converges to the maximum metafor finds with a smaller
+ * stepadj. Converged when the step before that damping is <= tol (absolute, plus a few
+ * ulps of tau2). At most maxiter steps, each trying at most 61 lengths. MA_ENUMERIC on
+ * non-convergence or when an evaluation is not finite; *damped is 1 when the step was
+ * halved for ascent. */
 ma_status_t ma_fisher_scoring(ma_score_fn fn, void *arg, double tau2_init, double stepadj,
                               double tol, int maxiter, double *tau2, int *iterations,
                               int *damped);

@@ -1,20 +1,27 @@
 /* Fisher scoring for tau2 (ML, REML, EB), shared by pooling, meta-regression and the
  * trim-and-fill side regression: metafor's iteration, with a step that halves whenever a
- * full step would lower the (restricted) log-likelihood, and every loop bounded. */
+ * full step would lower the (restricted) log-likelihood, and every loop bounded.
+ *
+ * The change of the log-likelihood over a step s from tau2 is measured by the trapezoidal
+ * rule on the score, s/2 (score(tau2) + score(tau2 + s)), with score = num/2: exact for a
+ * quadratic log-likelihood, and free of the rounding of the log-likelihood itself (its
+ * log-determinant loses digits with an uncentred moderator such as a year, so that a
+ * direct comparison sees decreases that are not there). For EB, which solves an equation,
+ * the same test detects a step that overshoots the root by more than it started from. */
 #include <float.h>
 #include <math.h>
 
 #include "rma_internal.h"
 
-/* A step whose objective falls by more than the rounding bound of both evaluations is
- * too long. Below 2^-40 of the Fisher step no ascent is possible in double precision. */
-#define MAX_HALVINGS 40
+/* Halvings of the step for ascent within one iteration: 2^-60 of a Fisher step is below
+ * any tolerance, so more cannot help. */
+#define MAX_HALVINGS 60
 /* metafor halves a step that would leave [0, inf); 2200 halvings reach 0 from DBL_MAX. */
 #define MAX_BOUNDARY_HALVINGS 2200
 
 static int usable(const ma_score_eval_t *e)
 {
-    return isfinite(e->num) && isfinite(e->den) && e->den > 0 && isfinite(e->obj);
+    return isfinite(e->num) && isfinite(e->den) && e->den > 0;
 }
 
 ma_status_t ma_fisher_scoring(ma_score_fn fn, void *arg, double tau2_init, double stepadj,
@@ -56,13 +63,16 @@ ma_status_t ma_fisher_scoring(ma_score_fn fn, void *arg, double tau2_init, doubl
             *tau2_out = tau2;
             return MA_OK;
         }
-        /* step-halving on a decrease of the objective: Fisher scoring overshoots where the
-         * observed information exceeds twice the expected one; the halved factor is kept */
+        /* step-halving on a decrease of the log-likelihood: Fisher scoring overshoots where
+         * the observed information exceeds twice the expected one; the halved factor is
+         * kept for the rest of the run. step has the sign of cur.num unless the boundary
+         * clamp made it 0, so the trapezoidal change is >= 0 iff cur.num (cur.num +
+         * next.num) >= 0. */
         for (h = 0;; h++) {
             step = factor * full;
             if ((st = fn(tau2 + step, arg, &next)) != MA_OK)
                 return st;
-            if (usable(&next) && next.obj >= cur.obj - (cur.obj_err + next.obj_err))
+            if (usable(&next) && step * (cur.num + next.num) >= 0)
                 break;
             if (h == MAX_HALVINGS)
                 return MA_ENUMERIC;

@@ -54,42 +54,29 @@ typedef struct {
     ma_method_t m;
 } score_arg_t;
 
-/* The scoring equations of ML, REML and EB at tau2, with the log-likelihood to climb. */
+/* The scoring equations of ML, REML and EB at tau2. */
 static ma_status_t score_eval(double tau2, void *arg, ma_score_eval_t *e)
 {
     const score_arg_t *a = arg;
     const ma_wls_t *d = a->d;
-    double k = (double)d->k, slog = 0, sabs = 0;
+    double k = (double)d->k;
     ma_wsums_t s;
-    size_t i;
 
     ma_wls_eval(d, tau2, &s);
     if (a->m == MA_METHOD_EB) {
         /* EB (Morris): (Y'PY k/(k-1) - k) / tr(W); an equation, not a likelihood */
         e->num = s.q * k / (k - 1) - k;
         e->den = s.sw;
-        e->obj = -fabs(e->num);
-        e->obj_err = 64 * DBL_EPSILON * (s.q * k / (k - 1) + k);
         return MA_OK;
-    }
-    for (i = 0; i < d->k; i++) {
-        double l = log(d->vi[i] + tau2);
-        slog += l;
-        sabs += fabs(l);
     }
     if (a->m == MA_METHOD_ML) {
         /* (Y'PPY - tr(W)) / tr(W^2) */
         e->num = s.sw2r2 - s.sw;
         e->den = s.sw2;
-        e->obj = -0.5 * (slog + s.q);
-        e->obj_err = 32 * DBL_EPSILON * (sabs + s.q + k);
     } else {
         /* REML: (Y'PPY - tr(P)) / tr(PP), P = W - w w'/sum(w) */
-        double ls = log(s.sw);
         e->num = s.sw2r2 - s.trP;
         e->den = s.trPP;
-        e->obj = -0.5 * (slog + ls + s.q);
-        e->obj_err = 32 * DBL_EPSILON * (sabs + fabs(ls) + s.q + k);
     }
     return MA_OK;
 }
