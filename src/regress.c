@@ -591,7 +591,7 @@ static double wald(const double *b, const gsl_matrix *vb, size_t p, size_t skip)
 
 static int opts_valid(const ma_rma_opts_t *o)
 {
-    return (unsigned)o->method <= MA_METHOD_EB && (o->test == MA_TEST_Z || o->test == MA_TEST_KNHA)
+    return (unsigned)o->method <= MA_METHOD_EB && (unsigned)o->test <= MA_TEST_ADHOC
            && o->level > 0 && o->level < 1 && o->maxiter > 0 && o->tol > 0;
 }
 
@@ -604,7 +604,7 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
     gsl_matrix *vb = NULL;
     double *blk, crit, s2w = 1, alpha;
     size_t j, icol, bad, m;
-    int knha, fe, int_only;
+    int tdist, fe, int_only;
     ma_status_t st;
 
     if (!o) {
@@ -662,12 +662,13 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
         goto fail;
     }
 
-    knha = o->test == MA_TEST_KNHA;
+    r->test = o->test;
     if (k == 1) {
-        knha = 0; /* metafor sets test = "z" when k = 1 */
-        if (o->test == MA_TEST_KNHA)
+        r->test = MA_TEST_Z; /* metafor sets test = "z" when k = 1 */
+        if (o->test != MA_TEST_Z)
             add_note(r, "k = 1: z test used");
     }
+    tdist = r->test != MA_TEST_Z; /* t and F reference distributions with k - p df */
 
     /* tau2, with the fallback of rma.c: REML/ML/EB -> PM -> DL */
     if (fe || (int_only && k == 1)) {
@@ -721,20 +722,24 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
     for (j = 0; j < p; j++)
         r->b[j] = gsl_vector_get(ws.b, j);
     alpha = 1 - o->level;
-    if (knha) {
-        /* Knapp & Hartung: vb scaled by RSS/(k-p), 0 when RSS <= machine epsilon */
-        s2w = s.q <= DBL_EPSILON ? 0.0 : s.q / (double)(k - p);
+    if (tdist)
         r->df = (double)(k - p);
+    if (r->test == MA_TEST_KNHA || r->test == MA_TEST_ADHOC) {
+        /* Knapp & Hartung: vb scaled by RSS/(k-p), 0 when RSS <= machine epsilon; adhoc
+         * never scales it down */
+        s2w = s.q <= DBL_EPSILON ? 0.0 : s.q / (double)(k - p);
+        if (r->test == MA_TEST_ADHOC && s2w < 1)
+            s2w = 1;
         gsl_matrix_scale(vb, s2w);
         if (s2w == 0)
             add_note(r, "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
     }
-    crit = knha ? (r->df > 0 ? gsl_cdf_tdist_Qinv(alpha / 2, r->df) : NAN)
+    crit = tdist ? (r->df > 0 ? gsl_cdf_tdist_Qinv(alpha / 2, r->df) : NAN)
                 : gsl_cdf_ugaussian_Qinv(alpha / 2);
     for (j = 0; j < p; j++) {
         r->se[j] = sqrt(gsl_matrix_get(vb, j, j));
         r->stat[j] = r->b[j] / r->se[j];
-        if (knha)
+        if (tdist)
             r->pval[j] = r->df > 0 ? 2 * gsl_cdf_tdist_Q(fabs(r->stat[j]), r->df) : NAN;
         else
             r->pval[j] = 2 * gsl_cdf_ugaussian_Q(fabs(r->stat[j]));
@@ -746,7 +751,7 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
     m = (icol < p && p > 1) ? p - 1 : p;
     r->QM = wald(r->b, vb, p, (icol < p && p > 1) ? icol : p);
     r->QM_df = (double)m;
-    if (knha) {
+    if (tdist) {
         r->QM /= (double)m;
         r->QM_p = k > p ? gsl_cdf_fdist_Q(r->QM, (double)m, (double)(k - p)) : NAN;
     } else {

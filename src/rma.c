@@ -169,6 +169,15 @@ const char *ma_method_name(ma_method_t m)
     return "?";
 }
 
+static const char *const test_names[] = {"z", "knha", "t", "adhoc"};
+
+const char *ma_test_name(ma_test_t t)
+{
+    if ((unsigned)t < sizeof test_names / sizeof test_names[0])
+        return test_names[t];
+    return "?";
+}
+
 static int ascii_casecmp(const char *a, const char *b)
 {
     for (;; a++, b++) {
@@ -193,6 +202,19 @@ int ma_method_parse(const char *s)
     /* metafor's other names for the common-effect model */
     if (ascii_casecmp(s, "EE") == 0 || ascii_casecmp(s, "CE") == 0)
         return MA_METHOD_FE;
+    return -1;
+}
+
+int ma_test_parse(const char *s)
+{
+    size_t i;
+    if (!s)
+        return -1;
+    for (i = 0; i < sizeof test_names / sizeof test_names[0]; i++)
+        if (ascii_casecmp(s, test_names[i]) == 0)
+            return (int)i;
+    if (ascii_casecmp(s, "hksj") == 0)
+        return MA_TEST_KNHA;
     return -1;
 }
 
@@ -259,7 +281,7 @@ static ma_status_t check_input(const double *yi, const double *vi, size_t k, ma_
 
 static int opts_valid(const ma_rma_opts_t *o)
 {
-    return (unsigned)o->method <= MA_METHOD_EB && (o->test == MA_TEST_Z || o->test == MA_TEST_KNHA)
+    return (unsigned)o->method <= MA_METHOD_EB && (unsigned)o->test <= MA_TEST_ADHOC
            && (o->pi == MA_PI_DEFAULT || o->pi == MA_PI_HTS) && o->level > 0 && o->level < 1
            && o->maxiter > 0 && o->tol > 0;
 }
@@ -326,6 +348,7 @@ static void fit_single(const double *yi, const double *vi, const ma_rma_opts_t *
     r->ci_lb = r->estimate - crit * r->se;
     r->ci_ub = r->estimate + crit * r->se;
     r->df = NAN;
+    r->test = MA_TEST_Z;
     r->tau2 = 0;
     r->tau = 0;
     r->Q = 0;
@@ -335,15 +358,63 @@ static void fit_single(const double *yi, const double *vi, const ma_rma_opts_t *
                 "interval undefined");
 }
 
+void ma_rma_inference(const ma_wsums_t *s, size_t k, double tau2, const ma_rma_opts_t *o,
+                      ma_rma_t *r)
+{
+    double alpha = 1 - o->level, crit, s2w = 1, se_pi;
+    r->test = o->test;
+    r->estimate = s->mu;
+    if (o->test == MA_TEST_KNHA || o->test == MA_TEST_ADHOC) {
+        /* Hartung-Knapp-Sidik-Jonkman: var scaled by RSS/(k-1), not truncated at 1 (metafor
+         * 3.8 default); metafor sets the factor to 0 when RSS <= machine epsilon. adhoc
+         * truncates it at 1 (Knapp & Hartung 2003's ad hoc variant). */
+        s2w = s->q <= DBL_EPSILON ? 0.0 : s->q / (double)(k - 1);
+        if (o->test == MA_TEST_ADHOC && s2w < 1)
+            s2w = 1;
+        if (s2w == 0)
+            add_note(r, "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
+    }
+    r->se = sqrt(s2w / s->sw);
+    r->stat = r->estimate / r->se;
+    if (o->test == MA_TEST_Z) {
+        r->df = NAN;
+        r->pval = 2 * gsl_cdf_ugaussian_Q(fabs(r->stat));
+        crit = gsl_cdf_ugaussian_Qinv(alpha / 2);
+    } else {
+        r->df = (double)(k - 1);
+        r->pval = 2 * gsl_cdf_tdist_Q(fabs(r->stat), r->df);
+        crit = gsl_cdf_tdist_Qinv(alpha / 2, r->df);
+    }
+    r->ci_lb = r->estimate - crit * r->se;
+    r->ci_ub = r->estimate + crit * r->se;
+    r->pi_lb = r->pi_ub = NAN;
+    if (o->method == MA_METHOD_FE)
+        return;
+    /* metafor's predict(): the test's SE and critical value (t with k-1 df unless z) */
+    se_pi = sqrt(r->se * r->se + tau2);
+    if (o->pi == MA_PI_HTS) {
+        /* Higgins, Thompson & Spiegelhalter 2009: t with k-2 df */
+        if (k > 2) {
+            double c = gsl_cdf_tdist_Qinv(alpha / 2, (double)(k - 2));
+            r->pi_lb = r->estimate - c * se_pi;
+            r->pi_ub = r->estimate + c * se_pi;
+        } else {
+            add_note(r, "prediction interval (t, k-2 df) needs k >= 3");
+        }
+    } else {
+        r->pi_lb = r->estimate - crit * se_pi;
+        r->pi_ub = r->estimate + crit * se_pi;
+    }
+}
+
 ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rma_opts_t *o,
                        ma_rma_t *r, ma_error_t *err)
 {
     ma_rma_opts_t def;
     ma_wls_t d;
     ma_wsums_t s;
-    double *scratch, crit, se_pi, alpha;
+    double *scratch;
     ma_status_t st;
-    int knha;
 
     if (!o) {
         ma_rma_opts_init(&def);
@@ -422,30 +493,9 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
     }
     r->tau = sqrt(r->tau2);
 
-    /* pooled estimate, weights 1/(vi + tau2) */
+    /* pooled estimate, weights 1/(vi + tau2), its test and the prediction interval */
     ma_wls_eval(&d, r->tau2, &s);
-    r->estimate = s.mu;
-    alpha = 1 - o->level;
-    knha = o->test == MA_TEST_KNHA;
-    if (knha) {
-        /* Hartung-Knapp-Sidik-Jonkman: var scaled by RSS/(k-1), not truncated at 1 (metafor
-         * 3.8 default); metafor sets the factor to 0 when RSS <= machine epsilon. */
-        double s2w = s.q <= DBL_EPSILON ? 0.0 : s.q / (double)(k - 1);
-        r->df = (double)(k - 1);
-        r->se = sqrt(s2w / s.sw);
-        r->stat = r->estimate / r->se;
-        r->pval = 2 * gsl_cdf_tdist_Q(fabs(r->stat), r->df);
-        crit = gsl_cdf_tdist_Qinv(alpha / 2, r->df);
-        if (s2w == 0)
-            add_note(r, "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
-    } else {
-        r->se = sqrt(1.0 / s.sw);
-        r->stat = r->estimate / r->se;
-        r->pval = 2 * gsl_cdf_ugaussian_Q(fabs(r->stat));
-        crit = gsl_cdf_ugaussian_Qinv(alpha / 2);
-    }
-    r->ci_lb = r->estimate - crit * r->se;
-    r->ci_ub = r->estimate + crit * r->se;
+    ma_rma_inference(&s, k, r->tau2, o, r);
 
     if (o->method == MA_METHOD_FE) {
         /* metafor: I2 and H2 of the common-effect model from Q */
@@ -455,21 +505,6 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
     } else {
         r->I2 = 100 * r->tau2 / (r->vbar + r->tau2);
         r->H2 = r->tau2 / r->vbar + 1;
-
-        se_pi = sqrt(r->se * r->se + r->tau2);
-        if (o->pi == MA_PI_HTS) {
-            /* Higgins, Thompson & Spiegelhalter 2009: t with k-2 df */
-            if (k > 2) {
-                double c = gsl_cdf_tdist_Qinv(alpha / 2, (double)(k - 2));
-                r->pi_lb = r->estimate - c * se_pi;
-                r->pi_ub = r->estimate + c * se_pi;
-            } else {
-                add_note(r, "prediction interval (t, k-2 df) needs k >= 3");
-            }
-        } else {
-            r->pi_lb = r->estimate - crit * se_pi;
-            r->pi_ub = r->estimate + crit * se_pi;
-        }
 
         if (o->tau2_ci) {
             if (ma_qprofile_ci(&d, o->level, r->tau2, &r->tau2_lb, &r->tau2_ub,

@@ -109,6 +109,13 @@ ma_status_t ma_q_root(const ma_wls_t *d, double target, double hi, double tol, i
 ma_status_t ma_tau2_fit(const ma_wls_t *d, ma_method_t m, const ma_rma_opts_t *o,
                         double *tau2, int *iterations, int *ll0_reset, int *damped);
 
+/* Inference at a given tau2 from the sums s at that tau2 (k >= 2): estimate, se, stat,
+ * df, pval, CI by o->test, and the prediction interval (when o->method is not FE) with
+ * the test's SE and critical value, or t with k-2 df under --pi hts (as metafor's
+ * predict()). r->test is set; notes are added to r->note. */
+void ma_rma_inference(const ma_wsums_t *s, size_t k, double tau2, const ma_rma_opts_t *o,
+                      ma_rma_t *r);
+
 /* Q-profile CI for tau2 (Viechtbauer 2007) at the given level, k >= 2, as metafor's
  * confint(): the search runs on [0, max(100, 10 tau2)] and a bound beyond its end is
  * reported as that end with *capped = 1. Returns MA_ENUMERIC (bound NaN) when a root

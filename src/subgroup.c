@@ -40,10 +40,12 @@ static ma_status_t fit_fixed_tau2(const double *yi, const double *vi, size_t k, 
     ma_rma_opts_t fo = *o;
     ma_wsums_t s;
     ma_wls_t d;
-    double *scratch, alpha = 1 - o->level, crit, se_pi;
+    ma_rma_opts_t io = *o;
+    double *scratch;
     ma_status_t st;
-    int knha = o->test == MA_TEST_KNHA && k > 1;
 
+    if (k == 1)
+        io.test = MA_TEST_Z; /* as metafor, which has no t test with 0 df */
     /* Q, Q_p and vbar from the common-effect fit */
     fo.method = MA_METHOD_FE;
     fo.test = MA_TEST_Z;
@@ -66,41 +68,11 @@ static ma_status_t fit_fixed_tau2(const double *yi, const double *vi, size_t k, 
     r->tau2_lb = r->tau2_ub = NAN;
     r->tau2_ci_capped = 0;
     r->I2_lb = r->I2_ub = r->H2_lb = r->H2_ub = NAN;
-    r->estimate = s.mu;
-    if (knha) {
-        double s2w = s.q <= DBL_EPSILON ? 0.0 : s.q / (double)(k - 1);
-        r->df = (double)(k - 1);
-        r->se = sqrt(s2w / s.sw);
-        r->stat = r->estimate / r->se;
-        r->pval = 2 * gsl_cdf_tdist_Q(fabs(r->stat), r->df);
-        crit = gsl_cdf_tdist_Qinv(alpha / 2, r->df);
-    } else {
-        r->df = NAN;
-        r->se = sqrt(1.0 / s.sw);
-        r->stat = r->estimate / r->se;
-        r->pval = 2 * gsl_cdf_ugaussian_Q(fabs(r->stat));
-        crit = gsl_cdf_ugaussian_Qinv(alpha / 2);
-    }
-    r->ci_lb = r->estimate - crit * r->se;
-    r->ci_ub = r->estimate + crit * r->se;
     if (k > 1) {
         r->I2 = 100 * tau2 / (r->vbar + tau2);
         r->H2 = tau2 / r->vbar + 1;
     }
-    r->pi_lb = r->pi_ub = NAN;
-    if (o->method != MA_METHOD_FE) {
-        se_pi = sqrt(r->se * r->se + tau2);
-        if (o->pi == MA_PI_HTS) {
-            if (k > 2) {
-                double c = gsl_cdf_tdist_Qinv(alpha / 2, (double)(k - 2));
-                r->pi_lb = r->estimate - c * se_pi;
-                r->pi_ub = r->estimate + c * se_pi;
-            }
-        } else {
-            r->pi_lb = r->estimate - crit * se_pi;
-            r->pi_ub = r->estimate + crit * se_pi;
-        }
-    }
+    ma_rma_inference(&s, k, tau2, &io, r);
     snprintf(r->note, sizeof r->note, "tau2 common to all subgroups (mixed model with the "
                                       "subgroup as a factor)%s",
              k == 1 ? "; k = 1: z test, heterogeneity undefined" : "");
