@@ -539,7 +539,7 @@ static ma_status_t check_input(const double *yi, const double *vi, size_t k, con
                                    j + 1);
             }
     }
-    return MA_OK;
+    return ma_check_weights(vi, k, err); /* a weight 1/vi that overflows: MA_ENUMERIC */
 }
 
 /* Index of a column of ones (metafor's intercept), or p when none. */
@@ -669,6 +669,15 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
             add_note(r, "k = 1: z test used");
     }
     tdist = r->test != MA_TEST_Z; /* t and F reference distributions with k - p df */
+
+    /* an overflowed QE is a numerical failure, not "no residual heterogeneity" */
+    set_weights(&ws, 0);
+    if (wls(&ws, 1, &s) == MA_OK && !isfinite(s.q)) {
+        st = ma_error_set(err, MA_ENUMERIC, "the residual heterogeneity QE overflows double "
+                          "precision (QE = %g): the effect sizes lie too far from the fitted "
+                          "values", s.q);
+        goto fail;
+    }
 
     /* tau2, with the fallback of rma.c: REML/ML/EB -> PM -> DL */
     if (fe || (int_only && k == 1)) {

@@ -325,16 +325,80 @@ ma_status_t ma_tau2_estimate(const double *yi, const double *vi, size_t k, ma_me
 
 /* Heterogeneity from the FE weights: Q, its p-value, and vt = (k-1)/tr(P), the "typical"
  * within-study variance of Higgins & Thompson (metafor's i2def = "1"). */
-static void heterogeneity(const ma_wls_t *d, ma_rma_t *r)
+ma_status_t ma_check_weights(const double *vi, size_t k, ma_error_t *err)
+{
+    ma_acc_t a = {0, 0};
+    size_t i, imin = 0;
+    char val[64];
+    for (i = 0; i < k; i++) {
+        double w = 1.0 / vi[i];
+        if (vi[i] < vi[imin])
+            imin = i;
+        if (!isfinite(w)) {
+            snprintf(val, sizeof val, "%.17g", vi[i]);
+            return ma_error_at(err, MA_ENUMERIC, NULL, 0, "vi", val,
+                               "study %zu: the weight 1/vi of this sampling variance "
+                               "overflows double precision", i + 1);
+        }
+        ma_acc_add(&a, w);
+    }
+    if (!isfinite(ma_acc_get(&a))) {
+        snprintf(val, sizeof val, "%.17g", vi[imin]);
+        return ma_error_at(err, MA_ENUMERIC, NULL, 0, "vi", val,
+                           "the sum of the weights 1/vi overflows double precision "
+                           "(sampling variances too small; the smallest is study %zu)",
+                           imin + 1);
+    }
+    return MA_OK;
+}
+
+/* Q overflowed (the weights are finite, ma_check_weights): name the study whose term
+ * w (yi - mu)^2 overflows, and whether its deviation or its weight is the cause. */
+static ma_status_t q_overflow(const ma_wls_t *d, const ma_wsums_t *s0, ma_error_t *err)
+{
+    size_t i;
+    char val[64];
+    for (i = 0; i < d->k; i++) {
+        double r = d->yi[i] - s0->mu, w = 1.0 / d->vi[i];
+        if (!isfinite(r * r)) {
+            snprintf(val, sizeof val, "%.17g", d->yi[i]);
+            return ma_error_at(err, MA_ENUMERIC, NULL, 0, "yi", val,
+                               "study %zu: Cochran's Q overflows double precision: the "
+                               "squared distance of this effect size from the pooled one "
+                               "(%g) is not finite", i + 1, s0->mu);
+        }
+        if (!isfinite(w * r * r)) {
+            snprintf(val, sizeof val, "%.17g", d->vi[i]);
+            return ma_error_at(err, MA_ENUMERIC, NULL, 0, "vi", val,
+                               "study %zu: Cochran's Q overflows double precision: the "
+                               "weight 1/vi times the squared deviation %g is not finite",
+                               i + 1, r * r);
+        }
+    }
+    return ma_error_set(err, MA_ENUMERIC, "Cochran's Q overflows double precision (the sum "
+                                          "of finite terms is not finite)");
+}
+
+/* Q, its df and p-value, vbar; MA_ENUMERIC when a sum overflowed (never Q = 0). */
+static ma_status_t heterogeneity(const ma_wls_t *d, ma_rma_t *r, ma_error_t *err)
 {
     ma_wsums_t s0;
     double df = (double)(d->k - 1), trP;
+    ma_status_t st;
+    if ((st = ma_check_weights(d->vi, d->k, err)) != MA_OK)
+        return st;
     ma_wls_eval(d, 0.0, &s0);
+    if (!isfinite(s0.mu))
+        return ma_error_set(err, MA_ENUMERIC, "the common-effect estimate overflows double "
+                                              "precision (effect sizes too large)");
+    if (!isfinite(s0.q))
+        return q_overflow(d, &s0, err);
     r->Q = s0.q > 0 ? s0.q : 0;
     r->Q_df = df;
     r->Q_p = gsl_cdf_chisq_Q(r->Q, df);
     trP = s0.trP;
     r->vbar = df / trP;
+    return MA_OK;
 }
 
 /* k = 1: tau2 = 0, z test, nothing about heterogeneity can be estimated. */
@@ -446,7 +510,10 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
     if (!scratch)
         return ma_error_set(err, MA_ENOMEM, "out of memory pooling %zu studies", k);
     ma_wls_init(&d, yi, vi, k, scratch);
-    heterogeneity(&d, r);
+    if ((st = heterogeneity(&d, r, err)) != MA_OK) {
+        free(scratch);
+        return st;
+    }
     {
         /* metafor warns from a ratio of 1e7 (1/evtol): weights then differ so much that
          * the tau2 estimators lose precision */
@@ -473,11 +540,12 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
             if (st == MA_OK)
                 break;
             r->converged = 0;
-            if (m == MA_METHOD_DL) { /* the last fallback: Q itself is not finite */
+            if (m == MA_METHOD_DL) { /* the last fallback: Q and the weights are finite */
                 free(scratch);
                 return ma_error_set(err, MA_ENUMERIC,
-                                    "tau^2 cannot be estimated: Q = %g (effect sizes too "
-                                    "large or too far apart for double precision)", r->Q);
+                                    "tau^2 cannot be estimated: DerSimonian-Laird's "
+                                    "(Q - (k-1))/tr(P) overflows double precision (Q = %g, "
+                                    "tr(P) = %g)", r->Q, r->Q_df / r->vbar);
             }
             {
                 ma_method_t next = m == MA_METHOD_PM ? MA_METHOD_DL : MA_METHOD_PM;
@@ -496,6 +564,12 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
     /* pooled estimate, weights 1/(vi + tau2), its test and the prediction interval */
     ma_wls_eval(&d, r->tau2, &s);
     ma_rma_inference(&s, k, r->tau2, o, r);
+    if (!isfinite(r->estimate) || !isfinite(r->se)) {
+        free(scratch);
+        return ma_error_set(err, MA_ENUMERIC, "the pooled estimate or its standard error is "
+                                              "not finite (estimate %g, se %g, tau2 %g)",
+                            r->estimate, r->se, r->tau2);
+    }
 
     if (o->method == MA_METHOD_FE) {
         /* metafor: I2 and H2 of the common-effect model from Q */

@@ -109,6 +109,10 @@ ma_status_t ma_q_root(const ma_wls_t *d, double target, double hi, double tol, i
 ma_status_t ma_tau2_fit(const ma_wls_t *d, ma_method_t m, const ma_rma_opts_t *o,
                         double *tau2, int *iterations, int *ll0_reset, int *damped);
 
+/* MA_ENUMERIC naming the study (1-based) whose weight 1/vi overflows, or the smallest vi
+ * when the sum of the weights does; MA_OK when all are finite. */
+ma_status_t ma_check_weights(const double *vi, size_t k, ma_error_t *err);
+
 /* Inference at a given tau2 from the sums s at that tau2 (k >= 2): estimate, se, stat,
  * df, pval, CI by o->test, and the prediction interval (when o->method is not FE) with
  * the test's SE and critical value, or t with k-2 df under --pi hts (as metafor's

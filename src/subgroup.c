@@ -79,6 +79,42 @@ static ma_status_t fit_fixed_tau2(const double *yi, const double *vi, size_t k, 
     return MA_OK;
 }
 
+/* Put "WHERE: " before an error's message. */
+static void prefix_error(ma_error_t *err, const char *fmt, const char *what)
+{
+    char where[160], msg[sizeof err->msg];
+    if (!err)
+        return;
+    snprintf(where, sizeof where, fmt, what);
+    snprintf(msg, sizeof msg, "%s: %.*s", where, (int)(sizeof msg - strlen(where) - 3),
+             err->msg);
+    memcpy(err->msg, msg, sizeof msg);
+}
+
+/* The fit of all studies failed: name the first subgroup whose own fit fails the same
+ * way (study numbers then count within it), or say that only the pooled fit fails. */
+static void blame_subgroup(const ma_subgroups_t *s, const double *yi, const double *vi,
+                           const ma_rma_opts_t *o, double *yy, double *vv, ma_error_t *err)
+{
+    size_t g, i;
+    ma_error_t e;
+    ma_rma_t r;
+    for (g = 0; g < s->ngroups; g++) {
+        const ma_subgroup_t *sg = &s->g[g];
+        for (i = 0; i < sg->k; i++) {
+            yy[i] = yi[sg->members[i]];
+            vv[i] = vi[sg->members[i]];
+        }
+        ma_error_clear(&e);
+        if (ma_rma_fit(yy, vv, sg->k, o, &r, &e) != MA_OK && err && e.code == err->code) {
+            *err = e;
+            prefix_error(err, "subgroup '%.100s'", sg->value);
+            return;
+        }
+    }
+    prefix_error(err, "%s", "all subgroups pooled");
+}
+
 ma_status_t ma_subgroups_fit(const double *yi, const double *vi, const char *const *group,
                              size_t k, const ma_rma_opts_t *o, int common_tau2,
                              ma_subgroups_t **out, ma_error_t *err)
@@ -151,8 +187,10 @@ ma_status_t ma_subgroups_fit(const double *yi, const double *vi, const char *con
     }
 
     st = ma_rma_fit(yi, vi, k, o, &s->overall, err);
-    if (st != MA_OK)
+    if (st != MA_OK) {
+        blame_subgroup(s, yi, vi, o, yy, vv, err);
         goto fail;
+    }
 
     if (common_tau2 && o->method != MA_METHOD_FE) {
         /* one tau2 from rma(yi, vi, mods = ~ factor(group)): intercept + ng-1 dummies */
@@ -189,8 +227,10 @@ ma_status_t ma_subgroups_fit(const double *yi, const double *vi, const char *con
             st = fit_fixed_tau2(yy, vv, sg->k, s->common_tau2, o, &sg->fit, err);
         else
             st = ma_rma_fit(yy, vv, sg->k, o, &sg->fit, err);
-        if (st != MA_OK)
+        if (st != MA_OK) {
+            prefix_error(err, "subgroup '%.100s'", sg->value);
             goto fail;
+        }
     }
 
     /* test for subgroup differences: FE Q across subgroup estimates, weights 1/se^2 */

@@ -63,6 +63,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
  * status for it (2 for input and usage errors, 1 otherwise). */
 int cli_report(const ma_error_t *err);
 
+/* cli_report, naming `path` as the file when the error names none (a failure of a fit
+ * on the data read from path). */
+int cli_report_in(const ma_error_t *err, const char *path);
+
 /* Report a getopt_long failure ('?' unknown option, ':' missing argument); returns 2.
  * Call with opterr = 0 (cli_common_init sets it). */
 int cli_bad_option(const char *cmd, int opt, char **argv);

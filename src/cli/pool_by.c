@@ -120,7 +120,7 @@ int cli_pool_by(const cli_common_t *c, const cli_pool_t *p, const ma_dataset_t *
         goto done;
     }
     if (ma_subgroups_fit(yi, vi, grp, nk, &p->rma, p->common_tau2, &s, &err) != MA_OK) {
-        rc = cli_report(&err);
+        rc = cli_report_in(&err, d->table->path);
         goto done;
     }
     np = malloc(s->ngroups * sizeof *np);
