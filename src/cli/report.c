@@ -178,6 +178,11 @@ void cli_rma_text(FILE *f, const ma_rma_t *r, const ma_rma_opts_t *o, const char
         fprintf(f, " [%s, %s]", cli_num(r->H2_lb, b, 32), cli_num(r->H2_ub, c, 32));
     fprintf(f, "\n\nTest for Heterogeneity:\nQ(df = %.0f) = %s, p-val = %s\n\n", r->Q_df,
             cli_num(r->Q, a, 32), cli_pval(r->Q_p, b, 32));
+    if (r->k == 1)
+        fprintf(f, "Heterogeneity is not estimable from one study: there is no spread of "
+                   "effects to\ncompare with the sampling variance, so I^2, H^2, the Q "
+                   "test and the prediction\ninterval are NA (metafor prints I^2 = 0, "
+                   "H^2 = 1, p = 1 and the CI as the PI).\n\n");
     fprintf(f, "Model Results (%s; positive favours IASTM):\n\n", measure);
     fprintf(f, "%10s %10s %10s %10s %10s %10s\n", "estimate", "se",
             !isnan(r->df) ? "tval" : "zval", "pval", "ci.lb", "ci.ub");
