@@ -191,31 +191,31 @@ static int ascii_casecmp(const char *a, const char *b)
     }
 }
 
-int ma_method_parse(const char *s)
+/* Index of s in names (ASCII case-insensitive), or -1. */
+static int name_index(const char *s, const char *const *names, size_t n)
 {
     size_t i;
-    if (!s)
-        return -1;
-    for (i = 0; i < sizeof method_names / sizeof method_names[0]; i++)
-        if (ascii_casecmp(s, method_names[i]) == 0)
+    for (i = 0; s && i < n; i++)
+        if (ascii_casecmp(s, names[i]) == 0)
             return (int)i;
-    /* metafor's other names for the common-effect model */
-    if (ascii_casecmp(s, "EE") == 0 || ascii_casecmp(s, "CE") == 0)
-        return MA_METHOD_FE;
     return -1;
+}
+
+int ma_method_parse(const char *s)
+{
+    int i = name_index(s, method_names, sizeof method_names / sizeof method_names[0]);
+    /* metafor's other names for the common-effect model */
+    if (i < 0 && s && (ascii_casecmp(s, "EE") == 0 || ascii_casecmp(s, "CE") == 0))
+        return MA_METHOD_FE;
+    return i;
 }
 
 int ma_test_parse(const char *s)
 {
-    size_t i;
-    if (!s)
-        return -1;
-    for (i = 0; i < sizeof test_names / sizeof test_names[0]; i++)
-        if (ascii_casecmp(s, test_names[i]) == 0)
-            return (int)i;
-    if (ascii_casecmp(s, "hksj") == 0)
+    int i = name_index(s, test_names, sizeof test_names / sizeof test_names[0]);
+    if (i < 0 && s && ascii_casecmp(s, "hksj") == 0)
         return MA_TEST_KNHA;
-    return -1;
+    return i;
 }
 
 void ma_rma_weights(const double *vi, size_t k, double tau2, double *w_pct)
