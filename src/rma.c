@@ -549,8 +549,13 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
             }
             {
                 ma_method_t next = m == MA_METHOD_PM ? MA_METHOD_DL : MA_METHOD_PM;
-                add_note(r, "%s did not converge in %d iterations; fell back to %s",
-                         ma_method_name(m), it, ma_method_name(next));
+                if (it >= o->maxiter)
+                    add_note(r, "%s did not converge in %d iterations; fell back to %s",
+                             ma_method_name(m), it, ma_method_name(next));
+                else /* scoring met a sum that is not finite, or could not climb */
+                    add_note(r, "%s stopped after %d iterations without a finite "
+                                "solution; fell back to %s",
+                             ma_method_name(m), it, ma_method_name(next));
                 m = next;
             }
         }
