@@ -379,6 +379,23 @@ static ma_status_t q_overflow(const ma_wls_t *d, const ma_wsums_t *s0, ma_error_
                                           "of finite terms is not finite)");
 }
 
+/* The weighted mean overflowed (finite weights): name the study whose weight times its
+ * deviation from the unweighted mean is not finite, with both factors. */
+static ma_status_t mean_overflow(const ma_wls_t *d, ma_error_t *err)
+{
+    size_t i;
+    for (i = 0; i < d->k; i++) {
+        double w = 1.0 / d->vi[i], dev = d->yi[i] - d->ybar;
+        if (!isfinite(w * dev))
+            return ma_error_set(err, MA_ENUMERIC, "study %zu: the common-effect estimate "
+                                "overflows double precision: the weight 1/vi = %g times the "
+                                "distance %g of yi = %g from the mean is not finite", i + 1, w,
+                                dev, d->yi[i]);
+    }
+    return ma_error_set(err, MA_ENUMERIC, "the common-effect estimate overflows double "
+                                          "precision (the sum of weighted effect sizes)");
+}
+
 /* Q, its df and p-value, vbar; MA_ENUMERIC when a sum overflowed (never Q = 0). */
 static ma_status_t heterogeneity(const ma_wls_t *d, ma_rma_t *r, ma_error_t *err)
 {
@@ -389,8 +406,7 @@ static ma_status_t heterogeneity(const ma_wls_t *d, ma_rma_t *r, ma_error_t *err
         return st;
     ma_wls_eval(d, 0.0, &s0);
     if (!isfinite(s0.mu))
-        return ma_error_set(err, MA_ENUMERIC, "the common-effect estimate overflows double "
-                                              "precision (effect sizes too large)");
+        return mean_overflow(d, err);
     if (!isfinite(s0.q))
         return q_overflow(d, &s0, err);
     r->Q = s0.q > 0 ? s0.q : 0;

@@ -146,7 +146,7 @@ int cmd_influence(int argc, char **argv)
         goto done;
     }
     if (ma_influence(d->yi, d->vi, d->k, &o, inf, &full, &err) != MA_OK) {
-        rc = cli_report(&err);
+        rc = cli_report_in(&err, t->path);
         goto done;
     }
     if ((rc = cli_out_open(&out, c.output)) != 0)
