@@ -331,7 +331,8 @@ static void sort_by(size_t *a, size_t *tmp, size_t n, const double *key)
 }
 
 /* metafor's trimfill() refits with rma.uni's default control (threshold 1e-5 on the change
- * in tau2, at most 100 iterations, stepadj 1): the model's own control is not passed on.
+ * in tau2, at most 100 iterations, stepadj 1, tau2.init from HE): the model's own control
+ * is not passed on.
  * Reproduce that convergence so that the results are metafor's; ma_rma_fit scales tol by
  * the data's tscale (rma_internal.h), hence the division. */
 static ma_status_t refit(const double *y, const double *v, size_t n, const ma_rma_opts_t *o,
@@ -347,6 +348,7 @@ static ma_status_t refit(const double *y, const double *v, size_t n, const ma_rm
     oo.tol = 1e-5 / d.tscale;
     oo.maxiter = 100;
     oo.stepadj = 1;
+    oo.tau2_init = NAN;
     return ma_rma_fit(y, v, n, &oo, r, err);
 }
 
