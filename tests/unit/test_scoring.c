@@ -96,6 +96,16 @@ static const double h020_vi[] = {
     2.2010722920151001e-13, 0.072593028254569203, 0.15165777542032, 0.072350041677937502,
     0.093846296719731104};
 
+/* Meta-regression with vi from 8.3e-8 to 299, whose textbook tr(PP) cancelled so that the
+ * fit fell back to PM (tau2 = 0): set.seed(5); for (s in 1:89) { k <- sample(c(5, 10, 30),
+ * 1); vi <- 10^runif(k, -8, 4); yi <- rnorm(k, 0.3, sqrt(vi + 10^runif(1, -9, -4))) },
+ * moderator x = (row + 1) mod 3 (row = study number). */
+static const double u089_yi[] = {
+    0.296057709796329, 0.22624365864905399, 0.44267946860615198, 0.043011235304065198, 1.04105883104299};
+static const double u089_vi[] = {
+    8.33930688154805e-08, 0.011498189450113499, 298.98518478090898, 14.692220184805199, 0.51361245922998999};
+static const double u089_x[] = {2, 0, 1, 2, 0};
+
 #define N(a) (sizeof a / sizeof a[0])
 
 static void fit_reml(const double *yi, const double *vi, size_t k, ma_method_t m, ma_rma_t *r)
@@ -209,6 +219,32 @@ static void test_regress_oscillation(void **state)
     ma_reg_clear(&r);
 }
 
+/* rma(yi, vi, mods = ~ x, method = "REML", control = list(stepadj = 0.5, maxiter = 10000,
+ * threshold = 1e-12)) on u089: tau2 0.0553661139241887. */
+static void test_regress_wide_variances(void **state)
+{
+    size_t k = N(u089_yi), i;
+    double X[2 * N(u089_yi)];
+    ma_rma_opts_t o;
+    ma_reg_t r;
+    ma_error_t err;
+    (void)state;
+    for (i = 0; i < k; i++) {
+        X[2 * i] = 1;
+        X[2 * i + 1] = u089_x[i];
+    }
+    ma_rma_opts_init(&o);
+    assert_int_equal(ma_regress_fit(u089_yi, u089_vi, k, X, 2, &o, &r, &err), MA_OK);
+    assert_int_equal(r.converged, 1);
+    assert_int_equal(r.method_used, MA_METHOD_REML);
+    assert_close(r.tau2, 0.0553661139241887, 1e-6, ABS);
+    assert_close(r.b[0], 0.311942346300152, 1e-6, ABS);
+    assert_close(r.b[1], -0.00840912561762893, 1e-6, ABS);
+    assert_close(r.se[0], 0.244601632857895, 1e-6, ABS);
+    assert_close(r.se[1], 0.169552387979048, 1e-6, ABS);
+    ma_reg_clear(&r);
+}
+
 /* trimfill(rma(yi, vi)) with one vi of 5e-13 and of 1e-9..1e-14: returns, as metafor. */
 static void test_trimfill_tiny_vi(void **state)
 {
@@ -314,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_traces_no_cancellation),
         cmocka_unit_test(test_wide_variances),
         cmocka_unit_test(test_regress_oscillation),
+        cmocka_unit_test(test_regress_wide_variances),
         cmocka_unit_test(test_trimfill_tiny_vi),
         cmocka_unit_test(test_scoring_halving),
         cmocka_unit_test(test_scoring_bounded),
