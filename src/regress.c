@@ -701,13 +701,7 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
             r->converged = 0;
             {
                 ma_method_t next = mm == MA_METHOD_PM ? MA_METHOD_DL : MA_METHOD_PM;
-                if (it >= o->maxiter)
-                    add_note(r, "%s did not converge in %d iterations; fell back to %s",
-                             ma_method_name(mm), it, ma_method_name(next));
-                else /* scoring met a sum that is not finite, or could not climb */
-                    add_note(r, "%s stopped after %d iterations without a finite "
-                                "solution; fell back to %s",
-                             ma_method_name(mm), it, ma_method_name(next));
+                ma_fallback_note(r->note, sizeof r->note, mm, it, o->maxiter, next);
                 mm = next;
             }
         }

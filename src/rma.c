@@ -244,6 +244,32 @@ void ma_note_vappend(char *note, size_t size, const char *fmt, va_list ap)
     vsnprintf(note + n, size - n, fmt, ap);
 }
 
+static void note_append(char *note, size_t size, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static void note_append(char *note, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ma_note_vappend(note, size, fmt, ap);
+    va_end(ap);
+}
+
+void ma_fallback_note(char *note, size_t size, ma_method_t m, int it, int maxiter,
+                      ma_method_t next)
+{
+    if (it >= maxiter)
+        note_append(note, size, "%s did not converge in %d iterations; fell back to %s",
+                    ma_method_name(m), it, ma_method_name(next));
+    else /* scoring met a sum that is not finite, or could not climb */
+        note_append(note, size, "%s stopped after %d iterations without a finite solution; "
+                                "fell back to %s",
+                    ma_method_name(m), it, ma_method_name(next));
+}
+
 static void add_note(ma_rma_t *r, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
@@ -565,13 +591,7 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
             }
             {
                 ma_method_t next = m == MA_METHOD_PM ? MA_METHOD_DL : MA_METHOD_PM;
-                if (it >= o->maxiter)
-                    add_note(r, "%s did not converge in %d iterations; fell back to %s",
-                             ma_method_name(m), it, ma_method_name(next));
-                else /* scoring met a sum that is not finite, or could not climb */
-                    add_note(r, "%s stopped after %d iterations without a finite "
-                                "solution; fell back to %s",
-                             ma_method_name(m), it, ma_method_name(next));
+                ma_fallback_note(r->note, sizeof r->note, m, it, o->maxiter, next);
                 m = next;
             }
         }

@@ -88,6 +88,11 @@ void ma_note_vappend(char *note, size_t size, const char *fmt, va_list ap)
 #endif
     ;
 
+/* The note of a fallback from m, which stopped after `it` iterations (of maxiter), to
+ * next: "did not converge" when the iterations ran out, else "without a finite solution". */
+void ma_fallback_note(char *note, size_t size, ma_method_t m, int it, int maxiter,
+                      ma_method_t next);
+
 /* Root of a function of tau2 that decreases on [0, inf): 0 when fn(0) <= 0; otherwise the
  * bracket [0, hi] is widened (hi grows 4x while fn(hi) > 0) and GSL Brent narrows it to
  * |interval| < tol (absolute, plus a few ulps). MA_ENUMERIC when fn(0) is NaN, no bracket is

@@ -193,56 +193,52 @@ static void test_wide_variances(void **state)
     assert_close(r.se, 0.000276871326226584, REL, ABS);
 }
 
+/* REML meta-regression on an intercept and x, checked against metafor's
+ * tau2, b0, b1, se(b0), se(b1) (want[0..4]) at 1e-6, converged as REML. */
+static void check_line(const double *yi, const double *vi, const double *x, size_t k,
+                       const double *want)
+{
+    double *X = malloc(2 * k * sizeof *X);
+    ma_rma_opts_t o;
+    ma_reg_t r;
+    ma_error_t err;
+    size_t i;
+    assert_non_null(X);
+    for (i = 0; i < k; i++) {
+        X[2 * i] = 1;
+        X[2 * i + 1] = x[i];
+    }
+    ma_rma_opts_init(&o);
+    assert_int_equal(ma_regress_fit(yi, vi, k, X, 2, &o, &r, &err), MA_OK);
+    free(X);
+    assert_int_equal(r.converged, 1);
+    assert_int_equal(r.method_used, MA_METHOD_REML);
+    assert_close(r.tau2, want[0], 1e-6, ABS);
+    for (i = 0; i < 2; i++) {
+        assert_close(r.b[i], want[1 + i], 1e-6, ABS);
+        assert_close(r.se[i], want[3 + i], 1e-6, ABS);
+    }
+    ma_reg_clear(&r);
+}
+
 /* Meta-regression: rma(yi, vi, mods = ~ x, method = "REML", control = list(stepadj = 0.5,
  * maxiter = 1000, threshold = 1e-12)) on g036. */
 static void test_regress_oscillation(void **state)
 {
-    size_t k = N(g036_yi), i;
-    double X[2 * N(g036_yi)];
-    ma_rma_opts_t o;
-    ma_reg_t r;
-    ma_error_t err;
+    static const double want[] = {0.0603511403988641, -0.0058104978635426, 0.128256488338888,
+                                  0.198102437606611, 0.252275129314236};
     (void)state;
-    for (i = 0; i < k; i++) {
-        X[2 * i] = 1;
-        X[2 * i + 1] = g036_x[i];
-    }
-    ma_rma_opts_init(&o);
-    assert_int_equal(ma_regress_fit(g036_yi, g036_vi, k, X, 2, &o, &r, &err), MA_OK);
-    assert_int_equal(r.converged, 1);
-    assert_int_equal(r.method_used, MA_METHOD_REML);
-    assert_close(r.tau2, 0.0603511403988641, 1e-6, ABS);
-    assert_close(r.b[0], -0.0058104978635426, 1e-6, ABS);
-    assert_close(r.b[1], 0.128256488338888, 1e-6, ABS);
-    assert_close(r.se[0], 0.198102437606611, 1e-6, ABS);
-    assert_close(r.se[1], 0.252275129314236, 1e-6, ABS);
-    ma_reg_clear(&r);
+    check_line(g036_yi, g036_vi, g036_x, N(g036_yi), want);
 }
 
 /* rma(yi, vi, mods = ~ x, method = "REML", control = list(stepadj = 0.5, maxiter = 10000,
- * threshold = 1e-12)) on u089: tau2 0.0553661139241887. */
+ * threshold = 1e-12)) on u089. */
 static void test_regress_wide_variances(void **state)
 {
-    size_t k = N(u089_yi), i;
-    double X[2 * N(u089_yi)];
-    ma_rma_opts_t o;
-    ma_reg_t r;
-    ma_error_t err;
+    static const double want[] = {0.0553661139241887, 0.311942346300152, -0.00840912561762893,
+                                  0.244601632857895, 0.169552387979048};
     (void)state;
-    for (i = 0; i < k; i++) {
-        X[2 * i] = 1;
-        X[2 * i + 1] = u089_x[i];
-    }
-    ma_rma_opts_init(&o);
-    assert_int_equal(ma_regress_fit(u089_yi, u089_vi, k, X, 2, &o, &r, &err), MA_OK);
-    assert_int_equal(r.converged, 1);
-    assert_int_equal(r.method_used, MA_METHOD_REML);
-    assert_close(r.tau2, 0.0553661139241887, 1e-6, ABS);
-    assert_close(r.b[0], 0.311942346300152, 1e-6, ABS);
-    assert_close(r.b[1], -0.00840912561762893, 1e-6, ABS);
-    assert_close(r.se[0], 0.244601632857895, 1e-6, ABS);
-    assert_close(r.se[1], 0.169552387979048, 1e-6, ABS);
-    ma_reg_clear(&r);
+    check_line(u089_yi, u089_vi, u089_x, N(u089_yi), want);
 }
 
 /* trimfill(rma(yi, vi)) with one vi of 5e-13 and of 1e-9..1e-14: returns, as metafor. */
