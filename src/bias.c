@@ -9,6 +9,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "iastm/bias.h"
+#include "iastm/regress.h"
 #include "rma_internal.h"
 #include "sens_internal.h"
 
@@ -266,92 +267,38 @@ ma_status_t ma_begg(const double *yi, const double *vi, size_t k, ma_begg_t *b, 
 /* ---- Trim-and-fill ---- */
 
 /* Slope of yi on sqrt(vi) in a meta-regression with the tau2 estimator m (FE, DL, ML or
- * REML; Fisher scoring as metafor's rma.uni, steps halved to stay >= 0). With the sei
- * column centred at its weighted mean, X'WX is diagonal and every trace below is O(k). */
-typedef struct {
-    double sw, b0, b1, q, sw2r2, trB, trAW3, trB2, sw2;
-} regsums_t;
-
-static void reg_eval(const double *yi, const double *vi, size_t k, double tau2, regsums_t *r)
-{
-    double sw = 0, sx = 0, sy = 0, xb, yb, sxx = 0, sxy = 0, m00 = 0, m01 = 0, m11 = 0;
-    double t00 = 0, t11 = 0;
-    size_t i;
-    memset(r, 0, sizeof *r);
-    for (i = 0; i < k; i++) {
-        double w = 1 / (vi[i] + tau2);
-        sw += w;
-        sx += w * sqrt(vi[i]);
-        sy += w * yi[i];
-    }
-    xb = sx / sw;
-    yb = sy / sw;
-    for (i = 0; i < k; i++) {
-        double w = 1 / (vi[i] + tau2), c = sqrt(vi[i]) - xb;
-        sxx += w * c * c;
-        sxy += w * c * (yi[i] - yb);
-    }
-    r->b1 = sxy / sxx;
-    r->b0 = yb; /* intercept at the centre */
-    for (i = 0; i < k; i++) {
-        double w = 1 / (vi[i] + tau2), c = sqrt(vi[i]) - xb;
-        double res = yi[i] - yb - r->b1 * c, w2 = w * w;
-        r->q += w * res * res;
-        r->sw2r2 += w2 * res * res;
-        r->sw2 += w2;
-        m00 += w2;
-        m01 += w2 * c;
-        m11 += w2 * c * c;
-        t00 += w2 * w;
-        t11 += w2 * w * c * c;
-    }
-    r->sw = sw;
-    r->trB = m00 / sw + m11 / sxx;                 /* tr((X'WX)^-1 X'W^2X) */
-    r->trAW3 = t00 / sw + t11 / sxx;               /* tr((X'WX)^-1 X'W^3X) */
-    r->trB2 = (m00 / sw) * (m00 / sw) + 2 * m01 * m01 / (sw * sxx) + (m11 / sxx) * (m11 / sxx);
-}
-
+ * REML), as metafor's trimfill() chooses the side: the meta-regression of regress.c, so
+ * that its Fisher scoring (scoring.c) and its traces are the safeguarded ones. */
 static ma_status_t side_slope(const double *yi, const double *vi, size_t k, ma_method_t m,
                               const ma_rma_opts_t *o, double *slope, ma_error_t *err)
 {
-    regsums_t r;
-    double tau2 = 0, p = 2;
-    int it;
+    ma_rma_opts_t oo = *o;
+    ma_reg_t r;
+    ma_status_t st;
+    double *X = malloc(2 * k * sizeof *X);
+    size_t i;
 
-    reg_eval(yi, vi, k, 0, &r);
-    if (!isfinite(r.b1))
+    if (!X)
+        return ma_error_set(err, MA_ENOMEM, "out of memory (trim-and-fill, %zu studies)", k);
+    for (i = 0; i < k; i++) {
+        X[2 * i] = 1;
+        X[2 * i + 1] = sqrt(vi[i]);
+    }
+    oo.method = m;
+    oo.test = MA_TEST_Z;
+    st = ma_regress_fit(yi, vi, k, X, 2, &oo, &r, err);
+    free(X);
+    if (st == MA_EINPUT)
         return ma_error_set(err, MA_EINPUT, "trim-and-fill: cannot regress the effects on "
                                             "their standard errors (all equal)");
-    if (m != MA_METHOD_FE) {
-        /* DL, also the starting value of ML/REML */
-        double trP = r.sw - r.trB;
-        tau2 = (r.q - ((double)k - p)) / trP;
-        if (!(tau2 > 0))
-            tau2 = 0;
-    }
-    if (m == MA_METHOD_ML || m == MA_METHOD_REML) {
-        for (it = 0;; it++) {
-            double adj;
-            if (it >= o->maxiter)
-                return ma_error_set(err, MA_ENUMERIC, "trim-and-fill: the %s meta-regression "
-                                    "for the side did not converge", ma_method_name(m));
-            reg_eval(yi, vi, k, tau2, &r);
-            if (m == MA_METHOD_REML)
-                adj = (r.sw2r2 - (r.sw - r.trB)) / (r.sw2 - 2 * r.trAW3 + r.trB2);
-            else
-                adj = (r.sw2r2 - r.sw) / r.sw2;
-            if (o->stepadj > 0)
-                adj *= o->stepadj;
-            while (tau2 + adj < 0)
-                adj /= 2;
-            tau2 += adj;
-            if (fabs(adj) < o->tol)
-                break;
-        }
-    }
-    reg_eval(yi, vi, k, tau2, &r);
-    *slope = r.b1;
-    return MA_OK;
+    if (st != MA_OK)
+        return st;
+    *slope = r.b[1];
+    ma_reg_clear(&r);
+    return isfinite(*slope) ? MA_OK
+                            : ma_error_set(err, MA_ENUMERIC, "trim-and-fill: the slope of "
+                                           "the effects on their standard errors is not "
+                                           "finite");
 }
 
 void ma_trimfill_clear(ma_trimfill_t *tf)
@@ -384,7 +331,8 @@ static void sort_by(size_t *a, size_t *tmp, size_t n, const double *key)
 }
 
 /* metafor's trimfill() refits with rma.uni's default control (threshold 1e-5 on the change
- * in tau2, at most 100 iterations, stepadj 1): the model's own control is not passed on.
+ * in tau2, at most 100 iterations, stepadj 1, tau2.init from HE): the model's own control
+ * is not passed on.
  * Reproduce that convergence so that the results are metafor's; ma_rma_fit scales tol by
  * the data's tscale (rma_internal.h), hence the division. */
 static ma_status_t refit(const double *y, const double *v, size_t n, const ma_rma_opts_t *o,
@@ -400,6 +348,7 @@ static ma_status_t refit(const double *y, const double *v, size_t n, const ma_rm
     oo.tol = 1e-5 / d.tscale;
     oo.maxiter = 100;
     oo.stepadj = 1;
+    oo.tau2_init = NAN;
     return ma_rma_fit(y, v, n, &oo, r, err);
 }
 

@@ -342,9 +342,10 @@ static ma_status_t work_random(ctx_t *c, unsigned t, unsigned n, ma_progress_t *
     for (i = i0; i < i1; i++) {
         ma_rng_t rng;
         fit_t f;
-        int m, ok = 1;
+        int m, ok = 1, tries;
         ma_rng_init(&rng, c->o->seed, i);
-        do {
+        tries = 0;
+        do { /* an empty subset is drawn again: 2^-k each time, at most 64 times */
             uint64_t word = 0;
             m = 0;
             for (j = 0; j < c->k; j++) {
@@ -355,7 +356,12 @@ static ma_status_t work_random(ctx_t *c, unsigned t, unsigned n, ma_progress_t *
                 if (in[j])
                     mem[m++] = j;
             }
-        } while (m == 0);
+        } while (m == 0 && ++tries < 64);
+        if (m == 0) { /* 2^-64k: take one study, drawn uniformly */
+            j = (size_t)ma_rng_below(&rng, c->k);
+            in[j] = 1;
+            mem[m++] = j;
+        }
         if (s->out) {
             for (j = 0; j < c->k; j++)
                 s->mask_str[j] = (char)('0' + in[j]);

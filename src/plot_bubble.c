@@ -53,7 +53,7 @@ ma_status_t ma_bubble_predict(const ma_bubble_t *b, const double *x0, size_t n, 
     if (!(sxx > 0) || !isfinite(sw))
         return ma_error_set(err, MA_EUSAGE, "bubble plot: the moderator does not vary");
     /* Var(b0 + b1 x0) = s2 (1/sw + (x0 - xbar)^2 / Sxx) with Var(b1) = s2 / Sxx, s2 = 1
-     * under z and the Knapp-Hartung factor under knha: centring keeps it exact for
+     * under z and t, the Knapp-Hartung factor under knha and adhoc: centring keeps it exact for
      * moderators far from 0 (years). */
     q = isnan(r->df) ? gsl_cdf_ugaussian_Qinv((1 - b->level) / 2)
                      : (r->df > 0 ? gsl_cdf_tdist_Qinv((1 - b->level) / 2, r->df) : NAN);
@@ -122,7 +122,11 @@ static void model_line(const ma_bubble_t *b, char *buf, size_t n)
     if (isnan(r->df))
         snprintf(test, sizeof test, "z tests");
     else
-        snprintf(test, sizeof test, "Knapp-Hartung t tests, df = %.0f", r->df);
+        snprintf(test, sizeof test, "%st tests, df = %.0f",
+                 r->test == MA_TEST_T       ? ""
+                 : r->test == MA_TEST_ADHOC ? "ad hoc Knapp-Hartung "
+                                            : "Knapp-Hartung ",
+                 r->df);
     snprintf(buf, n, "%s meta-regression (%s%s%s), k = %zu",
              fe ? "Common-effect" : "Mixed-effects", fe ? "" : ma_method_name(r->method_used),
              fe ? "" : ", ", test, r->k);

@@ -3,8 +3,7 @@
  * Every quantity comes from p x p pieces, O(k p^2) per evaluation: with W = diag(w),
  * M = X'WX and P = W - W X M^-1 X'W (k x k, never formed),
  *   y'Py = sum w e^2, y'PPy = sum w^2 e^2 (e the WLS residuals),
- *   tr(P) = sum w - tr(M^-1 X'W^2 X),
- *   tr(PP) = sum w^2 - 2 tr(M^-1 X'W^3 X) + tr((M^-1 X'W^2 X)^2). */
+ *   tr(P) = sum w (1 - h), tr(PP) from the hat values h as well (hat_traces). */
 #include "iastm/regress.h"
 
 #include <float.h>
@@ -34,7 +33,7 @@ typedef struct {
     double ybar;    /* unweighted mean of y: metafor estimates tau2 and QE on y - ybar */
     double tscale;  /* min(1, mean vi), scales absolute tau2 tolerances as rma.c */
     double *w;      /* k weights of the last set_weights */
-    double *blk;    /* p*p block accumulator */
+    double *blk;    /* p*p block accumulator (at least 2p doubles) */
     gsl_matrix *M;  /* X'WX, then its Cholesky factor */
     gsl_matrix *S, *G, *H; /* scratch p x p */
     gsl_vector *xty, *b, *col;
@@ -44,8 +43,6 @@ typedef struct {
     double sw, sw2;   /* sum w, sum w^2 */
     double q;         /* sum w e^2 */
     double sw2e2;     /* sum w^2 e^2 */
-    double trG, trG2; /* tr(M^-1 B), tr((M^-1 B)^2), B = X'W^2X */
-    double trH;       /* tr(M^-1 C), C = X'W^3X */
     double logdet;    /* log det M */
 } reg_sums_t;
 
@@ -74,7 +71,7 @@ static int ws_init(reg_ws_t *ws, const double *y, const double *v, const double 
     ws->k = k;
     ws->p = p;
     ws->w = malloc(k * sizeof *ws->w);
-    ws->blk = malloc(p * p * sizeof *ws->blk);
+    ws->blk = malloc((p > 2 ? p * p : 2 * p) * sizeof *ws->blk); /* also two p-vectors */
     ws->M = gsl_matrix_alloc(p, p);
     ws->S = gsl_matrix_alloc(p, p);
     ws->G = gsl_matrix_alloc(p, p);
@@ -199,32 +196,84 @@ static ma_status_t solve_mat(reg_ws_t *ws, const gsl_matrix *S, gsl_matrix *out)
     return MA_OK;
 }
 
-/* tr(M^-1 B), tr((M^-1 B)^2) and, when want_h, tr(M^-1 C). Needs wls() first. */
-static ma_status_t traces(reg_ws_t *ws, int want_h, reg_sums_t *s)
+/* At most this many studies per evaluation get their off-diagonal sum of tr(PP) summed
+ * directly (those whose own term dominates it); the others use the difference. */
+#define DIRECT_MAX 64
+
+/* u = L^-1 x with L the Cholesky factor of M in ws->M (lower triangle). */
+static void forward(const reg_ws_t *ws, const double *x, double *u)
 {
     size_t p = ws->p, a, c;
-    double t = 0, t2 = 0;
-    xtdx(ws, XW_W2, ws->S);
-    if (solve_mat(ws, ws->S, ws->G) != MA_OK)
-        return MA_ENUMERIC;
     for (a = 0; a < p; a++) {
-        t += gsl_matrix_get(ws->G, a, a);
-        for (c = 0; c < p; c++)
-            t2 += gsl_matrix_get(ws->G, a, c) * gsl_matrix_get(ws->G, c, a);
+        double t = x[a];
+        for (c = 0; c < a; c++)
+            t -= gsl_matrix_get(ws->M, a, c) * u[c];
+        u[a] = t / gsl_matrix_get(ws->M, a, a);
     }
-    s->trG = t;
-    s->trG2 = t2;
-    s->trH = NAN;
-    if (want_h) {
-        xtdx(ws, XW_W3, ws->S);
-        if (solve_mat(ws, ws->S, ws->H) != MA_OK)
-            return MA_ENUMERIC;
-        t = 0;
+}
+
+/* tr(P) and tr(PP) from the hat values, as sums of non-negative terms. With u_i = L^-1 x_i
+ * (M = LL'), x_i' M^-1 x_j = u_i'u_j, h_i = w_i |u_i|^2 and Bt = sum_j w_j^2 u_j u_j':
+ *   tr(P)  = sum_i w_i (1 - h_i),
+ *   tr(PP) = sum_i w_i^2 [(1 - h_i)^2 + sum_{j != i} w_j^2 (u_j'u_i)^2],
+ * the inner sum being u_i'Bt u_i - h_i^2. Where h_i^2 is most of u_i'Bt u_i (a study of
+ * dominant weight) that difference cancels and the sum over j != i is taken term by term.
+ * The textbook sum w^2 - 2 tr(M^-1 X'W^3X) + tr((M^-1 X'W^2X)^2) cancels to <= 0 when the
+ * vi span many orders of magnitude. Needs wls() first. */
+static ma_status_t hat_traces(reg_ws_t *ws, double *trP, double *trPP)
+{
+    size_t k = ws->k, p = ws->p, i, j, a, c, direct[DIRECT_MAX], nd = 0;
+    gsl_matrix *Bt = ws->H;
+    double *u = ws->blk, *ui = ws->blk + p, tp = 0, tpp = 0;
+
+    gsl_matrix_set_zero(Bt);
+    for (i = 0; i < k; i++) {
+        double w2 = ws->w[i] * ws->w[i];
+        forward(ws, ws->X + i * p, u);
         for (a = 0; a < p; a++)
-            t += gsl_matrix_get(ws->H, a, a);
-        s->trH = t;
+            for (c = 0; c <= a; c++)
+                Bt->data[a * Bt->tda + c] += w2 * u[a] * u[c];
     }
-    return MA_OK;
+    for (a = 0; a < p; a++)
+        for (c = 0; c < a; c++)
+            gsl_matrix_set(Bt, c, a, gsl_matrix_get(Bt, a, c));
+    for (i = 0; i < k; i++) {
+        double w = ws->w[i], h = 0, g = 0, om;
+        forward(ws, ws->X + i * p, u);
+        for (a = 0; a < p; a++) {
+            double t = 0;
+            for (c = 0; c < p; c++)
+                t += gsl_matrix_get(Bt, a, c) * u[c];
+            g += u[a] * t;
+            h += u[a] * u[a];
+        }
+        h *= w;
+        om = h < 1 ? 1 - h : 0;
+        tp += w * om;
+        tpp += w * w * om * om;
+        if (h * h > 0.5 * g && nd < DIRECT_MAX)
+            direct[nd++] = i;
+        else if (g > h * h)
+            tpp += w * w * (g - h * h);
+    }
+    for (j = 0; j < nd; j++) {
+        double wi = ws->w[direct[j]], off = 0;
+        forward(ws, ws->X + direct[j] * p, ui);
+        for (i = 0; i < k; i++) {
+            double t = 0;
+            if (i == direct[j])
+                continue;
+            forward(ws, ws->X + i * p, u);
+            for (a = 0; a < p; a++)
+                t += u[a] * ui[a];
+            t *= ws->w[i];
+            off += t * t;
+        }
+        tpp += wi * wi * off;
+    }
+    *trP = tp;
+    *trPP = tpp;
+    return isfinite(tp) && isfinite(tpp) ? MA_OK : MA_ENUMERIC;
 }
 
 /* Generalised QE at tau2 (centred y), for Paule-Mandel. NaN on failure. */
@@ -295,57 +344,53 @@ static ma_status_t ll0_minus_ll(reg_ws_t *ws, ma_method_t m, double tau2, double
     return MA_OK;
 }
 
-/* Fisher scoring for ML, REML, EB as metafor: start at max(0, HE), step * stepadj, halve
- * the step while it would leave [0, inf); stop when |delta| <= tol * tscale (+ ulps). */
+typedef struct {
+    reg_ws_t *ws;
+    ma_method_t m;
+} score_arg_t;
+
+/* The scoring equations of ML, REML and EB with moderators at tau2 (scoring.c). */
+static ma_status_t score_eval(double tau2, void *arg, ma_score_eval_t *e)
+{
+    const score_arg_t *sa = arg;
+    reg_ws_t *ws = sa->ws;
+    double k = (double)ws->k, p = (double)ws->p;
+    reg_sums_t s;
+
+    set_weights(ws, tau2);
+    if (wls(ws, 1, &s) != MA_OK)
+        return MA_ENUMERIC;
+    if (sa->m == MA_METHOD_EB) {
+        e->num = s.q * k / (k - p) - k;
+        e->den = s.sw;
+        return MA_OK;
+    }
+    if (sa->m == MA_METHOD_ML) {
+        e->num = s.sw2e2 - s.sw;
+        e->den = s.sw2;
+    } else {
+        double trP, trPP;
+        if (hat_traces(ws, &trP, &trPP) != MA_OK)
+            return MA_ENUMERIC;
+        e->num = s.sw2e2 - trP;
+        e->den = trPP;
+    }
+    return MA_OK;
+}
+
+/* Fisher scoring for ML, REML, EB from tau2_init or max(0, HE), as rma.c. */
 static ma_status_t tau2_scoring(reg_ws_t *ws, ma_method_t m, const ma_rma_opts_t *o,
                                 double *tau2_out, int *iterations)
 {
-    double k = (double)ws->k, p = (double)ws->p, tau2 = 0;
-    double stepadj = o->stepadj > 0 ? o->stepadj : 1.0;
-    reg_sums_t s;
-    int iter = 0;
-
-    if (tau2_he(ws, &tau2) != MA_OK || !isfinite(tau2) || tau2 < 0)
-        tau2 = 0;
-    for (;;) {
-        double num, den, adj, prev = tau2;
-        int h;
-        iter++;
-        set_weights(ws, tau2);
-        if (wls(ws, 1, &s) != MA_OK || traces(ws, m == MA_METHOD_REML, &s) != MA_OK) {
-            *iterations = iter;
-            return MA_ENUMERIC;
-        }
-        if (m == MA_METHOD_ML) {
-            num = s.sw2e2 - s.sw;
-            den = s.sw2;
-        } else if (m == MA_METHOD_REML) {
-            num = s.sw2e2 - (s.sw - s.trG);
-            den = s.sw2 - 2 * s.trH + s.trG2;
-        } else {
-            num = s.q * k / (k - p) - k;
-            den = s.sw;
-        }
-        if (!(den > 0) || !isfinite(num) || !isfinite(den)) {
-            *iterations = iter;
-            return MA_ENUMERIC;
-        }
-        adj = num / den * stepadj;
-        for (h = 0; tau2 + adj < 0 && h < 2200; h++)
-            adj /= 2;
-        if (tau2 + adj < 0)
-            adj = -tau2;
-        tau2 += adj;
-        if (fabs(tau2 - prev) <= o->tol * ws->tscale + 64 * DBL_EPSILON * tau2)
-            break;
-        if (iter >= o->maxiter) {
-            *iterations = iter;
-            return MA_ENUMERIC;
-        }
-    }
-    *iterations = iter;
-    *tau2_out = tau2;
-    return MA_OK;
+    score_arg_t a = {ws, m};
+    double t0 = 0;
+    int damped;
+    if (o->tau2_init >= 0 && isfinite(o->tau2_init))
+        t0 = o->tau2_init;
+    else if (tau2_he(ws, &t0) != MA_OK || !isfinite(t0) || t0 < 0)
+        t0 = 0;
+    return ma_fisher_scoring(score_eval, &a, t0, o->stepadj, o->tol * ws->tscale, o->maxiter,
+                             tau2_out, iterations, &damped);
 }
 
 /* One estimator; MA_ENUMERIC on non-convergence. *reset when ll0check set tau2 to 0. */
@@ -362,13 +407,15 @@ static ma_status_t tau2_fit(reg_ws_t *ws, ma_method_t m, const ma_rma_opts_t *o,
     switch (m) {
     case MA_METHOD_FE:
         break;
-    case MA_METHOD_DL:
+    case MA_METHOD_DL: {
         /* (QE - (k - p)) / tr(P), FE weights */
+        double trP, trPP;
         set_weights(ws, 0);
-        if (wls(ws, 1, &s) != MA_OK || traces(ws, 0, &s) != MA_OK)
+        if (wls(ws, 1, &s) != MA_OK || hat_traces(ws, &trP, &trPP) != MA_OK)
             return MA_ENUMERIC;
-        t = (s.q - (k - p)) / (s.sw - s.trG);
+        t = (s.q - (k - p)) / trP;
         break;
+    }
     case MA_METHOD_HS:
         set_weights(ws, 0);
         if (wls(ws, 1, &s) != MA_OK)
@@ -492,7 +539,7 @@ static ma_status_t check_input(const double *yi, const double *vi, size_t k, con
                                    j + 1);
             }
     }
-    return MA_OK;
+    return ma_check_weights(vi, k, err); /* a weight 1/vi that overflows: MA_ENUMERIC */
 }
 
 /* Index of a column of ones (metafor's intercept), or p when none. */
@@ -544,7 +591,7 @@ static double wald(const double *b, const gsl_matrix *vb, size_t p, size_t skip)
 
 static int opts_valid(const ma_rma_opts_t *o)
 {
-    return (unsigned)o->method <= MA_METHOD_EB && (o->test == MA_TEST_Z || o->test == MA_TEST_KNHA)
+    return (unsigned)o->method <= MA_METHOD_EB && (unsigned)o->test <= MA_TEST_ADHOC
            && o->level > 0 && o->level < 1 && o->maxiter > 0 && o->tol > 0;
 }
 
@@ -557,7 +604,7 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
     gsl_matrix *vb = NULL;
     double *blk, crit, s2w = 1, alpha;
     size_t j, icol, bad, m;
-    int knha, fe, int_only;
+    int tdist, fe, int_only;
     ma_status_t st;
 
     if (!o) {
@@ -615,11 +662,21 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
         goto fail;
     }
 
-    knha = o->test == MA_TEST_KNHA;
+    r->test = o->test;
     if (k == 1) {
-        knha = 0; /* metafor sets test = "z" when k = 1 */
-        if (o->test == MA_TEST_KNHA)
+        r->test = MA_TEST_Z; /* metafor sets test = "z" when k = 1 */
+        if (o->test != MA_TEST_Z)
             add_note(r, "k = 1: z test used");
+    }
+    tdist = r->test != MA_TEST_Z; /* t and F reference distributions with k - p df */
+
+    /* an overflowed QE is a numerical failure, not "no residual heterogeneity" */
+    set_weights(&ws, 0);
+    if (wls(&ws, 1, &s) == MA_OK && !isfinite(s.q)) {
+        st = ma_error_set(err, MA_ENUMERIC, "the residual heterogeneity QE overflows double "
+                          "precision (QE = %g): the effect sizes lie too far from the fitted "
+                          "values", s.q);
+        goto fail;
     }
 
     /* tau2, with the fallback of rma.c: REML/ML/EB -> PM -> DL */
@@ -644,8 +701,7 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
             r->converged = 0;
             {
                 ma_method_t next = mm == MA_METHOD_PM ? MA_METHOD_DL : MA_METHOD_PM;
-                add_note(r, "%s did not converge in %d iterations; fell back to %s",
-                         ma_method_name(mm), it, ma_method_name(next));
+                ma_fallback_note(r->note, sizeof r->note, mm, it, o->maxiter, next);
                 mm = next;
             }
         }
@@ -674,20 +730,24 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
     for (j = 0; j < p; j++)
         r->b[j] = gsl_vector_get(ws.b, j);
     alpha = 1 - o->level;
-    if (knha) {
-        /* Knapp & Hartung: vb scaled by RSS/(k-p), 0 when RSS <= machine epsilon */
-        s2w = s.q <= DBL_EPSILON ? 0.0 : s.q / (double)(k - p);
+    if (tdist)
         r->df = (double)(k - p);
+    if (r->test == MA_TEST_KNHA || r->test == MA_TEST_ADHOC) {
+        /* Knapp & Hartung: vb scaled by RSS/(k-p), 0 when RSS <= machine epsilon; adhoc
+         * never scales it down */
+        s2w = s.q <= DBL_EPSILON ? 0.0 : s.q / (double)(k - p);
+        if (r->test == MA_TEST_ADHOC && s2w < 1)
+            s2w = 1;
         gsl_matrix_scale(vb, s2w);
         if (s2w == 0)
             add_note(r, "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
     }
-    crit = knha ? (r->df > 0 ? gsl_cdf_tdist_Qinv(alpha / 2, r->df) : NAN)
+    crit = tdist ? (r->df > 0 ? gsl_cdf_tdist_Qinv(alpha / 2, r->df) : NAN)
                 : gsl_cdf_ugaussian_Qinv(alpha / 2);
     for (j = 0; j < p; j++) {
         r->se[j] = sqrt(gsl_matrix_get(vb, j, j));
         r->stat[j] = r->b[j] / r->se[j];
-        if (knha)
+        if (tdist)
             r->pval[j] = r->df > 0 ? 2 * gsl_cdf_tdist_Q(fabs(r->stat[j]), r->df) : NAN;
         else
             r->pval[j] = 2 * gsl_cdf_ugaussian_Q(fabs(r->stat[j]));
@@ -699,7 +759,7 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
     m = (icol < p && p > 1) ? p - 1 : p;
     r->QM = wald(r->b, vb, p, (icol < p && p > 1) ? icol : p);
     r->QM_df = (double)m;
-    if (knha) {
+    if (tdist) {
         r->QM /= (double)m;
         r->QM_p = k > p ? gsl_cdf_fdist_Q(r->QM, (double)m, (double)(k - p)) : NAN;
     } else {
@@ -708,16 +768,16 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
 
     /* residual heterogeneity with FE weights, centred y (as metafor) */
     if (k > p) {
-        double vt;
+        double vt, trP, trPP;
         set_weights(&ws, 0);
-        if (wls(&ws, 1, &s) != MA_OK || traces(&ws, 0, &s) != MA_OK) {
+        if (wls(&ws, 1, &s) != MA_OK || hat_traces(&ws, &trP, &trPP) != MA_OK) {
             st = ma_error_set(err, MA_ENUMERIC, "X'WX is not positive definite");
             goto fail;
         }
         r->QE = s.q > 0 ? s.q : 0;
         r->QE_df = (double)(k - p);
         r->QE_p = gsl_cdf_chisq_Q(r->QE, r->QE_df);
-        vt = r->QE_df / (s.sw - s.trG);
+        vt = r->QE_df / trP;
         if (fe) {
             r->I2 = r->QE > 0 ? fmax(0.0, 100 * (r->QE - r->QE_df) / r->QE) : 0.0;
             r->H2 = r->QE / r->QE_df;

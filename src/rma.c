@@ -45,12 +45,60 @@ void ma_wls_init(ma_wls_t *d, const double *yi, const double *vi, size_t k, doub
     d->ybar = m + ma_acc_get(&sr) / (double)k;
 }
 
+/* tr(P) and tr(PP) for P = W - w w'/S, S = sum w, from sums over the studies other than
+ * the one of largest weight wmax, with u = w/wmax and d = (wmax - w)/wmax (both in [0, 1]):
+ * with r = sum u, a2 = sum u^2, d1 = sum u d, b = sum u^2 d, c = sum u^2 d^2,
+ * e = sum u^2 d (1 + u),
+ *   tr(P)  = wmax (r^2 + r + d1) / (1 + r),
+ *   tr(PP) = wmax^2 (r^2 a2 + 2 r b + c + r^2 + a2^2 + e + a2) / (1 + r)^2,
+ * expansions of tr(P) = sum_i w_i (S - w_i)/S and tr(PP) = sum_i P_ii^2 + sum_{i!=j} P_ij^2
+ * in which every term is non-negative. The textbook forms S - sum w^2/S and
+ * sum w^2 - 2 sum w^3/S + (sum w^2/S)^2 cancel to nothing (or below 0) when one vi is
+ * orders of magnitude below the others. */
+static void traces_p(const double *w, size_t k, size_t imax, double *trP, double *trPP)
+{
+    ma_acc_t ar = {0, 0}, aa2 = {0, 0}, ad1 = {0, 0}, ab = {0, 0}, ac = {0, 0}, ae = {0, 0};
+    double wmax = w[imax], r, a2;
+    size_t i0, i;
+    for (i0 = 0; i0 < k; i0 += MA_BLOCK) {
+        size_t i1 = i0 + MA_BLOCK < k ? i0 + MA_BLOCK : k;
+        double br = 0, ba2 = 0, bd1 = 0, bb = 0, bc = 0, be = 0;
+        for (i = i0; i < i1; i++) {
+            double u, dd, u2;
+            if (i == imax)
+                continue;
+            u = w[i] / wmax;
+            dd = (wmax - w[i]) / wmax;
+            u2 = u * u;
+            br += u;
+            ba2 += u2;
+            bd1 += u * dd;
+            bb += u2 * dd;
+            bc += u2 * dd * dd;
+            be += u2 * dd * (1 + u);
+        }
+        ma_acc_add(&ar, br);
+        ma_acc_add(&aa2, ba2);
+        ma_acc_add(&ad1, bd1);
+        ma_acc_add(&ab, bb);
+        ma_acc_add(&ac, bc);
+        ma_acc_add(&ae, be);
+    }
+    r = ma_acc_get(&ar);
+    a2 = ma_acc_get(&aa2);
+    *trP = wmax * ((r * r + r + ma_acc_get(&ad1)) / (1 + r));
+    *trPP = wmax * wmax
+            * ((r * r * a2 + 2 * r * ma_acc_get(&ab) + ma_acc_get(&ac) + r * r + a2 * a2
+                + ma_acc_get(&ae) + a2)
+               / ((1 + r) * (1 + r)));
+}
+
 void ma_wls_eval(const ma_wls_t *d, double tau2, ma_wsums_t *s)
 {
     const double *y = d->yi, *v = d->vi;
     double *w = d->w, c = d->ybar, e;
     ma_acc_t sw = {0, 0}, swd = {0, 0}, sw2 = {0, 0}, sw3 = {0, 0}, q = {0, 0}, q2 = {0, 0};
-    size_t k = d->k, i0, i;
+    size_t k = d->k, i0, i, imax = 0;
 
     for (i0 = 0; i0 < k; i0 += MA_BLOCK) {
         size_t i1 = i0 + MA_BLOCK < k ? i0 + MA_BLOCK : k;
@@ -58,6 +106,8 @@ void ma_wls_eval(const ma_wls_t *d, double tau2, ma_wsums_t *s)
         for (i = i0; i < i1; i++) {
             double wi = 1.0 / (v[i] + tau2), wi2 = wi * wi;
             w[i] = wi;
+            if (wi > w[imax])
+                imax = i;
             b0 += wi;
             b1 += wi * (y[i] - c);
             b2 += wi2;
@@ -86,6 +136,7 @@ void ma_wls_eval(const ma_wls_t *d, double tau2, ma_wsums_t *s)
     }
     s->q = ma_acc_get(&q);
     s->sw2r2 = ma_acc_get(&q2);
+    traces_p(w, k, imax, &s->trP, &s->trPP);
 }
 
 double ma_wls_q(const ma_wls_t *d, double tau2)
@@ -105,6 +156,7 @@ void ma_rma_opts_init(ma_rma_opts_t *o)
     o->tol = 1e-12;
     o->tau2_ci = 1;
     o->stepadj = 1.0;
+    o->tau2_init = NAN;
 }
 
 static const char *const method_names[] = {"FE", "DL", "REML", "ML", "PM",
@@ -114,6 +166,15 @@ const char *ma_method_name(ma_method_t m)
 {
     if ((unsigned)m < sizeof method_names / sizeof method_names[0])
         return method_names[m];
+    return "?";
+}
+
+static const char *const test_names[] = {"z", "knha", "t", "adhoc"};
+
+const char *ma_test_name(ma_test_t t)
+{
+    if ((unsigned)t < sizeof test_names / sizeof test_names[0])
+        return test_names[t];
     return "?";
 }
 
@@ -130,18 +191,31 @@ static int ascii_casecmp(const char *a, const char *b)
     }
 }
 
-int ma_method_parse(const char *s)
+/* Index of s in names (ASCII case-insensitive), or -1. */
+static int name_index(const char *s, const char *const *names, size_t n)
 {
     size_t i;
-    if (!s)
-        return -1;
-    for (i = 0; i < sizeof method_names / sizeof method_names[0]; i++)
-        if (ascii_casecmp(s, method_names[i]) == 0)
+    for (i = 0; s && i < n; i++)
+        if (ascii_casecmp(s, names[i]) == 0)
             return (int)i;
-    /* metafor's other names for the common-effect model */
-    if (ascii_casecmp(s, "EE") == 0 || ascii_casecmp(s, "CE") == 0)
-        return MA_METHOD_FE;
     return -1;
+}
+
+int ma_method_parse(const char *s)
+{
+    int i = name_index(s, method_names, sizeof method_names / sizeof method_names[0]);
+    /* metafor's other names for the common-effect model */
+    if (i < 0 && s && (ascii_casecmp(s, "EE") == 0 || ascii_casecmp(s, "CE") == 0))
+        return MA_METHOD_FE;
+    return i;
+}
+
+int ma_test_parse(const char *s)
+{
+    int i = name_index(s, test_names, sizeof test_names / sizeof test_names[0]);
+    if (i < 0 && s && ascii_casecmp(s, "hksj") == 0)
+        return MA_TEST_KNHA;
+    return i;
 }
 
 void ma_rma_weights(const double *vi, size_t k, double tau2, double *w_pct)
@@ -168,6 +242,32 @@ void ma_note_vappend(char *note, size_t size, const char *fmt, va_list ap)
     if (n + 1 >= size)
         return;
     vsnprintf(note + n, size - n, fmt, ap);
+}
+
+static void note_append(char *note, size_t size, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static void note_append(char *note, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ma_note_vappend(note, size, fmt, ap);
+    va_end(ap);
+}
+
+void ma_fallback_note(char *note, size_t size, ma_method_t m, int it, int maxiter,
+                      ma_method_t next)
+{
+    if (it >= maxiter)
+        note_append(note, size, "%s did not converge in %d iterations; fell back to %s",
+                    ma_method_name(m), it, ma_method_name(next));
+    else /* scoring met a sum that is not finite, or could not climb */
+        note_append(note, size, "%s stopped after %d iterations without a finite solution; "
+                                "fell back to %s",
+                    ma_method_name(m), it, ma_method_name(next));
 }
 
 static void add_note(ma_rma_t *r, const char *fmt, ...)
@@ -207,7 +307,7 @@ static ma_status_t check_input(const double *yi, const double *vi, size_t k, ma_
 
 static int opts_valid(const ma_rma_opts_t *o)
 {
-    return (unsigned)o->method <= MA_METHOD_EB && (o->test == MA_TEST_Z || o->test == MA_TEST_KNHA)
+    return (unsigned)o->method <= MA_METHOD_EB && (unsigned)o->test <= MA_TEST_ADHOC
            && (o->pi == MA_PI_DEFAULT || o->pi == MA_PI_HTS) && o->level > 0 && o->level < 1
            && o->maxiter > 0 && o->tol > 0;
 }
@@ -242,7 +342,7 @@ ma_status_t ma_tau2_estimate(const double *yi, const double *vi, size_t k, ma_me
     if (!scratch)
         return MA_ENOMEM;
     ma_wls_init(&d, yi, vi, k, scratch);
-    st = ma_tau2_fit(&d, m, o, tau2, &it, &reset);
+    st = ma_tau2_fit(&d, m, o, tau2, &it, &reset, NULL);
     free(scratch);
     if (iterations)
         *iterations = it;
@@ -251,16 +351,96 @@ ma_status_t ma_tau2_estimate(const double *yi, const double *vi, size_t k, ma_me
 
 /* Heterogeneity from the FE weights: Q, its p-value, and vt = (k-1)/tr(P), the "typical"
  * within-study variance of Higgins & Thompson (metafor's i2def = "1"). */
-static void heterogeneity(const ma_wls_t *d, ma_rma_t *r)
+ma_status_t ma_check_weights(const double *vi, size_t k, ma_error_t *err)
+{
+    ma_acc_t a = {0, 0};
+    size_t i, imin = 0;
+    char val[64];
+    for (i = 0; i < k; i++) {
+        double w = 1.0 / vi[i];
+        if (vi[i] < vi[imin])
+            imin = i;
+        if (!isfinite(w)) {
+            snprintf(val, sizeof val, "%.17g", vi[i]);
+            return ma_error_at(err, MA_ENUMERIC, NULL, 0, "vi", val,
+                               "study %zu: the weight 1/vi of this sampling variance "
+                               "overflows double precision", i + 1);
+        }
+        ma_acc_add(&a, w);
+    }
+    if (!isfinite(ma_acc_get(&a))) {
+        snprintf(val, sizeof val, "%.17g", vi[imin]);
+        return ma_error_at(err, MA_ENUMERIC, NULL, 0, "vi", val,
+                           "the sum of the weights 1/vi overflows double precision "
+                           "(sampling variances too small; the smallest is study %zu)",
+                           imin + 1);
+    }
+    return MA_OK;
+}
+
+/* Q overflowed (the weights are finite, ma_check_weights): name the study whose term
+ * w (yi - mu)^2 overflows, and whether its deviation or its weight is the cause. */
+static ma_status_t q_overflow(const ma_wls_t *d, const ma_wsums_t *s0, ma_error_t *err)
+{
+    size_t i;
+    char val[64];
+    for (i = 0; i < d->k; i++) {
+        double r = d->yi[i] - s0->mu, w = 1.0 / d->vi[i];
+        if (!isfinite(r * r)) {
+            snprintf(val, sizeof val, "%.17g", d->yi[i]);
+            return ma_error_at(err, MA_ENUMERIC, NULL, 0, "yi", val,
+                               "study %zu: Cochran's Q overflows double precision: the "
+                               "squared distance of this effect size from the pooled one "
+                               "(%g) is not finite", i + 1, s0->mu);
+        }
+        if (!isfinite(w * r * r)) {
+            snprintf(val, sizeof val, "%.17g", d->vi[i]);
+            return ma_error_at(err, MA_ENUMERIC, NULL, 0, "vi", val,
+                               "study %zu: Cochran's Q overflows double precision: the "
+                               "weight 1/vi times the squared deviation %g is not finite",
+                               i + 1, r * r);
+        }
+    }
+    return ma_error_set(err, MA_ENUMERIC, "Cochran's Q overflows double precision (the sum "
+                                          "of finite terms is not finite)");
+}
+
+/* The weighted mean overflowed (finite weights): name the study whose weight times its
+ * deviation from the unweighted mean is not finite, with both factors. */
+static ma_status_t mean_overflow(const ma_wls_t *d, ma_error_t *err)
+{
+    size_t i;
+    for (i = 0; i < d->k; i++) {
+        double w = 1.0 / d->vi[i], dev = d->yi[i] - d->ybar;
+        if (!isfinite(w * dev))
+            return ma_error_set(err, MA_ENUMERIC, "study %zu: the common-effect estimate "
+                                "overflows double precision: the weight 1/vi = %g times the "
+                                "distance %g of yi = %g from the mean is not finite", i + 1, w,
+                                dev, d->yi[i]);
+    }
+    return ma_error_set(err, MA_ENUMERIC, "the common-effect estimate overflows double "
+                                          "precision (the sum of weighted effect sizes)");
+}
+
+/* Q, its df and p-value, vbar; MA_ENUMERIC when a sum overflowed (never Q = 0). */
+static ma_status_t heterogeneity(const ma_wls_t *d, ma_rma_t *r, ma_error_t *err)
 {
     ma_wsums_t s0;
     double df = (double)(d->k - 1), trP;
+    ma_status_t st;
+    if ((st = ma_check_weights(d->vi, d->k, err)) != MA_OK)
+        return st;
     ma_wls_eval(d, 0.0, &s0);
+    if (!isfinite(s0.mu))
+        return mean_overflow(d, err);
+    if (!isfinite(s0.q))
+        return q_overflow(d, &s0, err);
     r->Q = s0.q > 0 ? s0.q : 0;
     r->Q_df = df;
     r->Q_p = gsl_cdf_chisq_Q(r->Q, df);
-    trP = s0.sw - s0.sw2 / s0.sw;
+    trP = s0.trP;
     r->vbar = df / trP;
+    return MA_OK;
 }
 
 /* k = 1: tau2 = 0, z test, nothing about heterogeneity can be estimated. */
@@ -274,6 +454,7 @@ static void fit_single(const double *yi, const double *vi, const ma_rma_opts_t *
     r->ci_lb = r->estimate - crit * r->se;
     r->ci_ub = r->estimate + crit * r->se;
     r->df = NAN;
+    r->test = MA_TEST_Z;
     r->tau2 = 0;
     r->tau = 0;
     r->Q = 0;
@@ -283,15 +464,63 @@ static void fit_single(const double *yi, const double *vi, const ma_rma_opts_t *
                 "interval undefined");
 }
 
+void ma_rma_inference(const ma_wsums_t *s, size_t k, double tau2, const ma_rma_opts_t *o,
+                      ma_rma_t *r)
+{
+    double alpha = 1 - o->level, crit, s2w = 1, se_pi;
+    r->test = o->test;
+    r->estimate = s->mu;
+    if (o->test == MA_TEST_KNHA || o->test == MA_TEST_ADHOC) {
+        /* Hartung-Knapp-Sidik-Jonkman: var scaled by RSS/(k-1), not truncated at 1 (metafor
+         * 3.8 default); metafor sets the factor to 0 when RSS <= machine epsilon. adhoc
+         * truncates it at 1 (Knapp & Hartung 2003's ad hoc variant). */
+        s2w = s->q <= DBL_EPSILON ? 0.0 : s->q / (double)(k - 1);
+        if (o->test == MA_TEST_ADHOC && s2w < 1)
+            s2w = 1;
+        if (s2w == 0)
+            add_note(r, "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
+    }
+    r->se = sqrt(s2w / s->sw);
+    r->stat = r->estimate / r->se;
+    if (o->test == MA_TEST_Z) {
+        r->df = NAN;
+        r->pval = 2 * gsl_cdf_ugaussian_Q(fabs(r->stat));
+        crit = gsl_cdf_ugaussian_Qinv(alpha / 2);
+    } else {
+        r->df = (double)(k - 1);
+        r->pval = 2 * gsl_cdf_tdist_Q(fabs(r->stat), r->df);
+        crit = gsl_cdf_tdist_Qinv(alpha / 2, r->df);
+    }
+    r->ci_lb = r->estimate - crit * r->se;
+    r->ci_ub = r->estimate + crit * r->se;
+    r->pi_lb = r->pi_ub = NAN;
+    if (o->method == MA_METHOD_FE)
+        return;
+    /* metafor's predict(): the test's SE and critical value (t with k-1 df unless z) */
+    se_pi = sqrt(r->se * r->se + tau2);
+    if (o->pi == MA_PI_HTS) {
+        /* Higgins, Thompson & Spiegelhalter 2009: t with k-2 df */
+        if (k > 2) {
+            double c = gsl_cdf_tdist_Qinv(alpha / 2, (double)(k - 2));
+            r->pi_lb = r->estimate - c * se_pi;
+            r->pi_ub = r->estimate + c * se_pi;
+        } else {
+            add_note(r, "prediction interval (t, k-2 df) needs k >= 3");
+        }
+    } else {
+        r->pi_lb = r->estimate - crit * se_pi;
+        r->pi_ub = r->estimate + crit * se_pi;
+    }
+}
+
 ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rma_opts_t *o,
                        ma_rma_t *r, ma_error_t *err)
 {
     ma_rma_opts_t def;
     ma_wls_t d;
     ma_wsums_t s;
-    double *scratch, crit, se_pi, alpha;
+    double *scratch;
     ma_status_t st;
-    int knha;
 
     if (!o) {
         ma_rma_opts_init(&def);
@@ -323,7 +552,10 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
     if (!scratch)
         return ma_error_set(err, MA_ENOMEM, "out of memory pooling %zu studies", k);
     ma_wls_init(&d, yi, vi, k, scratch);
-    heterogeneity(&d, r);
+    if ((st = heterogeneity(&d, r, err)) != MA_OK) {
+        free(scratch);
+        return st;
+    }
     {
         /* metafor warns from a ratio of 1e7 (1/evtol): weights then differ so much that
          * the tau2 estimators lose precision */
@@ -345,21 +577,21 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
         ma_method_t m = o->method;
         int it = 0, reset = 0;
         for (;;) {
-            st = ma_tau2_fit(&d, m, o, &r->tau2, &it, &reset);
+            st = ma_tau2_fit(&d, m, o, &r->tau2, &it, &reset, NULL);
             r->iterations = it;
             if (st == MA_OK)
                 break;
             r->converged = 0;
-            if (m == MA_METHOD_DL) { /* the last fallback: Q itself is not finite */
+            if (m == MA_METHOD_DL) { /* the last fallback: Q and the weights are finite */
                 free(scratch);
                 return ma_error_set(err, MA_ENUMERIC,
-                                    "tau^2 cannot be estimated: Q = %g (effect sizes too "
-                                    "large or too far apart for double precision)", r->Q);
+                                    "tau^2 cannot be estimated: DerSimonian-Laird's "
+                                    "(Q - (k-1))/tr(P) overflows double precision (Q = %g, "
+                                    "tr(P) = %g)", r->Q, r->Q_df / r->vbar);
             }
             {
                 ma_method_t next = m == MA_METHOD_PM ? MA_METHOD_DL : MA_METHOD_PM;
-                add_note(r, "%s did not converge in %d iterations; fell back to %s",
-                         ma_method_name(m), it, ma_method_name(next));
+                ma_fallback_note(r->note, sizeof r->note, m, it, o->maxiter, next);
                 m = next;
             }
         }
@@ -370,30 +602,15 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
     }
     r->tau = sqrt(r->tau2);
 
-    /* pooled estimate, weights 1/(vi + tau2) */
+    /* pooled estimate, weights 1/(vi + tau2), its test and the prediction interval */
     ma_wls_eval(&d, r->tau2, &s);
-    r->estimate = s.mu;
-    alpha = 1 - o->level;
-    knha = o->test == MA_TEST_KNHA;
-    if (knha) {
-        /* Hartung-Knapp-Sidik-Jonkman: var scaled by RSS/(k-1), not truncated at 1 (metafor
-         * 3.8 default); metafor sets the factor to 0 when RSS <= machine epsilon. */
-        double s2w = s.q <= DBL_EPSILON ? 0.0 : s.q / (double)(k - 1);
-        r->df = (double)(k - 1);
-        r->se = sqrt(s2w / s.sw);
-        r->stat = r->estimate / r->se;
-        r->pval = 2 * gsl_cdf_tdist_Q(fabs(r->stat), r->df);
-        crit = gsl_cdf_tdist_Qinv(alpha / 2, r->df);
-        if (s2w == 0)
-            add_note(r, "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
-    } else {
-        r->se = sqrt(1.0 / s.sw);
-        r->stat = r->estimate / r->se;
-        r->pval = 2 * gsl_cdf_ugaussian_Q(fabs(r->stat));
-        crit = gsl_cdf_ugaussian_Qinv(alpha / 2);
+    ma_rma_inference(&s, k, r->tau2, o, r);
+    if (!isfinite(r->estimate) || !isfinite(r->se)) {
+        free(scratch);
+        return ma_error_set(err, MA_ENUMERIC, "the pooled estimate or its standard error is "
+                                              "not finite (estimate %g, se %g, tau2 %g)",
+                            r->estimate, r->se, r->tau2);
     }
-    r->ci_lb = r->estimate - crit * r->se;
-    r->ci_ub = r->estimate + crit * r->se;
 
     if (o->method == MA_METHOD_FE) {
         /* metafor: I2 and H2 of the common-effect model from Q */
@@ -403,21 +620,6 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
     } else {
         r->I2 = 100 * r->tau2 / (r->vbar + r->tau2);
         r->H2 = r->tau2 / r->vbar + 1;
-
-        se_pi = sqrt(r->se * r->se + r->tau2);
-        if (o->pi == MA_PI_HTS) {
-            /* Higgins, Thompson & Spiegelhalter 2009: t with k-2 df */
-            if (k > 2) {
-                double c = gsl_cdf_tdist_Qinv(alpha / 2, (double)(k - 2));
-                r->pi_lb = r->estimate - c * se_pi;
-                r->pi_ub = r->estimate + c * se_pi;
-            } else {
-                add_note(r, "prediction interval (t, k-2 df) needs k >= 3");
-            }
-        } else {
-            r->pi_lb = r->estimate - crit * se_pi;
-            r->pi_ub = r->estimate + crit * se_pi;
-        }
 
         if (o->tau2_ci) {
             if (ma_qprofile_ci(&d, o->level, r->tau2, &r->tau2_lb, &r->tau2_ub,

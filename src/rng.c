@@ -30,11 +30,13 @@ double ma_rng_uniform(ma_rng_t *r)
 
 uint64_t ma_rng_below(ma_rng_t *r, uint64_t n)
 {
-    /* Rejection of the incomplete top range keeps every value equally likely. */
+    /* Rejection of the incomplete top range keeps every value equally likely; a draw is
+     * rejected with probability below 1/2, so 128 rejections in a row (2^-128) end it. */
     uint64_t lim = UINT64_MAX - UINT64_MAX % n, x;
+    int tries = 0;
     do
         x = ma_rng_u64(r);
-    while (x >= lim);
+    while (x >= lim && ++tries < 128);
     return x % n;
 }
 

@@ -40,10 +40,12 @@ static ma_status_t fit_fixed_tau2(const double *yi, const double *vi, size_t k, 
     ma_rma_opts_t fo = *o;
     ma_wsums_t s;
     ma_wls_t d;
-    double *scratch, alpha = 1 - o->level, crit, se_pi;
+    ma_rma_opts_t io = *o;
+    double *scratch;
     ma_status_t st;
-    int knha = o->test == MA_TEST_KNHA && k > 1;
 
+    if (k == 1)
+        io.test = MA_TEST_Z; /* as metafor, which has no t test with 0 df */
     /* Q, Q_p and vbar from the common-effect fit */
     fo.method = MA_METHOD_FE;
     fo.test = MA_TEST_Z;
@@ -66,45 +68,51 @@ static ma_status_t fit_fixed_tau2(const double *yi, const double *vi, size_t k, 
     r->tau2_lb = r->tau2_ub = NAN;
     r->tau2_ci_capped = 0;
     r->I2_lb = r->I2_ub = r->H2_lb = r->H2_ub = NAN;
-    r->estimate = s.mu;
-    if (knha) {
-        double s2w = s.q <= DBL_EPSILON ? 0.0 : s.q / (double)(k - 1);
-        r->df = (double)(k - 1);
-        r->se = sqrt(s2w / s.sw);
-        r->stat = r->estimate / r->se;
-        r->pval = 2 * gsl_cdf_tdist_Q(fabs(r->stat), r->df);
-        crit = gsl_cdf_tdist_Qinv(alpha / 2, r->df);
-    } else {
-        r->df = NAN;
-        r->se = sqrt(1.0 / s.sw);
-        r->stat = r->estimate / r->se;
-        r->pval = 2 * gsl_cdf_ugaussian_Q(fabs(r->stat));
-        crit = gsl_cdf_ugaussian_Qinv(alpha / 2);
-    }
-    r->ci_lb = r->estimate - crit * r->se;
-    r->ci_ub = r->estimate + crit * r->se;
     if (k > 1) {
         r->I2 = 100 * tau2 / (r->vbar + tau2);
         r->H2 = tau2 / r->vbar + 1;
     }
-    r->pi_lb = r->pi_ub = NAN;
-    if (o->method != MA_METHOD_FE) {
-        se_pi = sqrt(r->se * r->se + tau2);
-        if (o->pi == MA_PI_HTS) {
-            if (k > 2) {
-                double c = gsl_cdf_tdist_Qinv(alpha / 2, (double)(k - 2));
-                r->pi_lb = r->estimate - c * se_pi;
-                r->pi_ub = r->estimate + c * se_pi;
-            }
-        } else {
-            r->pi_lb = r->estimate - crit * se_pi;
-            r->pi_ub = r->estimate + crit * se_pi;
-        }
-    }
+    ma_rma_inference(&s, k, tau2, &io, r);
     snprintf(r->note, sizeof r->note, "tau2 common to all subgroups (mixed model with the "
                                       "subgroup as a factor)%s",
              k == 1 ? "; k = 1: z test, heterogeneity undefined" : "");
     return MA_OK;
+}
+
+/* Put "WHERE: " before an error's message. */
+static void prefix_error(ma_error_t *err, const char *fmt, const char *what)
+{
+    char where[160], msg[sizeof err->msg];
+    if (!err)
+        return;
+    snprintf(where, sizeof where, fmt, what);
+    snprintf(msg, sizeof msg, "%s: %.*s", where, (int)(sizeof msg - strlen(where) - 3),
+             err->msg);
+    memcpy(err->msg, msg, sizeof msg);
+}
+
+/* The fit of all studies failed: name the first subgroup whose own fit fails the same
+ * way (study numbers then count within it), or say that only the pooled fit fails. */
+static void blame_subgroup(const ma_subgroups_t *s, const double *yi, const double *vi,
+                           const ma_rma_opts_t *o, double *yy, double *vv, ma_error_t *err)
+{
+    size_t g, i;
+    ma_error_t e;
+    ma_rma_t r;
+    for (g = 0; g < s->ngroups; g++) {
+        const ma_subgroup_t *sg = &s->g[g];
+        for (i = 0; i < sg->k; i++) {
+            yy[i] = yi[sg->members[i]];
+            vv[i] = vi[sg->members[i]];
+        }
+        ma_error_clear(&e);
+        if (ma_rma_fit(yy, vv, sg->k, o, &r, &e) != MA_OK && err && e.code == err->code) {
+            *err = e;
+            prefix_error(err, "subgroup '%.100s'", sg->value);
+            return;
+        }
+    }
+    prefix_error(err, "%s", "all subgroups pooled");
 }
 
 ma_status_t ma_subgroups_fit(const double *yi, const double *vi, const char *const *group,
@@ -179,8 +187,10 @@ ma_status_t ma_subgroups_fit(const double *yi, const double *vi, const char *con
     }
 
     st = ma_rma_fit(yi, vi, k, o, &s->overall, err);
-    if (st != MA_OK)
+    if (st != MA_OK) {
+        blame_subgroup(s, yi, vi, o, yy, vv, err);
         goto fail;
+    }
 
     if (common_tau2 && o->method != MA_METHOD_FE) {
         /* one tau2 from rma(yi, vi, mods = ~ factor(group)): intercept + ng-1 dummies */
@@ -217,8 +227,10 @@ ma_status_t ma_subgroups_fit(const double *yi, const double *vi, const char *con
             st = fit_fixed_tau2(yy, vv, sg->k, s->common_tau2, o, &sg->fit, err);
         else
             st = ma_rma_fit(yy, vv, sg->k, o, &sg->fit, err);
-        if (st != MA_OK)
+        if (st != MA_OK) {
+            prefix_error(err, "subgroup '%.100s'", sg->value);
             goto fail;
+        }
     }
 
     /* test for subgroup differences: FE Q across subgroup estimates, weights 1/se^2 */

@@ -49,59 +49,48 @@ static double sum_log1p(const ma_wls_t *d, double tau2)
     return ma_acc_get(&a);
 }
 
-/* Fisher scoring for ML, REML and EB as metafor: start at max(0, HE), step adj * stepadj,
- * halve the step while it would leave [0, inf), stop when |delta tau2| < tol * tscale
- * (plus a few ulps of tau2 so that very large tau2 can converge in floating point). */
-static ma_status_t fisher_scoring(const ma_wls_t *d, ma_method_t m, const ma_rma_opts_t *o,
-                                  double *tau2_out, int *iterations)
+typedef struct {
+    const ma_wls_t *d;
+    ma_method_t m;
+} score_arg_t;
+
+/* The scoring equations of ML, REML and EB at tau2. */
+static ma_status_t score_eval(double tau2, void *arg, ma_score_eval_t *e)
 {
-    double k = (double)d->k, tau2 = fmax(0.0, tau2_he(d));
-    double stepadj = o->stepadj > 0 ? o->stepadj : 1.0;
-    int iter = 0;
+    const score_arg_t *a = arg;
+    const ma_wls_t *d = a->d;
+    double k = (double)d->k;
     ma_wsums_t s;
 
-    if (!isfinite(tau2))
-        tau2 = 0;
-    for (;;) {
-        double adj, prev = tau2, num, den;
-        int h;
-        iter++;
-        ma_wls_eval(d, tau2, &s);
-        if (m == MA_METHOD_ML) {
-            /* (Y'PPY - tr(W)) / tr(W^2) */
-            num = s.sw2r2 - s.sw;
-            den = s.sw2;
-        } else if (m == MA_METHOD_REML) {
-            /* (Y'PPY - tr(P)) / tr(PP), P = W - w w'/sum(w) */
-            double a = s.sw2 / s.sw;
-            num = s.sw2r2 - (s.sw - a);
-            den = s.sw2 - 2 * s.sw3 / s.sw + a * a;
-        } else {
-            /* EB (Morris): (Y'PY k/(k-1) - k) / tr(W) */
-            num = s.q * k / (k - 1) - k;
-            den = s.sw;
-        }
-        if (!(den > 0) || !isfinite(num) || !isfinite(den)) {
-            *iterations = iter;
-            return MA_ENUMERIC; /* information not positive: give up, let the caller fall back */
-        }
-        adj = num / den * stepadj;
-        /* step-halving keeps tau2 >= 0 (metafor's tau2.min = 0); ends at -0 at worst */
-        for (h = 0; tau2 + adj < 0 && h < 2200; h++)
-            adj /= 2;
-        if (tau2 + adj < 0)
-            adj = -tau2;
-        tau2 += adj;
-        if (fabs(tau2 - prev) <= o->tol * d->tscale + 64 * DBL_EPSILON * tau2)
-            break;
-        if (iter >= o->maxiter) {
-            *iterations = iter;
-            return MA_ENUMERIC;
-        }
+    ma_wls_eval(d, tau2, &s);
+    if (a->m == MA_METHOD_EB) {
+        /* EB (Morris): (Y'PY k/(k-1) - k) / tr(W); an equation, not a likelihood */
+        e->num = s.q * k / (k - 1) - k;
+        e->den = s.sw;
+        return MA_OK;
     }
-    *iterations = iter;
-    *tau2_out = tau2;
+    if (a->m == MA_METHOD_ML) {
+        /* (Y'PPY - tr(W)) / tr(W^2) */
+        e->num = s.sw2r2 - s.sw;
+        e->den = s.sw2;
+    } else {
+        /* REML: (Y'PPY - tr(P)) / tr(PP), P = W - w w'/sum(w) */
+        e->num = s.sw2r2 - s.trP;
+        e->den = s.trPP;
+    }
     return MA_OK;
+}
+
+/* Fisher scoring for ML, REML and EB from tau2_init or max(0, HE), as metafor, with the
+ * shared ascent safeguard (scoring.c). */
+static ma_status_t fisher_scoring(const ma_wls_t *d, ma_method_t m, const ma_rma_opts_t *o,
+                                  double *tau2_out, int *iterations, int *damped)
+{
+    score_arg_t a = {d, m};
+    double t0 = o->tau2_init >= 0 && isfinite(o->tau2_init) ? o->tau2_init
+                                                              : fmax(0.0, tau2_he(d));
+    return ma_fisher_scoring(score_eval, &a, isfinite(t0) ? t0 : 0.0, o->stepadj,
+                             o->tol * d->tscale, o->maxiter, tau2_out, iterations, damped);
 }
 
 /* metafor's ll0check: if the (restricted) log-likelihood at tau2 = 0 exceeds the one at
@@ -119,12 +108,16 @@ static int ll0_higher(const ma_wls_t *d, ma_method_t m, double tau2, double tol)
 }
 
 ma_status_t ma_tau2_fit(const ma_wls_t *d, ma_method_t m, const ma_rma_opts_t *o,
-                        double *tau2, int *iterations, int *ll0_reset)
+                        double *tau2, int *iterations, int *ll0_reset, int *damped)
 {
     double k = (double)d->k, t = 0;
     ma_wsums_t s;
     ma_status_t st = MA_OK;
+    int dummy;
 
+    if (!damped)
+        damped = &dummy;
+    *damped = 0;
     *iterations = 0;
     *ll0_reset = 0;
     *tau2 = NAN;
@@ -135,7 +128,7 @@ ma_status_t ma_tau2_fit(const ma_wls_t *d, ma_method_t m, const ma_rma_opts_t *o
     case MA_METHOD_DL:
         /* DerSimonian & Laird 1986: (Q - (k-1)) / tr(P), FE weights */
         ma_wls_eval(d, 0.0, &s);
-        t = (s.q - (k - 1)) / (s.sw - s.sw2 / s.sw);
+        t = (s.q - (k - 1)) / s.trP;
         break;
     case MA_METHOD_HS:
         /* Hunter-Schmidt as metafor: (Q - k) / sum(w) */
@@ -166,7 +159,7 @@ ma_status_t ma_tau2_fit(const ma_wls_t *d, ma_method_t m, const ma_rma_opts_t *o
     case MA_METHOD_ML:
     case MA_METHOD_REML:
     case MA_METHOD_EB:
-        st = fisher_scoring(d, m, o, &t, iterations);
+        st = fisher_scoring(d, m, o, &t, iterations, damped);
         if (st == MA_OK && m != MA_METHOD_EB && t > o->tol && ll0_higher(d, m, t, o->tol)) {
             t = 0;
             *ll0_reset = 1;

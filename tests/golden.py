@@ -4,7 +4,8 @@
 Each check runs one command, finds the records carrying the reference file's columns,
 and compares every numeric field at the tolerance the reference README gives:
 effect sizes 1e-10 relative; pooling, tau2 and its CI 1e-7 relative (1e-9 absolute near
-zero); subgroup, regression, bias and leave-one-out 1e-6 relative. "NA" in a reference
+zero); subgroup, regression, bias and leave-one-out 1e-6 relative; the small-sample tests
+(t, adhoc) of the second set 1e-7 relative. "NA" in a reference
 means metafor gives no value there: any output is accepted.
 """
 import argparse
@@ -20,6 +21,7 @@ TOL_POOL = (1e-7, 1e-9)
 TOL_EXTRA = (1e-6, 1e-9)
 TOL_BAYES_TAU = (1e-7, 0.0)  # second set: tau quantities 1e-7, mu and theta 1e-6
 TOL_BAYES_MU = (1e-6, 0.0)
+TOL_SMALL = (1e-7, 1e-9)  # second set: *.smalltests.csv
 
 
 class Harness:
@@ -122,6 +124,24 @@ class Harness:
             except (RuntimeError, IndexError) as e:
                 self.fail(label, e)
 
+    def check_smalltests(self, name):
+        """rma(yi, vi, method = M, test = "t" | "adhoc"): t with k-1 df and the z SE, or
+        Knapp-Hartung with the SE never below the z one; the prediction interval uses the
+        test's SE and t quantile (metafor's predict())."""
+        refname = name + ".smalltests.csv"
+        fields = ["k", "estimate", "se", "stat", "df", "pval", "ci_lb", "ci_ub", "tau2",
+                  "pi_lb", "pi_ub"]
+        for w in self.read(refname):
+            args = ["pool", "--method", w["method"], "--test", w["test"], "--format", "json",
+                    self.path(name + ".yivi.csv")]
+            label = "%s %s/%s" % (refname, w["method"], w["test"])
+            got = self._one(label, args, fields)
+            if got is not None:
+                if got[0].get("test") != w["test"]:
+                    self.fail(label, "test %r reported, expected %r" % (got[0].get("test"),
+                                                                       w["test"]))
+                    continue
+                self.compare(label, got[0], w, fields, TOL_SMALL)
 
     def _one(self, label, args, keys):
         try:
@@ -294,6 +314,8 @@ def main():
                             ("normand1999.smd.pool.csv", "normand1999.smd.es.csv"),
                             ("normand1999.md.pool.csv", "normand1999.md.es.csv")):
         h.check_pool(refname, infile)
+    for name in ("bcg", "raudenbush1985", "normand1999"):
+        h.check_smalltests(name)
     h.check_subgroup("bcg", "alloc")
     h.check_subgroup("raudenbush1985", "tester")
     h.check_metareg("bcg", "ablat")

@@ -10,10 +10,12 @@
 typedef struct {
     size_t k, p;          /* studies, coefficients (intercept included) */
     double *b, *se, *stat, *pval, *ci_lb, *ci_ub; /* p each (owned) */
-    double df;            /* knha: k - p; NaN under z */
+    ma_test_t test;       /* test used (z when k = 1) */
+    double df;            /* knha, t, adhoc: k - p; NaN under z */
     double tau2, I2, H2, R2; /* R2 in percent as metafor (NaN when undefined) */
     double QM, QM_df, QM_p;  /* omnibus test of the coefficients but the intercept (F under
-                                knha: QM is then metafor's F statistic, QM_df its df1) */
+                                knha, t, adhoc: QM is then metafor's F statistic, QM_df
+                                its df1) */
     double QE, QE_df, QE_p;  /* residual heterogeneity */
     int converged, iterations;
     ma_method_t method_used;

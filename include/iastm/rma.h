@@ -10,7 +10,11 @@ typedef enum {
     MA_METHOD_HS, MA_METHOD_SJ, MA_METHOD_HE, MA_METHOD_EB
 } ma_method_t;
 
-typedef enum { MA_TEST_Z = 0, MA_TEST_KNHA } ma_test_t;
+/* Inference on the coefficients, as metafor's test argument: z; Knapp-Hartung (knha):
+ * variance scaled by the weighted residual sum of squares over k - p, t with k - p df;
+ * t: the z variance, t with k - p df; adhoc: Knapp-Hartung with the scale never below 1,
+ * so that the SE is never below the z one. */
+typedef enum { MA_TEST_Z = 0, MA_TEST_KNHA, MA_TEST_T, MA_TEST_ADHOC } ma_test_t;
 
 /* Prediction interval: metafor's default (z, or t with k-1 df under knha), or
  * Higgins-Thompson-Spiegelhalter (t with k-2 df). */
@@ -25,7 +29,10 @@ typedef struct {
     double tol;          /* convergence threshold on |delta tau2|, default 1e-12 */
     int tau2_ci;         /* 1: compute the Q-profile CI for tau2 (and I2, H2), default 1 */
     double stepadj;      /* Fisher scoring step multiplier (metafor's stepadj), default 1;
-                          * values <= 0 are taken as 1 */
+                          * values <= 0 are taken as 1. The step is halved further while it
+                          * would lower the (restricted) log-likelihood. */
+    double tau2_init;    /* Fisher scoring start (metafor's tau2.init); NaN (default) or
+                          * negative: max(0, Hedges' estimate) as metafor */
 } ma_rma_opts_t;
 
 /* Defaults as documented above. */
@@ -35,12 +42,13 @@ typedef struct {
     size_t k;
     ma_method_t method;      /* method requested */
     ma_method_t method_used; /* method actually used (differs after a fallback) */
+    ma_test_t test;          /* test used (z when k = 1) */
     int converged;           /* 1 when the requested estimator converged */
     int iterations;          /* iterations used by iterative estimators */
     char note[256];          /* fallback or boundary notes for the text output ("" if none) */
 
     double estimate, se, stat, pval, ci_lb, ci_ub;
-    double df;               /* t degrees of freedom under knha (k-1); NaN under z */
+    double df;               /* t degrees of freedom under knha, t, adhoc (k-1); NaN under z */
     double tau2, tau;        /* 0 for FE */
     double tau2_lb, tau2_ub; /* Q-profile CI; NaN when undefined (FE, k = 1, not asked) */
     int tau2_ci_capped;      /* 1: a bound lies beyond metafor's search limit max(100, 10 tau2)
@@ -66,6 +74,8 @@ ma_status_t ma_tau2_estimate(const double *yi, const double *vi, size_t k, ma_me
                              const ma_rma_opts_t *o, double *tau2, int *iterations);
 
 const char *ma_method_name(ma_method_t m); /* "REML" ... */
+const char *ma_test_name(ma_test_t t);     /* "z", "knha", "t", "adhoc" */
+int ma_test_parse(const char *s);          /* -1 when unknown; hksj = knha */
 int ma_method_parse(const char *s);        /* -1 when unknown; case-insensitive */
 
 #endif

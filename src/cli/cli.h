@@ -23,7 +23,8 @@ typedef struct {
 enum {
     OPT_FORMAT = 'f', OPT_OUTPUT = 'o', OPT_HELP = 'h',
     OPT_MEASURE = 1000, OPT_VTYPE, OPT_PRESET, OPT_COL, OPT_WHERE, OPT_PRIMARY, OPT_LABEL,
-    OPT_METHOD = 'm', OPT_TEST = 1050, OPT_PI, OPT_LEVEL,
+    OPT_METHOD = 'm', OPT_TEST = 1050, OPT_PI, OPT_LEVEL, OPT_MAXITER, OPT_STEPADJ,
+    OPT_TAU2_INIT,
     OPT_CMD_BASE = 1100 /* subcommands number their own options from here */
 };
 
@@ -61,6 +62,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* Print a library error as "iastm: FILE:LINE: column 'C': MSG 'VALUE'"; returns the exit
  * status for it (2 for input and usage errors, 1 otherwise). */
 int cli_report(const ma_error_t *err);
+
+/* cli_report, naming `path` as the file when the error names none (a failure of a fit
+ * on the data read from path). */
+int cli_report_in(const ma_error_t *err, const char *path);
 
 /* Report a getopt_long failure ('?' unknown option, ':' missing argument); returns 2.
  * Call with opterr = 0 (cli_common_init sets it). */
@@ -132,14 +137,26 @@ const char *cli_measure_name(const cli_common_t *c, const ma_dataset_t *d);
 int cli_writer_done(ma_writer_t *w);
 
 /* Parse the pooling options shared by pool, loo, cumul, ...: --method, --test, --pi,
- * --level. Returns 1 handled, 0 not ours, -1 usage error printed. */
+ * --level, --maxiter, --stepadj, --tau2-init. Returns 1 handled, 0 not ours, -1 usage
+ * error printed. */
 int cli_rma_opt(ma_rma_opts_t *o, int opt, const char *arg, const char *cmd);
 #define CLI_RMA_LONGOPTS                                        \
     {"method", required_argument, NULL, OPT_METHOD},            \
     {"test", required_argument, NULL, OPT_TEST},                \
     {"pi", required_argument, NULL, OPT_PI},                    \
-    {"level", required_argument, NULL, OPT_LEVEL}
+    {"level", required_argument, NULL, OPT_LEVEL},              \
+    {"maxiter", required_argument, NULL, OPT_MAXITER},          \
+    {"stepadj", required_argument, NULL, OPT_STEPADJ},          \
+    {"tau2-init", required_argument, NULL, OPT_TAU2_INIT}
 extern const char CLI_RMA_HELP[];
+
+/* What a t-based test is, for text output: "Hartung-Knapp-Sidik-Jonkman", "unadjusted
+ * standard errors", "Knapp-Hartung, SE at least the z one". */
+const char *cli_test_label(ma_test_t t);
+
+/* --level as metafor's: 95 and 0.95 are the same level (see cli_rma_opt). Returns 0 and
+ * the level as a fraction in (0, 1), or -1 after a usage error. */
+int cli_parse_level(const char *cmd, const char *arg, double *level);
 
 /* Subcommands: int cmd_NAME(int argc, char **argv), argv[0] being the subcommand. */
 int cmd_es(int argc, char **argv);

@@ -70,8 +70,12 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
 
     fprintf(f, "Small-study effects and publication bias (%s; %s; k = %zu; %s)\n",
             fe ? "common-effect model" : "random-effects model",
-            fe ? "inverse-variance weights" : ma_method_name(o->method), d->k,
-            cli_measure_name(c, d));
+            fe                     ? "inverse-variance weights"
+            : b->fit_st == MA_OK ? ma_method_name(b->fit.method_used)
+                                   : ma_method_name(o->method),
+            d->k, cli_measure_name(c, d));
+    if (b->fit_st == MA_OK && b->fit.note[0])
+        fprintf(f, "Note: %s.\n", b->fit.note);
     if (d->k < MA_BIAS_MIN_K)
         fprintf(f, "Note: fewer than %d studies: small-study tests have little power.\n",
                 MA_BIAS_MIN_K);
@@ -155,6 +159,9 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
     ma_writer_str(w, "note", d->k < MA_BIAS_MIN_K
                                  ? "fewer than 10 studies: small-study tests have little power"
                                  : "");
+    ma_writer_str(w, "method_used", ma_method_name(b->fit_st == MA_OK ? b->fit.method_used
+                                                                     : o->method));
+    ma_writer_str(w, "fit_note", b->fit_st == MA_OK ? b->fit.note : "");
     ma_writer_num(w, "estimate", b->fit_st == MA_OK ? b->fit.estimate : NAN);
     ma_writer_num(w, "egger_bias", eg ? b->eg.bias : NAN);
     ma_writer_num(w, "egger_bias_se", eg ? b->eg.bias_se : NAN);

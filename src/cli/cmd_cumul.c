@@ -211,7 +211,7 @@ int cmd_cumul(int argc, char **argv)
     }
     if (make_order(d, &u, &err) != MA_OK
         || ma_cumul(d->yi, d->vi, d->k, u.perm, &o, fits, &err) != MA_OK) {
-        rc = cli_report(&err);
+        rc = cli_report_in(&err, t->path);
         goto done;
     }
     if ((rc = cli_out_open(&out, c.output)) != 0)

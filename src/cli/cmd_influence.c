@@ -34,8 +34,10 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
     }
     fprintf(f, "Influence diagnostics (%s; %s; k = %zu; %s)\n",
             fe ? "common-effect model" : "random-effects model",
-            fe ? "inverse-variance weights" : ma_method_name(o->method), k,
+            fe ? "inverse-variance weights" : ma_method_name(full->method_used), k,
             cli_measure_name(c, d));
+    if (full->note[0])
+        fprintf(f, "Note: %s\n", full->note);
     fprintf(f, "All studies: estimate %s, tau^2 = %s, Q = %s\n\n", cli_num(full->estimate, b[0], 32),
             cli_num(full->tau2, b[1], 32), cli_num(full->Q, b[2], 32));
     fprintf(f, "%-*s %9s %9s %9s %9s %9s %10s %7s %8s %9s %9s  %s\n", (int)w, "study",
@@ -144,7 +146,7 @@ int cmd_influence(int argc, char **argv)
         goto done;
     }
     if (ma_influence(d->yi, d->vi, d->k, &o, inf, &full, &err) != MA_OK) {
-        rc = cli_report(&err);
+        rc = cli_report_in(&err, t->path);
         goto done;
     }
     if ((rc = cli_out_open(&out, c.output)) != 0)

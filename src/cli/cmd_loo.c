@@ -160,7 +160,7 @@ int cmd_loo(int argc, char **argv)
     }
     if (ma_rma_fit(d->yi, d->vi, d->k, &o, &full, &err) != MA_OK
         || ma_loo(d->yi, d->vi, d->k, &o, fits, &err) != MA_OK) {
-        rc = cli_report(&err);
+        rc = cli_report_in(&err, t->path);
         goto done;
     }
     if ((rc = cli_out_open(&out, c.output)) != 0)

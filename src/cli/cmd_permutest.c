@@ -81,10 +81,14 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
 {
     char a[32], b[32];
     size_t j;
-    int knha = r->test == MA_TEST_KNHA;
+    int knha = r->test != MA_TEST_Z; /* t and F reference distributions */
     fprintf(f, "Permutation test (%s; %s; %s test; k = %zu; %s)\n",
             x ? "meta-regression" : "pooled effect", ma_method_name(r->method_used),
-            knha ? "Knapp-Hartung t" : "z", r->k, cli_measure_name(c, d));
+            r->test == MA_TEST_KNHA    ? "Knapp-Hartung t"
+            : r->test == MA_TEST_T     ? "t"
+            : r->test == MA_TEST_ADHOC ? "ad hoc Knapp-Hartung t"
+                                       : "z",
+            r->k, cli_measure_name(c, d));
     if (r->exact)
         fprintf(f, "Exact test: all %llu distinct permutations", (unsigned long long)r->iter);
     else
@@ -127,7 +131,7 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
     ma_writer_begin(w);
     ma_writer_str(w, "measure", cli_measure_name(c, d));
     ma_writer_str(w, "method", ma_method_name(r->method_used));
-    ma_writer_str(w, "test", r->test == MA_TEST_KNHA ? "knha" : "z");
+    ma_writer_str(w, "test", ma_test_name(r->test));
     ma_writer_int(w, "k", (long)r->k);
     ma_writer_bool(w, "exact", r->exact);
     ma_writer_num(w, "exact_iter", r->exact_iter);

@@ -100,7 +100,7 @@ int cmd_pool(int argc, char **argv)
         goto done;
     }
     if (ma_rma_fit(d->yi, d->vi, d->k, &p.rma, &r, &err) != MA_OK) {
-        rc = cli_report(&err);
+        rc = cli_report_in(&err, t->path);
         cli_out_close(&out, 0);
         goto done;
     }

@@ -12,7 +12,7 @@ enum { OPT_MODS = OPT_CMD_BASE };
 static const char HELP[] =
     "Usage: iastm regress --mods COL[,COL...] [OPTIONS] FILE.csv\n"
     "Mixed-effects meta-regression, as R metafor's rma.uni(yi, vi, mods = ~ ...): the\n"
-    "coefficients with z or Knapp-Hartung t tests, the omnibus test of the moderators (QM),\n"
+    "coefficients with z, t or Knapp-Hartung t tests, the omnibus test of the moderators (QM),\n"
     "the test for residual heterogeneity (QE), residual tau^2, I^2, H^2 and R^2.\n"
     "A moderator column whose every value is a number is continuous; any other is\n"
     "categorical, coded with one dummy per level against the first level in sorted order\n"
@@ -21,8 +21,13 @@ static const char HELP[] =
     "Model options:\n"
     "  --mods COL[,COL...]  moderator columns (required)\n"
     "  -m, --method M       FE, DL, REML (default), ML, PM, HS, SJ, HE or EB\n"
-    "  --test z|knha        z tests (default) or Knapp-Hartung t and F tests (k - p df)\n"
-    "  --level PCT          confidence level in percent (default 95)\n"
+    "  --test z|knha|t|adhoc z tests (default); knha: Knapp-Hartung t and F tests (k - p\n"
+    "                       df); t: t and F tests with the z standard errors; adhoc:\n"
+    "                       Knapp-Hartung with standard errors never below the z ones\n"
+    "  --level L            confidence level: 95 or 0.95 (default 95), as metafor\n"
+    "  --maxiter N, --stepadj X, --tau2-init X\n"
+    "                       Fisher scoring control (metafor's control list), see iastm\n"
+    "                       pool --help\n"
     "\nExamples:\n"
     "  iastm regress --mods ablat data/examples/bcg.csv\n"
     "  iastm regress --mods ablat,alloc --test knha --format json data/examples/bcg.csv\n"
@@ -136,8 +141,9 @@ static void text_report(FILE *f, const ma_reg_t *r, const ma_design_t *x,
                 num(r->b[j], a, 32), num(r->se[j], b, 32), num(r->stat[j], c, 32),
                 pv(r->pval[j], d, 32, 0), num(r->ci_lb[j], e, 32), num(r->ci_ub[j], g, 32));
     if (knha)
-        fprintf(f, "(t tests with %.0f df, Knapp-Hartung; %d%% CI)\n", r->df,
-                (int)lround(o->level * 100));
+        fprintf(f, "(t tests with %.0f df, %s; %g%% CI)\n", r->df,
+                r->test == MA_TEST_KNHA ? "Knapp-Hartung" : cli_test_label(r->test),
+                100 * o->level);
 }
 
 int cmd_regress(int argc, char **argv)
@@ -147,6 +153,9 @@ int cmd_regress(int argc, char **argv)
         {"method", required_argument, NULL, OPT_METHOD},
         {"test", required_argument, NULL, OPT_TEST},
         {"level", required_argument, NULL, OPT_LEVEL},
+        {"maxiter", required_argument, NULL, OPT_MAXITER},
+        {"stepadj", required_argument, NULL, OPT_STEPADJ},
+        {"tau2-init", required_argument, NULL, OPT_TAU2_INIT},
         {"mods", required_argument, NULL, OPT_MODS},
         CLI_OPT_END};
     cli_common_t c;
@@ -285,7 +294,7 @@ int cmd_regress(int argc, char **argv)
             ma_writer_str(w, "model", r.method_used == MA_METHOD_FE ? "common" : "mixed");
             ma_writer_str(w, "method", ma_method_name(o.method));
             ma_writer_str(w, "method_used", ma_method_name(r.method_used));
-            ma_writer_str(w, "test", isnan(r.df) ? "z" : "knha");
+            ma_writer_str(w, "test", ma_test_name(r.test));
             ma_writer_num(w, "level", o.level);
             ma_writer_int(w, "k", (long)r.k);
             ma_writer_int(w, "p", (long)r.p);

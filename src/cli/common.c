@@ -52,6 +52,14 @@ int cli_report(const ma_error_t *err)
     return (err->code == MA_EINPUT || err->code == MA_EUSAGE) ? 2 : 1;
 }
 
+int cli_report_in(const ma_error_t *err, const char *path)
+{
+    ma_error_t e = *err;
+    if (!e.file[0] && path)
+        snprintf(e.file, sizeof e.file, "%s", path);
+    return cli_report(&e);
+}
+
 int cli_common_opt(cli_common_t *c, int opt, const char *arg, const char *cmd)
 {
     const char *eq;

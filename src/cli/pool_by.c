@@ -120,7 +120,7 @@ int cli_pool_by(const cli_common_t *c, const cli_pool_t *p, const ma_dataset_t *
         goto done;
     }
     if (ma_subgroups_fit(yi, vi, grp, nk, &p->rma, p->common_tau2, &s, &err) != MA_OK) {
-        rc = cli_report(&err);
+        rc = cli_report_in(&err, d->table->path);
         goto done;
     }
     np = malloc(s->ngroups * sizeof *np);
@@ -143,7 +143,8 @@ int cli_pool_by(const cli_common_t *c, const cli_pool_t *p, const ma_dataset_t *
     }
 
     if (c->format == MA_FMT_TEXT) {
-        int width = 8, pct = (int)lround(p->rma.level * 100);
+        int width = 8;
+        double pct = 100 * p->rma.level;
         int fe = p->rma.method == MA_METHOD_FE;
         char a[32], b[32];
         for (g = 0; g < s->ngroups; g++)
@@ -154,10 +155,14 @@ int cli_pool_by(const cli_common_t *c, const cli_pool_t *p, const ma_dataset_t *
         if (!fe)
             fprintf(f, "%s; %s", ma_method_name(p->rma.method),
                     p->common_tau2 ? "tau^2 common to all subgroups" : "separate tau^2 per subgroup");
-        fprintf(f, "%s)\n\n", p->rma.test == MA_TEST_KNHA ? "; Hartung-Knapp-Sidik-Jonkman t test" : "");
+        if (p->rma.test == MA_TEST_KNHA)
+            fprintf(f, "; Hartung-Knapp-Sidik-Jonkman t test");
+        else if (p->rma.test != MA_TEST_Z)
+            fprintf(f, "; t test, %s", cli_test_label(p->rma.test));
+        fprintf(f, ")\n\n");
         {
             char cih[32];
-            snprintf(cih, sizeof cih, "[%d%% CI]", pct);
+            snprintf(cih, sizeof cih, "[%g%% CI]", pct);
             fprintf(f, "%-*s %6s %12s %9s  %-20s %8s %8s %8s\n", width, "subgroup", "k",
                     "participants", "estimate", cih, "tau^2", "I^2", "Q p-val");
         }

@@ -8,10 +8,47 @@
 const char CLI_RMA_HELP[] =
     "Model options:\n"
     "  -m, --method M       FE, DL, REML (default), ML, PM, HS, SJ, HE or EB\n"
-    "  --test z|knha        z test (default) or Hartung-Knapp-Sidik-Jonkman t test\n"
-    "  --pi default|hts     prediction interval: metafor's (z, or t with k-1 df under\n"
-    "                       knha) or Higgins-Thompson-Spiegelhalter (t with k-2 df)\n"
-    "  --level PCT          confidence level in percent (default 95)\n";
+    "  --test z|knha|t|adhoc\n"
+    "                       z test (default); knha: Hartung-Knapp-Sidik-Jonkman t test;\n"
+    "                       t: t test with k-1 df and the z standard error; adhoc:\n"
+    "                       Knapp-Hartung with the standard error never below the z one\n"
+    "  --pi default|hts     prediction interval: metafor's (z, or t with k-1 df unless\n"
+    "                       --test z) or Higgins-Thompson-Spiegelhalter (t with k-2 df)\n"
+    "  --level L            confidence level (default 95), read as metafor does: L >= 1\n"
+    "                       is in percent (95, also 1 = 1%), 0.5 < L < 1 a fraction\n"
+    "                       (0.95), 0 < L <= 0.5 the error rate alpha (0.05 = 95%)\n"
+    "  --maxiter N          Fisher scoring iterations for ML, REML, EB (default 1000)\n"
+    "  --stepadj X          Fisher scoring step multiplier (default 1); the step is also\n"
+    "                       halved by itself while it would lower the likelihood\n"
+    "  --tau2-init X        Fisher scoring start (default: Hedges' estimate, at least 0)\n";
+
+const char *cli_test_label(ma_test_t t)
+{
+    switch (t) {
+    case MA_TEST_KNHA:
+        return "Hartung-Knapp-Sidik-Jonkman";
+    case MA_TEST_T:
+        return "unadjusted standard errors";
+    case MA_TEST_ADHOC:
+        return "Knapp-Hartung, SE at least the z one";
+    default:
+        return "z";
+    }
+}
+
+int cli_parse_level(const char *cmd, const char *arg, double *level)
+{
+    double x;
+    /* metafor's .level(): alpha = (100 - L)/100 for L >= 1, 1 - L for 0.5 < L < 1, L for
+     * 0 < L <= 0.5. L = 0 and 100 (a CI of width 0 or infinity) are refused. */
+    if (ma_parse_double(arg, &x) != MA_NUM_OK || !(x > 0 && x < 100)) {
+        cli_usage_error(cmd, "--level must be a number between 0 and 100 (95 or 0.95 for a "
+                             "95%% interval), got '%s'", arg);
+        return -1;
+    }
+    *level = x >= 1 ? x / 100 : x > 0.5 ? x : 1 - x;
+    return 0;
+}
 
 int cli_rma_opt(ma_rma_opts_t *o, int opt, const char *arg, const char *cmd)
 {
@@ -27,14 +64,11 @@ int cli_rma_opt(ma_rma_opts_t *o, int opt, const char *arg, const char *cmd)
         o->method = (ma_method_t)x;
         return 1;
     case OPT_TEST:
-        if (!strcasecmp(arg, "z"))
-            o->test = MA_TEST_Z;
-        else if (!strcasecmp(arg, "knha") || !strcasecmp(arg, "hksj") || !strcasecmp(arg, "t"))
-            o->test = MA_TEST_KNHA;
-        else {
-            cli_usage_error(cmd, "unknown test '%s' (expected z or knha)", arg);
+        if ((x = ma_test_parse(arg)) < 0) {
+            cli_usage_error(cmd, "unknown test '%s' (expected z, knha, t or adhoc)", arg);
             return -1;
         }
+        o->test = (ma_test_t)x;
         return 1;
     case OPT_PI:
         if (!strcasecmp(arg, "default"))
@@ -48,9 +82,30 @@ int cli_rma_opt(ma_rma_opts_t *o, int opt, const char *arg, const char *cmd)
         }
         return 1;
     case OPT_LEVEL:
-        if (cli_parse_double(cmd, "--level", arg, 0, 100, &lv) < 0)
+        if (cli_parse_level(cmd, arg, &lv) < 0)
             return -1;
-        o->level = lv / 100.0;
+        o->level = lv;
+        return 1;
+    case OPT_MAXITER:
+        if (ma_parse_double(arg, &lv) != MA_NUM_OK || !(lv >= 1 && lv <= 1e7)
+            || lv != floor(lv)) {
+            cli_usage_error(cmd, "--maxiter must be a whole number from 1 to 10000000, got "
+                                 "'%s'", arg);
+            return -1;
+        }
+        o->maxiter = (int)lv;
+        return 1;
+    case OPT_STEPADJ:
+        if (cli_parse_double(cmd, "--stepadj", arg, 0, 1e6, &lv) < 0)
+            return -1;
+        o->stepadj = lv;
+        return 1;
+    case OPT_TAU2_INIT:
+        if (ma_parse_double(arg, &lv) != MA_NUM_OK || !(lv >= 0) || !isfinite(lv)) {
+            cli_usage_error(cmd, "--tau2-init must be a finite number >= 0, got '%s'", arg);
+            return -1;
+        }
+        o->tau2_init = lv;
         return 1;
     default:
         return 0;
@@ -103,7 +158,7 @@ void cli_rma_text(FILE *f, const ma_rma_t *r, const ma_rma_opts_t *o, const char
 {
     char a[32], b[32], c[32], d[32], e[32], g[32];
     int fe = r->method_used == MA_METHOD_FE;
-    int pct = (int)lround(o->level * 100);
+    double pct = 100 * o->level;
     fprintf(f, "%s Model (k = %zu; %s%s)\n\n",
             fe ? "Common-Effect" : "Random-Effects", r->k,
             fe ? "" : "tau^2 estimator: ", fe ? "inverse-variance weights" : ma_method_name(r->method_used));
@@ -112,7 +167,7 @@ void cli_rma_text(FILE *f, const ma_rma_t *r, const ma_rma_opts_t *o, const char
     if (!fe) {
         fprintf(f, "tau^2 (estimated amount of total heterogeneity): %s", cli_num(r->tau2, a, 32));
         if (!isnan(r->tau2_lb))
-            fprintf(f, " [%d%% CI %s, %s]", pct, cli_num(r->tau2_lb, b, 32), cli_num(r->tau2_ub, c, 32));
+            fprintf(f, " [%g%% CI %s, %s]", pct, cli_num(r->tau2_lb, b, 32), cli_num(r->tau2_ub, c, 32));
         fprintf(f, "\ntau (square root of estimated tau^2 value):      %s\n", cli_num(r->tau, a, 32));
     }
     fprintf(f, "I^2 (total heterogeneity / total variability):   %s%%", cli_num(r->I2, a, 32));
@@ -123,6 +178,11 @@ void cli_rma_text(FILE *f, const ma_rma_t *r, const ma_rma_opts_t *o, const char
         fprintf(f, " [%s, %s]", cli_num(r->H2_lb, b, 32), cli_num(r->H2_ub, c, 32));
     fprintf(f, "\n\nTest for Heterogeneity:\nQ(df = %.0f) = %s, p-val = %s\n\n", r->Q_df,
             cli_num(r->Q, a, 32), cli_pval(r->Q_p, b, 32));
+    if (r->k == 1)
+        fprintf(f, "Heterogeneity is not estimable from one study: there is no spread of "
+                   "effects to\ncompare with the sampling variance, so I^2, H^2, the Q "
+                   "test and the prediction\ninterval are NA (metafor prints I^2 = 0, "
+                   "H^2 = 1, p = 1 and the CI as the PI).\n\n");
     fprintf(f, "Model Results (%s; positive favours IASTM):\n\n", measure);
     fprintf(f, "%10s %10s %10s %10s %10s %10s\n", "estimate", "se",
             !isnan(r->df) ? "tval" : "zval", "pval", "ci.lb", "ci.ub");
@@ -130,10 +190,10 @@ void cli_rma_text(FILE *f, const ma_rma_t *r, const ma_rma_opts_t *o, const char
             cli_num(r->stat, c, 32), cli_pval(r->pval, d, 32), cli_num(r->ci_lb, e, 32),
             cli_num(r->ci_ub, g, 32));
     if (!isnan(r->df))
-        fprintf(f, "(t test with %.0f df, Hartung-Knapp-Sidik-Jonkman)\n", r->df);
+        fprintf(f, "(t test with %.0f df, %s)\n", r->df, cli_test_label(r->test));
     if (!fe) {
         if (!isnan(r->pi_lb))
-            fprintf(f, "\nPrediction interval (%d%%%s): [%s, %s]\n", pct,
+            fprintf(f, "\nPrediction interval (%g%%%s): [%s, %s]\n", pct,
                     o->pi == MA_PI_HTS ? ", t with k-2 df" : "", cli_num(r->pi_lb, a, 32),
                     cli_num(r->pi_ub, b, 32));
         else
@@ -146,7 +206,7 @@ void cli_rma_record(ma_writer_t *w, const ma_rma_t *r, const ma_rma_opts_t *o)
     ma_writer_str(w, "model", r->method_used == MA_METHOD_FE ? "common" : "random");
     ma_writer_str(w, "method", ma_method_name(r->method));
     ma_writer_str(w, "method_used", ma_method_name(r->method_used));
-    ma_writer_str(w, "test", !isnan(r->df) ? "knha" : "z");
+    ma_writer_str(w, "test", ma_test_name(r->test));
     ma_writer_str(w, "pi_type", o->pi == MA_PI_HTS ? "hts" : "default");
     ma_writer_num(w, "level", o->level);
     ma_writer_int(w, "k", (long)r->k);

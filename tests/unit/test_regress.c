@@ -205,6 +205,38 @@ static void test_factor_three_levels(void **state)
     unload(&d);
 }
 
+/* t and adhoc tests with one moderator:
+ *   rma(yi, vi, mods = ~ ablat, data = d, test = "t" | "adhoc",
+ *       control = list(threshold = 1e-12, maxiter = 10000)) */
+static void test_t_adhoc(void **state)
+{
+    const char *names[] = {"ablat"};
+    data_t d = load("bcg.csv");
+    ma_design_t *x = design(&d, names, 1);
+    ma_reg_t r;
+    (void)state;
+    r = fit(&d, x, MA_METHOD_REML, MA_TEST_T); /* the z SEs, t and F with k - p = 11 df */
+    assert_int_equal(r.test, MA_TEST_T);
+    assert_close(r.df, 11, 0, 0);
+    assert_close(r.se[0], 0.249095396617645, RREL, ABS);
+    assert_close(r.se[1], 0.00719532722092874, RREL, ABS);
+    assert_close(r.pval[1], 0.00193348799854073, RREL, ABS);
+    assert_close(r.ci_lb[1], -0.0449385334469105, RREL, ABS);
+    assert_close(r.ci_ub[1], -0.0132649165763754, RREL, ABS);
+    assert_close(r.QM, 16.3582321470468, RREL, ABS);
+    assert_close(r.QM_p, 0.00193348799854073, RREL, ABS);
+    ma_reg_clear(&r);
+    r = fit(&d, x, MA_METHOD_REML, MA_TEST_ADHOC); /* Knapp-Hartung, scale at least 1 */
+    assert_int_equal(r.test, MA_TEST_ADHOC);
+    assert_close(r.se[1], 0.00820141741104984, RREL, ABS);
+    assert_close(r.pval[1], 0.0045650515415925, RREL, ABS);
+    assert_close(r.ci_lb[1], -0.0471529230250808, RREL, ABS);
+    assert_close(r.QM, 12.59098288438, RREL, ABS);
+    ma_reg_clear(&r);
+    ma_design_free(x);
+    unload(&d);
+}
+
 /* Two continuous moderators:
  *   rma(yi, vi, mods = ~ ablat + year, data = d, method = "REML", test = T, control = ctl) */
 static void test_two_moderators(void **state)
@@ -458,6 +490,7 @@ int main(void)
         cmocka_unit_test(test_factor_three_levels),
         cmocka_unit_test(test_two_moderators),
         cmocka_unit_test(test_methods),
+        cmocka_unit_test(test_t_adhoc),
         cmocka_unit_test(test_no_intercept),
         cmocka_unit_test(test_k_equals_p),
         cmocka_unit_test(test_rank_deficient),

@@ -351,6 +351,35 @@ static void test_bad_input(void **state)
 }
 
 /* REML/ML/EB -> PM -> DL when an estimator does not converge. */
+/* A sum that overflows is a numerical failure naming its cause, never Q = 0 (as the
+ * compensated sum's NaN was clamped to before): yi = +-1e160 make (yi - mu)^2 infinite;
+ * a subnormal vi makes its weight infinite. */
+static void test_overflow(void **state)
+{
+    const double yi[] = {1e160, -1e160, 0.5}, vi[] = {1, 1, 1};
+    const double yi2[] = {0.1, 0.3, 0.5}, vi2[] = {0.04, 1e-310, 0.05};
+    const double yi3[] = {1e100, -1e100, 0.5}, vi3[] = {1e-120, 1e-120, 0.05};
+    ma_rma_t r;
+    ma_rma_opts_t o;
+    ma_error_t err;
+    ma_method_t m;
+    (void)state;
+    ma_rma_opts_init(&o);
+    for (m = MA_METHOD_FE; m <= MA_METHOD_EB; m++) {
+        o.method = m;
+        assert_int_equal(ma_rma_fit(yi, vi, 3, &o, &r, &err), MA_ENUMERIC);
+        assert_string_equal(err.column, "yi");
+        assert_non_null(strstr(err.msg, "study 1"));
+        assert_int_equal(ma_rma_fit(yi2, vi2, 3, &o, &r, &err), MA_ENUMERIC);
+        assert_string_equal(err.column, "vi");
+        assert_non_null(strstr(err.msg, "study 2"));
+        /* finite deviation and weight whose product overflows: the weight is named */
+        assert_int_equal(ma_rma_fit(yi3, vi3, 3, &o, &r, &err), MA_ENUMERIC);
+        assert_string_equal(err.column, "vi");
+        assert_non_null(strstr(err.msg, "study 1"));
+    }
+}
+
 static void test_fallback(void **state)
 {
     data_t d = load_data("bcg.csv");
@@ -484,6 +513,7 @@ int main(void)
         cmocka_unit_test(test_huge_variances),
         cmocka_unit_test(test_extreme_ratio),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_overflow),
         cmocka_unit_test(test_fallback),
         cmocka_unit_test(test_weights),
         cmocka_unit_test(test_method_names),

@@ -178,6 +178,39 @@ static void test_cumul_year(void **state)
     drop(&d);
 }
 
+/* test = "t" and "adhoc" carried into the refits:
+ *   r <- rma(yi, vi, data = d, test = T, control = list(threshold = 1e-12, maxiter = 1000))
+ *   leave1out(r) (row 1), cumul(r) (row 5, input order) */
+static void test_t_adhoc(void **state)
+{
+    data_t d = load("bcg.csv", 0);
+    ma_rma_t out[13];
+    ma_error_t err;
+    ma_rma_opts_t o;
+    size_t perm[13], j;
+    (void)state;
+    for (j = 0; j < 13; j++)
+        perm[j] = j;
+    ma_rma_opts_init(&o);
+    o.tau2_ci = 0;
+    o.test = MA_TEST_T;
+    assert_int_equal(ma_loo(d.yi, d.vi, d.k, &o, out, &err), MA_OK);
+    assert_close(out[0].df, 11, 0, 0);
+    assert_close(out[0].se, 0.189961014528878, REL, ABS);
+    assert_close(out[0].pval, 0.00336852265566832, REL, ABS);
+    assert_close(out[0].ci_lb, -1.12518515867327, REL, ABS);
+    assert_int_equal(ma_cumul(d.yi, d.vi, d.k, perm, &o, out, &err), MA_OK);
+    assert_close(out[4].se, 0.301058037907184, REL, ABS);
+    assert_close(out[4].ci_ub, -0.222714293303154, REL, ABS);
+    assert_true(isnan(out[0].df)); /* k = 1: z, as metafor */
+    o.test = MA_TEST_ADHOC;
+    assert_int_equal(ma_loo(d.yi, d.vi, d.k, &o, out, &err), MA_OK);
+    assert_close(out[0].se, 0.194002738431948, REL, ABS);
+    assert_close(out[0].pval, 0.00385620581313455, REL, ABS);
+    assert_close(out[0].ci_lb, -1.13408093300512, REL, ABS);
+    drop(&d);
+}
+
 /* cumul(res, order=dat$year, decreasing=TRUE): rows 1, 2 and 13;
  * order(dat.bcg$year, decreasing=TRUE) = 8 4 13 11 5 7 12 9 10 3 6 2 1 */
 static void test_cumul_decreasing(void **state)
@@ -249,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_loo_bcg),
         cmocka_unit_test(test_loo_raudenbush),
         cmocka_unit_test(test_loo_small),
+        cmocka_unit_test(test_t_adhoc),
         cmocka_unit_test(test_cumul_year),
         cmocka_unit_test(test_cumul_decreasing),
         cmocka_unit_test(test_cumul_order_missing),

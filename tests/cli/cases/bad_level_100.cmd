@@ -1,0 +1,1 @@
+regress --mods ablat --level 100 tests/reference/bcg.csv

@@ -1,0 +1,1 @@
+pool --level 0 tests/reference/bcg.csv

@@ -1,0 +1,1 @@
+pool --maxiter 0 tests/reference/bcg.csv

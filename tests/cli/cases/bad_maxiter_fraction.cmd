@@ -1,0 +1,1 @@
+loo --maxiter 2.5 tests/reference/bcg.csv

@@ -1,0 +1,1 @@
+pool --stepadj 0 tests/reference/bcg.csv

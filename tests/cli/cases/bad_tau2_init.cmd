@@ -1,0 +1,1 @@
+pool --tau2-init -1 tests/reference/bcg.csv

@@ -1,0 +1,1 @@
+pool --test hk tests/reference/bcg.csv

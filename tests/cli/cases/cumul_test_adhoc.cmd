@@ -1,0 +1,1 @@
+cumul --test adhoc tests/reference/bcg.csv

@@ -1,0 +1,1 @@
+bias --maxiter 2 --format csv tests/reference/bcg.csv

@@ -1,0 +1,1 @@
+cumul --maxiter 2 --format md tests/reference/bcg.csv

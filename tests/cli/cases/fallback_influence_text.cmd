@@ -1,0 +1,1 @@
+influence --maxiter 2 tests/reference/bcg.csv

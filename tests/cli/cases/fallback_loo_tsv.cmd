@@ -1,0 +1,1 @@
+loo --maxiter 2 --format tsv tests/reference/bcg.csv

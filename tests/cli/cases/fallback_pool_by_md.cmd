@@ -1,0 +1,1 @@
+pool --by alloc --maxiter 2 --format md tests/reference/bcg.csv

@@ -1,0 +1,1 @@
+pool --maxiter 2 --format csv tests/reference/bcg.csv

@@ -1,0 +1,1 @@
+pool --maxiter 2 --format json tests/reference/bcg.csv

@@ -1,0 +1,1 @@
+pool --maxiter 2 --format md tests/reference/bcg.csv

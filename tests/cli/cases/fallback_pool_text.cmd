@@ -1,0 +1,1 @@
+pool --maxiter 2 --format text tests/reference/bcg.csv

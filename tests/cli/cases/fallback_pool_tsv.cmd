@@ -1,0 +1,1 @@
+pool --maxiter 2 --format tsv tests/reference/bcg.csv

@@ -1,0 +1,1 @@
+regress --mods ablat --maxiter 2 tests/reference/bcg.csv

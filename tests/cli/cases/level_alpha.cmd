@@ -1,0 +1,1 @@
+pool --level 0.1 tests/reference/bcg.csv

@@ -1,0 +1,1 @@
+pool --level 0.95 --format json tests/reference/bcg.csv

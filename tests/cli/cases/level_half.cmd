@@ -1,0 +1,1 @@
+pool --level 0.5 tests/reference/bcg.csv

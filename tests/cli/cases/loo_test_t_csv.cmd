@@ -1,0 +1,1 @@
+loo --test t --format csv tests/reference/bcg.csv

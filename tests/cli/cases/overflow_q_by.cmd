@@ -1,0 +1,1 @@
+pool --by g tests/cli/data/overflow_q_by.csv

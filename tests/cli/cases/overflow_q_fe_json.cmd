@@ -1,0 +1,1 @@
+pool --method FE --format json tests/cli/data/overflow_q.csv

@@ -1,0 +1,1 @@
+regress --mods x tests/cli/data/overflow_qe.csv

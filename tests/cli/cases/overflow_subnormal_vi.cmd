@@ -1,0 +1,1 @@
+pool tests/cli/data/subnormal_vi.csv

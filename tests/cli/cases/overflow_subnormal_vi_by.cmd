@@ -1,0 +1,1 @@
+pool --by g --format csv tests/cli/data/subnormal_vi_by.csv

@@ -1,0 +1,1 @@
+pool --by alloc --test adhoc tests/reference/bcg.csv

@@ -1,0 +1,1 @@
+pool tests/cli/data/one_study.csv

@@ -1,0 +1,1 @@
+pool --test adhoc --format json tests/reference/bcg.csv

@@ -1,0 +1,1 @@
+pool --test t tests/reference/bcg.csv

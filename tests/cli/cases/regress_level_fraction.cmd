@@ -1,0 +1,1 @@
+regress --mods ablat --level 0.9 tests/reference/bcg.csv

@@ -1,0 +1,1 @@
+regress --mods ablat --test adhoc --format json tests/reference/bcg.csv

@@ -1,0 +1,1 @@
+regress --mods ablat --test t tests/reference/bcg.csv
