@@ -25,5 +25,6 @@
 #include "iastm/permutest.h"
 #include "iastm/gosh.h"
 #include "iastm/boot.h"
+#include "iastm/dependence.h"
 
 #endif

@@ -17,12 +17,14 @@ typedef struct {
     ma_filter_t where[CLI_MAX_WHERE];
     char where_col[CLI_MAX_WHERE][256]; /* column names of the filters */
     size_t nwhere;
+    int pooling;                     /* 1 (default): the rows are pooled; cli_load refuses
+                                        mixed outcomes. 0 for es, evidence, claims. */
 } cli_common_t;
 
 /* Option codes for the shared long options (getopt_long `val`s). */
 enum {
     OPT_FORMAT = 'f', OPT_OUTPUT = 'o', OPT_HELP = 'h',
-    OPT_MEASURE = 1000, OPT_VTYPE, OPT_PRESET, OPT_COL, OPT_WHERE, OPT_PRIMARY, OPT_LABEL,
+    OPT_MEASURE = 1000, OPT_VTYPE, OPT_PRESET, OPT_COL, OPT_WHERE, OPT_PRIMARY, OPT_LABEL, OPT_CLUSTER,
     OPT_METHOD = 'm', OPT_TEST = 1050, OPT_PI, OPT_LEVEL,
     OPT_CMD_BASE = 1100 /* subcommands number their own options from here */
 };
@@ -38,7 +40,8 @@ enum {
     {"col", required_argument, NULL, OPT_COL},                           \
     {"where", required_argument, NULL, OPT_WHERE},                       \
     {"primary", no_argument, NULL, OPT_PRIMARY},                         \
-    {"label", required_argument, NULL, OPT_LABEL}
+    {"label", required_argument, NULL, OPT_LABEL},                       \
+    {"cluster", required_argument, NULL, OPT_CLUSTER}
 #define CLI_OPT_END {NULL, 0, NULL, 0}
 #define CLI_COMMON_SHORTOPTS ":f:o:h"
 
@@ -115,6 +118,11 @@ void cli_rma_text(FILE *f, const ma_rma_t *r, const ma_rma_opts_t *o, const char
 void cli_rma_record(ma_writer_t *w, const ma_rma_t *r, const ma_rma_opts_t *o);
 void cli_excluded_text(FILE *f, const ma_dataset_t *d);
 void cli_excluded_records(ma_writer_t *w, const ma_dataset_t *d);
+/* The rows not pooled only, without the dependence note (for iastm mv, which models it). */
+void cli_not_pooled_text(FILE *f, const ma_dataset_t *d);
+void cli_not_pooled_records(ma_writer_t *w, const ma_dataset_t *d);
+/* For figures: the dependence note on stderr as "iastm CMD: warning: ...". */
+void cli_dependence_warn(const char *cmd, const ma_dataset_t *d);
 void cli_studies_records(ma_writer_t *w, const ma_dataset_t *d, double tau2);
 /* "SMD", "MD", or "yi as given" when every row gives yi/vi directly. */
 const char *cli_measure_name(const cli_common_t *c, const ma_dataset_t *d);

@@ -217,6 +217,7 @@ int cmd_claims(int argc, char **argv)
             return 2;
         }
     c.ds.primary_only = !all_rows;
+    c.pooling = 0; /* rows are listed or filtered per claim, not pooled here */
     if ((rc = cli_load(&c, path, &t, &d)) != 0)
         goto done;
     for (i = 0; i < 3; i++) {

@@ -240,6 +240,7 @@ int cmd_evidence(int argc, char **argv)
     if (!(path = cli_input_arg(argc, argv, "evidence")))
         return 2;
     c.ds.primary_only = !all_rows;
+    c.pooling = 0; /* each finding pools its own outcome's rows */
     if ((rc = cli_load(&c, path, &t, &d)) != 0)
         return rc;
     if (ma_table_col(t, "outcome") < 0 || ma_table_col(t, "region") < 0 ||

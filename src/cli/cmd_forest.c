@@ -215,6 +215,7 @@ int cmd_forest(int argc, char **argv)
         rc = 2;
         goto done;
     }
+    cli_dependence_warn("forest", d);
     if (ma_rma_fit(d->yi, d->vi, k, &ro, &overall, &err) != MA_OK) {
         rc = cli_report(&err);
         goto done;

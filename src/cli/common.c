@@ -20,6 +20,8 @@ const char CLI_COMMON_HELP[] =
     "                       excludes; several values for one column are alternatives)\n"
     "  --primary            keep rows whose 'primary' column is yes\n"
     "  --label COL          study labels from column COL\n"
+    "  --cluster COL        rows with one COL value are dependent (default: study_id);\n"
+    "                       pooling several rows of a cluster is flagged in the output\n"
     "Output options:\n"
     "  -f, --format FMT     text (default), csv, tsv, json or md (Markdown tables)\n"
     "  -o, --output FILE    write to FILE (replaced only when the run succeeds)\n"
@@ -33,6 +35,7 @@ void cli_common_init(cli_common_t *c)
     c->format = MA_FMT_TEXT;
     ma_dataset_opts_init(&c->ds);
     c->ds.where = c->where;
+    c->pooling = 1;
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -153,6 +156,9 @@ int cli_common_opt(cli_common_t *c, int opt, const char *arg, const char *cmd)
     case OPT_LABEL:
         c->ds.label_col = arg;
         return 1;
+    case OPT_CLUSTER:
+        c->ds.cluster_col = arg;
+        return 1;
     default:
         return 0;
     }
@@ -209,6 +215,13 @@ int cli_load(cli_common_t *c, const char *path, ma_table_t **t, ma_dataset_t **d
         return cli_report(&err);
     if (ma_dataset_build(*t, &c->ds, d, &err) != MA_OK) {
         ma_table_free(*t);
+        *t = NULL;
+        return cli_report(&err);
+    }
+    if (c->pooling && ma_dataset_check_outcomes(*d, &err) != MA_OK) {
+        ma_dataset_free(*d);
+        ma_table_free(*t);
+        *d = NULL;
         *t = NULL;
         return cli_report(&err);
     }
