@@ -25,6 +25,7 @@
 #include "iastm/permutest.h"
 #include "iastm/gosh.h"
 #include "iastm/boot.h"
+#include "iastm/mv.h"
 #include "iastm/dependence.h"
 
 #endif

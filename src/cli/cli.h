@@ -73,6 +73,10 @@ int cli_bad_option(const char *cmd, int opt, char **argv);
 int cli_parse_double(const char *cmd, const char *opt, const char *arg, double lo, double hi,
                      double *out);
 
+/* Split --mods COL[,COL...] in place into `names` (at most max, pointers into buf).
+ * Returns the count, or 0 after a usage error. */
+size_t cli_split_mods(const char *cmd, char *buf, const char **names, size_t max);
+
 /* The single input file argument: optind must leave exactly one. Returns NULL after a
  * usage error. */
 const char *cli_input_arg(int argc, char **argv, const char *cmd);
@@ -156,5 +160,6 @@ int cmd_evidence(int argc, char **argv);
 int cmd_permutest(int argc, char **argv);
 int cmd_gosh(int argc, char **argv);
 int cmd_boot(int argc, char **argv);
+int cmd_mv(int argc, char **argv);
 
 #endif

@@ -228,6 +228,36 @@ int cli_load(cli_common_t *c, const char *path, ma_table_t **t, ma_dataset_t **d
     return 0;
 }
 
+/* Split --mods on commas into `names` (pointers into `buf`). Returns the count, or 0
+ * after a usage error. */
+size_t cli_split_mods(const char *cmd, char *buf, const char **names, size_t max)
+{
+    size_t n = 0, i;
+    char *tok = buf;
+    for (;;) {
+        char *comma = strchr(tok, ',');
+        if (comma)
+            *comma = '\0';
+        if (!*tok) {
+            cli_usage_error(cmd, "--mods: empty column name");
+            return 0;
+        }
+        if (n == max) {
+            cli_usage_error(cmd, "--mods: at most %zu columns", max);
+            return 0;
+        }
+        for (i = 0; i < n; i++)
+            if (strcmp(names[i], tok) == 0) {
+                cli_usage_error(cmd, "--mods: column '%s' given twice", tok);
+                return 0;
+            }
+        names[n++] = tok;
+        if (!comma)
+            return n;
+        tok = comma + 1;
+    }
+}
+
 /* Print "iastm: PATH: WHAT: REASON" (REASON omitted when errno gave none). */
 static void out_error(const char *path, const char *what, int e)
 {

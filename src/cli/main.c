@@ -30,6 +30,7 @@ static const command_t COMMANDS[] = {
     {"permutest", cmd_permutest, "permutation tests for the pooled effect and moderators"},
     {"gosh", cmd_gosh, "GOSH: fits of every subset of studies"},
     {"boot", cmd_boot, "bootstrap confidence intervals for the estimate and tau^2"},
+    {"mv", cmd_mv, "dependent effects: multilevel / CHE model, CR2 robust inference"},
 };
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 
