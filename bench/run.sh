@@ -56,3 +56,4 @@ done
 
 # Resampling commands (gosh, permutest, boot) against R metafor when it is installed.
 sh bench/resampling.sh "$prog"
+sh bench/mv.sh "$prog"

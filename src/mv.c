@@ -215,6 +215,7 @@ static ma_status_t mv_setup(mv_t *m, const ma_mv_data_t *d, const ma_mv_opts_t *
         size_t s0 = m->start[c], l;
         double *S = m->S + m->soff[c], *A = m->A + m->soff[c];
         gsl_matrix_view v;
+        int bad;
         n = m->start[c + 1] - s0;
         for (i = 0; i < n; i++)
             for (l = 0; l < n; l++) {
@@ -227,7 +228,10 @@ static ma_status_t mv_setup(mv_t *m, const ma_mv_data_t *d, const ma_mv_opts_t *
          * and the same groups, make it singular). */
         memcpy(m->t1, S, n * n * sizeof *S);
         v = gsl_matrix_view_array(m->t1, n, n);
-        if (gsl_linalg_cholesky_decomp1(&v.matrix) != GSL_SUCCESS) {
+        bad = gsl_linalg_cholesky_decomp1(&v.matrix) != GSL_SUCCESS;
+        for (i = 0; i < n && !bad; i++) /* numerically singular: a pivot near 0 */
+            bad = m->t1[i * n + i] * m->t1[i * n + i] <= 1e-10 * S[i * n + i];
+        if (bad) {
             const char *lab = d->cluster_label ? d->cluster_label[m->ord[s0]] : NULL;
             return ma_error_set(err, MA_EINPUT,
                                 "the sampling covariance matrix of cluster %s%s%s is not "
