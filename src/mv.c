@@ -938,6 +938,13 @@ ma_status_t ma_mv_fit(const ma_mv_data_t *d, const ma_mv_opts_t *o, ma_mv_t *r,
         profile_ci(&m, th, r->logLik, 1, o->level, o->max_iter, &r->sigma2_obs_lb,
                    &r->sigma2_obs_ub, &e2);
     }
+    if (r->nobs == r->nclusters) {
+        size_t n0 = strlen(r->note);
+        snprintf(r->note + n0, sizeof r->note - n0,
+                 "%severy cluster has a single obs level: sigma^2 of clusters and of effects "
+                 "are not separately identifiable (only their sum, the tau^2 of the "
+                 "random-effects model, is)", n0 ? "; " : "");
+    }
     if (o->robust) {
         size_t n0 = strlen(r->note);
         double mindf = INFINITY;
