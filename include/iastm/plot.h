@@ -45,6 +45,7 @@ typedef struct {
     double Q_between, Q_between_df, Q_between_p; /* test for subgroup differences */
     const ma_plot_excluded_t *excluded;
     size_t nexcluded;
+    const char *overall_note;        /* NULL, or a text line under the overall diamond */
 } ma_forest_t;
 
 typedef struct {

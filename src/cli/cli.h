@@ -162,4 +162,9 @@ int cmd_gosh(int argc, char **argv);
 int cmd_boot(int argc, char **argv);
 int cmd_mv(int argc, char **argv);
 
+/* iastm mv's model of the pooled rows of d: clusters from d->cluster, each row its own
+ * obs, CHE when rho is not NaN, CR2 inference, no profile CIs (for forest --cluster).
+ * Returns an exit status after reporting; on 0 *r is filled (free with ma_mv_clear). */
+int cli_mv_fit_rows(const ma_dataset_t *d, double rho, double level, ma_mv_t *r);
+
 #endif

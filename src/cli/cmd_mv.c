@@ -447,6 +447,28 @@ static int parse_opt(mv_cli_t *m, int opt, const char *arg)
     }
 }
 
+int cli_mv_fit_rows(const ma_dataset_t *d, double rho, double level, ma_mv_t *r)
+{
+    mv_cli_t m;
+    mv_rows_t rows;
+    ma_error_t err;
+    int rc;
+    memset(&m, 0, sizeof m);
+    memset(r, 0, sizeof *r);
+    ma_mv_opts_init(&m.o);
+    m.o.rho = rho;
+    m.o.level = level;
+    m.o.sigma2_ci = 0;
+    if (d->cluster < 0)
+        return cli_usage_error(NULL, "no cluster column (--cluster COL)");
+    if ((rc = rows_build(&m, d, &rows)) != 0)
+        return rc;
+    if (ma_mv_fit(&rows.md, &m.o, r, &err) != MA_OK)
+        rc = cli_report(&err);
+    rows_free(&rows);
+    return rc;
+}
+
 int cmd_mv(int argc, char **argv)
 {
     static const struct option longopts[] = {
