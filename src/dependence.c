@@ -58,19 +58,40 @@ ma_status_t ma_group_ids(const char *const *values, size_t n, size_t *id, size_t
     return MA_OK;
 }
 
-/* Group the included rows of d by column `col`: ids (k) and the group count. */
-static ma_status_t group_included(const ma_dataset_t *d, long col, size_t *id, size_t *ng,
-                                  ma_error_t *err)
+/* Group the included rows of d by column `col` (and, when within >= 0, by the pair of
+ * col and within): ids (k) and the group count. */
+static ma_status_t group_included(const ma_dataset_t *d, long col, long within, size_t *id,
+                                  size_t *ng, ma_error_t *err)
 {
     const char **vals = malloc((d->k ? d->k : 1) * sizeof *vals);
-    size_t i;
+    char *buf = NULL;
+    size_t i, need = 0, off = 0;
     ma_status_t st;
     if (!vals)
         return ma_error_set(err, MA_ENOMEM, "out of memory");
-    for (i = 0; i < d->k; i++)
-        vals[i] = ma_table_cell(d->table, d->s[d->idx[i]].row, col);
+    if (within >= 0) {
+        for (i = 0; i < d->k; i++)
+            need += strlen(ma_table_cell(d->table, d->s[d->idx[i]].row, col)) +
+                    strlen(ma_table_cell(d->table, d->s[d->idx[i]].row, within)) + 2;
+        if (!(buf = malloc(need ? need : 1))) {
+            free(vals);
+            return ma_error_set(err, MA_ENOMEM, "out of memory");
+        }
+    }
+    for (i = 0; i < d->k; i++) {
+        const char *a = ma_table_cell(d->table, d->s[d->idx[i]].row, col);
+        if (within < 0) {
+            vals[i] = a;
+            continue;
+        }
+        /* the unit separator cannot occur in a parsed CSV cell of a text table */
+        vals[i] = buf + off;
+        off += (size_t)sprintf(buf + off, "%s\x1f%s", a,
+                               ma_table_cell(d->table, d->s[d->idx[i]].row, within)) + 1;
+    }
     st = ma_group_ids(vals, d->k, id, ng, err);
     free(vals);
+    free(buf);
     return st;
 }
 
@@ -90,7 +111,7 @@ ma_status_t ma_dataset_check_outcomes(const ma_dataset_t *d, ma_error_t *err)
         free(count);
         return ma_error_set(err, MA_ENOMEM, "out of memory");
     }
-    if ((st = group_included(d, col, id, &ng, err)) != MA_OK || ng < 2) {
+    if ((st = group_included(d, col, -1, id, &ng, err)) != MA_OK || ng < 2) {
         free(id);
         free(count);
         return st;
@@ -119,6 +140,13 @@ ma_status_t ma_dataset_check_outcomes(const ma_dataset_t *d, ma_error_t *err)
 ma_status_t ma_dataset_dependence(const ma_dataset_t *d, ma_dependence_t *dep,
                                   ma_error_t *err)
 {
+    return ma_dataset_dependence_within(d, NULL, dep, err);
+}
+
+ma_status_t ma_dataset_dependence_within(const ma_dataset_t *d, const char *within,
+                                         ma_dependence_t *dep, ma_error_t *err)
+{
+    long wcol = within ? ma_table_col(d->table, within) : -1;
     size_t *id, *count, *firstrow, ng = 0, i, g, j, shown[MA_DEPENDENCE_SHOW];
     ma_status_t st;
     memset(dep, 0, sizeof *dep);
@@ -135,7 +163,7 @@ ma_status_t ma_dataset_dependence(const ma_dataset_t *d, ma_dependence_t *dep,
         st = ma_error_set(err, MA_ENOMEM, "out of memory");
         goto done;
     }
-    if ((st = group_included(d, d->cluster, id, &ng, err)) != MA_OK)
+    if ((st = group_included(d, d->cluster, wcol, id, &ng, err)) != MA_OK)
         goto done;
     for (i = d->k; i-- > 0;) {
         count[id[i]]++;
@@ -164,8 +192,9 @@ ma_status_t ma_dataset_dependence(const ma_dataset_t *d, ma_dependence_t *dep,
         size_t n = 0;
         n += (size_t)snprintf(dep->note + n, sizeof dep->note - n,
                               "the pooled rows are not independent: %zu of the %zu clusters "
-                              "(column '%s') contribute more than one row (",
-                              dep->nmulti, dep->nclusters, dep->column);
+                              "(column '%s'%s%s) contribute more than one row (",
+                              dep->nmulti, dep->nclusters, dep->column,
+                              wcol >= 0 ? " within one " : "", wcol >= 0 ? within : "");
         for (j = 0; j < dep->nshow && n < sizeof dep->note; j++)
             n += (size_t)snprintf(dep->note + n, sizeof dep->note - n, "%s%s: %zu rows",
                                   j ? ", " : "", dep->show[j], dep->show_rows[j]);

@@ -34,5 +34,9 @@ typedef struct {
 /* Summarise the clusters of the pooled rows (d->cluster: --cluster COL, or study_id). */
 ma_status_t ma_dataset_dependence(const ma_dataset_t *d, ma_dependence_t *dep,
                                   ma_error_t *err);
+/* The same with clusters counted within each value of column `within` (e.g. outcome, for
+ * reports that pool each outcome apart); NULL or a missing column: as above. */
+ma_status_t ma_dataset_dependence_within(const ma_dataset_t *d, const char *within,
+                                         ma_dependence_t *dep, ma_error_t *err);
 
 #endif

@@ -127,6 +127,8 @@ void cli_not_pooled_text(FILE *f, const ma_dataset_t *d);
 void cli_not_pooled_records(ma_writer_t *w, const ma_dataset_t *d);
 /* For figures: the dependence note on stderr as "iastm CMD: warning: ...". */
 void cli_dependence_warn(const char *cmd, const ma_dataset_t *d);
+/* The same, clusters counted within each value of column `within` (NULL: none). */
+void cli_dependence_warn_within(const char *cmd, const ma_dataset_t *d, const char *within);
 void cli_studies_records(ma_writer_t *w, const ma_dataset_t *d, double tau2);
 /* "SMD", "MD", or "yi as given" when every row gives yi/vi directly. */
 const char *cli_measure_name(const cli_common_t *c, const ma_dataset_t *d);

@@ -244,9 +244,14 @@ void cli_excluded_records(ma_writer_t *w, const ma_dataset_t *d)
 
 void cli_dependence_warn(const char *cmd, const ma_dataset_t *d)
 {
+    cli_dependence_warn_within(cmd, d, NULL);
+}
+
+void cli_dependence_warn_within(const char *cmd, const ma_dataset_t *d, const char *within)
+{
     ma_dependence_t dep;
-    dependence(d, &dep);
-    if (dep.note[0])
+    ma_error_t err;
+    if (ma_dataset_dependence_within(d, within, &dep, &err) == MA_OK && dep.note[0])
         fprintf(stderr, "iastm %s: warning: %s\n", cmd, dep.note);
 }
 
