@@ -243,15 +243,15 @@ static ma_status_t mv_setup(mv_t *m, const ma_mv_data_t *d, const ma_mv_opts_t *
     return MA_OK;
 }
 
-/* C = A B for n x n matrices. */
-static void mm(const double *A, const double *B, double *C, size_t n)
+/* C = op(A) op(B) for n x n matrices, op transposing when its flag is set. */
+static void mmul(const double *A, int ta, const double *B, int tb, double *C, size_t n)
 {
     size_t i, j, l;
     for (i = 0; i < n; i++)
         for (j = 0; j < n; j++) {
             double s = 0;
             for (l = 0; l < n; l++)
-                s += A[i * n + l] * B[l * n + j];
+                s += (ta ? A[l * n + i] : A[i * n + l]) * (tb ? B[j * n + l] : B[l * n + j]);
             C[i * n + j] = s;
         }
 }
@@ -377,8 +377,8 @@ static ma_status_t mv_eval(mv_t *m, const double th[2], int deriv, mv_eval_t *e,
             }
             uDu[1] += u[i] * t;
         }
-        mm(Aj, W, T, n);
-        mm(W, T, B1, n); /* W A W */
+        mmul(Aj, 0, W, 0, T, n);
+        mmul(W, 0, T, 0, B1, n); /* W A W */
         for (i = 0; i < n; i++)
             for (l = 0; l < n; l++) {
                 trWDWD[0] += B0[i * n + l];                 /* tr(W J W J) */
@@ -406,11 +406,11 @@ static ma_status_t mv_eval(mv_t *m, const double th[2], int deriv, mv_eval_t *e,
                 free(rs);
         }
         xbx(Xj, T, n, p, m->F[0]);
-        mm(B0, Aj, T2, n);
-        mm(T2, W, T, n);
+        mmul(B0, 0, Aj, 0, T2, n);
+        mmul(T2, 0, W, 0, T, n);
         xbx(Xj, T, n, p, m->F[1]);
-        mm(B1, Aj, T2, n);
-        mm(T2, W, T, n);
+        mmul(B1, 0, Aj, 0, T2, n);
+        mmul(T2, 0, W, 0, T, n);
         xbx(Xj, T, n, p, m->F[2]);
     }
     if (reml)
@@ -649,22 +649,8 @@ static ma_status_t mv_robust(mv_t *m, const double th[2], double level, ma_mv_t 
             }
         }
         /* G = L' C L (D = L', so D C D' = L' C L) */
-        for (i = 0; i < n; i++)
-            for (l = 0; l < n; l++) {
-                double s = 0;
-                size_t u;
-                for (u = 0; u < n; u++)
-                    s += C[i * n + u] * Lw[u * n + l];
-                T[i * n + l] = s; /* C L */
-            }
-        for (i = 0; i < n; i++)
-            for (l = 0; l < n; l++) {
-                double s = 0;
-                size_t u;
-                for (u = 0; u < n; u++)
-                    s += Lw[u * n + i] * T[u * n + l];
-                G[i * n + l] = s;
-            }
+        mmul(C, 0, Lw, 0, T, n);
+        mmul(Lw, 1, T, 0, G, n);
         if (gsl_eigen_symmv(&Gv.matrix, &lv.vector, &Ev.matrix, ew) != GSL_SUCCESS) {
             st = ma_error_set(err, MA_ENUMERIC, "CR2: eigen decomposition failed");
             goto done;
@@ -685,23 +671,9 @@ static ma_status_t mv_robust(mv_t *m, const double th[2], double level, ma_mv_t 
                 C[i * n + l] = s;
             }
         /* A = L G^{-1/2} L' into G, then AW = A W */
-        for (i = 0; i < n; i++)
-            for (l = 0; l < n; l++) {
-                double s = 0;
-                size_t u;
-                for (u = 0; u < n; u++)
-                    s += Lw[i * n + u] * C[u * n + l];
-                T[i * n + l] = s;
-            }
-        for (i = 0; i < n; i++)
-            for (l = 0; l < n; l++) {
-                double s = 0;
-                size_t u;
-                for (u = 0; u < n; u++)
-                    s += T[i * n + u] * Lw[l * n + u];
-                G[i * n + l] = s;
-            }
-        mm(G, W, AW, n);
+        mmul(Lw, 0, C, 0, T, n);
+        mmul(T, 0, Lw, 1, G, n);
+        mmul(G, 0, W, 0, AW, n);
         /* meat: u_j = X_j' W A e_j = (A W X_j)' e_j, W and A symmetric */
         for (a = 0; a < p; a++) {
             double s = 0;
