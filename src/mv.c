@@ -107,9 +107,9 @@ static double vcalc_r(const ma_mv_data_t *d, double rho, size_t i, size_t l)
     size_t g1l = d->grp1 ? d->grp1[l] : 0, g2l = d->grp2 ? d->grp2[l] : 1;
     double w1i = d->w1 ? d->w1[i] : 1, w2i = d->w2 ? d->w2[i] : 1;
     double w1l = d->w1 ? d->w1[l] : 1, w2l = d->w2 ? d->w2[l] : 1;
-    double r = d->obs[i] == d->obs[l] ? 1 : (isnan(rho) ? 0 : rho);
+    double r = d->obs[i] == d->obs[l] ? 1 : rho;
     double num, den;
-    if (r == 0)
+    if (isnan(rho) || r == 0) /* the multilevel model: V = diag(vi) */
         return 0;
     num = (g1i == g1l) * sqrt(1 / w1i / w1l) - (g1i == g2l) * sqrt(1 / w1i / w2l) -
           (g2i == g1l) * sqrt(1 / w2i / w1l) + (g2i == g2l) * sqrt(1 / w2i / w2l);

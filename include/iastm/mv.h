@@ -14,7 +14,9 @@ typedef enum { MA_MV_REML = 0, MA_MV_ML } ma_mv_method_t;
 typedef struct {
     ma_mv_method_t method;   /* REML (default) or ML */
     double rho;              /* sampling correlation of two rows of one cluster with
-                                different obs (CHE); NaN (default): none, V = diag(vi) */
+                                different obs (CHE; rows with the same obs correlate 1, and
+                                shared arms enter as vcalc's grp1/grp2); NaN (default):
+                                the multilevel model, V = diag(vi) */
     double level;            /* confidence level, default 0.95 */
     int sigma2_ci;           /* 1 (default): profile-likelihood CIs of the components */
     int robust;              /* 1 (default): CR2 cluster-robust inference */

@@ -337,9 +337,14 @@ static void test_bad_input(void **state)
     o.rho = -0.9; /* three rows of t1 with rho = -0.9: V block not positive definite */
     assert_int_equal(ma_mv_fit(&md, &o, &r, &err), MA_EINPUT);
     assert_non_null(strstr(err.msg, "not positive definite"));
-    o.rho = NAN;
-    md.obs = same_obs; /* two rows of t1 with one obs and one arm: correlation 1 */
+    o.rho = 0.5;
+    md.obs = same_obs; /* CHE: two rows of t1 with one obs and one arm correlate 1 */
     assert_int_equal(ma_mv_fit(&md, &o, &r, &err), MA_EINPUT);
+    o.rho = NAN; /* the multilevel model has V = diag(vi): the same rows can be fitted */
+    o.sigma2_ci = 0;
+    assert_int_equal(ma_mv_fit(&md, &o, &r, &err), MA_OK);
+    assert_int_equal(r.nobs, 6);
+    ma_mv_clear(&r);
     md.obs = ROWS;
     md.k = 3; /* one cluster */
     md.cluster = one;
