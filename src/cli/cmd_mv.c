@@ -28,7 +28,6 @@ static const char HELP[] =
     "group sizes as w1/w2. Each step works cluster by cluster (no k x k matrix).\n"
     "\n%s"
     "Model options:\n"
-    "  --cluster COL        the cluster (study) of each row (default: study_id)\n"
     "  --obs COL            the effect within its cluster (default: each row its own);\n"
     "                       rows of a cluster with one obs share its random effect\n"
     "  --rho R              CHE: sampling correlation R (-1 < R < 1) of two effects of\n"
@@ -337,22 +336,22 @@ static int sensitivity(const mv_rows_t *rows, const ma_mv_opts_t *o, ma_mv_t *fi
 
 static void sensitivity_text(FILE *f, const ma_mv_t *fits, const char *name)
 {
-    char a[32], b[32], c[32], d[32], e[32], g[32], h[32], l[32];
+    char a[32], b[32], c[32], d[32], e[32], g[32], h[32], l[32], u[32];
     size_t i;
     fprintf(f, "\nSensitivity to rho (CHE, %s):\n\n", name);
-    fprintf(f, "%5s %9s %9s %9s %9s %9s %9s %11s %11s\n", "rho", "estimate", "se", "rve_se",
-            "rve_df", "rve_p", "rve_ci.lb", "sigma2.1", "sigma2.2");
+    fprintf(f, "%5s %9s %9s %9s %9s %9s %9s %9s %10s %10s\n", "rho", "estimate", "se",
+            "rve_se", "rve_df", "rve_p", "rve_ci.lb", "rve_ci.ub", "sigma2.1", "sigma2.2");
     for (i = 0; i < NSENS; i++) {
         const ma_mv_t *r = &fits[i];
         if (!r->b) {
             fprintf(f, "%5.1f  (model could not be fitted)\n", SENS_RHO[i]);
             continue;
         }
-        fprintf(f, "%5.1f %9s %9s %9s %9s %9s %9s %11s %11s\n", SENS_RHO[i],
+        fprintf(f, "%5.1f %9s %9s %9s %9s %9s %9s %9s %10s %10s\n", SENS_RHO[i],
                 cli_num(r->b[0], a, 32), cli_num(r->se[0], b, 32), cli_num(r->rve_se[0], c, 32),
                 cli_num(r->rve_df[0], d, 32), cli_pval(r->rve_p[0], e, 32),
-                cli_num(r->rve_ci_lb[0], g, 32), cli_num(r->sigma2_cluster, h, 32),
-                cli_num(r->sigma2_obs, l, 32));
+                cli_num(r->rve_ci_lb[0], g, 32), cli_num(r->rve_ci_ub[0], u, 32),
+                cli_num(r->sigma2_cluster, h, 32), cli_num(r->sigma2_obs, l, 32));
     }
 }
 
