@@ -23,7 +23,7 @@ static const char HELP[] =
     "\nExamples:\n"
     "  iastm bubble --mods ablat --ylabel 'Log risk ratio' -o bcg_ablat.png bcg.csv\n"
     "  iastm bubble --mods weeks --test knha -o weeks.pdf raudenbush1985.csv\n"
-    "  iastm bubble --primary --mods weeks -o plots/bubble_weeks.svg data/trials.csv\n";
+    "  iastm bubble --primary --where outcome=pain --mods year -o bubble_year.svg data/trials.csv\n";
 
 static int by_line(const void *a, const void *b)
 {

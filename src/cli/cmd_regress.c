@@ -26,7 +26,7 @@ static const char HELP[] =
     "\nExamples:\n"
     "  iastm regress --mods ablat bcg.csv\n"
     "  iastm regress --mods ablat,alloc --test knha --format json bcg.csv\n"
-    "  iastm regress --primary --mods weeks data/trials.csv\n";
+    "  iastm regress --primary --where outcome=pain --mods region data/trials.csv\n";
 
 static const char *num(double x, char *buf, size_t n)
 {
