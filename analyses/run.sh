@@ -1,7 +1,9 @@
 #!/bin/sh
 # make analyses: regenerate analyses/results/ and plots/ from data/trials.csv.
 # Each analyses/NAME.analysis file says what to pool (title, filter options, subgroup
-# variable, whether to run leave-one-out); this script runs build/iastm on it and writes
+# variable, whether to run leave-one-out, and `model: che` for the correlated and
+# hierarchical effects model of `iastm mv` over dependent rows instead of `iastm pool`);
+# this script runs build/iastm on it and writes
 # results/NAME.{json,csv,md,txt}, plots/NAME.{png,svg}, and the cross-cutting reports:
 # the data audit (audit.*), the summary of findings (evidence.*), the claims check
 # (claims.*), published reviews.
@@ -33,28 +35,40 @@ for f in analyses/*.analysis; do
     filter=$(field filter "$f")
     by=$(field by "$f")
     loo=$(field loo "$f")
+    model=$(field model "$f")
     byopt=""
     [ -n "$by" ] && byopt="--by $by"
+    # pool, or (model: che) the CHE model with CR2 inference, rows clustered by trial
+    cmd=pool
+    plotopt=$byopt
+    if [ "$model" = che ]; then
+        cmd="mv --cluster study_id --che"
+        plotopt="--cluster study_id --rho 0.6"
+        byopt=""
+    fi
     echo "analysis $name: $title"
     # shellcheck disable=SC2086
-    if ! run "$RES/$name.json" pool $filter $byopt --format json "$DATA"; then
+    if ! run "$RES/$name.json" $cmd $filter $byopt --format json "$DATA"; then
         msg=$(cat "$RES/$name.json.err")
-        rm -f "$RES/$name.json.err" "$RES/$name.json" "$RES/$name.csv" "$RES/$name.txt"
-        printf '# %s\n\nNot analysable: %s\n' "$title" "${msg#iastm pool: }" > "$RES/$name.md"
-        echo "  not analysable: ${msg#iastm pool: }"
+        rm -f "$RES/$name.json.err" "$RES/$name.json" "$RES/$name.csv" "$RES/$name.txt" \
+            "$PLOTS/$name.png" "$PLOTS/$name.svg"
+        msg=${msg#iastm pool: }
+        msg=${msg#iastm mv: }
+        printf '# %s\n\nNot analysable: %s\n' "$title" "$msg" > "$RES/$name.md"
+        echo "  not analysable: $msg"
         continue
     fi
     for fmt in csv txt md; do
         ff=$fmt; [ $fmt = txt ] && ff=text
         # shellcheck disable=SC2086
-        run "$RES/$name.$fmt" pool $filter $byopt --format $ff "$DATA" || { failures=$((failures + 1)); cat "$RES/$name.$fmt.err"; }
+        run "$RES/$name.$fmt" $cmd $filter $byopt --format $ff "$DATA" || { failures=$((failures + 1)); cat "$RES/$name.$fmt.err"; }
     done
     { printf '# %s\n\n%s\n\nFilter: `%s`%s\n\n' "$title" "$(sed -n '1s/^# //p' "$f")" "$filter" "${by:+; subgroups by \`$by\`}"
       cat "$RES/$name.md"; } > "$RES/$name.md.tmp" && mv "$RES/$name.md.tmp" "$RES/$name.md"
     if [ $have_gnuplot -eq 1 ]; then
         for ext in png svg; do
             # shellcheck disable=SC2086
-            run "$PLOTS/$name.$ext" forest $filter $byopt --title "$title" "$DATA" || { failures=$((failures + 1)); cat "$PLOTS/$name.$ext.err"; rm -f "$PLOTS/$name.$ext.err"; }
+            run "$PLOTS/$name.$ext" forest $filter $plotopt --title "$title" "$DATA" || { failures=$((failures + 1)); cat "$PLOTS/$name.$ext.err"; rm -f "$PLOTS/$name.$ext.err"; }
         done
     fi
     if [ "$loo" = yes ]; then

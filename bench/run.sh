@@ -59,3 +59,4 @@ sh bench/resampling.sh "$prog"
 
 # Bayesian random-effects model by quadrature (iastm bayes).
 sh bench/bayes.sh "$prog"
+sh bench/mv.sh "$prog"

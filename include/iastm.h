@@ -28,5 +28,7 @@
 #include "iastm/gosh.h"
 #include "iastm/boot.h"
 #include "iastm/bayes.h"
+#include "iastm/mv.h"
+#include "iastm/dependence.h"
 
 #endif

@@ -540,6 +540,13 @@ ma_status_t ma_dataset_build(const ma_table_t *t, const ma_dataset_opts_t *o,
                          o->label_col);
         goto fail;
     }
+    d->cluster = ma_table_col(t, o->cluster_col ? o->cluster_col : "study_id");
+    if (o->cluster_col && d->cluster < 0) {
+        st = ma_error_at(err, MA_EUSAGE, t->path, 0, NULL, NULL,
+                         "--cluster %s: no column '%s' in the header", o->cluster_col,
+                         o->cluster_col);
+        goto fail;
+    }
     if (o->primary_only && d->col[MA_COL_PRIMARY] < 0) {
         st = ma_error_at(err, MA_EUSAGE, t->path, 0, NULL, NULL,
                          "--primary: the file has no 'primary' column");

@@ -191,6 +191,8 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
                 het_text(ADD(ROW_TEXT, 0)->text, sizeof rows[0].text, r);
             test_text(ADD(ROW_TEXT, 0)->text, sizeof rows[0].text, r);
         }
+        if (f->overall_note)
+            snprintf(ADD(ROW_TEXT, 0)->text, sizeof rows[0].text, "%s", f->overall_note);
         if (has_groups && isfinite(f->Q_between)) {
             char q[32], p[32];
             plot_fmt_num(q, sizeof q, f->Q_between, 2);
@@ -230,7 +232,9 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
         w_w = PLOT_BOLD * cw * 6.0; /* "Weight" */
     for (i = 0; i < f->nrows; i++) {
         const cells_t *c = &cells[i];
-        w_label = maxd(w_label, cw * (double)ma_gp_strwidth(c->label));
+        /* rows of a group are drawn indented by 0.8 em */
+        w_label = maxd(w_label, cw * (double)ma_gp_strwidth(c->label) +
+                                    (has_groups ? 0.8 * F : 0));
         if (has_extra)
             w_extra = maxd(w_extra, cw * (double)ma_gp_strwidth(c->extra));
         if (has_raw) {

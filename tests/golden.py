@@ -22,6 +22,7 @@ TOL_EXTRA = (1e-6, 1e-9)
 TOL_BAYES_TAU = (1e-7, 0.0)  # second set: tau quantities 1e-7, mu and theta 1e-6
 TOL_BAYES_MU = (1e-6, 0.0)
 TOL_SMALL = (1e-7, 1e-9)  # second set: *.smalltests.csv
+TOL_MV = (1e-6, 1e-12)
 
 
 class Harness:
@@ -247,6 +248,27 @@ class Harness:
 PROVENANCE = ("study_id", "source_type", "source_url", "source_location")
 
 
+def check_mv(h, name):
+    """NAME.mv.csv: rma.mv multilevel (V = vi) and CHE (vcalc, rho = 0.6) with CR2."""
+    refname = name + ".mv.csv"
+    fields = ["k", "clusters", "estimate", "se", "stat", "pval", "ci_lb", "ci_ub",
+              "sigma2_cluster", "sigma2_obs", "Q", "Q_p", "logLik", "rve_se", "rve_df",
+              "rve_p", "rve_ci_lb", "rve_ci_ub"]
+    extra = {"multilevel": [], "che": ["--rho", "0.6"]}
+    for w in h.read(refname):
+        label = "%s %s" % (refname, w["model"])
+        args = ["mv", "--cluster", "cluster", "--obs", "obs"] + extra[w["model"]] + \
+            ["--format", "json", h.path(name + ".mv_input.csv")]
+        try:
+            got = h.records(h.run(args), ["model", "estimate", "sigma2_cluster", "rve_df"])
+            if len(got) != 1 or got[0].get("model") != w["model"]:
+                h.fail(label, "expected one %s record, got %r" % (w["model"], got))
+                continue
+            h.compare(label, got[0], w, fields, TOL_MV)
+        except (RuntimeError, IndexError, ValueError) as e:
+            h.fail(label, e)
+
+
 def schema_columns(readme):
     """The column names of the first table of data/README.md (| `a`, `b` | meaning |)."""
     cols, in_table = [], False
@@ -327,6 +349,7 @@ def main():
         h.check_loo(name + ".loo.csv", infile)
     for name in ("normand1999", "bcg", "raudenbush1985"):
         h.check_bayes(name)
+    check_mv(h, "konstantopoulos2011")
     for key in sorted(h.worst):
         print("golden: %-34s max relative error %.2e" % (key, h.worst[key]))
     print("golden: %d passed, %d failed" % (h.passed, h.failed))

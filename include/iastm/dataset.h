@@ -41,6 +41,8 @@ typedef struct {
     size_t nwhere;
     int primary_only;                 /* keep rows whose `primary` is yes */
     const char *label_col;            /* header used as study label (default: study key) */
+    const char *cluster_col;          /* rows of one cluster are dependent (--cluster);
+                                         NULL: study_id when the table has it */
 } ma_dataset_opts_t;
 
 void ma_dataset_opts_init(ma_dataset_opts_t *o);
@@ -66,6 +68,7 @@ typedef struct {
     size_t k;                /* included rows */
     double *yi, *vi;         /* k values of the included rows, in input order */
     size_t *idx;             /* k indices into s */
+    long cluster;            /* column of the clusters of dependent rows, -1 if none */
 } ma_dataset_t;
 
 /* Build the dataset. Malformed values (bad numbers, SD <= 0, n < 2 or fractional, vi <= 0,

@@ -56,6 +56,7 @@ typedef struct {
      * those lines). */
     const char *const *overall_text;
     size_t n_overall_text;
+    const char *overall_note;        /* NULL, or a text line under the overall diamond */
 } ma_forest_t;
 
 typedef struct {

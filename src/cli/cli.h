@@ -17,12 +17,15 @@ typedef struct {
     ma_filter_t where[CLI_MAX_WHERE];
     char where_col[CLI_MAX_WHERE][256]; /* column names of the filters */
     size_t nwhere;
+    int pooling;                     /* 1 (default): the rows are pooled; cli_load refuses
+                                        mixed outcomes. 0 for es, evidence, claims. */
 } cli_common_t;
 
 /* Option codes for the shared long options (getopt_long `val`s). */
 enum {
     OPT_FORMAT = 'f', OPT_OUTPUT = 'o', OPT_HELP = 'h',
     OPT_MEASURE = 1000, OPT_VTYPE, OPT_PRESET, OPT_COL, OPT_WHERE, OPT_PRIMARY, OPT_LABEL,
+    OPT_CLUSTER,
     OPT_METHOD = 'm', OPT_TEST = 1050, OPT_PI, OPT_LEVEL, OPT_MAXITER, OPT_STEPADJ,
     OPT_TAU2_INIT,
     OPT_CMD_BASE = 1100 /* subcommands number their own options from here */
@@ -39,7 +42,8 @@ enum {
     {"col", required_argument, NULL, OPT_COL},                           \
     {"where", required_argument, NULL, OPT_WHERE},                       \
     {"primary", no_argument, NULL, OPT_PRIMARY},                         \
-    {"label", required_argument, NULL, OPT_LABEL}
+    {"label", required_argument, NULL, OPT_LABEL},                       \
+    {"cluster", required_argument, NULL, OPT_CLUSTER}
 #define CLI_OPT_END {NULL, 0, NULL, 0}
 #define CLI_COMMON_SHORTOPTS ":f:o:h"
 
@@ -74,6 +78,10 @@ int cli_bad_option(const char *cmd, int opt, char **argv);
 /* Parse a positive real for an option (e.g. --level); -1 after a usage error. */
 int cli_parse_double(const char *cmd, const char *opt, const char *arg, double lo, double hi,
                      double *out);
+
+/* Split --mods COL[,COL...] in place into `names` (at most max, pointers into buf).
+ * Returns the count, or 0 after a usage error. */
+size_t cli_split_mods(const char *cmd, char *buf, const char **names, size_t max);
 
 /* The single input file argument: optind must leave exactly one. Returns NULL after a
  * usage error. */
@@ -129,6 +137,13 @@ void cli_rma_text(FILE *f, const ma_rma_t *r, const ma_rma_opts_t *o, const char
 void cli_rma_record(ma_writer_t *w, const ma_rma_t *r, const ma_rma_opts_t *o);
 void cli_excluded_text(FILE *f, const ma_dataset_t *d);
 void cli_excluded_records(ma_writer_t *w, const ma_dataset_t *d);
+/* The rows not pooled only, without the dependence note (for iastm mv, which models it). */
+void cli_not_pooled_text(FILE *f, const ma_dataset_t *d);
+void cli_not_pooled_records(ma_writer_t *w, const ma_dataset_t *d);
+/* For figures: the dependence note on stderr as "iastm CMD: warning: ...". */
+void cli_dependence_warn(const char *cmd, const ma_dataset_t *d);
+/* The same, clusters counted within each value of column `within` (NULL: none). */
+void cli_dependence_warn_within(const char *cmd, const ma_dataset_t *d, const char *within);
 void cli_studies_records(ma_writer_t *w, const ma_dataset_t *d, double tau2);
 /* "SMD", "MD", or "yi as given" when every row gives yi/vi directly. */
 const char *cli_measure_name(const cli_common_t *c, const ma_dataset_t *d);
@@ -176,5 +191,11 @@ int cmd_permutest(int argc, char **argv);
 int cmd_gosh(int argc, char **argv);
 int cmd_boot(int argc, char **argv);
 int cmd_bayes(int argc, char **argv);
+int cmd_mv(int argc, char **argv);
+
+/* iastm mv's model of the pooled rows of d: clusters from d->cluster, each row its own
+ * obs, CHE when rho is not NaN, CR2 inference, no profile CIs (for forest --cluster).
+ * Returns an exit status after reporting; on 0 *r is filled (free with ma_mv_clear). */
+int cli_mv_fit_rows(const ma_dataset_t *d, double rho, double level, ma_mv_t *r);
 
 #endif

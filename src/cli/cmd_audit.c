@@ -127,6 +127,7 @@ int cmd_audit(int argc, char **argv)
     }
     if (!(path = cli_input_arg(argc, argv, "audit")))
         return 2;
+    c.pooling = 0; /* row by row: nothing is pooled */
     if ((rc = cli_load(&c, path, &t, &d)) != 0)
         return rc;
     if (ma_audit_run(d, &a, &err) != MA_OK) {

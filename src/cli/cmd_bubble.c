@@ -144,6 +144,7 @@ int cmd_bubble(int argc, char **argv)
         rc = 2;
         goto done;
     }
+    cli_dependence_warn("bubble", d);
     if (!(cells = malloc(d->k * sizeof *cells))) {
         fprintf(stderr, "iastm bubble: out of memory\n");
         rc = 1;

@@ -331,8 +331,11 @@ int cmd_claims(int argc, char **argv)
         return cli_report(&err);
     }
     c.ds.primary_only = !all_rows;
+    c.pooling = 0; /* each claim pools its own outcome's rows */
     if ((rc = cli_load(&c, path, &t, &d)) != 0)
         goto done;
+    if (all_rows) /* several rows of one trial and outcome are pooled as independent */
+        cli_dependence_warn_within("claims", d, "outcome");
     for (i = 0; i < 3; i++) {
         static const char *const cols[] = {"outcome", "region", "comparator_class"};
         if (ma_table_col(t, cols[i]) < 0) {

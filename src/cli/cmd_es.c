@@ -100,6 +100,7 @@ int cmd_es(int argc, char **argv)
     }
     if (!(path = cli_input_arg(argc, argv, "es")))
         return 2;
+    c.pooling = 0; /* effect sizes row by row: nothing is pooled */
     if ((rc = cli_load(&c, path, &t, &d)) != 0)
         return rc;
     if ((rc = cli_out_open(&out, c.output)) == 0) {

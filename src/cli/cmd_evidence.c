@@ -239,8 +239,11 @@ int cmd_evidence(int argc, char **argv)
     if (!(path = cli_input_arg(argc, argv, "evidence")))
         return 2;
     c.ds.primary_only = !all_rows;
+    c.pooling = 0; /* each finding pools its own outcome's rows */
     if ((rc = cli_load(&c, path, &t, &d)) != 0)
         return rc;
+    if (all_rows) /* several rows of one trial and outcome are pooled as independent */
+        cli_dependence_warn_within("evidence", d, "outcome");
     if (ma_table_col(t, "outcome") < 0 || ma_table_col(t, "region") < 0 ||
         ma_table_col(t, "comparator_class") < 0) {
         fprintf(stderr, "iastm: %s: a trials file needs the columns outcome, region and "

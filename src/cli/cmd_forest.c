@@ -10,9 +10,11 @@
 #include "iastm/cumul.h"
 #include "iastm/loo.h"
 #include "iastm/subgroup.h"
+#include "iastm/mv.h"
+#include "iastm/dependence.h"
 
 enum { OPT_BY = OPT_CMD_BASE, OPT_FAV_LEFT, OPT_FAV_RIGHT, OPT_XLIM, OPT_XLABEL, OPT_TYPE,
-       OPT_EXTRA, OPT_ORDER, OPT_NO_HET, OPT_BAYES };
+       OPT_EXTRA, OPT_ORDER, OPT_NO_HET, OPT_BAYES, OPT_RHO };
 
 static const char HELP[] =
     "Usage: iastm forest [OPTIONS] -o FILE.png|svg|pdf FILE.csv\n"
@@ -40,11 +42,15 @@ static const char HELP[] =
     "                       of mu as the diamond, the new-study effect as the bar\n"
     "  --tau-prior PRIOR    with --bayes: prior on tau (default halfnormal:0.5)\n"
     "  --mu-prior P         with --bayes: flat (default) or normal:M:S\n"
+    "  --cluster COL        rows grouped by cluster (study) with the diamond of the\n"
+    "                       multilevel model of 'iastm mv' (CR2 cluster-robust CI)\n"
+    "  --rho R              with --cluster: the CHE model with sampling correlation R\n"
     "\nExamples:\n"
     "  iastm forest -o plots/pain.png --primary --where outcome=pain --by region data/trials.csv\n"
     "  iastm forest -o bcg.pdf --by alloc --favours-left 'Favours vaccine' \\\n"
     "      --favours-right 'Favours control' --xlabel 'Log risk ratio' data/examples/bcg.csv\n"
     "  iastm forest --type loo -o loo.svg data/examples/bcg.csv\n"
+    "  iastm forest --cluster cluster -o k.png data/examples/konstantopoulos2011.csv\n"
     "  iastm forest --bayes --tau-prior halfnormal:0.5 -o bayes.png data/examples/normand1999.csv\n"
     "  iastm forest --dry-run --script - -o x.png data/examples/bcg.csv   (print the script)\n";
 
@@ -109,6 +115,97 @@ static int parse_xlim(const char *arg, double *lo, double *hi)
     return isfinite(*lo) && isfinite(*hi) && *lo < *hi ? 0 : -1;
 }
 
+/* forest --cluster: the rows grouped by cluster (in order of first appearance, no
+ * subgroup diamonds) and the overall diamond of the multilevel / CHE model with its CR2
+ * cluster-robust CI and test (as iastm mv). Returns an exit status. */
+static int forest_clusters(const ma_dataset_t *d, const char *extra, double z, double rho,
+                           double level, ma_mv_t *mv, ma_forest_row_t *rows,
+                           ma_forest_group_t **groups, ma_forest_t *f, ma_rma_t *overall,
+                           char *label, size_t nlabel, char *note, size_t nnote,
+                           char **labels)
+{
+    const char **keys = malloc(d->k * sizeof *keys);
+    size_t *id = malloc(d->k * sizeof *id), ng, g, j, r = 0;
+    ma_error_t err;
+    int rc;
+    char a[32], b[32];
+    if (!keys || !id || !(rows && d->k)) {
+        free(keys);
+        free(id);
+        fprintf(stderr, "iastm forest: out of memory\n");
+        return 1;
+    }
+    for (j = 0; j < d->k; j++)
+        keys[j] = ma_table_cell(d->table, d->s[d->idx[j]].row, d->cluster);
+    if (ma_group_ids(keys, d->k, id, &ng, &err) != MA_OK ||
+        !(*groups = calloc(ng, sizeof **groups))) {
+        free(keys);
+        free(id);
+        fprintf(stderr, "iastm forest: out of memory\n");
+        return 1;
+    }
+    for (g = 0; g < ng; g++) {
+        (*groups)[g].first = r;
+        (*groups)[g].fit = NULL;
+        (*groups)[g].weight = NAN;
+        for (j = 0; j < d->k; j++)
+            if (id[j] == g) {
+                if (r == (*groups)[g].first)
+                    (*groups)[g].name = *keys[j] ? keys[j] : "(missing)";
+                /* within a cluster, name the effect: its own label, else the instrument,
+                 * else its line */
+                const char *lab = d->s[d->idx[j]].label, *ins = "";
+                study_row(d, d->idx[j], extra, z, &rows[r]);
+                if (ma_table_col(d->table, "instrument") >= 0)
+                    ins = ma_dataset_cell(d, d->idx[j], "instrument");
+                if (!*lab || strcmp(lab, keys[j]) == 0) {
+                    if (!(labels[r] = malloc(strlen(ins) + 32))) {
+                        fprintf(stderr, "iastm forest: out of memory\n");
+                        free(keys);
+                        free(id);
+                        return 1;
+                    }
+                    if (*ins)
+                        snprintf(labels[r], strlen(ins) + 32, "%s", ins);
+                    else
+                        snprintf(labels[r], 32, "line %ld", d->s[d->idx[j]].line);
+                    rows[r].label = labels[r];
+                }
+                r++;
+            }
+        (*groups)[g].count = r - (*groups)[g].first;
+    }
+    free(keys);
+    free(id);
+    if ((rc = cli_mv_fit_rows(d, rho, level, mv)) != 0)
+        return rc;
+    memset(overall, 0, sizeof *overall);
+    overall->k = mv->k;
+    overall->estimate = mv->b[0];
+    overall->se = mv->rve_se[0];
+    overall->ci_lb = mv->rve_ci_lb[0];
+    overall->ci_ub = mv->rve_ci_ub[0];
+    overall->stat = mv->rve_stat[0];
+    overall->pval = mv->rve_p[0];
+    overall->df = mv->rve_df[0];
+    overall->pi_lb = overall->pi_ub = NAN;
+    overall->method_used = MA_METHOD_REML;
+    if (isnan(rho))
+        snprintf(label, nlabel, "Multilevel model (%s), CR2 CI", mv->method == MA_MV_REML ? "REML" : "ML");
+    else
+        snprintf(label, nlabel, "CHE model (\xcf\x81 = %g), CR2 CI", rho);
+    cli_num(mv->sigma2_cluster, a, sizeof a);
+    cli_num(mv->sigma2_obs, b, sizeof b);
+    snprintf(note, nnote, "\xcf\x83\xc2\xb2 between clusters = %s, within = %s; %zu clusters, "
+             "%zu effects; CR2 df = %.1f%s", a, b, mv->nclusters, mv->k, mv->rve_df[0],
+             mv->nclusters < 4 || mv->rve_df[0] < 4 ? " (below 4: unreliable)" : "");
+    f->groups = *groups;
+    f->ngroups = ng;
+    f->overall = overall;
+    f->overall_note = note;
+    return 0;
+}
+
 int cmd_forest(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -125,6 +222,7 @@ int cmd_forest(int argc, char **argv)
         {"bayes", no_argument, NULL, OPT_BAYES},
         {"tau-prior", required_argument, NULL, OPT_TAU_PRIOR},
         {"mu-prior", required_argument, NULL, OPT_MU_PRIOR},
+        {"rho", required_argument, NULL, OPT_RHO},
         CLI_OPT_END};
     cli_common_t c;
     cli_plot_t p;
@@ -144,7 +242,9 @@ int cmd_forest(int argc, char **argv)
     const char **keys = NULL;
     size_t *perm = NULL;
     char **labels = NULL;
-    char est_header[128], overall_label[128];
+    char est_header[128], overall_label[128], mv_note[256];
+    double rho = NAN;
+    ma_mv_t mv;
     ma_gp_script_t s;
     ma_error_t err;
     size_t i, j, k;
@@ -157,6 +257,7 @@ int cmd_forest(int argc, char **argv)
 
     cli_common_init(&c);
     memset(&p, 0, sizeof p);
+    memset(&mv, 0, sizeof mv);
     ma_rma_opts_init(&ro);
     ma_forest_opts_init(&fo);
     fo.favours_left = "Favours comparator";
@@ -184,6 +285,11 @@ int cmd_forest(int argc, char **argv)
             if (cli_bayes_opt(&bo, opt, optarg, "forest", &prior_set) < 0)
                 return 2;
             bayes_opt = 1;
+            continue;
+        case OPT_RHO:
+            if (ma_parse_double(optarg, &rho) != MA_NUM_OK || !(rho > -1 && rho < 1))
+                return cli_usage_error("forest", "--rho must be a number between -1 and 1 "
+                                                 "(exclusive), got '%s'", optarg);
             continue;
         case OPT_XLIM:
             if (parse_xlim(optarg, &fo.xlim_lo, &fo.xlim_hi) != 0)
@@ -220,6 +326,13 @@ int cmd_forest(int argc, char **argv)
         return cli_usage_error("forest", "--tau-prior and --mu-prior need --bayes");
     if (bayes && (by || type != TYPE_STUDY))
         return cli_usage_error("forest", "--bayes works with --type study and without --by");
+    if (c.ds.cluster_col && (by || type != TYPE_STUDY))
+        return cli_usage_error("forest", "--cluster works with --type study only, without --by");
+    if (!isnan(rho) && !c.ds.cluster_col)
+        return cli_usage_error("forest", "--rho needs --cluster");
+    if (bayes && c.ds.cluster_col)
+        return cli_usage_error("forest", "--bayes and --cluster are different models: "
+                                         "choose one");
     if ((rc = cli_plot_check(&p, &c, "forest")) != 0)
         return rc;
     if (!(path = cli_input_arg(argc, argv, "forest")))
@@ -254,6 +367,8 @@ int cmd_forest(int argc, char **argv)
         rc = 2;
         goto done;
     }
+    if (!c.ds.cluster_col)
+        cli_dependence_warn("forest", d);
     if (ma_rma_fit(d->yi, d->vi, k, &ro, &overall, &err) != MA_OK) {
         rc = cli_report(&err);
         goto done;
@@ -340,7 +455,14 @@ int cmd_forest(int argc, char **argv)
         f.pi_label = pi_label;
     }
 
-    if (type == TYPE_STUDY && !by) {
+    if (type == TYPE_STUDY && c.ds.cluster_col) {
+        if ((rc = forest_clusters(d, extra, z, rho, ro.level, &mv, rows, &groups, &f,
+                                  &overall, overall_label, sizeof overall_label, mv_note,
+                                  sizeof mv_note, labels)) != 0)
+            goto done;
+        fo.show_heterogeneity = 0;
+        fo.label_header = t->header[d->cluster];
+    } else if (type == TYPE_STUDY && !by) {
         for (j = 0; j < k; j++) {
             study_row(d, d->idx[j], extra, z, &rows[j]);
             rows[j].weight = bayes ? NAN : w[j];
@@ -468,6 +590,7 @@ done:
     free(fits);
     free(keys);
     free(groups);
+    ma_mv_clear(&mv);
     free(excl);
     free(w);
     free(rows);

@@ -89,6 +89,7 @@ int cmd_funnel(int argc, char **argv)
         rc = 2;
         goto done;
     }
+    cli_dependence_warn("funnel", d);
     if (ma_rma_fit(d->yi, d->vi, d->k, &ro, &fit, &err) != MA_OK) {
         rc = cli_report(&err);
         goto done;

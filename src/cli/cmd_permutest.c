@@ -31,34 +31,6 @@ static const char HELP[] =
     "  iastm permutest --exact --method DL --format json data/examples/bcg.csv\n"
     "  iastm permutest --mods ablat --iter 10000 --seed 42 data/examples/bcg.csv\n";
 
-static size_t split_mods(char *buf, const char **names)
-{
-    size_t n = 0, i;
-    char *tok = buf;
-    for (;;) {
-        char *comma = strchr(tok, ',');
-        if (comma)
-            *comma = '\0';
-        if (!*tok) {
-            cli_usage_error("permutest", "--mods: empty column name");
-            return 0;
-        }
-        if (n == MAX_MODS) {
-            cli_usage_error("permutest", "--mods: at most %d columns", MAX_MODS);
-            return 0;
-        }
-        for (i = 0; i < n; i++)
-            if (strcmp(names[i], tok) == 0) {
-                cli_usage_error("permutest", "--mods: column '%s' given twice", tok);
-                return 0;
-            }
-        names[n++] = tok;
-        if (!comma)
-            return n;
-        tok = comma + 1;
-    }
-}
-
 static const char *pv(double p, char *buf, size_t n)
 {
     if (isnan(p))
@@ -206,7 +178,7 @@ int cmd_permutest(int argc, char **argv)
         }
         if (opt == OPT_MODS) {
             snprintf(modbuf, sizeof modbuf, "%s", optarg);
-            if ((nmods = split_mods(modbuf, mods)) == 0)
+            if ((nmods = cli_split_mods("permutest", modbuf, mods, MAX_MODS)) == 0)
                 return 2;
             continue;
         }

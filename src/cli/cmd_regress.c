@@ -53,36 +53,6 @@ static const char *pv(double p, char *buf, size_t n, int eq)
     return buf;
 }
 
-/* Split --mods on commas into `names` (pointers into `buf`). Returns the count, or 0
- * after a usage error. */
-static size_t split_mods(char *buf, const char **names)
-{
-    size_t n = 0, i;
-    char *tok = buf;
-    for (;;) {
-        char *comma = strchr(tok, ',');
-        if (comma)
-            *comma = '\0';
-        if (!*tok) {
-            cli_usage_error("regress", "--mods: empty column name");
-            return 0;
-        }
-        if (n == MAX_MODS) {
-            cli_usage_error("regress", "--mods: at most %d columns", MAX_MODS);
-            return 0;
-        }
-        for (i = 0; i < n; i++)
-            if (strcmp(names[i], tok) == 0) {
-                cli_usage_error("regress", "--mods: column '%s' given twice", tok);
-                return 0;
-            }
-        names[n++] = tok;
-        if (!comma)
-            return n;
-        tok = comma + 1;
-    }
-}
-
 static void text_report(FILE *f, const ma_reg_t *r, const ma_design_t *x,
                         const ma_rma_opts_t *o, const char *const *mods, const char *measure)
 {
@@ -190,7 +160,7 @@ int cmd_regress(int argc, char **argv)
                 return 1;
             }
             strcpy(modbuf, optarg);
-            if ((nmods = split_mods(modbuf, mods)) == 0) {
+            if ((nmods = cli_split_mods("regress", modbuf, mods, MAX_MODS)) == 0) {
                 free(modbuf);
                 return 2;
             }

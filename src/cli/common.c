@@ -19,6 +19,8 @@ const char CLI_COMMON_HELP[] =
     "                       excludes; several values for one column are alternatives)\n"
     "  --primary            keep rows whose 'primary' column is yes\n"
     "  --label COL          study labels from column COL\n"
+    "  --cluster COL        rows with one COL value are dependent (default: study_id);\n"
+    "                       pooling several rows of a cluster is flagged in the output\n"
     "Output options:\n"
     "  -f, --format FMT     text (default), csv, tsv, json or md (Markdown tables)\n"
     "  -o, --output FILE    write to FILE (replaced only when the run succeeds)\n"
@@ -32,6 +34,7 @@ void cli_common_init(cli_common_t *c)
     c->format = MA_FMT_TEXT;
     ma_dataset_opts_init(&c->ds);
     c->ds.where = c->where;
+    c->pooling = 1;
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -162,6 +165,9 @@ int cli_common_opt(cli_common_t *c, int opt, const char *arg, const char *cmd)
     case OPT_LABEL:
         c->ds.label_col = arg;
         return 1;
+    case OPT_CLUSTER:
+        c->ds.cluster_col = arg;
+        return 1;
     default:
         return 0;
     }
@@ -221,7 +227,44 @@ int cli_load(cli_common_t *c, const char *path, ma_table_t **t, ma_dataset_t **d
         *t = NULL;
         return cli_report(&err);
     }
+    if (c->pooling && ma_dataset_check_outcomes(*d, &err) != MA_OK) {
+        ma_dataset_free(*d);
+        ma_table_free(*t);
+        *d = NULL;
+        *t = NULL;
+        return cli_report(&err);
+    }
     return 0;
+}
+
+/* Split --mods on commas into `names` (pointers into `buf`). Returns the count, or 0
+ * after a usage error. */
+size_t cli_split_mods(const char *cmd, char *buf, const char **names, size_t max)
+{
+    size_t n = 0, i;
+    char *tok = buf;
+    for (;;) {
+        char *comma = strchr(tok, ',');
+        if (comma)
+            *comma = '\0';
+        if (!*tok) {
+            cli_usage_error(cmd, "--mods: empty column name");
+            return 0;
+        }
+        if (n == max) {
+            cli_usage_error(cmd, "--mods: at most %zu columns", max);
+            return 0;
+        }
+        for (i = 0; i < n; i++)
+            if (strcmp(names[i], tok) == 0) {
+                cli_usage_error(cmd, "--mods: column '%s' given twice", tok);
+                return 0;
+            }
+        names[n++] = tok;
+        if (!comma)
+            return n;
+        tok = comma + 1;
+    }
 }
 
 int cli_check_path(const char *cmd, const char *opt, const char *path)

@@ -32,6 +32,7 @@ static const command_t COMMANDS[] = {
     {"gosh", cmd_gosh, "GOSH: fits of every subset of studies"},
     {"boot", cmd_boot, "bootstrap confidence intervals for the estimate and tau^2"},
     {"bayes", cmd_bayes, "Bayesian random-effects meta-analysis (prior on tau, quadrature)"},
+    {"mv", cmd_mv, "dependent effects: multilevel / CHE model, CR2 robust inference"},
 };
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 

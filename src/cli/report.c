@@ -237,7 +237,7 @@ void cli_rma_record(ma_writer_t *w, const ma_rma_t *r, const ma_rma_opts_t *o)
     ma_writer_str(w, "note", r->note);
 }
 
-void cli_excluded_text(FILE *f, const ma_dataset_t *d)
+void cli_not_pooled_text(FILE *f, const ma_dataset_t *d)
 {
     size_t i, n = d->n - d->k;
     if (n == 0)
@@ -248,7 +248,7 @@ void cli_excluded_text(FILE *f, const ma_dataset_t *d)
             fprintf(f, "  %s (line %ld): %s\n", d->s[i].label, d->s[i].line, d->s[i].reason);
 }
 
-void cli_excluded_records(ma_writer_t *w, const ma_dataset_t *d)
+void cli_not_pooled_records(ma_writer_t *w, const ma_dataset_t *d)
 {
     size_t i;
     ma_writer_section(w, "excluded");
@@ -262,6 +262,57 @@ void cli_excluded_records(ma_writer_t *w, const ma_dataset_t *d)
         ma_writer_str(w, "reason", d->s[i].reason);
         ma_writer_end(w);
     }
+}
+
+/* The dependence summary; an out-of-memory failure leaves it empty (no note). */
+static void dependence(const ma_dataset_t *d, ma_dependence_t *dep)
+{
+    ma_error_t err;
+    if (ma_dataset_dependence(d, dep, &err) != MA_OK)
+        dep->note[0] = '\0';
+}
+
+/* Every pooling command's output ends with these two: the rows not pooled, and the note
+ * that some rows come from one cluster (study) when they do. */
+void cli_excluded_text(FILE *f, const ma_dataset_t *d)
+{
+    ma_dependence_t dep;
+    cli_not_pooled_text(f, d);
+    dependence(d, &dep);
+    if (dep.note[0])
+        fprintf(f, "\nWarning: %s.\n", dep.note);
+}
+
+void cli_excluded_records(ma_writer_t *w, const ma_dataset_t *d)
+{
+    ma_dependence_t dep;
+    cli_not_pooled_records(w, d);
+    dependence(d, &dep);
+    if (!dep.note[0])
+        return;
+    ma_writer_section(w, "dependence");
+    ma_writer_begin(w);
+    ma_writer_str(w, "cluster_column", dep.column);
+    ma_writer_int(w, "k", (long)dep.k);
+    ma_writer_int(w, "clusters", (long)dep.nclusters);
+    ma_writer_int(w, "clusters_with_several_rows", (long)dep.nmulti);
+    ma_writer_str(w, "largest_cluster", dep.show[0]);
+    ma_writer_int(w, "largest_cluster_rows", (long)dep.show_rows[0]);
+    ma_writer_str(w, "note", dep.note);
+    ma_writer_end(w);
+}
+
+void cli_dependence_warn(const char *cmd, const ma_dataset_t *d)
+{
+    cli_dependence_warn_within(cmd, d, NULL);
+}
+
+void cli_dependence_warn_within(const char *cmd, const ma_dataset_t *d, const char *within)
+{
+    ma_dependence_t dep;
+    ma_error_t err;
+    if (ma_dataset_dependence_within(d, within, &dep, &err) == MA_OK && dep.note[0])
+        fprintf(stderr, "iastm %s: warning: %s\n", cmd, dep.note);
 }
 
 void cli_studies_records(ma_writer_t *w, const ma_dataset_t *d, double tau2)

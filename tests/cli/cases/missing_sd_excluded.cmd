@@ -1,1 +1,1 @@
-pool tests/cli/data/missing_sd_excluded.csv
+pool --where outcome=pain tests/cli/data/missing_sd_excluded.csv

@@ -1,0 +1,1 @@
+forest --cluster cluster --by cluster -o k.png data/examples/konstantopoulos2011.csv

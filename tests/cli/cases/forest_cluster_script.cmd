@@ -1,0 +1,1 @@
+forest --cluster cluster --dry-run --script - -o k.png data/examples/konstantopoulos2011.csv

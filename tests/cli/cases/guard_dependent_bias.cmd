@@ -1,0 +1,1 @@
+bias --format json tests/cli/data/dependent.csv

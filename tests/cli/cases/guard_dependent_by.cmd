@@ -1,0 +1,1 @@
+pool --by region tests/cli/data/dependent.csv

@@ -1,0 +1,1 @@
+claims --all-rows --claims data/claims.csv --format csv tests/cli/data/dependent.csv

@@ -1,0 +1,1 @@
+pool --cluster region tests/cli/data/moderators.csv

@@ -1,0 +1,1 @@
+pool --cluster nosuch tests/cli/data/good.csv

@@ -1,0 +1,1 @@
+pool --format csv tests/cli/data/dependent.csv

@@ -1,0 +1,1 @@
+evidence --all-rows --format csv tests/cli/data/dependent.csv

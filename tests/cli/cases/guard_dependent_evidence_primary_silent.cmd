@@ -1,0 +1,1 @@
+evidence --format csv tests/cli/data/dependent.csv

@@ -1,0 +1,1 @@
+funnel -o $TMPD/f.png tests/cli/data/dependent.csv

@@ -1,0 +1,1 @@
+pool --format json tests/cli/data/dependent.csv

@@ -1,0 +1,1 @@
+loo tests/cli/data/dependent.csv

@@ -1,0 +1,1 @@
+pool --format md tests/cli/data/dependent.csv

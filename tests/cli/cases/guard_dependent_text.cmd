@@ -1,0 +1,1 @@
+pool tests/cli/data/dependent.csv

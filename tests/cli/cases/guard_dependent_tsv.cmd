@@ -1,0 +1,1 @@
+pool --format tsv tests/cli/data/dependent.csv

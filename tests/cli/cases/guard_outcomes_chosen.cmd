@@ -1,0 +1,1 @@
+pool --where outcome=pain tests/cli/data/trials_mini.csv

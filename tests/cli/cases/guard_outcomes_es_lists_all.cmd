@@ -1,0 +1,1 @@
+es tests/cli/data/trials_mini.csv

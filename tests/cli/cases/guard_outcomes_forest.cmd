@@ -1,0 +1,1 @@
+forest -o $TMPD/f.png tests/cli/data/trials_mini.csv

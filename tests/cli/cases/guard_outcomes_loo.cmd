@@ -1,0 +1,1 @@
+loo --format json tests/cli/data/trials_mini.csv

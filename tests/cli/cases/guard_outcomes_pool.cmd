@@ -1,0 +1,1 @@
+pool tests/cli/data/trials_mini.csv

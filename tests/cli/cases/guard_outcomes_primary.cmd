@@ -1,0 +1,1 @@
+pool --primary tests/cli/data/trials_mini.csv

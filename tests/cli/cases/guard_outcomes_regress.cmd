@@ -1,0 +1,1 @@
+regress --mods region tests/cli/data/trials_mini.csv

@@ -1,0 +1,1 @@
+mv --che --arm nosuch tests/cli/data/multiarm.csv

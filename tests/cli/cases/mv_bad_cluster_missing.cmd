@@ -1,0 +1,1 @@
+mv --cluster nosuch data/examples/konstantopoulos2011.csv

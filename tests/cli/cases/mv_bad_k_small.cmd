@@ -1,0 +1,1 @@
+mv --cluster study_id --where study_id=t1 tests/cli/data/dependent.csv

@@ -1,0 +1,1 @@
+mv --cluster cluster --method DL data/examples/konstantopoulos2011.csv

@@ -1,0 +1,1 @@
+mv --cluster cluster tests/cli/data/mv_missing_cluster.csv

@@ -1,0 +1,1 @@
+mv tests/cli/data/trials_mini.csv

@@ -1,0 +1,1 @@
+mv --cluster cluster --obs obs --mods nosuch data/examples/konstantopoulos2011.csv

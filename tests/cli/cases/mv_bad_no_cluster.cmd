@@ -1,0 +1,1 @@
+mv --obs obs data/examples/konstantopoulos2011.csv

@@ -1,0 +1,1 @@
+mv --cluster cluster --obs nosuch data/examples/konstantopoulos2011.csv

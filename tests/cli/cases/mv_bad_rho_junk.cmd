@@ -1,0 +1,1 @@
+mv --cluster cluster --rho 0.6x data/examples/konstantopoulos2011.csv

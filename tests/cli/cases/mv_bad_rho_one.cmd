@@ -1,0 +1,1 @@
+mv --cluster cluster --rho 1 data/examples/konstantopoulos2011.csv

@@ -1,0 +1,1 @@
+mv --mods region --che tests/cli/data/dependent.csv

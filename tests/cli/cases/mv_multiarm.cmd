@@ -1,0 +1,1 @@
+mv --che tests/cli/data/multiarm.csv

@@ -1,0 +1,1 @@
+mv --cluster cluster --obs obs data/examples/konstantopoulos2011.csv

@@ -1,0 +1,1 @@
+mv --where outcome=pain --no-sigma2-ci data/trials.csv

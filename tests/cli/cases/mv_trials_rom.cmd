@@ -1,0 +1,1 @@
+mv --where outcome=rom --che data/trials.csv
