@@ -242,6 +242,14 @@ def claim_headline(c):
         return "%s: spine SMD %s vs other regions %s (difference %s; test for subgroup differences p = %s), %s in all; %s" % (
             word, num(c["spine_estimate"]), num(c["other_estimate"]), num(c["difference"]),
             pval(c["Q_between_p"]), trials_word(c["trials"]), certainty)
+    if c.get("no_trial_in_population"):
+        if c.get("indirect_estimate") is not None:
+            return ("%s: no trial in this population. Indirect evidence (%s): SMD %s from %s; "
+                    "%s certainty, rated down for indirectness" % (
+                        word, c["indirect_scope"],
+                        ci_text(c["indirect_estimate"], c["indirect_ci_lb"], c["indirect_ci_ub"]),
+                        trials_word(c["indirect_trials"]), c["indirect_certainty"]))
+        return "%s: no trial in this population, and no poolable trial nearby" % word
     if v == "insufficient evidence":
         if c["trials"] == 1 and c["region"] != "spine_vs_other":
             return "%s: only 1 trial with usable numbers (at least 2 needed): SMD %s; %s" % (
@@ -258,10 +266,15 @@ def glance_estimate(c):
     estimates, not the pooled one."""
     if c["region"] == "spine_vs_other" and c.get("spine_estimate") is not None:
         return "spine %s vs other %s" % (num(c["spine_estimate"]), num(c["other_estimate"]))
+    if c.get("no_trial_in_population"):
+        if c.get("indirect_estimate") is None:
+            return "no trial in this population"
+        return "indirect: %s" % est_ci(c["indirect_estimate"], c["indirect_ci_lb"],
+                                       c["indirect_ci_ub"])
     return est_ci(c["estimate"], c["ci_lb"], c["ci_ub"])
 
 
-def claims_section(claims, not_pooled, sources, trial_rows, question_of):
+def claims_section(claims, not_pooled, sources, trial_rows, question_of, claim_trials=()):
     out = ['<section id="claims"><h2>The claims and what the trials say</h2>',
            '<p>Each claim is quoted as published. The verdict compares it with the pooled '
            'trials (rules under <a href="#methods">Methods</a>). SMD: standardized mean '
@@ -284,11 +297,25 @@ def claims_section(claims, not_pooled, sources, trial_rows, question_of):
         out.append('<p class="claimtext">\u201c%s\u201d</p>' % esc(c["claim"]))
         if sources.get(cid):
             out.append('<p class="muted small">Claimed in: %s</p>' % esc(sources[cid]))
+        if c.get("population"):
+            out.append('<p class="small">Population: %s</p>' % esc(c["population"]))
         out.append('<p class="verdict"><strong>%s</strong></p>' % esc(claim_headline(c)))
         detail = "Why: %s." % c["why"]
         if c["certainty_reasons"] and c["certainty"] != "not rated":
             detail += " Certainty: %s." % c["certainty_reasons"]
         out.append('<p class="small">%s</p>' % esc(detail))
+        used = [t for t in claim_trials if t["claim_id"] == cid]
+        if used:
+            out.append('<p class="small">%s:</p><ul class="small">' % (
+                "Indirect trials (another population)" if used[0].get("indirect") else "Trials behind the verdict"))
+            for t in used:
+                link = ""
+                if (t.get("source_url") or "").startswith(("http://", "https://")):
+                    link = ' <a href="%s">source</a>' % esc(t["source_url"])
+                out.append("<li>%s (%s, %s): n %s vs %s, SMD %s%s</li>" % (
+                    esc(t["citation"]), esc(t.get("site") or "-"), esc(t.get("condition") or "-"),
+                    num(t["n1"], 0), num(t["n2"], 0), esc(ci_text(t["yi"], t["ci_lb"], t["ci_ub"])), link))
+            out.append("</ul>")
         rows = [r for r in not_pooled if r["claim_id"] == cid]
         if rows:
             out.append('<p class="small">Relevant rows not pooled:</p><ul class="small">')
@@ -493,11 +520,11 @@ table{border-collapse:collapse;width:100%;font-size:.9rem;line-height:1.35}
 th,td{text-align:left;vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid #ddd;overflow-wrap:break-word}
 th{background:#f1f3f5;font-weight:600}
 td.num{white-space:nowrap;text-align:right;font-variant-numeric:tabular-nums}
-table.sof{min-width:54rem}table.trials{min-width:56rem}table.excluded{min-width:50rem}
+table.sof{min-width:66rem}table.trials{min-width:56rem}table.excluded{min-width:50rem}
 table.pooled{min-width:40rem}table.reviews{min-width:56rem}table.glance{min-width:40rem}
 table.glance td:first-child{min-width:15rem}table.reviews td:last-child{min-width:18rem}table.reviews td:nth-child(3){min-width:8rem}
 table.sof td:first-child{min-width:9rem}
-table.sof td:last-child{min-width:18rem}
+table.sof td:last-child{min-width:30rem}
 td.src{min-width:12rem}
 table.trials td:nth-child(4),table.excluded td:nth-child(5){min-width:12rem}
 figure{margin:1rem 0}
@@ -604,7 +631,8 @@ def main():
             'Written by %s from <code>data/trials.csv</code>; every number below comes from '
             '<code>analyses/results/</code>.</p></header>' % esc(version or "iastm"),
             "<main>", "\n".join(toc), claims_section(claims_json["claims"], claims_json.get("not_pooled", []),
-                                                     sources, rows_by_line, question_of)]
+                                                     sources, rows_by_line, question_of,
+                                                     claims_json.get("trials", []))]
     page += sections
     page.append(reviews_section(ev_json.get("published_reviews", [])))
     page.append("\n".join(methods))

@@ -60,7 +60,10 @@ def year(row):
 
 def label(row):
     """Author-year label: 'Braun et al. 2011', 'Paranjape and Lad 2020', 'Noreen n.d.'."""
-    s = _authors(row.get("author", "")) or [row["study_id"]]
+    author = row.get("author", "").strip()
+    if not author or author.startswith(("not shown", "[")):
+        return row["study_id"]  # no author printed: the id says more than "not n.d."
+    s = _authors(author) or [row["study_id"]]
     if len(s) >= 3:
         who = s[0] + " et al."
     elif len(s) == 2:
