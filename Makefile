@@ -10,11 +10,12 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -pedantic -Wstrict-prototypes -Wmissing-prototypes \
             -Wshadow -Wpointer-arith -Wcast-qual -Wformat=2 -Wno-format-nonliteral
-CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -DIASTM_VERSION='"$(VERSION)"'
+CPPFLAGS += -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L -DIASTM_VERSION='"$(VERSION)"'
 LDLIBS   += -lgsl -lgslcblas -lcsv -lpthread -lm
 REF      := tests/reference
 
-LIB_SRC  := $(sort $(wildcard src/*.c))
+# The library: every .c under src/<module>/ except the command line (src/cli).
+LIB_SRC  := $(sort $(filter-out src/cli/%,$(wildcard src/*/*.c)))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include "error.h"
 #include "es.h"
-#include "table.h"
+#include "csv.h"
 
 /* Canonical column keys and the header names recognised for each (metafor's names and the
  * trial schema of data/trials.csv). `--col KEY=HEADER` maps any other header to a key. */

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 #include "error.h"
-#include "table.h"
+#include "csv.h"
 
 typedef struct {
     const char *id;        /* review_id (points into the table, as the other strings) */

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "iastm/design.h"
+#include "iastm/model_matrix.h"
 #include "iastm/permutest.h"
 #include "resample.h"
 

@@ -8,7 +8,7 @@
 
 #include "testutil.h"
 #include "iastm/boot.h"
-#include "iastm/rng.h"
+#include "core/rng.h"
 
 static void opts(ma_boot_opts_t *o, ma_boot_type_t type, uint64_t reps, uint64_t seed,
                  unsigned threads)

@@ -7,8 +7,8 @@
 
 #include "testutil.h"
 #include "iastm/gosh.h"
-#include "iastm/quantile.h"
-#include "iastm/rng.h"
+#include "core/quantile.h"
+#include "core/rng.h"
 
 #define REL 1e-10 /* required: 1e-8 on the means */
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "iastm/design.h"
+#include "iastm/model_matrix.h"
 #include "iastm/plot.h"
 #include "iastm/regress.h"
 

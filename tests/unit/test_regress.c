@@ -10,7 +10,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "testutil.h"
-#include "iastm/design.h"
+#include "iastm/model_matrix.h"
 #include "iastm/regress.h"
 
 #define REL 1e-6

@@ -14,7 +14,7 @@
 #include "iastm/bias.h"
 #include "iastm/regress.h"
 #include "iastm/rma.h"
-#include "../../src/rma_internal.h"
+#include "model/rma_internal.h"
 
 #define REL 1e-7
 #define ABS 1e-9

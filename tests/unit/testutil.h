@@ -7,7 +7,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include "iastm/table.h"
+#include "iastm/csv.h"
 
 /* Passes when |got - want| <= rel * |want|, or |got - want| <= abs_tol (for values near
  * zero). NaN equals only NaN. Reports both values with 17 digits on failure. */

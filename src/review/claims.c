@@ -8,7 +8,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "evidence_internal.h"
-#include "fields_internal.h"
+#include "io/fields_internal.h"
 
 const char *ma_verdict_name(ma_verdict_t v)
 {

@@ -4,7 +4,8 @@
 #include <math.h>
 #include <stddef.h>
 
-#include "rma_internal.h"
+#include "tau2.h"
+#include "scoring.h"
 
 /* sum (yi - ybar)^2 and sum vi */
 static void raw_sums(const ma_wls_t *d, double *ss, double *sv)

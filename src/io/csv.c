@@ -1,5 +1,5 @@
 /* CSV reading through libcsv (RFC 4180): header by name, cells in one arena, line numbers. */
-#include "iastm/table.h"
+#include "iastm/csv.h"
 
 #include <csv.h>
 #include <errno.h>

@@ -11,7 +11,7 @@
 #include <float.h>
 #include <math.h>
 
-#include "rma_internal.h"
+#include "scoring.h"
 
 /* Halvings of the step for ascent within one iteration: 2^-60 of a Fisher step is below
  * any tolerance, so more cannot help. */

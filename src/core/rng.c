@@ -1,5 +1,5 @@
 /* Counter-based random streams: SplitMix64 started at a hash of (seed, stream). */
-#include "iastm/rng.h"
+#include "rng.h"
 
 #include <gsl/gsl_cdf.h>
 

@@ -1,4 +1,4 @@
-/* Helpers shared by the plot layouts (private to src/plot_*.c). */
+/* Helpers shared by the plot layouts (private to src/plot/). */
 #ifndef IASTM_PLOT_INTERNAL_H
 #define IASTM_PLOT_INTERNAL_H
 

@@ -9,8 +9,8 @@
 
 #include <gsl/gsl_cdf.h>
 
-#include "iastm/quantile.h"
-#include "iastm/rng.h"
+#include "core/quantile.h"
+#include "core/rng.h"
 
 void ma_boot_opts_init(ma_boot_opts_t *o)
 {

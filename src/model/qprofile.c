@@ -1,5 +1,5 @@
 /* Roots of the generalised Q statistic in tau2: the Q-profile CI for tau2 (Viechtbauer
- * 2007, as metafor's confint.rma.uni) and the Paule-Mandel estimate (tau2.c). */
+ * 2007, as metafor's confint.rma.uni). */
 #include <float.h>
 #include <math.h>
 
@@ -7,89 +7,13 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 
-#include "rma_internal.h"
+#include "qprofile.h"
+#include "wls.h"
 
 /* confint.rma.uni's iteration limit for the CI search */
 #define QP_MAXITER 1000
 /* CI bounds to this absolute precision (metafor reference: confint(control = list(tol)) */
 #define QP_TOL 1e-12
-
-ma_status_t ma_root_decreasing(double (*fn)(double tau2, void *arg), void *arg, double hi,
-                               double tol, int maxiter, double *root, int *iter)
-{
-    gsl_function f;
-    gsl_root_fsolver *s;
-    double lo = 0, f0 = fn(0, arg), fhi;
-    int it = 0, grow, status;
-    ma_status_t st = MA_ENUMERIC;
-
-    *iter = 0;
-    *root = NAN;
-    if (isnan(f0))
-        return MA_ENUMERIC;
-    if (f0 <= 0) {
-        *root = 0;
-        return MA_OK;
-    }
-    f.function = fn;
-    f.params = arg;
-    /* the function decreases as tau2 grows: widen the bracket until it changes sign */
-    fhi = fn(hi, arg);
-    for (grow = 0; fhi > 0 && grow < 600; grow++) {
-        lo = hi;
-        hi *= 4;
-        if (!isfinite(hi))
-            return MA_ENUMERIC;
-        fhi = fn(hi, arg);
-    }
-    if (!(fhi <= 0))
-        return MA_ENUMERIC;
-    if (fhi == 0) {
-        *root = hi;
-        return MA_OK;
-    }
-    s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (!s)
-        return MA_ENOMEM;
-    status = gsl_root_fsolver_set(s, &f, lo, hi);
-    while (status == GSL_SUCCESS && it < maxiter) {
-        it++;
-        if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
-            break;
-        /* absolute tolerance, plus a few ulps so that huge tau2 can terminate */
-        status = gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s),
-                                        tol, 4 * DBL_EPSILON);
-        if (status == GSL_SUCCESS) {
-            *root = gsl_root_fsolver_root(s);
-            st = MA_OK;
-            break;
-        }
-        if (status != GSL_CONTINUE)
-            break;
-        status = GSL_SUCCESS;
-    }
-    gsl_root_fsolver_free(s);
-    *iter = it;
-    return st;
-}
-
-typedef struct {
-    const ma_wls_t *d;
-    double target;
-} q_target_t;
-
-static double q_minus_target(double tau2, void *p)
-{
-    const q_target_t *qt = p;
-    return ma_wls_q(qt->d, tau2) - qt->target;
-}
-
-ma_status_t ma_q_root(const ma_wls_t *d, double target, double hi, double tol, int maxiter,
-                      double *root, int *iter)
-{
-    q_target_t qt = {d, target};
-    return ma_root_decreasing(q_minus_target, &qt, hi, tol * d->tscale, maxiter, root, iter);
-}
 
 typedef struct {
     double p, df;

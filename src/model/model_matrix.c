@@ -1,6 +1,6 @@
 /* Design matrix for meta-regression: moderator text columns to an intercept, numeric
  * columns and treatment-coded dummies (as R's model.matrix with factor()). */
-#include "iastm/design.h"
+#include "iastm/model_matrix.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "iastm/quantile.h"
-#include "iastm/rng.h"
-#include "rma_internal.h"
+#include "core/quantile.h"
+#include "core/rng.h"
+#include "model/rma_internal.h"
 
 const double ma_gosh_probs[MA_GOSH_NQ] = {0, 0.025, 0.25, 0.5, 0.75, 0.975, 1};
 

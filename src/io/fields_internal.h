@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "iastm/error.h"
-#include "iastm/table.h"
+#include "iastm/csv.h"
 
 /* Every column of the NULL-terminated `cols` is in the header; `what` names the file's kind
  * for the message ("a claims file"). */

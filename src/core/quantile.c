@@ -1,6 +1,6 @@
 /* Type-7 quantiles by multiple selection: one partition step serves every requested order
  * statistic on its side, so a few quantiles of 10^8 values cost a few passes, not a sort. */
-#include "iastm/quantile.h"
+#include "quantile.h"
 
 #include <math.h>
 #include <stdlib.h>

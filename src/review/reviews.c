@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fields_internal.h"
+#include "io/fields_internal.h"
 #include "iastm/dataset.h"
 
 /* A count as printed: empty, or a whole number >= 1. */

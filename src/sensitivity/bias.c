@@ -10,7 +10,7 @@
 
 #include "iastm/bias.h"
 #include "iastm/regress.h"
-#include "rma_internal.h"
+#include "model/rma_internal.h"
 #include "sens_internal.h"
 
 const char *ma_side_name(ma_side_t s)

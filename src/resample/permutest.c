@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "iastm/regress.h"
-#include "iastm/rng.h"
+#include "core/rng.h"
 
 void ma_permutest_opts_init(ma_permutest_opts_t *o)
 {

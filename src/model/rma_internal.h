@@ -1,0 +1,35 @@
+/* Private to the pooling code: notes, weight checks and inference at a given tau2 (rma.c),
+ * shared by the fit, subgroups, meta-regression, bias tests and GOSH. */
+#ifndef IASTM_RMA_INTERNAL_H
+#define IASTM_RMA_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include "iastm/rma.h"
+#include "scoring.h"
+#include "wls.h"
+
+/* Append to a note buffer of `size` bytes, "; " between notes, cut at the buffer's end. */
+void ma_note_vappend(char *note, size_t size, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 0)))
+#endif
+    ;
+
+/* The note of a fallback from m, which stopped after `it` iterations (of maxiter), to
+ * next: "did not converge" when the iterations ran out, else "without a finite solution". */
+void ma_fallback_note(char *note, size_t size, ma_method_t m, int it, int maxiter,
+                      ma_method_t next);
+
+/* MA_ENUMERIC naming the study (1-based) whose weight 1/vi overflows, or the smallest vi
+ * when the sum of the weights does; MA_OK when all are finite. */
+ma_status_t ma_check_weights(const double *vi, size_t k, ma_error_t *err);
+
+/* Inference at a given tau2 from the sums s at that tau2 (k >= 2): estimate, se, stat,
+ * df, pval, CI by o->test, and the prediction interval (when o->method is not FE) with
+ * the test's SE and critical value, or t with k-2 df under --pi hts (as metafor's
+ * predict()). r->test is set; notes are added to r->note. */
+void ma_rma_inference(const ma_wsums_t *s, size_t k, double tau2, const ma_rma_opts_t *o,
+                      ma_rma_t *r);
+
+#endif
