@@ -53,6 +53,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/tests/unit/testutil.o $(LIB)
 	$(CC) $(WARN) $(CPPFLAGS) -Itests/unit $(CFLAGS) -MMD -MP -o $@ $< \
 	    $(BUILD)/tests/unit/testutil.o $(LIB) -lcmocka $(LDLIBS)
 
+# The signal handlers that remove temporary files belong to the command line.
+$(BUILD)/tests/test_outfile: tests/unit/test_outfile.c $(BUILD)/tests/unit/testutil.o \
+    $(BUILD)/src/cli/signals.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CPPFLAGS) -Itests/unit $(CFLAGS) -MMD -MP -o $@ $< \
+	    $(BUILD)/tests/unit/testutil.o $(BUILD)/src/cli/signals.o $(LIB) -lcmocka $(LDLIBS)
+
 $(BUILD)/tests/unit/testutil.o: tests/unit/testutil.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CPPFLAGS) -Itests/unit $(CFLAGS) -MMD -MP -c $< -o $@

@@ -6,8 +6,9 @@
  *   - a target that is not a regular file (a device such as /dev/null, a FIFO) cannot be
  *     renamed over: the content is kept in an anonymous temporary file and copied to it
  *     on commit;
- *   - temporary names are registered so that a fatal signal removes them
- *     (ma_outfile_remove_all, called by the handlers of ma_signals_install). */
+ *   - temporary names are registered so that a fatal signal removes them: the library
+ *     installs no handler; the program's handler calls ma_outfile_remove_all (the
+ *     command line's do, src/cli/signals.c). */
 #ifndef IASTM_OUTFILE_H
 #define IASTM_OUTFILE_H
 

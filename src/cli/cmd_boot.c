@@ -176,7 +176,7 @@ int cmd_boot(int argc, char **argv)
         rc = 2;
         goto done;
     }
-    ma_interrupt_install();
+    cli_resample_start(&o.run);
     if (ma_boot(d->yi, d->vi, d->k, &o, &r, &err) != MA_OK) {
         rc = err.code == MA_EINTR ? cli_interrupted("boot") : cli_report(&err);
         goto done;

@@ -181,7 +181,7 @@ int cmd_gosh(int argc, char **argv)
         }
         o.all = all.f;
     }
-    ma_interrupt_install();
+    cli_resample_start(&o.run);
     if (ma_gosh(d->yi, d->vi, d->k, &o, &r, &err) != MA_OK) {
         rc = err.code == MA_EINTR ? cli_interrupted("gosh") : cli_report(&err);
         if (all_path)

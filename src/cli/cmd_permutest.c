@@ -247,7 +247,7 @@ int cmd_permutest(int argc, char **argv)
             vi[i] = d->vi[x->rows[i]];
         }
     }
-    ma_interrupt_install();
+    cli_resample_start(&o.run);
     if (ma_permutest(yi, vi, x ? x->k : d->k, x ? x->X : NULL, x ? x->p : 0, &o, &r, &err) !=
         MA_OK) {
         rc = err.code == MA_EINTR ? cli_interrupted("permutest") : cli_report(&err);

@@ -7,6 +7,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "signals.h"
 
 typedef struct {
     const char *name;
@@ -76,7 +77,7 @@ int main(int argc, char **argv)
 {
     size_t i;
     gsl_set_error_handler_off();
-    ma_signals_install(); /* a fatal signal removes the temporary output files */
+    cli_signals_install(); /* a fatal signal removes the temporary output files */
     if (argc < 2)
         return cli_usage_error(NULL, "no command given");
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {

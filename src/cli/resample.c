@@ -2,7 +2,11 @@
 #include "resample.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+#include "signals.h"
 
 const char CLI_RESAMPLE_HELP[] =
     "Long runs:\n"
@@ -34,6 +38,52 @@ int cli_parse_count(const char *cmd, const char *opt, const char *arg, uint64_t 
     return 0;
 }
 
+/* --progress (1), --no-progress (0), or neither (-1: when stderr is a terminal). One
+ * command runs per process, so the choice is kept here until cli_resample_start. */
+static int progress_mode = -1;
+
+/* The progress bar on stderr: redrawn in place; at the end the line is cleared, or ended
+ * after an interrupt so that the message follows on its own line. */
+static void progress_bar(void *arg, ma_progress_event_t ev, const char *label, uint64_t done,
+                         uint64_t total, double elapsed)
+{
+    enum { WIDTH = 30 };
+    char bar[WIDTH + 1];
+    double frac = total ? (double)done / (double)total : 0;
+    int i, fill;
+    (void)arg;
+    if (ev != MA_PROGRESS_UPDATE) {
+        if (ev == MA_PROGRESS_STOPPED)
+            fprintf(stderr, "\n");
+        else
+            fprintf(stderr, "\r%*s\r", 78, "");
+        fflush(stderr);
+        return;
+    }
+    if (frac > 1)
+        frac = 1;
+    fill = (int)(frac * WIDTH);
+    for (i = 0; i < WIDTH; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[WIDTH] = '\0';
+    if (frac > 0.01 && frac < 1)
+        fprintf(stderr, "\r%s [%s] %3d%%  %.0f s, about %.0f s left ", label, bar,
+                (int)(100 * frac), elapsed, elapsed * (1 - frac) / frac);
+    else
+        fprintf(stderr, "\r%s [%s] %3d%%  %.0f s                ", label, bar,
+                (int)(100 * frac), elapsed);
+    fflush(stderr);
+}
+
+void cli_resample_start(ma_run_opts_t *run)
+{
+    int show = progress_mode < 0 ? isatty(STDERR_FILENO) : progress_mode;
+    run->progress = show ? progress_bar : NULL;
+    run->progress_arg = NULL;
+    run->cancel = cli_interrupt_flag();
+    cli_interrupt_install();
+}
+
 int cli_resample_opt(ma_run_opts_t *run, uint64_t *seed, int opt, const char *arg,
                      const char *cmd)
 {
@@ -50,10 +100,10 @@ int cli_resample_opt(ma_run_opts_t *run, uint64_t *seed, int opt, const char *ar
         *seed = x;
         return 1;
     case OPT_NO_PROGRESS:
-        run->progress = 0;
+        progress_mode = 0;
         return 1;
     case OPT_PROGRESS:
-        run->progress = 1;
+        progress_mode = 1;
         return 1;
     default:
         return 0;

@@ -23,6 +23,10 @@ extern const char CLI_RESAMPLE_HELP[];
 int cli_resample_opt(ma_run_opts_t *run, uint64_t *seed, int opt, const char *arg,
                      const char *cmd);
 
+/* Before the run: the progress bar as chosen (or when stderr is a terminal), the
+ * interrupt flag as the run's cancel flag, and the soft Ctrl-C handler installed. */
+void cli_resample_start(ma_run_opts_t *run);
+
 /* Whole number in [lo, hi] for option `opt`; -1 after a usage error. */
 int cli_parse_count(const char *cmd, const char *opt, const char *arg, uint64_t lo,
                     uint64_t hi, uint64_t *out);

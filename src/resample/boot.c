@@ -79,7 +79,7 @@ static ma_status_t worker(void *vctx, unsigned t, unsigned n, ma_progress_t *p)
         }
         if ((b - b0) % 16 == 15) {
             ma_progress_add(p, 16);
-            if (ma_interrupted()) {
+            if (ma_progress_cancelled(p)) {
                 st = MA_EINTR;
                 break;
             }

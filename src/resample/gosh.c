@@ -289,7 +289,7 @@ static ma_status_t work_exact(ctx_t *c, unsigned t, unsigned n, ma_progress_t *p
     for (h = h0; h < h1; h++) {
         const sums_t H = c->hi[h];
         uint64_t hbits = h << L;
-        if (ma_interrupted())
+        if (ma_progress_cancelled(p))
             return MA_EINTR;
         for (l = (h == 0); l < nlo; l++) {
             const sums_t *Lo = &c->lo[l];
@@ -384,7 +384,7 @@ static ma_status_t work_random(ctx_t *c, unsigned t, unsigned n, ma_progress_t *
                 st = MA_EIO;
                 break;
             }
-            if (ma_interrupted()) {
+            if (ma_progress_cancelled(p)) {
                 st = MA_EINTR;
                 break;
             }
@@ -613,7 +613,7 @@ ma_status_t ma_gosh(const double *yi, const double *vi, size_t k, const ma_gosh_
     {
         qctx_t q;
         ma_run_opts_t run = o->run;
-        run.progress = 0;
+        run.progress = NULL;
         for (j = 0; j < MA_GOSH_NQTY; j++)
             q.v[j] = &c.ts[0].q[j];
         q.r = r;

@@ -165,7 +165,7 @@ static ma_status_t worker(void *vctx, unsigned t, unsigned n, ma_progress_t *pro
                     s->failed++;
                 if (++done % 64 == 0) {
                     ma_progress_add(prog, 64 * (uint64_t)n);
-                    if (ma_interrupted()) {
+                    if (ma_progress_cancelled(prog)) {
                         ret = MA_EINTR;
                         goto out;
                     }
@@ -232,7 +232,7 @@ static ma_status_t worker(void *vctx, unsigned t, unsigned n, ma_progress_t *pro
         }
         if (++done % 64 == 0) {
             ma_progress_add(prog, 64);
-            if (ma_interrupted()) {
+            if (ma_progress_cancelled(prog)) {
                 ret = MA_EINTR;
                 goto out;
             }

@@ -1,5 +1,5 @@
 /* Unit tests for src/outfile.c (atomic output files), the signal handlers of
- * src/progress.c that remove temporary files, and write errors in src/writer.c. */
+ * src/cli/signals.c that remove temporary files, and write errors in src/writer.c. */
 #include "testutil.h"
 
 #include <dirent.h>
@@ -15,6 +15,7 @@
 #include "iastm/outfile.h"
 #include "iastm/progress.h"
 #include "iastm/writer.h"
+#include "cli/signals.h"
 
 static char dir[256];
 
@@ -176,9 +177,9 @@ static void child_raise(int sig, int soft, int twice, int ignore_first, int fd)
     const char *t = in_dir("sig.csv");
     signal(sig, ignore_first ? SIG_IGN : SIG_DFL);
     if (soft)
-        ma_interrupt_install();
+        cli_interrupt_install();
     else
-        ma_signals_install();
+        cli_signals_install();
     if (ma_outfile_open(&o, t, &err) != MA_OK)
         _exit(90);
     fputs("partial\n", o.f);
@@ -188,7 +189,7 @@ static void child_raise(int sig, int soft, int twice, int ignore_first, int fd)
     raise(sig);
     if (twice) {
         /* the first Ctrl-C only asked the run to stop */
-        if (!ma_interrupted() || access(o.tmp, F_OK) != 0)
+        if (!cli_interrupt_pending() || access(o.tmp, F_OK) != 0)
             _exit(92);
         raise(sig);
     }

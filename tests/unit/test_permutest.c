@@ -52,7 +52,7 @@ static void opts(ma_permutest_opts_t *o, ma_method_t m, ma_test_t t, unsigned th
     o->rma.method = m;
     o->rma.test = t;
     o->run.threads = threads;
-    o->run.progress = 0;
+    o->run.progress = NULL;
 }
 
 /* Exact p-values are shares of 2^k (or of the distinct permutations): compare exactly up
@@ -243,13 +243,13 @@ static void test_interrupt(void **state)
     ma_permutest_opts_t o;
     ma_permutest_t r;
     ma_error_t err;
+    static const volatile sig_atomic_t cancel = 1; /* set, as by a Ctrl-C */
     (void)state;
     opts(&o, MA_METHOD_REML, MA_TEST_Z, 2);
     o.exact = 1;
-    ma_interrupt_request();
+    o.run.cancel = &cancel;
     assert_int_equal(ma_permutest(d.yi, d.vi, d.k, NULL, 0, &o, &r, &err), MA_EINTR);
     assert_null(r.pval); /* nothing to report */
-    ma_interrupt_reset();
     free_data(&d);
 }
 
