@@ -4,12 +4,11 @@
 
 #include "cli.h"
 
-/* Option codes (after those of plot_cli.h and resample.h). */
-enum { OPT_TAU_PRIOR = OPT_CMD_BASE + 80, OPT_MU_PRIOR, OPT_MARGIN };
+/* Option codes in cli.h. */
 #define CLI_BAYES_LONGOPTS                                          \
     {"tau-prior", required_argument, NULL, OPT_TAU_PRIOR},          \
     {"mu-prior", required_argument, NULL, OPT_MU_PRIOR},            \
-    {"margin", required_argument, NULL, OPT_MARGIN}
+    {"margin", required_argument, NULL, OPT_BAYES_MARGIN}
 
 /* --level as a probability (0.95) or a percentage (95); -1 after a usage error. */
 int cli_bayes_level(const char *cmd, const char *arg, double *level);

@@ -28,7 +28,11 @@ enum {
     OPT_CLUSTER,
     OPT_METHOD = 'm', OPT_TEST = 1050, OPT_PI, OPT_LEVEL, OPT_MAXITER, OPT_STEPADJ,
     OPT_TAU2_INIT,
-    OPT_CMD_BASE = 1100 /* subcommands number their own options from here */
+    /* option groups of several commands, each its own range */
+    OPT_SCRIPT = 1100, OPT_GNUPLOT, OPT_DRY_RUN, OPT_TITLE, OPT_WIDTH, OPT_HEIGHT, /* plots */
+    OPT_THREADS = 1150, OPT_SEED, OPT_NO_PROGRESS, OPT_PROGRESS,               /* resampling */
+    OPT_TAU_PRIOR = 1200, OPT_MU_PRIOR, OPT_BAYES_MARGIN,                           /* bayes */
+    OPT_CMD_BASE = 1300 /* subcommands number their own options from here */
 };
 
 /* The shared entries for a getopt_long table; end a table with CLI_OPT_END. */

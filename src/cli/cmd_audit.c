@@ -1,7 +1,7 @@
 /* iastm audit: checks of the reported numbers, row by row, before anything is pooled. */
 #include <string.h>
 
-#include "cli.h"
+#include "command.h"
 #include "iastm/audit.h"
 
 static const char HELP[] =
@@ -101,55 +101,41 @@ static void write_records(ma_writer_t *w, const ma_dataset_t *d, const ma_audit_
     }
 }
 
+static void text(cli_ctx_t *x, FILE *f)
+{
+    write_text(f, x->path, x->d, *(ma_audit_t **)x->self);
+}
+
+static void records(cli_ctx_t *x, ma_writer_t *w)
+{
+    write_records(w, x->d, *(ma_audit_t **)x->self);
+}
+
+static int run(cli_ctx_t *x)
+{
+    ma_error_t err;
+    if (ma_audit_run(x->d, (ma_audit_t **)x->self, &err) != MA_OK)
+        return cli_report(&err);
+    return cli_emit(x, text, records);
+}
+
+static void clear(cli_ctx_t *x)
+{
+    ma_audit_free(*(ma_audit_t **)x->self);
+}
+
+const cli_cmd_t CLI_CMD_AUDIT = {
+    .name = "audit",
+    .summary = "data audit: SD or SE, GRIM, GRIMMER, p-values, scale ranges",
+    .help = HELP,
+    .help_parts = {CLI_COMMON_HELP},
+    .row_by_row = 1, /* row by row: nothing is pooled */
+    .self_size = sizeof(ma_audit_t *),
+    .run = run,
+    .clear = clear,
+};
+
 int cmd_audit(int argc, char **argv)
 {
-    static const struct option longopts[] = {CLI_COMMON_LONGOPTS, CLI_OPT_END};
-    cli_common_t c;
-    const char *path;
-    ma_table_t *t;
-    ma_dataset_t *d;
-    ma_audit_t *a = NULL;
-    ma_error_t err;
-    cli_out_t out;
-    int opt, rc;
-
-    cli_common_init(&c);
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-        if (opt == OPT_HELP) {
-            printf(HELP, CLI_COMMON_HELP);
-            return 0;
-        }
-        rc = cli_common_opt(&c, opt, optarg, "audit");
-        if (rc < 0)
-            return 2;
-        if (rc == 0)
-            return cli_bad_option("audit", opt, argv);
-    }
-    if (!(path = cli_input_arg(argc, argv, "audit")))
-        return 2;
-    c.pooling = 0; /* row by row: nothing is pooled */
-    if ((rc = cli_load(&c, path, &t, &d)) != 0)
-        return rc;
-    if (ma_audit_run(d, &a, &err) != MA_OK) {
-        rc = cli_report(&err);
-    } else if ((rc = cli_out_open(&out, c.output)) == 0) {
-        int ok = 1;
-        if (c.format == MA_FMT_TEXT) {
-            write_text(out.f, path, d, a);
-        } else {
-            ma_writer_t *w = ma_writer_new(out.f, c.format);
-            if (!w) {
-                fprintf(stderr, "iastm: out of memory\n");
-                ok = 0;
-            } else {
-                write_records(w, d, a);
-                ok = cli_writer_done(w);
-            }
-        }
-        rc = cli_out_close(&out, ok);
-    }
-    ma_audit_free(a);
-    ma_dataset_free(d);
-    ma_table_free(t);
-    return rc;
+    return cli_run(&CLI_CMD_AUDIT, argc, argv);
 }

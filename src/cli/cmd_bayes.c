@@ -3,7 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cli.h"
+#include "command.h"
 #include "bayes_cli.h"
 
 static const char HELP[] =
@@ -82,7 +82,7 @@ int cli_bayes_opt(ma_bayes_opts_t *o, int opt, const char *arg, const char *cmd,
         }
     case OPT_LEVEL:
         return cli_bayes_level(cmd, arg, &o->level) < 0 ? -1 : 1;
-    case OPT_MARGIN:
+    case OPT_BAYES_MARGIN:
         if (ma_parse_double(arg, &o->margin) != MA_NUM_OK) {
             cli_usage_error(cmd, "--margin must be a number, got '%s'", arg);
             return -1;
@@ -201,122 +201,127 @@ static void bayes_text(FILE *f, const ma_bayes_t *r, const ma_bayes_opts_t *o,
     }
 }
 
-int cmd_bayes(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS,
-        CLI_BAYES_LONGOPTS,
-        {"level", required_argument, NULL, OPT_LEVEL},
-        CLI_OPT_END};
-    cli_common_t c;
+typedef struct {
     ma_bayes_opts_t o;
-    const char *path;
-    ma_table_t *t = NULL;
-    ma_dataset_t *d = NULL;
-    cli_out_t out;
+    int prior_set, have_sens;
     ma_bayes_t r, sens;
-    ma_error_t err;
-    int opt, rc, prior_set = 0, have_sens = 0;
+} bayes_t;
 
-    cli_common_init(&c);
-    ma_bayes_opts_init(&o);
-    memset(&r, 0, sizeof r);
-    memset(&sens, 0, sizeof sens);
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-        if (opt == OPT_HELP) {
-            printf(HELP, CLI_COMMON_HELP);
-            return 0;
-        }
-        if ((rc = cli_common_opt(&c, opt, optarg, "bayes")) == 0)
-            rc = cli_bayes_opt(&o, opt, optarg, "bayes", &prior_set);
-        if (rc < 0)
-            return 2;
-        if (rc == 0)
-            return cli_bad_option("bayes", opt, argv);
+static void init(cli_ctx_t *x)
+{
+    ma_bayes_opts_init(&((bayes_t *)x->self)->o);
+}
+
+static int option(cli_ctx_t *x, int opt, const char *arg)
+{
+    bayes_t *b = x->self;
+    return cli_bayes_opt(&b->o, opt, arg, "bayes", &b->prior_set);
+}
+
+static void text(cli_ctx_t *x, FILE *f)
+{
+    bayes_t *b = x->self;
+    bayes_text(f, &b->r, &b->o, x->d, cli_measure_name(&x->c, x->d), b->prior_set,
+               b->have_sens ? &b->sens : NULL);
+    cli_excluded_text(f, x->d);
+}
+
+static void records(cli_ctx_t *x, ma_writer_t *w)
+{
+    bayes_t *b = x->self;
+    const ma_bayes_t *r = &b->r;
+    const ma_bayes_opts_t *o = &b->o;
+    const ma_dataset_t *d = x->d;
+    char pb[128], mb[128];
+    size_t i;
+    ma_writer_section(w, "bayes");
+    ma_writer_begin(w);
+    ma_writer_str(w, "measure", cli_measure_name(&x->c, d));
+    ma_writer_str(w, "prior", ma_tau_prior_format(&o->tau_prior, pb, sizeof pb));
+    if (o->mu_normal)
+        snprintf(mb, sizeof mb, "normal:%g:%g", o->mu_mean, o->mu_sd);
+    else
+        snprintf(mb, sizeof mb, "flat");
+    ma_writer_str(w, "mu_prior", mb);
+    ma_writer_int(w, "k", (long)r->k);
+    ma_writer_num(w, "level", o->level);
+    summary_record(w, "tau", &r->tau);
+    summary_record(w, "mu", &r->mu);
+    ma_writer_num(w, "mu_p_gt0", r->mu_p_gt0);
+    ma_writer_num(w, "margin", o->margin);
+    ma_writer_num(w, "mu_p_gt_margin", r->mu_p_gt_margin);
+    summary_record(w, "theta", &r->theta);
+    ma_writer_num(w, "log_marglik", r->log_marglik);
+    ma_writer_int(w, "nodes", (long)r->nodes);
+    ma_writer_end(w);
+    ma_writer_section(w, "studies");
+    for (i = 0; i < r->k; i++) {
+        const ma_study_t *s = &d->s[d->idx[i]];
+        ma_writer_begin(w);
+        ma_writer_str(w, "study", s->label);
+        ma_writer_int(w, "line", s->line);
+        ma_writer_num(w, "yi", d->yi[i]);
+        ma_writer_num(w, "vi", d->vi[i]);
+        ma_writer_num(w, "shrunk_mean", r->shrunk_mean[i]);
+        ma_writer_num(w, "shrunk_sd", r->shrunk_sd[i]);
+        ma_writer_num(w, "shrunk_lb", r->shrunk_lb[i]);
+        ma_writer_num(w, "shrunk_ub", r->shrunk_ub[i]);
+        ma_writer_end(w);
     }
-    if (!(path = cli_input_arg(argc, argv, "bayes")))
-        return 2;
-    if ((rc = cli_load(&c, path, &t, &d)) != 0)
+    cli_excluded_records(w, d);
+}
+
+static int run(cli_ctx_t *x)
+{
+    bayes_t *b = x->self;
+    const ma_dataset_t *d = x->d;
+    ma_error_t err;
+    int rc;
+    if ((rc = cli_bayes_defaults("bayes", &x->c, d, &b->o, b->prior_set)) != 0)
         return rc;
-    if (d->k == 0) {
-        fprintf(stderr, "iastm bayes: %s: no poolable rows (%zu row%s, none usable)\n",
-                t->path, d->n, d->n == 1 ? "" : "s");
-        cli_excluded_text(stderr, d);
-        rc = 2;
-        goto done;
-    }
-    if ((rc = cli_bayes_defaults("bayes", &c, d, &o, prior_set)) != 0)
-        goto done;
-    if (ma_bayes_fit(d->yi, d->vi, d->k, &o, &r, &err) != MA_OK) {
+    if (ma_bayes_fit(d->yi, d->vi, d->k, &b->o, &b->r, &err) != MA_OK) {
         if (err.code == MA_EUSAGE)
-            rc = cli_usage_error("bayes", "--tau-prior: %s", err.msg);
-        else
-            rc = cli_report(&err);
-        goto done;
+            return cli_usage_error("bayes", "--tau-prior: %s", err.msg);
+        return cli_report(&err);
     }
-    if (c.format == MA_FMT_TEXT && !(o.tau_prior.kind == MA_TAU_HALFNORMAL &&
-                                     o.tau_prior.scale == 1)) {
-        ma_bayes_opts_t o1 = o;
+    if (x->c.format == MA_FMT_TEXT && !(b->o.tau_prior.kind == MA_TAU_HALFNORMAL &&
+                                        b->o.tau_prior.scale == 1)) {
+        ma_bayes_opts_t o1 = b->o;
         o1.tau_prior.kind = MA_TAU_HALFNORMAL;
         o1.tau_prior.scale = 1;
-        have_sens = ma_bayes_fit(d->yi, d->vi, d->k, &o1, &sens, &err) == MA_OK;
+        b->have_sens = ma_bayes_fit(d->yi, d->vi, d->k, &o1, &b->sens, &err) == MA_OK;
     }
-    if ((rc = cli_out_open(&out, c.output)) != 0)
-        goto done;
-    if (c.format == MA_FMT_TEXT) {
-        bayes_text(out.f, &r, &o, d, cli_measure_name(&c, d), prior_set,
-                   have_sens ? &sens : NULL);
-        cli_excluded_text(out.f, d);
-        rc = cli_out_close(&out, 1);
-    } else {
-        ma_writer_t *w = ma_writer_new(out.f, c.format);
-        int ok = w != NULL;
-        if (w) {
-            char pb[128], mb[128];
-            size_t i;
-            ma_writer_section(w, "bayes");
-            ma_writer_begin(w);
-            ma_writer_str(w, "measure", cli_measure_name(&c, d));
-            ma_writer_str(w, "prior", ma_tau_prior_format(&o.tau_prior, pb, sizeof pb));
-            if (o.mu_normal)
-                snprintf(mb, sizeof mb, "normal:%g:%g", o.mu_mean, o.mu_sd);
-            else
-                snprintf(mb, sizeof mb, "flat");
-            ma_writer_str(w, "mu_prior", mb);
-            ma_writer_int(w, "k", (long)r.k);
-            ma_writer_num(w, "level", o.level);
-            summary_record(w, "tau", &r.tau);
-            summary_record(w, "mu", &r.mu);
-            ma_writer_num(w, "mu_p_gt0", r.mu_p_gt0);
-            ma_writer_num(w, "margin", o.margin);
-            ma_writer_num(w, "mu_p_gt_margin", r.mu_p_gt_margin);
-            summary_record(w, "theta", &r.theta);
-            ma_writer_num(w, "log_marglik", r.log_marglik);
-            ma_writer_int(w, "nodes", (long)r.nodes);
-            ma_writer_end(w);
-            ma_writer_section(w, "studies");
-            for (i = 0; i < r.k; i++) {
-                const ma_study_t *s = &d->s[d->idx[i]];
-                ma_writer_begin(w);
-                ma_writer_str(w, "study", s->label);
-                ma_writer_int(w, "line", s->line);
-                ma_writer_num(w, "yi", d->yi[i]);
-                ma_writer_num(w, "vi", d->vi[i]);
-                ma_writer_num(w, "shrunk_mean", r.shrunk_mean[i]);
-                ma_writer_num(w, "shrunk_sd", r.shrunk_sd[i]);
-                ma_writer_num(w, "shrunk_lb", r.shrunk_lb[i]);
-                ma_writer_num(w, "shrunk_ub", r.shrunk_ub[i]);
-                ma_writer_end(w);
-            }
-            cli_excluded_records(w, d);
-            ok = cli_writer_done(w);
-        }
-        rc = cli_out_close(&out, ok);
-    }
-done:
-    ma_bayes_free(&r);
-    ma_bayes_free(&sens);
-    ma_dataset_free(d);
-    ma_table_free(t);
-    return rc;
+    return cli_emit(x, text, records);
+}
+
+static void clear(cli_ctx_t *x)
+{
+    bayes_t *b = x->self;
+    ma_bayes_free(&b->r);
+    ma_bayes_free(&b->sens);
+}
+
+static const struct option OPTIONS[] = {
+    CLI_BAYES_LONGOPTS,
+    {"level", required_argument, NULL, OPT_LEVEL},
+    CLI_OPT_END};
+
+const cli_cmd_t CLI_CMD_BAYES = {
+    .name = "bayes",
+    .summary = "Bayesian random-effects meta-analysis (prior on tau, quadrature)",
+    .help = HELP,
+    .help_parts = {CLI_COMMON_HELP},
+    .options = OPTIONS,
+    .self_size = sizeof(bayes_t),
+    .min_k = 1,
+    .k_style = CLI_K_NONE_USABLE,
+    .init = init,
+    .option = option,
+    .run = run,
+    .clear = clear,
+};
+
+int cmd_bayes(int argc, char **argv)
+{
+    return cli_run(&CLI_CMD_BAYES, argc, argv);
 }

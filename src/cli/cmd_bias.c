@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cli.h"
+#include "command.h"
 
 enum { OPT_ESTIMATOR = OPT_CMD_BASE, OPT_SIDE, OPT_ALPHA };
 
@@ -209,101 +209,93 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
     cli_excluded_records(w, d);
 }
 
+static int option(cli_ctx_t *x, int opt, const char *arg)
+{
+    bias_t *b = x->self;
+    switch (opt) {
+    case OPT_ESTIMATOR:
+        if (!strcasecmp(arg, "L0"))
+            b->est = MA_TF_L0;
+        else if (!strcasecmp(arg, "R0"))
+            b->est = MA_TF_R0;
+        else
+            return cli_usage_error("bias", "unknown estimator '%s' (expected L0 or R0)", arg),
+                   -1;
+        return 1;
+    case OPT_SIDE:
+        if (!strcasecmp(arg, "auto"))
+            b->side = MA_SIDE_AUTO;
+        else if (!strcasecmp(arg, "left"))
+            b->side = MA_SIDE_LEFT;
+        else if (!strcasecmp(arg, "right"))
+            b->side = MA_SIDE_RIGHT;
+        else
+            return cli_usage_error("bias", "unknown side '%s' (expected auto, left or right)",
+                                   arg),
+                   -1;
+        return 1;
+    case OPT_ALPHA:
+        return cli_parse_double("bias", "--alpha", arg, 0, 1, &b->alpha) < 0 ? -1 : 1;
+    default:
+        return 0;
+    }
+}
+
+static void init(cli_ctx_t *x)
+{
+    ((bias_t *)x->self)->alpha = 0.05;
+}
+
+static void text(cli_ctx_t *x, FILE *f)
+{
+    write_text(f, &x->c, x->d, &x->rma, x->self);
+}
+
+static void records(cli_ctx_t *x, ma_writer_t *w)
+{
+    write_records(w, &x->c, x->d, &x->rma, x->self);
+}
+
+static int run_cmd(cli_ctx_t *x)
+{
+    bias_t *b = x->self;
+    x->rma.tau2_ci = 0;
+    run(x->d, &x->rma, b);
+    if (b->fit_st == MA_ENOMEM || b->tf_st == MA_ENOMEM || b->bg_st == MA_ENOMEM)
+        return cli_oom(x);
+    return cli_emit(x, text, records);
+}
+
+static void clear(cli_ctx_t *x)
+{
+    ma_trimfill_clear(&((bias_t *)x->self)->tf);
+}
+
+static const struct option OPTIONS[] = {
+    {"estimator", required_argument, NULL, OPT_ESTIMATOR},
+    {"side", required_argument, NULL, OPT_SIDE},
+    {"alpha", required_argument, NULL, OPT_ALPHA},
+    CLI_OPT_END};
+
+const cli_cmd_t CLI_CMD_BIAS = {
+    .name = "bias",
+    .summary = "small-study effects: Egger, Begg, trim-and-fill, fail-safe N",
+    .help = HELP,
+    .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP},
+    .groups = CLI_GROUP_RMA,
+    .options = OPTIONS,
+    .shortopts = "m:",
+    .self_size = sizeof(bias_t),
+    .min_k = 2,
+    .k_style = CLI_K_OF_USABLE,
+    .k_needs = "bias tests need",
+    .init = init,
+    .option = option,
+    .run = run_cmd,
+    .clear = clear,
+};
+
 int cmd_bias(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS, CLI_RMA_LONGOPTS,
-        {"estimator", required_argument, NULL, OPT_ESTIMATOR},
-        {"side", required_argument, NULL, OPT_SIDE},
-        {"alpha", required_argument, NULL, OPT_ALPHA},
-        CLI_OPT_END};
-    cli_common_t c;
-    ma_rma_opts_t o;
-    bias_t b;
-    const char *path;
-    ma_table_t *t = NULL;
-    ma_dataset_t *d = NULL;
-    cli_out_t out;
-    int opt, rc;
-
-    cli_common_init(&c);
-    ma_rma_opts_init(&o);
-    memset(&b, 0, sizeof b);
-    b.alpha = 0.05;
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
-        if (opt == OPT_HELP) {
-            printf(HELP, CLI_COMMON_HELP, CLI_RMA_HELP);
-            return 0;
-        }
-        if (opt == OPT_ESTIMATOR) {
-            if (!strcasecmp(optarg, "L0"))
-                b.est = MA_TF_L0;
-            else if (!strcasecmp(optarg, "R0"))
-                b.est = MA_TF_R0;
-            else
-                return cli_usage_error("bias", "unknown estimator '%s' (expected L0 or R0)",
-                                       optarg);
-            continue;
-        }
-        if (opt == OPT_SIDE) {
-            if (!strcasecmp(optarg, "auto"))
-                b.side = MA_SIDE_AUTO;
-            else if (!strcasecmp(optarg, "left"))
-                b.side = MA_SIDE_LEFT;
-            else if (!strcasecmp(optarg, "right"))
-                b.side = MA_SIDE_RIGHT;
-            else
-                return cli_usage_error("bias", "unknown side '%s' (expected auto, left or "
-                                               "right)", optarg);
-            continue;
-        }
-        if (opt == OPT_ALPHA) {
-            if (cli_parse_double("bias", "--alpha", optarg, 0, 1, &b.alpha) < 0)
-                return 2;
-            continue;
-        }
-        if ((rc = cli_common_opt(&c, opt, optarg, "bias")) == 0)
-            rc = cli_rma_opt(&o, opt, optarg, "bias");
-        if (rc < 0)
-            return 2;
-        if (rc == 0)
-            return cli_bad_option("bias", opt, argv);
-    }
-    if (!(path = cli_input_arg(argc, argv, "bias")))
-        return 2;
-    if ((rc = cli_load(&c, path, &t, &d)) != 0)
-        return rc;
-    if (d->k < 2) {
-        fprintf(stderr, "iastm bias: %s: bias tests need at least 2 poolable rows "
-                        "(%zu of %zu usable)\n", t->path, d->k, d->n);
-        cli_excluded_text(stderr, d);
-        rc = 2;
-        goto done;
-    }
-    o.tau2_ci = 0;
-    run(d, &o, &b);
-    if (b.fit_st == MA_ENOMEM || b.tf_st == MA_ENOMEM || b.bg_st == MA_ENOMEM) {
-        fprintf(stderr, "iastm bias: out of memory\n");
-        rc = 1;
-        goto done;
-    }
-    if ((rc = cli_out_open(&out, c.output)) != 0)
-        goto done;
-    if (c.format == MA_FMT_TEXT) {
-        write_text(out.f, &c, d, &o, &b);
-        rc = cli_out_close(&out, 1);
-    } else {
-        ma_writer_t *w = ma_writer_new(out.f, c.format);
-        int ok = w != NULL;
-        if (w) {
-            write_records(w, &c, d, &o, &b);
-            ok = cli_writer_done(w);
-        }
-        rc = cli_out_close(&out, ok);
-    }
-done:
-    ma_trimfill_clear(&b.tf);
-    ma_dataset_free(d);
-    ma_table_free(t);
-    return rc;
+    return cli_run(&CLI_CMD_BIAS, argc, argv);
 }

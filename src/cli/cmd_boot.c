@@ -3,7 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cli.h"
+#include "command.h"
 #include "iastm/boot.h"
 #include "resample.h"
 
@@ -111,93 +111,94 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
     cli_excluded_records(w, d);
 }
 
+typedef struct {
+    ma_boot_opts_t o;
+    ma_boot_t r;
+} boot_t;
+
+static void init(cli_ctx_t *x)
+{
+    ma_boot_opts_init(&((boot_t *)x->self)->o);
+}
+
+static int option(cli_ctx_t *x, int opt, const char *arg)
+{
+    ma_boot_opts_t *o = &((boot_t *)x->self)->o;
+    switch (opt) {
+    case OPT_TYPE:
+        if (!strcasecmp(arg, "nonparam") || !strcasecmp(arg, "nonparametric"))
+            o->type = MA_BOOT_NONPARAM;
+        else if (!strcasecmp(arg, "param") || !strcasecmp(arg, "parametric"))
+            o->type = MA_BOOT_PARAM;
+        else
+            return cli_usage_error("boot", "--type must be nonparam or param, got '%s'", arg),
+                   -1;
+        return 1;
+    case OPT_REPS:
+        return cli_parse_count("boot", "--reps", arg, 2, 100000000, &o->reps) < 0 ? -1 : 1;
+    case OPT_BCA:
+        o->bca = 1;
+        return 1;
+    default:
+        return cli_resample_opt(&o->run, &o->seed, opt, arg, "boot");
+    }
+}
+
+static void text(cli_ctx_t *x, FILE *f)
+{
+    boot_t *b = x->self;
+    write_text(f, &x->c, x->d, &b->o, &b->r);
+}
+
+static void records(cli_ctx_t *x, ma_writer_t *w)
+{
+    boot_t *b = x->self;
+    write_records(w, &x->c, x->d, &b->o, &b->r);
+}
+
+static int run(cli_ctx_t *x)
+{
+    boot_t *b = x->self;
+    ma_error_t err;
+    b->o.rma = x->rma;
+    b->o.rma.tau2_ci = 0;
+    cli_resample_start(&b->o.run);
+    if (ma_boot(x->d->yi, x->d->vi, x->d->k, &b->o, &b->r, &err) != MA_OK)
+        return err.code == MA_EINTR ? cli_interrupted("boot") : cli_report(&err);
+    return cli_emit(x, text, records);
+}
+
+static void clear(cli_ctx_t *x)
+{
+    ma_boot_clear(&((boot_t *)x->self)->r);
+}
+
+static const struct option OPTIONS[] = {
+    CLI_RESAMPLE_LONGOPTS,
+    {"type", required_argument, NULL, OPT_TYPE},
+    {"reps", required_argument, NULL, OPT_REPS},
+    {"bca", no_argument, NULL, OPT_BCA},
+    CLI_OPT_END};
+
+const cli_cmd_t CLI_CMD_BOOT = {
+    .name = "boot",
+    .summary = "bootstrap confidence intervals for the estimate and tau^2",
+    .help = HELP,
+    .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP, CLI_RESAMPLE_HELP},
+    .groups = CLI_GROUP_RMA,
+    .options = OPTIONS,
+    .shortopts = "m:",
+    .self_size = sizeof(boot_t),
+    .min_k = 2,
+    .k_style = CLI_K_GOT,
+    .k_needs = "the bootstrap needs",
+    .init = init,
+    .option = option,
+    .run = run,
+    .clear = clear,
+};
+
 int cmd_boot(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS, CLI_RMA_LONGOPTS, CLI_RESAMPLE_LONGOPTS,
-        {"type", required_argument, NULL, OPT_TYPE},
-        {"reps", required_argument, NULL, OPT_REPS},
-        {"bca", no_argument, NULL, OPT_BCA},
-        CLI_OPT_END};
-    cli_common_t c;
-    ma_boot_opts_t o;
-    const char *path;
-    ma_table_t *t = NULL;
-    ma_dataset_t *d = NULL;
-    cli_out_t out;
-    ma_boot_t r;
-    ma_error_t err;
-    int opt, rc;
-
-    memset(&r, 0, sizeof r);
-    cli_common_init(&c);
-    ma_boot_opts_init(&o);
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
-        if (opt == OPT_HELP) {
-            printf(HELP, CLI_COMMON_HELP, CLI_RMA_HELP, CLI_RESAMPLE_HELP);
-            return 0;
-        }
-        if (opt == OPT_TYPE) {
-            if (!strcasecmp(optarg, "nonparam") || !strcasecmp(optarg, "nonparametric"))
-                o.type = MA_BOOT_NONPARAM;
-            else if (!strcasecmp(optarg, "param") || !strcasecmp(optarg, "parametric"))
-                o.type = MA_BOOT_PARAM;
-            else
-                return cli_usage_error("boot", "--type must be nonparam or param, got '%s'",
-                                       optarg);
-            continue;
-        }
-        if (opt == OPT_REPS) {
-            if (cli_parse_count("boot", "--reps", optarg, 2, 100000000, &o.reps) < 0)
-                return 2;
-            continue;
-        }
-        if (opt == OPT_BCA) {
-            o.bca = 1;
-            continue;
-        }
-        if ((rc = cli_common_opt(&c, opt, optarg, "boot")) == 0)
-            if ((rc = cli_rma_opt(&o.rma, opt, optarg, "boot")) == 0)
-                rc = cli_resample_opt(&o.run, &o.seed, opt, optarg, "boot");
-        if (rc < 0)
-            return 2;
-        if (rc == 0)
-            return cli_bad_option("boot", opt, argv);
-    }
-    o.rma.tau2_ci = 0;
-    if (!(path = cli_input_arg(argc, argv, "boot")))
-        return 2;
-    if ((rc = cli_load(&c, path, &t, &d)) != 0)
-        return rc;
-    if (d->k < 2) {
-        fprintf(stderr, "iastm boot: %s: the bootstrap needs at least 2 poolable rows (got "
-                        "%zu)\n", t->path, d->k);
-        cli_excluded_text(stderr, d);
-        rc = 2;
-        goto done;
-    }
-    cli_resample_start(&o.run);
-    if (ma_boot(d->yi, d->vi, d->k, &o, &r, &err) != MA_OK) {
-        rc = err.code == MA_EINTR ? cli_interrupted("boot") : cli_report(&err);
-        goto done;
-    }
-    if ((rc = cli_out_open(&out, c.output)) != 0)
-        goto done;
-    if (c.format == MA_FMT_TEXT) {
-        write_text(out.f, &c, d, &o, &r);
-        rc = cli_out_close(&out, 1);
-    } else {
-        ma_writer_t *w = ma_writer_new(out.f, c.format);
-        int ok = w != NULL;
-        if (w) {
-            write_records(w, &c, d, &o, &r);
-            ok = cli_writer_done(w);
-        }
-        rc = cli_out_close(&out, ok);
-    }
-done:
-    ma_boot_clear(&r);
-    ma_dataset_free(d);
-    ma_table_free(t);
-    return rc;
+    return cli_run(&CLI_CMD_BOOT, argc, argv);
 }

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plot_cli.h"
+#include "command.h"
 
 enum { OPT_MODS = OPT_CMD_BASE, OPT_XLABEL, OPT_YLABEL };
 
@@ -59,178 +59,160 @@ static ma_plot_excluded_t *excluded_rows(const ma_dataset_t *d, const ma_design_
     return e;
 }
 
-int cmd_bubble(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS, CLI_RMA_LONGOPTS, CLI_PLOT_LONGOPTS,
-        {"mods", required_argument, NULL, OPT_MODS},
-        {"xlabel", required_argument, NULL, OPT_XLABEL},
-        {"ylabel", required_argument, NULL, OPT_YLABEL},
-        CLI_OPT_END};
-    cli_common_t c;
-    cli_plot_t p;
-    ma_rma_opts_t ro;
+typedef struct {
     ma_bubble_opts_t bo;
-    ma_bubble_t b;
+    const char *mod; /* --mods COL */
     ma_reg_t r;
-    ma_table_t *t = NULL;
-    ma_dataset_t *d = NULL;
-    ma_design_t *x = NULL;
-    ma_plot_excluded_t *excl = NULL;
-    const char **cells = NULL;
-    const char *path, *mod = NULL, *measure;
-    double *yi = NULL, *vi = NULL, *xv = NULL;
-    int opt, rc = 0;
+    ma_design_t *x;
+    ma_plot_excluded_t *excl;
+    double *yi, *vi, *xv;
     ma_gp_script_t s;
+} bubble_t;
+
+static void init(cli_ctx_t *x)
+{
+    bubble_t *u = x->self;
+    x->rma.tau2_ci = 0;
+    ma_bubble_opts_init(&u->bo);
+    u->bo.xlabel = u->bo.ylabel = NULL;
+    ma_gp_init(&u->s);
+}
+
+static int option(cli_ctx_t *x, int opt, const char *arg)
+{
+    bubble_t *u = x->self;
+    switch (opt) {
+    case OPT_MODS:
+        if (!*arg)
+            return cli_usage_error("bubble", "--mods: empty column name"), -1;
+        if (strchr(arg, ','))
+            return cli_usage_error("bubble", "--mods %s: one column only (a bubble plot "
+                                   "has one moderator; see iastm regress)", arg), -1;
+        u->mod = arg;
+        return 1;
+    case OPT_XLABEL:
+        u->bo.xlabel = arg;
+        return 1;
+    case OPT_YLABEL:
+        u->bo.ylabel = arg;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int check(cli_ctx_t *x)
+{
+    if (!((bubble_t *)x->self)->mod)
+        return cli_usage_error("bubble", "--mods COL is required");
+    return 0;
+}
+
+static int loaded(cli_ctx_t *x)
+{
+    bubble_t *u = x->self;
+    if (ma_table_col(x->t, u->mod) < 0)
+        return cli_usage_error("bubble", "--mods: no column '%s' in %s", u->mod, x->t->path);
+    return 0;
+}
+
+static int run(cli_ctx_t *x)
+{
+    bubble_t *u = x->self;
+    const ma_dataset_t *d = x->d;
+    const char *measure, *mod = u->mod;
+    ma_bubble_t b;
     ma_error_t err;
     size_t i;
+    int rc;
 
-    cli_common_init(&c);
-    memset(&p, 0, sizeof p);
-    memset(&r, 0, sizeof r);
-    ma_rma_opts_init(&ro);
-    ro.tau2_ci = 0;
-    ma_bubble_opts_init(&bo);
-    bo.xlabel = bo.ylabel = NULL;
-    ma_gp_init(&s);
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
-        if (opt == OPT_HELP) {
-            printf(HELP, CLI_PLOT_HELP, CLI_COMMON_HELP, CLI_RMA_HELP);
-            return 0;
-        }
-        switch (opt) {
-        case OPT_MODS:
-            if (!*optarg)
-                return cli_usage_error("bubble", "--mods: empty column name");
-            if (strchr(optarg, ','))
-                return cli_usage_error("bubble", "--mods %s: one column only (a bubble plot "
-                                       "has one moderator; see iastm regress)", optarg);
-            mod = optarg;
-            continue;
-        case OPT_XLABEL:
-            bo.xlabel = optarg;
-            continue;
-        case OPT_YLABEL:
-            bo.ylabel = optarg;
-            continue;
-        default:
-            break;
-        }
-        if ((rc = cli_common_opt(&c, opt, optarg, "bubble")) == 0 &&
-            (rc = cli_rma_opt(&ro, opt, optarg, "bubble")) == 0)
-            rc = cli_plot_opt(&p, opt, optarg, "bubble");
-        if (rc < 0)
-            return 2;
-        if (rc == 0)
-            return cli_bad_option("bubble", opt, argv);
-    }
-    if (!mod)
-        return cli_usage_error("bubble", "--mods COL is required");
-    if ((rc = cli_plot_check(&p, &c, "bubble")) != 0)
-        return rc;
-    if (!(path = cli_input_arg(argc, argv, "bubble")))
-        return 2;
-    if ((rc = cli_load(&c, path, &t, &d)) != 0)
-        return rc;
-    rc = 0;
-    if (ma_table_col(t, mod) < 0) {
-        rc = cli_usage_error("bubble", "--mods: no column '%s' in %s", mod, t->path);
-        goto done;
-    }
-    if (d->k == 0) {
-        fprintf(stderr, "iastm bubble: %s: no poolable rows (%zu row%s)\n", t->path, d->n,
-                d->n == 1 ? "" : "s");
-        cli_excluded_text(stderr, d);
-        rc = 2;
-        goto done;
-    }
     cli_dependence_warn("bubble", d);
-    if (!(cells = malloc(d->k * sizeof *cells))) {
-        fprintf(stderr, "iastm bubble: out of memory\n");
-        rc = 1;
-        goto done;
-    }
     for (i = 0; i < d->k; i++) {
+        const char *cell = ma_dataset_cell(d, d->idx[i], mod);
         double v;
-        cells[i] = ma_dataset_cell(d, d->idx[i], mod);
-        if (!ma_is_missing(cells[i]) && ma_parse_double(cells[i], &v) == MA_NUM_BAD) {
+        if (!ma_is_missing(cell) && ma_parse_double(cell, &v) == MA_NUM_BAD) {
             const ma_study_t *st = &d->s[d->idx[i]];
             char shown[64];
-            ma_gp_clean(cells[i], shown, sizeof shown, 40);
-            rc = cli_usage_error("bubble", "--mods %s: categorical moderator ('%s' on line "
-                                 "%ld is not a number); a bubble plot needs a continuous "
-                                 "one (for groups: iastm forest --by %s)",
-                                 mod, shown, st->line, mod);
-            goto done;
+            ma_gp_clean(cell, shown, sizeof shown, 40);
+            return cli_usage_error("bubble", "--mods %s: categorical moderator ('%s' on line "
+                                   "%ld is not a number); a bubble plot needs a continuous "
+                                   "one (for groups: iastm forest --by %s)",
+                                   mod, shown, st->line, mod);
         }
     }
-    if (ma_design_build(&mod, 1, cells, d->k, &x, &err) != MA_OK) {
-        char buf[1400];
-        fprintf(stderr, "iastm bubble: %s: %s\n", t->path,
-                ma_error_format(&err, buf, sizeof buf));
-        rc = err.code == MA_ENOMEM ? 1 : 2;
-        goto done;
-    }
-    yi = malloc(x->k * sizeof *yi);
-    vi = malloc(x->k * sizeof *vi);
-    xv = malloc(x->k * sizeof *xv);
-    if (!yi || !vi || !xv) {
-        fprintf(stderr, "iastm bubble: out of memory\n");
-        rc = 1;
-        goto done;
-    }
-    for (i = 0; i < x->k; i++) {
-        yi[i] = d->yi[x->rows[i]];
-        vi[i] = d->vi[x->rows[i]];
-        xv[i] = x->X[i * x->p + 1];
-    }
-    if (ma_regress_fit(yi, vi, x->k, x->X, x->p, &ro, &r, &err) != MA_OK) {
-        char buf[1400];
-        fprintf(stderr, "iastm bubble: %s: %s\n", t->path,
-                ma_error_format(&err, buf, sizeof buf));
-        rc = err.code == MA_EINPUT || err.code == MA_EUSAGE ? 2 : 1;
-        goto done;
-    }
-    if (r.note[0])
-        fprintf(stderr, "iastm bubble: note: %s\n", r.note);
+    if ((rc = cli_model_matrix(x, &u->mod, 1, &u->x, &u->yi, &u->vi)) != 0)
+        return rc;
+    if (!(u->xv = malloc(u->x->k * sizeof *u->xv)))
+        return cli_oom(x);
+    for (i = 0; i < u->x->k; i++)
+        u->xv[i] = u->x->X[i * u->x->p + 1];
+    if (ma_regress_fit(u->yi, u->vi, u->x->k, u->x->X, u->x->p, &x->rma, &u->r, &err) != MA_OK)
+        return cli_fit_error(x, &err);
+    if (u->r.note[0])
+        fprintf(stderr, "iastm bubble: note: %s\n", u->r.note);
     memset(&b, 0, sizeof b);
-    if (!(excl = excluded_rows(d, x, &b.nexcluded))) {
-        fprintf(stderr, "iastm bubble: out of memory\n");
-        rc = 1;
-        goto done;
-    }
-    b.x = xv;
-    b.yi = yi;
-    b.vi = vi;
-    b.k = x->k;
-    b.fit = &r;
-    b.level = ro.level;
-    b.excluded = excl;
-    measure = cli_measure_name(&c, d);
-    if (!bo.xlabel)
-        bo.xlabel = mod;
-    if (!bo.ylabel)
-        bo.ylabel = !strcmp(measure, "SMD") ? "Hedges' g"
-                    : !strcmp(measure, "MD") ? "Mean difference" : "Effect size";
-    bo.format = p.format;
-    bo.title = p.title;
-    bo.width_pt = p.width;
-    bo.height_pt = p.height;
-    if (ma_bubble_script(&b, &bo, &s, &err) != MA_OK) {
-        rc = cli_report(&err);
-        goto done;
-    }
-    rc = cli_plot_finish(&p, c.output, &s, "bubble");
-done:
-    ma_reg_clear(&r);
-    ma_design_free(x);
-    free(cells);
-    free(yi);
-    free(vi);
-    free(xv);
-    free(excl);
-    ma_gp_clear(&s);
-    ma_dataset_free(d);
-    ma_table_free(t);
-    return rc;
+    if (!(u->excl = excluded_rows(d, u->x, &b.nexcluded)))
+        return cli_oom(x);
+    b.x = u->xv;
+    b.yi = u->yi;
+    b.vi = u->vi;
+    b.k = u->x->k;
+    b.fit = &u->r;
+    b.level = x->rma.level;
+    b.excluded = u->excl;
+    measure = cli_measure_name(&x->c, d);
+    if (!u->bo.xlabel)
+        u->bo.xlabel = mod;
+    if (!u->bo.ylabel)
+        u->bo.ylabel = !strcmp(measure, "SMD") ? "Hedges' g"
+                       : !strcmp(measure, "MD") ? "Mean difference" : "Effect size";
+    u->bo.format = x->plot.format;
+    u->bo.title = x->plot.title;
+    u->bo.width_pt = x->plot.width;
+    u->bo.height_pt = x->plot.height;
+    if (ma_bubble_script(&b, &u->bo, &u->s, &err) != MA_OK)
+        return cli_report(&err);
+    return cli_plot_finish(&x->plot, x->c.output, &u->s, "bubble");
+}
+
+static void clear(cli_ctx_t *x)
+{
+    bubble_t *u = x->self;
+    ma_reg_clear(&u->r);
+    ma_design_free(u->x);
+    free(u->yi);
+    free(u->vi);
+    free(u->xv);
+    free(u->excl);
+    ma_gp_clear(&u->s);
+}
+
+static const struct option OPTIONS[] = {
+    {"mods", required_argument, NULL, OPT_MODS},
+    {"xlabel", required_argument, NULL, OPT_XLABEL},
+    {"ylabel", required_argument, NULL, OPT_YLABEL},
+    CLI_OPT_END};
+
+const cli_cmd_t CLI_CMD_BUBBLE = {
+    .name = "bubble",
+    .summary = "meta-regression bubble plot on one moderator (gnuplot)",
+    .help = HELP,
+    .help_parts = {CLI_PLOT_HELP, CLI_COMMON_HELP, CLI_RMA_HELP},
+    .groups = CLI_GROUP_RMA | CLI_GROUP_PLOT,
+    .options = OPTIONS,
+    .shortopts = "m:",
+    .self_size = sizeof(bubble_t),
+    .min_k = 1,
+    .k_style = CLI_K_NONE,
+    .init = init,
+    .option = option,
+    .check = check,
+    .loaded = loaded,
+    .run = run,
+    .clear = clear,
+};
+
+int cmd_bubble(int argc, char **argv)
+{
+    return cli_run(&CLI_CMD_BUBBLE, argc, argv);
 }

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "command.h"
 
 enum { OPT_ORDER = OPT_CMD_BASE, OPT_DECREASING };
 
@@ -29,6 +29,7 @@ typedef struct {
     int decreasing;
     size_t *perm;        /* k: position j -> included study index */
     const char **key;    /* k: order cell of each included study (NULL when missing) */
+    ma_rma_t *fits;      /* k: the fits in that order */
 } cumul_t;
 
 /* Numbers sort numerically when every non-missing cell is a number, text otherwise. */
@@ -142,97 +143,95 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
     cli_excluded_records(w, d);
 }
 
+static int option(cli_ctx_t *x, int opt, const char *arg)
+{
+    cumul_t *u = x->self;
+    if (opt == OPT_ORDER)
+        u->order = arg;
+    else if (opt == OPT_DECREASING)
+        u->decreasing = 1;
+    else
+        return 0;
+    return 1;
+}
+
+static int check(cli_ctx_t *x)
+{
+    cumul_t *u = x->self;
+    if (u->decreasing && !u->order)
+        return cli_usage_error("cumul", "--decreasing needs --order");
+    return 0;
+}
+
+static int loaded(cli_ctx_t *x)
+{
+    cumul_t *u = x->self;
+    if (u->order && ma_table_col(x->t, u->order) < 0)
+        return cli_usage_error("cumul", "--order: no column '%s' in %s", u->order, x->t->path);
+    return 0;
+}
+
+static void text(cli_ctx_t *x, FILE *f)
+{
+    cumul_t *u = x->self;
+    write_text(f, &x->c, x->d, &x->rma, u, u->fits);
+}
+
+static void records(cli_ctx_t *x, ma_writer_t *w)
+{
+    cumul_t *u = x->self;
+    write_records(w, &x->c, x->d, u, u->fits);
+}
+
+static int run(cli_ctx_t *x)
+{
+    cumul_t *u = x->self;
+    const ma_dataset_t *d = x->d;
+    ma_error_t err;
+    x->rma.tau2_ci = 0;
+    u->fits = malloc(d->k * sizeof *u->fits);
+    u->perm = malloc(d->k * sizeof *u->perm);
+    u->key = malloc(d->k * sizeof *u->key);
+    if (!u->fits || !u->perm || !u->key)
+        return cli_oom(x);
+    if (make_order(d, u, &err) != MA_OK
+        || ma_cumul(d->yi, d->vi, d->k, u->perm, &x->rma, u->fits, &err) != MA_OK)
+        return cli_report_in(&err, x->t->path);
+    return cli_emit(x, text, records);
+}
+
+static void clear(cli_ctx_t *x)
+{
+    cumul_t *u = x->self;
+    free(u->fits);
+    free(u->perm);
+    free(u->key);
+}
+
+static const struct option OPTIONS[] = {
+    {"order", required_argument, NULL, OPT_ORDER},
+    {"decreasing", no_argument, NULL, OPT_DECREASING},
+    CLI_OPT_END};
+
+const cli_cmd_t CLI_CMD_CUMUL = {
+    .name = "cumul",
+    .summary = "cumulative meta-analysis",
+    .help = HELP,
+    .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP},
+    .groups = CLI_GROUP_RMA,
+    .options = OPTIONS,
+    .shortopts = "m:",
+    .self_size = sizeof(cumul_t),
+    .min_k = 1,
+    .k_style = CLI_K_NONE_USABLE,
+    .option = option,
+    .check = check,
+    .loaded = loaded,
+    .run = run,
+    .clear = clear,
+};
+
 int cmd_cumul(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS, CLI_RMA_LONGOPTS,
-        {"order", required_argument, NULL, OPT_ORDER},
-        {"decreasing", no_argument, NULL, OPT_DECREASING},
-        CLI_OPT_END};
-    cli_common_t c;
-    ma_rma_opts_t o;
-    cumul_t u;
-    const char *path;
-    ma_table_t *t = NULL;
-    ma_dataset_t *d = NULL;
-    ma_rma_t *fits = NULL;
-    cli_out_t out;
-    ma_error_t err;
-    int opt, rc;
-
-    cli_common_init(&c);
-    ma_rma_opts_init(&o);
-    memset(&u, 0, sizeof u);
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
-        if (opt == OPT_HELP) {
-            printf(HELP, CLI_COMMON_HELP, CLI_RMA_HELP);
-            return 0;
-        }
-        if (opt == OPT_ORDER) {
-            u.order = optarg;
-            continue;
-        }
-        if (opt == OPT_DECREASING) {
-            u.decreasing = 1;
-            continue;
-        }
-        if ((rc = cli_common_opt(&c, opt, optarg, "cumul")) == 0)
-            rc = cli_rma_opt(&o, opt, optarg, "cumul");
-        if (rc < 0)
-            return 2;
-        if (rc == 0)
-            return cli_bad_option("cumul", opt, argv);
-    }
-    if (u.decreasing && !u.order)
-        return cli_usage_error("cumul", "--decreasing needs --order");
-    if (!(path = cli_input_arg(argc, argv, "cumul")))
-        return 2;
-    if ((rc = cli_load(&c, path, &t, &d)) != 0)
-        return rc;
-    if (u.order && ma_table_col(t, u.order) < 0) {
-        rc = cli_usage_error("cumul", "--order: no column '%s' in %s", u.order, t->path);
-        goto done;
-    }
-    if (d->k == 0) {
-        fprintf(stderr, "iastm cumul: %s: no poolable rows (%zu row%s, none usable)\n",
-                t->path, d->n, d->n == 1 ? "" : "s");
-        cli_excluded_text(stderr, d);
-        rc = 2;
-        goto done;
-    }
-    o.tau2_ci = 0;
-    fits = malloc(d->k * sizeof *fits);
-    u.perm = malloc(d->k * sizeof *u.perm);
-    u.key = malloc(d->k * sizeof *u.key);
-    if (!fits || !u.perm || !u.key) {
-        fprintf(stderr, "iastm cumul: out of memory\n");
-        rc = 1;
-        goto done;
-    }
-    if (make_order(d, &u, &err) != MA_OK
-        || ma_cumul(d->yi, d->vi, d->k, u.perm, &o, fits, &err) != MA_OK) {
-        rc = cli_report_in(&err, t->path);
-        goto done;
-    }
-    if ((rc = cli_out_open(&out, c.output)) != 0)
-        goto done;
-    if (c.format == MA_FMT_TEXT) {
-        write_text(out.f, &c, d, &o, &u, fits);
-        rc = cli_out_close(&out, 1);
-    } else {
-        ma_writer_t *w = ma_writer_new(out.f, c.format);
-        int ok = w != NULL;
-        if (w) {
-            write_records(w, &c, d, &u, fits);
-            ok = cli_writer_done(w);
-        }
-        rc = cli_out_close(&out, ok);
-    }
-done:
-    free(fits);
-    free(u.perm);
-    free(u.key);
-    ma_dataset_free(d);
-    ma_table_free(t);
-    return rc;
+    return cli_run(&CLI_CMD_CUMUL, argc, argv);
 }

@@ -2,7 +2,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "cli.h"
+#include "command.h"
 
 static const char HELP[] =
     "Usage: iastm es [OPTIONS] FILE.csv\n"
@@ -76,55 +76,31 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
     }
 }
 
+static void text(cli_ctx_t *x, FILE *f)
+{
+    write_text(f, &x->c, x->d);
+}
+
+static void records(cli_ctx_t *x, ma_writer_t *w)
+{
+    write_records(w, &x->c, x->d);
+}
+
+static int run(cli_ctx_t *x)
+{
+    return cli_emit(x, text, records);
+}
+
+const cli_cmd_t CLI_CMD_ES = {
+    .name = "es",
+    .summary = "effect sizes (Hedges' g or MD) from every reported data form",
+    .help = HELP,
+    .help_parts = {CLI_COMMON_HELP},
+    .row_by_row = 1, /* effect sizes row by row: nothing is pooled */
+    .run = run,
+};
+
 int cmd_es(int argc, char **argv)
 {
-    static const struct option longopts[] = {CLI_COMMON_LONGOPTS, CLI_OPT_END};
-    cli_common_t c;
-    const char *path;
-    ma_table_t *t;
-    ma_dataset_t *d;
-    cli_out_t out;
-    int opt, rc;
-
-    cli_common_init(&c);
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-        if (opt == OPT_HELP) {
-            printf(HELP, CLI_COMMON_HELP);
-            return 0;
-        }
-        rc = cli_common_opt(&c, opt, optarg, "es");
-        if (rc < 0)
-            return 2;
-        if (rc == 0)
-            return cli_bad_option("es", opt, argv);
-    }
-    if (!(path = cli_input_arg(argc, argv, "es")))
-        return 2;
-    c.pooling = 0; /* effect sizes row by row: nothing is pooled */
-    if ((rc = cli_load(&c, path, &t, &d)) != 0)
-        return rc;
-    if ((rc = cli_out_open(&out, c.output)) == 0) {
-        int ok = 1;
-        if (c.format == MA_FMT_TEXT) {
-            write_text(out.f, &c, d);
-        } else {
-            ma_writer_t *w = ma_writer_new(out.f, c.format);
-            ma_error_t err;
-            if (!w) {
-                fprintf(stderr, "iastm: out of memory\n");
-                ok = 0;
-            } else {
-                write_records(w, &c, d);
-                if (ma_writer_finish(w, &err) != MA_OK) {
-                    cli_report(&err);
-                    ok = 0;
-                }
-                ma_writer_free(w);
-            }
-        }
-        rc = cli_out_close(&out, ok);
-    }
-    ma_dataset_free(d);
-    ma_table_free(t);
-    return rc;
+    return cli_run(&CLI_CMD_ES, argc, argv);
 }

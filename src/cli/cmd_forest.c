@@ -5,7 +5,7 @@
 
 #include <gsl/gsl_cdf.h>
 
-#include "plot_cli.h"
+#include "command.h"
 #include "bayes_cli.h"
 #include "iastm/cumul.h"
 #include "iastm/loo.h"
@@ -206,33 +206,121 @@ static int forest_clusters(const ma_dataset_t *d, const char *extra, double z, d
     return 0;
 }
 
-int cmd_forest(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS, CLI_RMA_LONGOPTS, CLI_PLOT_LONGOPTS,
-        {"by", required_argument, NULL, OPT_BY},
-        {"favours-left", required_argument, NULL, OPT_FAV_LEFT},
-        {"favours-right", required_argument, NULL, OPT_FAV_RIGHT},
-        {"xlim", required_argument, NULL, OPT_XLIM},
-        {"xlabel", required_argument, NULL, OPT_XLABEL},
-        {"type", required_argument, NULL, OPT_TYPE},
-        {"extra", required_argument, NULL, OPT_EXTRA},
-        {"order", required_argument, NULL, OPT_ORDER},
-        {"no-heterogeneity", no_argument, NULL, OPT_NO_HET},
-        {"bayes", no_argument, NULL, OPT_BAYES},
-        {"tau-prior", required_argument, NULL, OPT_TAU_PRIOR},
-        {"mu-prior", required_argument, NULL, OPT_MU_PRIOR},
-        {"rho", required_argument, NULL, OPT_RHO},
-        CLI_OPT_END};
-    cli_common_t c;
-    cli_plot_t p;
-    ma_rma_opts_t ro;
+typedef struct {
     ma_forest_opts_t fo;
+    const char *by, *extra, *order;
+    ftype_t type;
+    double rho;
+    int bayes, prior_set, bayes_opt;
+    ma_bayes_opts_t bo;
+} forest_t;
+
+static void init(cli_ctx_t *x)
+{
+    forest_t *u = x->self;
+    ma_forest_opts_init(&u->fo);
+    u->fo.favours_left = "Favours comparator";
+    u->fo.favours_right = "Favours IASTM";
+    u->fo.xlabel = NULL;
+    u->type = TYPE_STUDY;
+    u->rho = NAN;
+    ma_bayes_opts_init(&u->bo);
+}
+
+static int option(cli_ctx_t *x, int opt, const char *arg)
+{
+    forest_t *u = x->self;
+    switch (opt) {
+    case OPT_BY: u->by = arg; return 1;
+    case OPT_FAV_LEFT: u->fo.favours_left = *arg ? arg : NULL; return 1;
+    case OPT_FAV_RIGHT: u->fo.favours_right = *arg ? arg : NULL; return 1;
+    case OPT_XLABEL: u->fo.xlabel = arg; return 1;
+    case OPT_EXTRA: u->extra = arg; return 1;
+    case OPT_ORDER: u->order = arg; return 1;
+    case OPT_NO_HET: u->fo.show_heterogeneity = 0; return 1;
+    case OPT_BAYES: u->bayes = 1; return 1;
+    case OPT_TAU_PRIOR:
+    case OPT_MU_PRIOR:
+        if (cli_bayes_opt(&u->bo, opt, arg, "forest", &u->prior_set) < 0)
+            return -1;
+        u->bayes_opt = 1;
+        return 1;
+    case OPT_RHO:
+        if (ma_parse_double(arg, &u->rho) != MA_NUM_OK || !(u->rho > -1 && u->rho < 1))
+            return cli_usage_error("forest", "--rho must be a number between -1 and 1 "
+                                             "(exclusive), got '%s'", arg), -1;
+        return 1;
+    case OPT_XLIM:
+        if (parse_xlim(arg, &u->fo.xlim_lo, &u->fo.xlim_hi) != 0)
+            return cli_usage_error("forest", "--xlim takes A,B with A < B, got '%s'", arg), -1;
+        return 1;
+    case OPT_TYPE:
+        if (!strcmp(arg, "study"))
+            u->type = TYPE_STUDY;
+        else if (!strcmp(arg, "loo"))
+            u->type = TYPE_LOO;
+        else if (!strcmp(arg, "cumul"))
+            u->type = TYPE_CUMUL;
+        else
+            return cli_usage_error("forest", "unknown --type '%s' (expected study, loo "
+                                             "or cumul)", arg), -1;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int check(cli_ctx_t *x)
+{
+    const forest_t *u = x->self;
+    const char *cluster = x->c.ds.cluster_col;
+    if (u->by && u->type != TYPE_STUDY)
+        return cli_usage_error("forest", "--by works with --type study only");
+    if (u->order && u->type != TYPE_CUMUL)
+        return cli_usage_error("forest", "--order works with --type cumul only");
+    if (u->bayes_opt && !u->bayes)
+        return cli_usage_error("forest", "--tau-prior and --mu-prior need --bayes");
+    if (u->bayes && (u->by || u->type != TYPE_STUDY))
+        return cli_usage_error("forest", "--bayes works with --type study and without --by");
+    if (cluster && (u->by || u->type != TYPE_STUDY))
+        return cli_usage_error("forest", "--cluster works with --type study only, without --by");
+    if (!isnan(u->rho) && !cluster)
+        return cli_usage_error("forest", "--rho needs --cluster");
+    if (u->bayes && cluster)
+        return cli_usage_error("forest", "--bayes and --cluster are different models: "
+                                         "choose one");
+    return 0;
+}
+
+static int loaded(cli_ctx_t *x)
+{
+    forest_t *u = x->self;
+    const ma_table_t *t = x->t;
+    if (u->by && ma_table_col(t, u->by) < 0)
+        return cli_usage_error("forest", "--by: no column '%s' in %s", u->by, t->path);
+    if (u->order && ma_table_col(t, u->order) < 0)
+        return cli_usage_error("forest", "--order: no column '%s' in %s", u->order, t->path);
+    if (u->extra && ma_table_col(t, u->extra) < 0)
+        return cli_usage_error("forest", "--extra: no column '%s' in %s", u->extra, t->path);
+    if (!u->extra) {
+        if (ma_table_col(t, "rob") >= 0)
+            u->extra = "rob";
+        else if (ma_table_col(t, "risk_of_bias") >= 0)
+            u->extra = "risk_of_bias";
+    }
+    return 0;
+}
+
+static int run(cli_ctx_t *x)
+{
+    forest_t *u = x->self;
+    const ma_dataset_t *d = x->d;
+    const ma_table_t *t = x->t;
+    ma_forest_opts_t *fo = &u->fo;
+    const char *by = u->by, *extra = u->extra, *order = u->order, *measure;
+    ftype_t type = u->type;
+    double rho = u->rho;
     ma_forest_t f;
-    const char *path, *by = NULL, *extra = NULL, *order = NULL, *measure;
-    ftype_t type = TYPE_STUDY;
-    ma_table_t *t = NULL;
-    ma_dataset_t *d = NULL;
     ma_subgroups_t *sg = NULL;
     ma_forest_row_t *rows = NULL;
     ma_forest_group_t *groups = NULL;
@@ -243,121 +331,20 @@ int cmd_forest(int argc, char **argv)
     size_t *perm = NULL;
     char **labels = NULL;
     char est_header[128], overall_label[128], mv_note[256];
-    double rho = NAN;
     ma_mv_t mv;
     ma_gp_script_t s;
     ma_error_t err;
     size_t i, j, k;
-    int opt, rc = 0, bayes = 0, prior_set = 0, bayes_opt = 0;
-    ma_bayes_opts_t bo;
+    int rc = 0, bayes = u->bayes;
+    ma_bayes_opts_t bo = u->bo;
     ma_bayes_t br;
     ma_rma_t bsum;
     char post_header[128], pi_label[128], blines[3][256];
     const char *btext[3];
 
-    cli_common_init(&c);
-    memset(&p, 0, sizeof p);
     memset(&mv, 0, sizeof mv);
-    ma_rma_opts_init(&ro);
-    ma_forest_opts_init(&fo);
-    fo.favours_left = "Favours comparator";
-    fo.favours_right = "Favours IASTM";
-    fo.xlabel = NULL;
-    ma_gp_init(&s);
-    ma_bayes_opts_init(&bo);
     memset(&br, 0, sizeof br);
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
-        if (opt == OPT_HELP) {
-            printf(HELP, CLI_PLOT_HELP, CLI_COMMON_HELP, CLI_RMA_HELP);
-            return 0;
-        }
-        switch (opt) {
-        case OPT_BY: by = optarg; continue;
-        case OPT_FAV_LEFT: fo.favours_left = *optarg ? optarg : NULL; continue;
-        case OPT_FAV_RIGHT: fo.favours_right = *optarg ? optarg : NULL; continue;
-        case OPT_XLABEL: fo.xlabel = optarg; continue;
-        case OPT_EXTRA: extra = optarg; continue;
-        case OPT_ORDER: order = optarg; continue;
-        case OPT_NO_HET: fo.show_heterogeneity = 0; continue;
-        case OPT_BAYES: bayes = 1; continue;
-        case OPT_TAU_PRIOR:
-        case OPT_MU_PRIOR:
-            if (cli_bayes_opt(&bo, opt, optarg, "forest", &prior_set) < 0)
-                return 2;
-            bayes_opt = 1;
-            continue;
-        case OPT_RHO:
-            if (ma_parse_double(optarg, &rho) != MA_NUM_OK || !(rho > -1 && rho < 1))
-                return cli_usage_error("forest", "--rho must be a number between -1 and 1 "
-                                                 "(exclusive), got '%s'", optarg);
-            continue;
-        case OPT_XLIM:
-            if (parse_xlim(optarg, &fo.xlim_lo, &fo.xlim_hi) != 0)
-                return cli_usage_error("forest", "--xlim takes A,B with A < B, got '%s'",
-                                       optarg);
-            continue;
-        case OPT_TYPE:
-            if (!strcmp(optarg, "study"))
-                type = TYPE_STUDY;
-            else if (!strcmp(optarg, "loo"))
-                type = TYPE_LOO;
-            else if (!strcmp(optarg, "cumul"))
-                type = TYPE_CUMUL;
-            else
-                return cli_usage_error("forest", "unknown --type '%s' (expected study, loo "
-                                                 "or cumul)", optarg);
-            continue;
-        default:
-            break;
-        }
-        if ((rc = cli_common_opt(&c, opt, optarg, "forest")) == 0 &&
-            (rc = cli_rma_opt(&ro, opt, optarg, "forest")) == 0)
-            rc = cli_plot_opt(&p, opt, optarg, "forest");
-        if (rc < 0)
-            return 2;
-        if (rc == 0)
-            return cli_bad_option("forest", opt, argv);
-    }
-    if (by && type != TYPE_STUDY)
-        return cli_usage_error("forest", "--by works with --type study only");
-    if (order && type != TYPE_CUMUL)
-        return cli_usage_error("forest", "--order works with --type cumul only");
-    if (bayes_opt && !bayes)
-        return cli_usage_error("forest", "--tau-prior and --mu-prior need --bayes");
-    if (bayes && (by || type != TYPE_STUDY))
-        return cli_usage_error("forest", "--bayes works with --type study and without --by");
-    if (c.ds.cluster_col && (by || type != TYPE_STUDY))
-        return cli_usage_error("forest", "--cluster works with --type study only, without --by");
-    if (!isnan(rho) && !c.ds.cluster_col)
-        return cli_usage_error("forest", "--rho needs --cluster");
-    if (bayes && c.ds.cluster_col)
-        return cli_usage_error("forest", "--bayes and --cluster are different models: "
-                                         "choose one");
-    if ((rc = cli_plot_check(&p, &c, "forest")) != 0)
-        return rc;
-    if (!(path = cli_input_arg(argc, argv, "forest")))
-        return 2;
-    if ((rc = cli_load(&c, path, &t, &d)) != 0)
-        return rc;
-    rc = 0;
-    if (by && ma_table_col(t, by) < 0) {
-        rc = cli_usage_error("forest", "--by: no column '%s' in %s", by, t->path);
-        goto done;
-    }
-    if (order && ma_table_col(t, order) < 0) {
-        rc = cli_usage_error("forest", "--order: no column '%s' in %s", order, t->path);
-        goto done;
-    }
-    if (extra && ma_table_col(t, extra) < 0) {
-        rc = cli_usage_error("forest", "--extra: no column '%s' in %s", extra, t->path);
-        goto done;
-    }
-    if (!extra) {
-        if (ma_table_col(t, "rob") >= 0)
-            extra = "rob";
-        else if (ma_table_col(t, "risk_of_bias") >= 0)
-            extra = "risk_of_bias";
-    }
+    ma_gp_init(&s);
     k = d->k;
     if (k == 0 || (type == TYPE_LOO && k < 2)) {
         fprintf(stderr, "iastm forest: %s: %s (%zu row%s)\n", t->path,
@@ -367,16 +354,16 @@ int cmd_forest(int argc, char **argv)
         rc = 2;
         goto done;
     }
-    if (!c.ds.cluster_col)
+    if (!x->c.ds.cluster_col)
         cli_dependence_warn("forest", d);
-    if (ma_rma_fit(d->yi, d->vi, k, &ro, &overall, &err) != MA_OK) {
+    if (ma_rma_fit(d->yi, d->vi, k, &x->rma, &overall, &err) != MA_OK) {
         rc = cli_report(&err);
         goto done;
     }
-    z = gsl_cdf_ugaussian_Qinv((1 - ro.level) / 2);
+    z = gsl_cdf_ugaussian_Qinv((1 - x->rma.level) / 2);
     if (bayes) {
-        bo.level = ro.level;
-        if ((rc = cli_bayes_defaults("forest", &c, d, &bo, prior_set)) != 0)
+        bo.level = x->rma.level;
+        if ((rc = cli_bayes_defaults("forest", &x->c, d, &bo, u->prior_set)) != 0)
             goto done;
         if (ma_bayes_fit(d->yi, d->vi, k, &bo, &br, &err) != MA_OK) {
             rc = err.code == MA_EUSAGE ? cli_usage_error("forest", "--tau-prior: %s", err.msg)
@@ -384,17 +371,17 @@ int cmd_forest(int argc, char **argv)
             goto done;
         }
     }
-    measure = cli_measure_name(&c, d);
-    if (!fo.xlabel)
-        fo.xlabel = measure_axis(measure);
-    snprintf(est_header, sizeof est_header, "%s [%g%% CI]", fo.xlabel, 100 * ro.level);
-    fo.est_header = est_header;
-    fo.format = p.format;
-    fo.title = p.title;
-    fo.width_pt = p.width;
-    fo.height_pt = p.height;
+    measure = cli_measure_name(&x->c, d);
+    if (!fo->xlabel)
+        fo->xlabel = measure_axis(measure);
+    snprintf(est_header, sizeof est_header, "%s [%g%% CI]", fo->xlabel, 100 * x->rma.level);
+    fo->est_header = est_header;
+    fo->format = x->plot.format;
+    fo->title = x->plot.title;
+    fo->width_pt = x->plot.width;
+    fo->height_pt = x->plot.height;
     if (extra) {
-        fo.extra_header = extra;
+        fo->extra_header = extra;
     }
     if (overall.method_used == MA_METHOD_FE)
         snprintf(overall_label, sizeof overall_label, "Common-effect model");
@@ -428,15 +415,15 @@ int cmd_forest(int argc, char **argv)
         bsum.pi_ub = br.theta.ub;
         bsum.method_used = MA_METHOD_REML; /* any random-effects method: the bar is drawn */
         snprintf(overall_label, sizeof overall_label, "Bayesian random-effects model");
-        snprintf(post_header, sizeof post_header, "Posterior [%g%% CrI]", 100 * ro.level);
-        snprintf(est_header, sizeof est_header, "Observed [%g%% CI]", 100 * ro.level);
+        snprintf(post_header, sizeof post_header, "Posterior [%g%% CrI]", 100 * x->rma.level);
+        snprintf(est_header, sizeof est_header, "Observed [%g%% CI]", 100 * x->rma.level);
         snprintf(pi_label, sizeof pi_label, "Effect in a new study");
         plot_fmt_num_cli(a, sizeof a, br.tau.median);
         plot_fmt_num_cli(b, sizeof b, br.tau.lb);
         plot_fmt_num_cli(cc, sizeof cc, br.tau.ub);
         snprintf(blines[0], sizeof blines[0],
                  "Heterogeneity: \xcf\x84 = %s [%s, %s] (posterior median, %g%% CrI)", a, b, cc,
-                 100 * ro.level);
+                 100 * x->rma.level);
         plot_fmt_num_cli(q, sizeof q, br.mu_p_gt0);
         snprintf(blines[1], sizeof blines[1], "Prior: \xcf\x84 ~ %s; \xce\xbc %s; P(\xce\xbc > 0) = %s",
                  ma_tau_prior_describe(&bo.tau_prior, pb, sizeof pb),
@@ -455,13 +442,13 @@ int cmd_forest(int argc, char **argv)
         f.pi_label = pi_label;
     }
 
-    if (type == TYPE_STUDY && c.ds.cluster_col) {
-        if ((rc = forest_clusters(d, extra, z, rho, ro.level, &mv, rows, &groups, &f,
+    if (type == TYPE_STUDY && x->c.ds.cluster_col) {
+        if ((rc = forest_clusters(d, extra, z, rho, x->rma.level, &mv, rows, &groups, &f,
                                   &overall, overall_label, sizeof overall_label, mv_note,
                                   sizeof mv_note, labels)) != 0)
             goto done;
-        fo.show_heterogeneity = 0;
-        fo.label_header = t->header[d->cluster];
+        fo->show_heterogeneity = 0;
+        fo->label_header = t->header[d->cluster];
     } else if (type == TYPE_STUDY && !by) {
         for (j = 0; j < k; j++) {
             study_row(d, d->idx[j], extra, z, &rows[j]);
@@ -476,7 +463,7 @@ int cmd_forest(int argc, char **argv)
         }
         for (j = 0; j < k; j++)
             keys[j] = ma_dataset_cell(d, d->idx[j], by);
-        if (ma_subgroups_fit(d->yi, d->vi, keys, k, &ro, 0, &sg, &err) != MA_OK) {
+        if (ma_subgroups_fit(d->yi, d->vi, keys, k, &x->rma, 0, &sg, &err) != MA_OK) {
             rc = cli_report(&err);
             goto done;
         }
@@ -513,12 +500,12 @@ int cmd_forest(int argc, char **argv)
         for (j = 0; j < k; j++)
             perm[j] = j;
         if (type == TYPE_LOO) {
-            if (ma_loo(d->yi, d->vi, k, &ro, fits, &err) != MA_OK) {
+            if (ma_loo(d->yi, d->vi, k, &x->rma, fits, &err) != MA_OK) {
                 rc = cli_report(&err);
                 goto done;
             }
             f.overall = &overall;
-            fo.show_heterogeneity = 0;
+            fo->show_heterogeneity = 0;
         } else {
             if (order) {
                 double *num = calloc(k, sizeof *num);
@@ -547,7 +534,7 @@ int cmd_forest(int argc, char **argv)
                     goto done;
                 }
             }
-            if (ma_cumul(d->yi, d->vi, k, perm, &ro, fits, &err) != MA_OK) {
+            if (ma_cumul(d->yi, d->vi, k, perm, &x->rma, fits, &err) != MA_OK) {
                 rc = cli_report(&err);
                 goto done;
             }
@@ -571,15 +558,15 @@ int cmd_forest(int argc, char **argv)
             rows[j].n1 = rows[j].m1 = rows[j].sd1 = NAN;
             rows[j].n2 = rows[j].m2 = rows[j].sd2 = NAN;
         }
-        fo.extra_header = NULL;
-        fo.label_header = type == TYPE_LOO ? "Study left out" : "Study added";
+        fo->extra_header = NULL;
+        fo->label_header = type == TYPE_LOO ? "Study left out" : "Study added";
     }
 
-    if (ma_forest_script(&f, &fo, &s, &err) != MA_OK) {
+    if (ma_forest_script(&f, fo, &s, &err) != MA_OK) {
         rc = cli_report(&err);
         goto done;
     }
-    rc = cli_plot_finish(&p, c.output, &s, "forest");
+    rc = cli_plot_finish(&x->plot, x->c.output, &s, "forest");
 done:
     if (rc == 1 && s.failed)
         fprintf(stderr, "iastm forest: out of memory\n");
@@ -597,7 +584,42 @@ done:
     ma_subgroups_free(sg);
     ma_bayes_free(&br);
     ma_gp_clear(&s);
-    ma_dataset_free(d);
-    ma_table_free(t);
     return rc;
+}
+
+static const struct option OPTIONS[] = {
+    {"by", required_argument, NULL, OPT_BY},
+    {"favours-left", required_argument, NULL, OPT_FAV_LEFT},
+    {"favours-right", required_argument, NULL, OPT_FAV_RIGHT},
+    {"xlim", required_argument, NULL, OPT_XLIM},
+    {"xlabel", required_argument, NULL, OPT_XLABEL},
+    {"type", required_argument, NULL, OPT_TYPE},
+    {"extra", required_argument, NULL, OPT_EXTRA},
+    {"order", required_argument, NULL, OPT_ORDER},
+    {"no-heterogeneity", no_argument, NULL, OPT_NO_HET},
+    {"bayes", no_argument, NULL, OPT_BAYES},
+    {"tau-prior", required_argument, NULL, OPT_TAU_PRIOR},
+    {"mu-prior", required_argument, NULL, OPT_MU_PRIOR},
+    {"rho", required_argument, NULL, OPT_RHO},
+    CLI_OPT_END};
+
+const cli_cmd_t CLI_CMD_FOREST = {
+    .name = "forest",
+    .summary = "forest plot through gnuplot (PNG, SVG, PDF)",
+    .help = HELP,
+    .help_parts = {CLI_PLOT_HELP, CLI_COMMON_HELP, CLI_RMA_HELP},
+    .groups = CLI_GROUP_RMA | CLI_GROUP_PLOT,
+    .options = OPTIONS,
+    .shortopts = "m:",
+    .self_size = sizeof(forest_t),
+    .init = init,
+    .option = option,
+    .check = check,
+    .loaded = loaded,
+    .run = run,
+};
+
+int cmd_forest(int argc, char **argv)
+{
+    return cli_run(&CLI_CMD_FOREST, argc, argv);
 }

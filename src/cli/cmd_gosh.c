@@ -2,7 +2,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "cli.h"
+#include "command.h"
 #include "iastm/gosh.h"
 #include "resample.h"
 
@@ -112,101 +112,107 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
     cli_excluded_records(w, d);
 }
 
-int cmd_gosh(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS, CLI_RESAMPLE_LONGOPTS,
-        {"method", required_argument, NULL, OPT_METHOD},
-        {"subsets", required_argument, NULL, OPT_SUBSETS},
-        {"all", required_argument, NULL, OPT_ALL},
-        CLI_OPT_END};
-    cli_common_t c;
+typedef struct {
     ma_gosh_opts_t o;
-    const char *path, *all_path = NULL;
-    ma_table_t *t = NULL;
-    ma_dataset_t *d = NULL;
-    cli_out_t out, all;
+    const char *all_path; /* --all FILE */
     ma_gosh_t r;
-    ma_error_t err;
-    int opt, rc, m;
+} gosh_t;
 
-    cli_common_init(&c);
-    ma_gosh_opts_init(&o);
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
-        if (opt == OPT_HELP) {
-            printf(HELP, CLI_COMMON_HELP, CLI_RESAMPLE_HELP);
-            return 0;
-        }
-        if (opt == OPT_METHOD) {
-            if ((m = ma_method_parse(optarg)) < 0)
-                return cli_usage_error("gosh", "unknown method '%s'", optarg);
-            o.method = (ma_method_t)m;
-            continue;
-        }
-        if (opt == OPT_SUBSETS) {
-            if (cli_parse_count("gosh", "--subsets", optarg, 2, UINT64_MAX, &o.subsets) < 0)
-                return 2;
-            continue;
-        }
-        if (opt == OPT_ALL) {
-            if (cli_check_path("gosh", "--all", optarg) < 0)
-                return 2;
-            all_path = optarg;
-            continue;
-        }
-        if ((rc = cli_common_opt(&c, opt, optarg, "gosh")) == 0)
-            rc = cli_resample_opt(&o.run, &o.seed, opt, optarg, "gosh");
-        if (rc < 0)
-            return 2;
-        if (rc == 0)
-            return cli_bad_option("gosh", opt, argv);
+static void init(cli_ctx_t *x)
+{
+    ma_gosh_opts_init(&((gosh_t *)x->self)->o);
+}
+
+static int option(cli_ctx_t *x, int opt, const char *arg)
+{
+    gosh_t *g = x->self;
+    int m;
+    switch (opt) {
+    case OPT_METHOD:
+        if ((m = ma_method_parse(arg)) < 0)
+            return cli_usage_error("gosh", "unknown method '%s'", arg), -1;
+        g->o.method = (ma_method_t)m;
+        return 1;
+    case OPT_SUBSETS:
+        return cli_parse_count("gosh", "--subsets", arg, 2, UINT64_MAX, &g->o.subsets) < 0 ? -1
+                                                                                          : 1;
+    case OPT_ALL:
+        if (cli_check_path("gosh", "--all", arg) < 0)
+            return -1;
+        g->all_path = arg;
+        return 1;
+    default:
+        return cli_resample_opt(&g->o.run, &g->o.seed, opt, arg, "gosh");
     }
-    if (!(path = cli_input_arg(argc, argv, "gosh")))
-        return 2;
-    if ((rc = cli_load(&c, path, &t, &d)) != 0)
+}
+
+static void text(cli_ctx_t *x, FILE *f)
+{
+    gosh_t *g = x->self;
+    write_text(f, &x->c, x->d, &g->r, g->o.seed);
+}
+
+static void records(cli_ctx_t *x, ma_writer_t *w)
+{
+    gosh_t *g = x->self;
+    write_records(w, &x->c, x->d, &g->r, g->o.seed);
+}
+
+/* The summary and the --all file form one run: either both are written or neither. */
+static int run(cli_ctx_t *x)
+{
+    gosh_t *g = x->self;
+    cli_out_t out, all;
+    ma_error_t err;
+    int rc;
+    if ((rc = cli_out_open(&out, x->c.output)) != 0)
         return rc;
-    if (d->k < 2) {
-        fprintf(stderr, "iastm gosh: %s: GOSH needs at least 2 poolable rows (got %zu)\n",
-                t->path, d->k);
-        cli_excluded_text(stderr, d);
-        rc = 2;
-        goto done;
-    }
-    if ((rc = cli_out_open(&out, c.output)) != 0)
-        goto done;
-    if (all_path) {
-        if ((rc = cli_out_open(&all, all_path)) != 0) {
+    if (g->all_path) {
+        if ((rc = cli_out_open(&all, g->all_path)) != 0) {
             cli_out_close(&out, 0);
-            goto done;
+            return rc;
         }
-        o.all = all.f;
+        g->o.all = all.f;
     }
-    cli_resample_start(&o.run);
-    if (ma_gosh(d->yi, d->vi, d->k, &o, &r, &err) != MA_OK) {
+    cli_resample_start(&g->o.run);
+    if (ma_gosh(x->d->yi, x->d->vi, x->d->k, &g->o, &g->r, &err) != MA_OK) {
         rc = err.code == MA_EINTR ? cli_interrupted("gosh") : cli_report(&err);
-        if (all_path)
+        if (g->all_path)
             cli_out_close(&all, 0);
         cli_out_close(&out, 0);
-        goto done;
+        return rc;
     }
-    if (all_path && (rc = cli_out_close(&all, 1)) != 0) {
+    if (g->all_path && (rc = cli_out_close(&all, 1)) != 0) {
         cli_out_close(&out, 0);
-        goto done;
+        return rc;
     }
-    if (c.format == MA_FMT_TEXT) {
-        write_text(out.f, &c, d, &r, o.seed);
-        rc = cli_out_close(&out, 1);
-    } else {
-        ma_writer_t *w = ma_writer_new(out.f, c.format);
-        int ok = w != NULL;
-        if (w) {
-            write_records(w, &c, d, &r, o.seed);
-            ok = cli_writer_done(w);
-        }
-        rc = cli_out_close(&out, ok);
-    }
-done:
-    ma_dataset_free(d);
-    ma_table_free(t);
-    return rc;
+    return cli_emit_to(x, &out, text, records);
+}
+
+static const struct option OPTIONS[] = {
+    CLI_RESAMPLE_LONGOPTS,
+    {"method", required_argument, NULL, OPT_METHOD},
+    {"subsets", required_argument, NULL, OPT_SUBSETS},
+    {"all", required_argument, NULL, OPT_ALL},
+    CLI_OPT_END};
+
+const cli_cmd_t CLI_CMD_GOSH = {
+    .name = "gosh",
+    .summary = "GOSH: fits of every subset of studies",
+    .help = HELP,
+    .help_parts = {CLI_COMMON_HELP, CLI_RESAMPLE_HELP},
+    .options = OPTIONS,
+    .shortopts = "m:",
+    .self_size = sizeof(gosh_t),
+    .min_k = 2,
+    .k_style = CLI_K_GOT,
+    .k_needs = "GOSH needs",
+    .init = init,
+    .option = option,
+    .run = run,
+};
+
+int cmd_gosh(int argc, char **argv)
+{
+    return cli_run(&CLI_CMD_GOSH, argc, argv);
 }

@@ -5,7 +5,7 @@
 
 #include <gsl/gsl_cdf.h>
 
-#include "cli.h"
+#include "command.h"
 
 static const char HELP[] =
     "Usage: iastm influence [OPTIONS] FILE.csv\n"
@@ -100,72 +100,56 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
     cli_excluded_records(w, d);
 }
 
+typedef struct {
+    ma_rma_t full;
+    ma_infl_t *inf;
+} influence_t;
+
+static void text(cli_ctx_t *x, FILE *f)
+{
+    influence_t *u = x->self;
+    write_text(f, &x->c, x->d, &x->rma, &u->full, u->inf);
+}
+
+static void records(cli_ctx_t *x, ma_writer_t *w)
+{
+    influence_t *u = x->self;
+    write_records(w, &x->c, x->d, &x->rma, &u->full, u->inf);
+}
+
+static int run(cli_ctx_t *x)
+{
+    influence_t *u = x->self;
+    ma_error_t err;
+    x->rma.tau2_ci = 0;
+    if (!(u->inf = malloc(x->d->k * sizeof *u->inf)))
+        return cli_oom(x);
+    if (ma_influence(x->d->yi, x->d->vi, x->d->k, &x->rma, u->inf, &u->full, &err) != MA_OK)
+        return cli_report_in(&err, x->t->path);
+    return cli_emit(x, text, records);
+}
+
+static void clear(cli_ctx_t *x)
+{
+    free(((influence_t *)x->self)->inf);
+}
+
+const cli_cmd_t CLI_CMD_INFLUENCE = {
+    .name = "influence",
+    .summary = "influence diagnostics (residuals, Cook's distance, ...)",
+    .help = HELP,
+    .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP},
+    .groups = CLI_GROUP_RMA,
+    .shortopts = "m:",
+    .self_size = sizeof(influence_t),
+    .min_k = 2,
+    .k_style = CLI_K_OF_USABLE,
+    .k_needs = "influence diagnostics need",
+    .run = run,
+    .clear = clear,
+};
+
 int cmd_influence(int argc, char **argv)
 {
-    static const struct option longopts[] = {CLI_COMMON_LONGOPTS, CLI_RMA_LONGOPTS, CLI_OPT_END};
-    cli_common_t c;
-    ma_rma_opts_t o;
-    const char *path;
-    ma_table_t *t = NULL;
-    ma_dataset_t *d = NULL;
-    ma_rma_t full;
-    ma_infl_t *inf = NULL;
-    cli_out_t out;
-    ma_error_t err;
-    int opt, rc;
-
-    cli_common_init(&c);
-    ma_rma_opts_init(&o);
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
-        if (opt == OPT_HELP) {
-            printf(HELP, CLI_COMMON_HELP, CLI_RMA_HELP);
-            return 0;
-        }
-        if ((rc = cli_common_opt(&c, opt, optarg, "influence")) == 0)
-            rc = cli_rma_opt(&o, opt, optarg, "influence");
-        if (rc < 0)
-            return 2;
-        if (rc == 0)
-            return cli_bad_option("influence", opt, argv);
-    }
-    if (!(path = cli_input_arg(argc, argv, "influence")))
-        return 2;
-    if ((rc = cli_load(&c, path, &t, &d)) != 0)
-        return rc;
-    if (d->k < 2) {
-        fprintf(stderr, "iastm influence: %s: influence diagnostics need at least 2 poolable "
-                        "rows (%zu of %zu usable)\n", t->path, d->k, d->n);
-        cli_excluded_text(stderr, d);
-        rc = 2;
-        goto done;
-    }
-    o.tau2_ci = 0;
-    if (!(inf = malloc(d->k * sizeof *inf))) {
-        fprintf(stderr, "iastm influence: out of memory\n");
-        rc = 1;
-        goto done;
-    }
-    if (ma_influence(d->yi, d->vi, d->k, &o, inf, &full, &err) != MA_OK) {
-        rc = cli_report_in(&err, t->path);
-        goto done;
-    }
-    if ((rc = cli_out_open(&out, c.output)) != 0)
-        goto done;
-    if (c.format == MA_FMT_TEXT) {
-        write_text(out.f, &c, d, &o, &full, inf);
-        rc = cli_out_close(&out, 1);
-    } else {
-        ma_writer_t *w = ma_writer_new(out.f, c.format);
-        int ok = w != NULL;
-        if (w) {
-            write_records(w, &c, d, &o, &full, inf);
-            ok = cli_writer_done(w);
-        }
-        rc = cli_out_close(&out, ok);
-    }
-done:
-    free(inf);
-    ma_dataset_free(d);
-    ma_table_free(t);
-    return rc;
+    return cli_run(&CLI_CMD_INFLUENCE, argc, argv);
 }

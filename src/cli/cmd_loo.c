@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "command.h"
 
 static const char HELP[] =
     "Usage: iastm loo [OPTIONS] FILE.csv\n"
@@ -113,73 +113,56 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
     cli_excluded_records(w, d);
 }
 
+typedef struct {
+    ma_rma_t full, *fits;
+} loo_t;
+
+static void text(cli_ctx_t *x, FILE *f)
+{
+    loo_t *l = x->self;
+    write_text(f, &x->c, x->d, &x->rma, &l->full, l->fits);
+}
+
+static void records(cli_ctx_t *x, ma_writer_t *w)
+{
+    loo_t *l = x->self;
+    write_records(w, &x->c, x->d, &x->rma, &l->full, l->fits);
+}
+
+static int run(cli_ctx_t *x)
+{
+    loo_t *l = x->self;
+    ma_error_t err;
+    x->rma.tau2_ci = 0; /* not part of a leave-one-out table */
+    if (!(l->fits = malloc(x->d->k * sizeof *l->fits)))
+        return cli_oom(x);
+    if (ma_rma_fit(x->d->yi, x->d->vi, x->d->k, &x->rma, &l->full, &err) != MA_OK
+        || ma_loo(x->d->yi, x->d->vi, x->d->k, &x->rma, l->fits, &err) != MA_OK)
+        return cli_report_in(&err, x->t->path);
+    return cli_emit(x, text, records);
+}
+
+static void clear(cli_ctx_t *x)
+{
+    free(((loo_t *)x->self)->fits);
+}
+
+const cli_cmd_t CLI_CMD_LOO = {
+    .name = "loo",
+    .summary = "leave-one-out sensitivity analysis",
+    .help = HELP,
+    .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP},
+    .groups = CLI_GROUP_RMA,
+    .shortopts = "m:",
+    .self_size = sizeof(loo_t),
+    .min_k = 2,
+    .k_style = CLI_K_OF_USABLE,
+    .k_needs = "leave-one-out needs",
+    .run = run,
+    .clear = clear,
+};
+
 int cmd_loo(int argc, char **argv)
 {
-    static const struct option longopts[] = {CLI_COMMON_LONGOPTS, CLI_RMA_LONGOPTS, CLI_OPT_END};
-    cli_common_t c;
-    ma_rma_opts_t o;
-    const char *path;
-    ma_table_t *t = NULL;
-    ma_dataset_t *d = NULL;
-    ma_rma_t full, *fits = NULL;
-    cli_out_t out;
-    ma_error_t err;
-    int opt, rc;
-
-    cli_common_init(&c);
-    ma_rma_opts_init(&o);
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
-        if (opt == OPT_HELP) {
-            printf(HELP, CLI_COMMON_HELP, CLI_RMA_HELP);
-            return 0;
-        }
-        if ((rc = cli_common_opt(&c, opt, optarg, "loo")) == 0)
-            rc = cli_rma_opt(&o, opt, optarg, "loo");
-        if (rc < 0)
-            return 2;
-        if (rc == 0)
-            return cli_bad_option("loo", opt, argv);
-    }
-    if (!(path = cli_input_arg(argc, argv, "loo")))
-        return 2;
-    if ((rc = cli_load(&c, path, &t, &d)) != 0)
-        return rc;
-    if (d->k < 2) {
-        fprintf(stderr, "iastm loo: %s: leave-one-out needs at least 2 poolable rows "
-                        "(%zu of %zu usable)\n", t->path, d->k, d->n);
-        cli_excluded_text(stderr, d);
-        rc = 2;
-        goto done;
-    }
-    o.tau2_ci = 0; /* not part of a leave-one-out table */
-    fits = malloc(d->k * sizeof *fits);
-    if (!fits) {
-        fprintf(stderr, "iastm loo: out of memory\n");
-        rc = 1;
-        goto done;
-    }
-    if (ma_rma_fit(d->yi, d->vi, d->k, &o, &full, &err) != MA_OK
-        || ma_loo(d->yi, d->vi, d->k, &o, fits, &err) != MA_OK) {
-        rc = cli_report_in(&err, t->path);
-        goto done;
-    }
-    if ((rc = cli_out_open(&out, c.output)) != 0)
-        goto done;
-    if (c.format == MA_FMT_TEXT) {
-        write_text(out.f, &c, d, &o, &full, fits);
-        rc = cli_out_close(&out, 1);
-    } else {
-        ma_writer_t *w = ma_writer_new(out.f, c.format);
-        int ok = w != NULL;
-        if (w) {
-            write_records(w, &c, d, &o, &full, fits);
-            ok = cli_writer_done(w);
-        }
-        rc = cli_out_close(&out, ok);
-    }
-done:
-    free(fits);
-    ma_dataset_free(d);
-    ma_table_free(t);
-    return rc;
+    return cli_run(&CLI_CMD_LOO, argc, argv);
 }

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cli.h"
+#include "command.h"
 #include "iastm/mv.h"
 
 enum { OPT_OBS = OPT_CMD_BASE, OPT_RHO, OPT_CHE, OPT_ARM, OPT_MODS, OPT_NO_SIGMA2_CI };
@@ -468,111 +468,113 @@ int cli_mv_fit_rows(const ma_dataset_t *d, double rho, double level, ma_mv_t *r)
     return rc;
 }
 
-int cmd_mv(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS,
-        {"obs", required_argument, NULL, OPT_OBS},
-        {"rho", required_argument, NULL, OPT_RHO},
-        {"che", no_argument, NULL, OPT_CHE},
-        {"arm", required_argument, NULL, OPT_ARM},
-        {"mods", required_argument, NULL, OPT_MODS},
-        {"method", required_argument, NULL, OPT_METHOD},
-        {"level", required_argument, NULL, OPT_LEVEL},
-        {"no-sigma2-ci", no_argument, NULL, OPT_NO_SIGMA2_CI},
-        CLI_OPT_END};
-    cli_common_t c;
+typedef struct {
     mv_cli_t m;
     mv_rows_t rows;
-    const char *path, *measure, *obscol;
-    ma_table_t *t = NULL;
-    ma_dataset_t *d = NULL;
     ma_mv_t r, sens[NSENS];
-    ma_error_t err;
-    cli_out_t out;
-    int opt, rc, che;
-    size_t i;
+    int che;
+} mv_t;
 
-    memset(&r, 0, sizeof r);
-    memset(sens, 0, sizeof sens);
-    memset(&rows, 0, sizeof rows);
-    memset(&m, 0, sizeof m);
-    cli_common_init(&c);
-    ma_mv_opts_init(&m.o);
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
-        if (opt == OPT_HELP) {
-            free(m.modbuf);
-            printf(HELP, CLI_COMMON_HELP);
-            return 0;
-        }
-        if ((rc = cli_common_opt(&c, opt, optarg, "mv")) == 0)
-            rc = parse_opt(&m, opt, optarg);
-        if (rc <= 0) {
-            free(m.modbuf);
-            return rc < 0 ? 2 : cli_bad_option("mv", opt, argv);
-        }
-    }
-    if (!(path = cli_input_arg(argc, argv, "mv"))) {
-        free(m.modbuf);
+static void init(cli_ctx_t *x)
+{
+    ma_mv_opts_init(&((mv_t *)x->self)->m.o);
+}
+
+static int option(cli_ctx_t *x, int opt, const char *arg)
+{
+    return parse_opt(&((mv_t *)x->self)->m, opt, arg);
+}
+
+/* The rows not pooled are listed without the dependence note: the model handles it. */
+static int loaded(cli_ctx_t *x)
+{
+    const ma_dataset_t *d = x->d;
+    if (d->cluster < 0)
+        return cli_usage_error("mv", "%s has no study_id column: name the clusters with "
+                                     "--cluster COL", x->t->path);
+    if (d->k == 0) {
+        fprintf(stderr, "iastm mv: %s: no poolable rows (%zu row%s, none usable)\n",
+                x->t->path, d->n, d->n == 1 ? "" : "s");
+        cli_not_pooled_text(stderr, d);
         return 2;
     }
-    if ((rc = cli_load(&c, path, &t, &d)) != 0) {
-        free(m.modbuf);
+    return 0;
+}
+
+static void text(cli_ctx_t *x, FILE *f)
+{
+    mv_t *u = x->self;
+    const ma_dataset_t *d = x->d;
+    text_report(f, &u->r, &u->rows, x->t->header[d->cluster], u->m.obs ? u->m.obs : "row",
+                cli_measure_name(&x->c, d), u->m.o.level);
+    if (u->che)
+        sensitivity_text(f, u->sens, term(&u->rows, 0));
+    mods_missing_text(f, d, u->rows.x);
+    cli_not_pooled_text(f, d);
+}
+
+static void write_records(cli_ctx_t *x, ma_writer_t *w)
+{
+    mv_t *u = x->self;
+    records(w, &u->r, &u->rows, cli_measure_name(&x->c, x->d));
+    if (u->che)
+        sensitivity_records(w, u->sens);
+    cli_not_pooled_records(w, x->d);
+}
+
+static int run(cli_ctx_t *x)
+{
+    mv_t *u = x->self;
+    ma_error_t err;
+    int rc;
+    if ((rc = rows_build(&u->m, x->d, &u->rows)) != 0)
         return rc;
-    }
-    if (d->cluster < 0) {
-        rc = cli_usage_error("mv", "%s has no study_id column: name the clusters with "
-                                   "--cluster COL", t->path);
-        goto done;
-    }
-    if (d->k == 0) {
-        fprintf(stderr, "iastm mv: %s: no poolable rows (%zu row%s, none usable)\n", t->path,
-                d->n, d->n == 1 ? "" : "s");
-        cli_not_pooled_text(stderr, d);
-        rc = 2;
-        goto done;
-    }
-    if ((rc = rows_build(&m, d, &rows)) != 0)
-        goto done;
-    if (ma_mv_fit(&rows.md, &m.o, &r, &err) != MA_OK) {
-        char buf[1400];
-        fprintf(stderr, "iastm mv: %s: %s\n", t->path, ma_error_format(&err, buf, sizeof buf));
-        rc = err.code == MA_EINPUT || err.code == MA_EUSAGE ? 2 : 1;
-        goto done;
-    }
-    che = !isnan(m.o.rho);
-    if (che)
-        sensitivity(&rows, &m.o, sens);
-    measure = cli_measure_name(&c, d);
-    obscol = m.obs ? m.obs : "row";
-    if ((rc = cli_out_open(&out, c.output)) != 0)
-        goto done;
-    if (c.format == MA_FMT_TEXT) {
-        text_report(out.f, &r, &rows, t->header[d->cluster], obscol, measure, m.o.level);
-        if (che)
-            sensitivity_text(out.f, sens, term(&rows, 0));
-        mods_missing_text(out.f, d, rows.x);
-        cli_not_pooled_text(out.f, d);
-        rc = cli_out_close(&out, 1);
-    } else {
-        ma_writer_t *w = ma_writer_new(out.f, c.format);
-        int ok = w != NULL;
-        if (w) {
-            records(w, &r, &rows, measure);
-            if (che)
-                sensitivity_records(w, sens);
-            cli_not_pooled_records(w, d);
-            ok = cli_writer_done(w);
-        }
-        rc = cli_out_close(&out, ok);
-    }
-done:
+    if (ma_mv_fit(&u->rows.md, &u->m.o, &u->r, &err) != MA_OK)
+        return cli_fit_error(x, &err);
+    u->che = !isnan(u->m.o.rho);
+    if (u->che)
+        sensitivity(&u->rows, &u->m.o, u->sens);
+    return cli_emit(x, text, write_records);
+}
+
+static void clear(cli_ctx_t *x)
+{
+    mv_t *u = x->self;
+    size_t i;
     for (i = 0; i < NSENS; i++)
-        ma_mv_clear(&sens[i]);
-    ma_mv_clear(&r);
-    rows_free(&rows);
-    free(m.modbuf);
-    ma_dataset_free(d);
-    ma_table_free(t);
-    return rc;
+        ma_mv_clear(&u->sens[i]);
+    ma_mv_clear(&u->r);
+    rows_free(&u->rows);
+    free(u->m.modbuf);
+}
+
+static const struct option OPTIONS[] = {
+    {"obs", required_argument, NULL, OPT_OBS},
+    {"rho", required_argument, NULL, OPT_RHO},
+    {"che", no_argument, NULL, OPT_CHE},
+    {"arm", required_argument, NULL, OPT_ARM},
+    {"mods", required_argument, NULL, OPT_MODS},
+    {"method", required_argument, NULL, OPT_METHOD},
+    {"level", required_argument, NULL, OPT_LEVEL},
+    {"no-sigma2-ci", no_argument, NULL, OPT_NO_SIGMA2_CI},
+    CLI_OPT_END};
+
+const cli_cmd_t CLI_CMD_MV = {
+    .name = "mv",
+    .summary = "dependent effects: multilevel / CHE model, CR2 robust inference",
+    .help = HELP,
+    .help_parts = {CLI_COMMON_HELP},
+    .options = OPTIONS,
+    .shortopts = "m:",
+    .self_size = sizeof(mv_t),
+    .init = init,
+    .option = option,
+    .loaded = loaded,
+    .run = run,
+    .clear = clear,
+};
+
+int cmd_mv(int argc, char **argv)
+{
+    return cli_run(&CLI_CMD_MV, argc, argv);
 }

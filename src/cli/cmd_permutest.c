@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "command.h"
 #include "iastm/model_matrix.h"
 #include "iastm/permutest.h"
 #include "resample.h"
@@ -145,137 +145,118 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
     }
 }
 
+typedef struct {
+    ma_permutest_opts_t o;
+    char modbuf[1024];
+    const char *mods[MAX_MODS];
+    size_t nmods;
+    ma_design_t *x;
+    double *yi, *vi; /* the rows of the model (with --mods), else the dataset's */
+    ma_permutest_t r;
+} permutest_t;
+
+static void init(cli_ctx_t *x)
+{
+    ma_permutest_opts_init(&((permutest_t *)x->self)->o);
+}
+
+static int option(cli_ctx_t *x, int opt, const char *arg)
+{
+    permutest_t *p = x->self;
+    switch (opt) {
+    case OPT_MODS:
+        snprintf(p->modbuf, sizeof p->modbuf, "%s", arg);
+        return (p->nmods = cli_split_mods("permutest", p->modbuf, p->mods, MAX_MODS)) == 0
+                   ? -1 : 1;
+    case OPT_EXACT:
+        p->o.exact = 1;
+        return 1;
+    case OPT_ITER:
+        return cli_parse_count("permutest", "--iter", arg, 2, UINT64_MAX, &p->o.iter) < 0 ? -1
+                                                                                          : 1;
+    default:
+        return cli_resample_opt(&p->o.run, &p->o.seed, opt, arg, "permutest");
+    }
+}
+
+static int loaded(cli_ctx_t *x)
+{
+    permutest_t *p = x->self;
+    size_t j;
+    for (j = 0; j < p->nmods; j++)
+        if (ma_table_col(x->t, p->mods[j]) < 0)
+            return cli_usage_error("permutest", "--mods: no column '%s' in %s", p->mods[j],
+                                   x->t->path);
+    return 0;
+}
+
+static void text(cli_ctx_t *x, FILE *f)
+{
+    permutest_t *p = x->self;
+    write_text(f, &x->c, x->d, p->x, &p->o, &p->r);
+}
+
+static void records(cli_ctx_t *x, ma_writer_t *w)
+{
+    permutest_t *p = x->self;
+    write_records(w, &x->c, x->d, p->x, &p->o, &p->r);
+}
+
+static int run(cli_ctx_t *x)
+{
+    permutest_t *p = x->self;
+    const ma_design_t *m;
+    ma_error_t err;
+    int rc;
+    p->o.rma = x->rma;
+    p->o.rma.tau2_ci = 0;
+    if (p->nmods &&
+        (rc = cli_model_matrix(x, p->mods, p->nmods, &p->x, &p->yi, &p->vi)) != 0)
+        return rc;
+    m = p->x;
+    cli_resample_start(&p->o.run);
+    if (ma_permutest(m ? p->yi : x->d->yi, m ? p->vi : x->d->vi, m ? m->k : x->d->k,
+                     m ? m->X : NULL, m ? m->p : 0, &p->o, &p->r, &err) != MA_OK)
+        return err.code == MA_EINTR ? cli_interrupted("permutest") : cli_report(&err);
+    return cli_emit(x, text, records);
+}
+
+static void clear(cli_ctx_t *x)
+{
+    permutest_t *p = x->self;
+    ma_permutest_clear(&p->r);
+    free(p->yi);
+    free(p->vi);
+    ma_design_free(p->x);
+}
+
+static const struct option OPTIONS[] = {
+    CLI_RESAMPLE_LONGOPTS,
+    {"mods", required_argument, NULL, OPT_MODS},
+    {"exact", no_argument, NULL, OPT_EXACT},
+    {"iter", required_argument, NULL, OPT_ITER},
+    CLI_OPT_END};
+
+const cli_cmd_t CLI_CMD_PERMUTEST = {
+    .name = "permutest",
+    .summary = "permutation tests for the pooled effect and moderators",
+    .help = HELP,
+    .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP, CLI_RESAMPLE_HELP},
+    .groups = CLI_GROUP_RMA,
+    .options = OPTIONS,
+    .shortopts = "m:",
+    .self_size = sizeof(permutest_t),
+    .min_k = 2,
+    .k_style = CLI_K_GOT,
+    .k_needs = "a permutation test needs",
+    .init = init,
+    .option = option,
+    .loaded = loaded,
+    .run = run,
+    .clear = clear,
+};
+
 int cmd_permutest(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS, CLI_RMA_LONGOPTS, CLI_RESAMPLE_LONGOPTS,
-        {"mods", required_argument, NULL, OPT_MODS},
-        {"exact", no_argument, NULL, OPT_EXACT},
-        {"iter", required_argument, NULL, OPT_ITER},
-        CLI_OPT_END};
-    cli_common_t c;
-    ma_permutest_opts_t o;
-    const char *path, *mods[MAX_MODS];
-    char modbuf[1024];
-    size_t nmods = 0, i, j;
-    ma_table_t *t = NULL;
-    ma_dataset_t *d = NULL;
-    ma_design_t *x = NULL;
-    const char **cells = NULL;
-    double *yi = NULL, *vi = NULL;
-    cli_out_t out;
-    ma_permutest_t r;
-    ma_error_t err;
-    int opt, rc;
-
-    memset(&r, 0, sizeof r);
-    cli_common_init(&c);
-    ma_permutest_opts_init(&o);
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
-        if (opt == OPT_HELP) {
-            printf(HELP, CLI_COMMON_HELP, CLI_RMA_HELP, CLI_RESAMPLE_HELP);
-            return 0;
-        }
-        if (opt == OPT_MODS) {
-            snprintf(modbuf, sizeof modbuf, "%s", optarg);
-            if ((nmods = cli_split_mods("permutest", modbuf, mods, MAX_MODS)) == 0)
-                return 2;
-            continue;
-        }
-        if (opt == OPT_EXACT) {
-            o.exact = 1;
-            continue;
-        }
-        if (opt == OPT_ITER) {
-            if (cli_parse_count("permutest", "--iter", optarg, 2, UINT64_MAX, &o.iter) < 0)
-                return 2;
-            continue;
-        }
-        if ((rc = cli_common_opt(&c, opt, optarg, "permutest")) == 0)
-            if ((rc = cli_rma_opt(&o.rma, opt, optarg, "permutest")) == 0)
-                rc = cli_resample_opt(&o.run, &o.seed, opt, optarg, "permutest");
-        if (rc < 0)
-            return 2;
-        if (rc == 0)
-            return cli_bad_option("permutest", opt, argv);
-    }
-    o.rma.tau2_ci = 0;
-    if (!(path = cli_input_arg(argc, argv, "permutest")))
-        return 2;
-    if ((rc = cli_load(&c, path, &t, &d)) != 0)
-        return rc;
-    for (j = 0; j < nmods; j++)
-        if (ma_table_col(t, mods[j]) < 0) {
-            rc = cli_usage_error("permutest", "--mods: no column '%s' in %s", mods[j],
-                                 t->path);
-            goto done;
-        }
-    if (d->k < 2) {
-        fprintf(stderr, "iastm permutest: %s: a permutation test needs at least 2 poolable "
-                        "rows (got %zu)\n", t->path, d->k);
-        cli_excluded_text(stderr, d);
-        rc = 2;
-        goto done;
-    }
-    yi = d->yi;
-    vi = d->vi;
-    if (nmods) {
-        if (!(cells = malloc(d->k * nmods * sizeof *cells))) {
-            fprintf(stderr, "iastm permutest: out of memory\n");
-            rc = 1;
-            goto done;
-        }
-        for (i = 0; i < d->k; i++)
-            for (j = 0; j < nmods; j++)
-                cells[i * nmods + j] = ma_dataset_cell(d, d->idx[i], mods[j]);
-        if (ma_design_build(mods, nmods, cells, d->k, &x, &err) != MA_OK) {
-            char buf[1400];
-            fprintf(stderr, "iastm permutest: %s: %s\n", t->path,
-                    ma_error_format(&err, buf, sizeof buf));
-            rc = err.code == MA_ENOMEM ? 1 : 2;
-            goto done;
-        }
-        yi = malloc(x->k * sizeof *yi);
-        vi = malloc(x->k * sizeof *vi);
-        if (!yi || !vi) {
-            fprintf(stderr, "iastm permutest: out of memory\n");
-            rc = 1;
-            goto done;
-        }
-        for (i = 0; i < x->k; i++) {
-            yi[i] = d->yi[x->rows[i]];
-            vi[i] = d->vi[x->rows[i]];
-        }
-    }
-    cli_resample_start(&o.run);
-    if (ma_permutest(yi, vi, x ? x->k : d->k, x ? x->X : NULL, x ? x->p : 0, &o, &r, &err) !=
-        MA_OK) {
-        rc = err.code == MA_EINTR ? cli_interrupted("permutest") : cli_report(&err);
-        goto done;
-    }
-    if ((rc = cli_out_open(&out, c.output)) != 0)
-        goto done;
-    if (c.format == MA_FMT_TEXT) {
-        write_text(out.f, &c, d, x, &o, &r);
-        rc = cli_out_close(&out, 1);
-    } else {
-        ma_writer_t *w = ma_writer_new(out.f, c.format);
-        int ok = w != NULL;
-        if (w) {
-            write_records(w, &c, d, x, &o, &r);
-            ok = cli_writer_done(w);
-        }
-        rc = cli_out_close(&out, ok);
-    }
-done:
-    ma_permutest_clear(&r);
-    if (x) {
-        free(yi);
-        free(vi);
-    }
-    free(cells);
-    ma_design_free(x);
-    ma_dataset_free(d);
-    ma_table_free(t);
-    return rc;
+    return cli_run(&CLI_CMD_PERMUTEST, argc, argv);
 }

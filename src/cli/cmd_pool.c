@@ -2,7 +2,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "cli.h"
+#include "command.h"
 
 enum { OPT_BY = OPT_CMD_BASE, OPT_COMMON_TAU2, OPT_NO_TAU2_CI, OPT_STUDIES };
 
@@ -25,107 +25,113 @@ static const char HELP[] =
     "  iastm pool --method DL --test knha --format json data/examples/bcg.csv\n"
     "  iastm pool --primary --where outcome=pain --by region data/trials.csv\n";
 
+typedef struct {
+    const char *by;  /* --by COL */
+    int common_tau2; /* --common-tau2 */
+    int studies;     /* --studies */
+    ma_rma_t r;
+} pool_t;
+
+static int option(cli_ctx_t *x, int opt, const char *arg)
+{
+    pool_t *p = x->self;
+    switch (opt) {
+    case OPT_BY:
+        p->by = arg;
+        return 1;
+    case OPT_COMMON_TAU2:
+        p->common_tau2 = 1;
+        return 1;
+    case OPT_STUDIES:
+        p->studies = 1;
+        return 1;
+    case OPT_NO_TAU2_CI:
+        x->rma.tau2_ci = 0;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int check(cli_ctx_t *x)
+{
+    pool_t *p = x->self;
+    if (p->common_tau2 && !p->by)
+        return cli_usage_error("pool", "--common-tau2 needs --by");
+    return 0;
+}
+
+static int loaded(cli_ctx_t *x)
+{
+    pool_t *p = x->self;
+    if (p->by && ma_table_col(x->t, p->by) < 0)
+        return cli_usage_error("pool", "--by: no column '%s' in %s", p->by, x->t->path);
+    return 0;
+}
+
+static void text(cli_ctx_t *x, FILE *f)
+{
+    pool_t *p = x->self;
+    cli_rma_text(f, &p->r, &x->rma, cli_measure_name(&x->c, x->d));
+    cli_excluded_text(f, x->d);
+}
+
+static void records(cli_ctx_t *x, ma_writer_t *w)
+{
+    pool_t *p = x->self;
+    ma_writer_section(w, "pool");
+    ma_writer_begin(w);
+    ma_writer_str(w, "measure", cli_measure_name(&x->c, x->d));
+    cli_rma_record(w, &p->r, &x->rma);
+    ma_writer_end(w);
+    if (p->studies)
+        cli_studies_records(w, x->d, p->r.tau2);
+    cli_excluded_records(w, x->d);
+}
+
+static int run(cli_ctx_t *x)
+{
+    pool_t *p = x->self;
+    ma_error_t err;
+    if (p->by) {
+        cli_pool_t by = {x->rma, p->by, p->common_tau2};
+        cli_out_t out;
+        int rc;
+        if ((rc = cli_out_open(&out, x->c.output)) != 0)
+            return rc;
+        rc = cli_pool_by(&x->c, &by, x->d, out.f);
+        return cli_out_close(&out, rc == 0) ? (rc ? rc : 1) : 0;
+    }
+    if (ma_rma_fit(x->d->yi, x->d->vi, x->d->k, &x->rma, &p->r, &err) != MA_OK)
+        return cli_report_in(&err, x->t->path);
+    return cli_emit(x, text, records);
+}
+
+static const struct option OPTIONS[] = {
+    {"by", required_argument, NULL, OPT_BY},
+    {"common-tau2", no_argument, NULL, OPT_COMMON_TAU2},
+    {"no-tau2-ci", no_argument, NULL, OPT_NO_TAU2_CI},
+    {"studies", no_argument, NULL, OPT_STUDIES},
+    CLI_OPT_END};
+
+const cli_cmd_t CLI_CMD_POOL = {
+    .name = "pool",
+    .summary = "common- and random-effects meta-analysis, subgroups (--by)",
+    .help = HELP,
+    .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP},
+    .groups = CLI_GROUP_RMA,
+    .options = OPTIONS,
+    .shortopts = "m:",
+    .self_size = sizeof(pool_t),
+    .min_k = 1,
+    .k_style = CLI_K_NONE_USABLE,
+    .option = option,
+    .check = check,
+    .loaded = loaded,
+    .run = run,
+};
+
 int cmd_pool(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS, CLI_RMA_LONGOPTS,
-        {"by", required_argument, NULL, OPT_BY},
-        {"common-tau2", no_argument, NULL, OPT_COMMON_TAU2},
-        {"no-tau2-ci", no_argument, NULL, OPT_NO_TAU2_CI},
-        {"studies", no_argument, NULL, OPT_STUDIES},
-        CLI_OPT_END};
-    cli_common_t c;
-    cli_pool_t p;
-    const char *path;
-    ma_table_t *t = NULL;
-    ma_dataset_t *d = NULL;
-    cli_out_t out;
-    ma_rma_t r;
-    ma_error_t err;
-    int opt, rc, studies = 0;
-
-    cli_common_init(&c);
-    memset(&p, 0, sizeof p);
-    ma_rma_opts_init(&p.rma);
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
-        if (opt == OPT_HELP) {
-            printf(HELP, CLI_COMMON_HELP, CLI_RMA_HELP);
-            return 0;
-        }
-        if (opt == OPT_BY) {
-            p.by = optarg;
-            continue;
-        }
-        if (opt == OPT_COMMON_TAU2) {
-            p.common_tau2 = 1;
-            continue;
-        }
-        if (opt == OPT_STUDIES) {
-            studies = 1;
-            continue;
-        }
-        if (opt == OPT_NO_TAU2_CI) {
-            p.rma.tau2_ci = 0;
-            continue;
-        }
-        if ((rc = cli_common_opt(&c, opt, optarg, "pool")) == 0)
-            rc = cli_rma_opt(&p.rma, opt, optarg, "pool");
-        if (rc < 0)
-            return 2;
-        if (rc == 0)
-            return cli_bad_option("pool", opt, argv);
-    }
-    if (p.common_tau2 && !p.by)
-        return cli_usage_error("pool", "--common-tau2 needs --by");
-    if (!(path = cli_input_arg(argc, argv, "pool")))
-        return 2;
-    if ((rc = cli_load(&c, path, &t, &d)) != 0)
-        return rc;
-    if (p.by && ma_table_col(t, p.by) < 0) {
-        rc = cli_usage_error("pool", "--by: no column '%s' in %s", p.by, t->path);
-        goto done;
-    }
-    if (d->k == 0) {
-        fprintf(stderr, "iastm pool: %s: no poolable rows (%zu row%s, none usable)\n",
-                t->path, d->n, d->n == 1 ? "" : "s");
-        cli_excluded_text(stderr, d);
-        rc = 2;
-        goto done;
-    }
-    if ((rc = cli_out_open(&out, c.output)) != 0)
-        goto done;
-    if (p.by) {
-        rc = cli_pool_by(&c, &p, d, out.f);
-        rc = cli_out_close(&out, rc == 0) ? (rc ? rc : 1) : 0;
-        goto done;
-    }
-    if (ma_rma_fit(d->yi, d->vi, d->k, &p.rma, &r, &err) != MA_OK) {
-        rc = cli_report_in(&err, t->path);
-        cli_out_close(&out, 0);
-        goto done;
-    }
-    if (c.format == MA_FMT_TEXT) {
-        cli_rma_text(out.f, &r, &p.rma, cli_measure_name(&c, d));
-        cli_excluded_text(out.f, d);
-        rc = cli_out_close(&out, 1);
-    } else {
-        ma_writer_t *w = ma_writer_new(out.f, c.format);
-        int ok = w != NULL;
-        if (w) {
-            ma_writer_section(w, "pool");
-            ma_writer_begin(w);
-            ma_writer_str(w, "measure", cli_measure_name(&c, d));
-            cli_rma_record(w, &r, &p.rma);
-            ma_writer_end(w);
-            if (studies)
-                cli_studies_records(w, d, r.tau2);
-            cli_excluded_records(w, d);
-            ok = cli_writer_done(w);
-        }
-        rc = cli_out_close(&out, ok);
-    }
-done:
-    ma_dataset_free(d);
-    ma_table_free(t);
-    return rc;
+    return cli_run(&CLI_CMD_POOL, argc, argv);
 }

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "command.h"
 
 enum { OPT_MODS = OPT_CMD_BASE };
 
@@ -116,209 +116,182 @@ static void text_report(FILE *f, const ma_reg_t *r, const ma_design_t *x,
                 100 * o->level);
 }
 
-int cmd_regress(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS,
-        {"method", required_argument, NULL, OPT_METHOD},
-        {"test", required_argument, NULL, OPT_TEST},
-        {"level", required_argument, NULL, OPT_LEVEL},
-        {"maxiter", required_argument, NULL, OPT_MAXITER},
-        {"stepadj", required_argument, NULL, OPT_STEPADJ},
-        {"tau2-init", required_argument, NULL, OPT_TAU2_INIT},
-        {"mods", required_argument, NULL, OPT_MODS},
-        CLI_OPT_END};
-    cli_common_t c;
-    ma_rma_opts_t o;
-    const char *path, *mods[MAX_MODS];
-    char *modbuf = NULL;
-    const char **cells = NULL;
-    size_t nmods = 0, i, j;
-    ma_table_t *t = NULL;
-    ma_dataset_t *d = NULL;
-    ma_design_t *x = NULL;
-    double *yi = NULL, *vi = NULL;
+typedef struct {
+    char *modbuf;
+    const char *mods[MAX_MODS];
+    size_t nmods;
+    ma_design_t *x;
+    double *yi, *vi;
     ma_reg_t r;
-    ma_error_t err;
-    cli_out_t out;
-    int opt, rc;
+} regress_t;
 
-    memset(&r, 0, sizeof r);
-    cli_common_init(&c);
-    ma_rma_opts_init(&o);
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
-        if (opt == OPT_HELP) {
-            free(modbuf);
-            printf(HELP, CLI_COMMON_HELP);
-            return 0;
-        }
-        if (opt == OPT_MODS) {
-            free(modbuf);
-            modbuf = malloc(strlen(optarg) + 1);
-            if (!modbuf) {
-                fprintf(stderr, "iastm regress: out of memory\n");
-                return 1;
-            }
-            strcpy(modbuf, optarg);
-            if ((nmods = cli_split_mods("regress", modbuf, mods, MAX_MODS)) == 0) {
-                free(modbuf);
-                return 2;
-            }
-            continue;
-        }
-        if ((rc = cli_common_opt(&c, opt, optarg, "regress")) == 0)
-            rc = cli_rma_opt(&o, opt, optarg, "regress");
-        if (rc < 0 || rc == 0) {
-            free(modbuf);
-            return rc < 0 ? 2 : cli_bad_option("regress", opt, argv);
-        }
-    }
-    if (nmods == 0) {
-        free(modbuf);
+static int option(cli_ctx_t *x, int opt, const char *arg)
+{
+    regress_t *g = x->self;
+    if (opt != OPT_MODS)
+        return 0;
+    free(g->modbuf);
+    if (!(g->modbuf = malloc(strlen(arg) + 1)))
+        return cli_oom(x), -2;
+    strcpy(g->modbuf, arg);
+    return (g->nmods = cli_split_mods("regress", g->modbuf, g->mods, MAX_MODS)) == 0 ? -1 : 1;
+}
+
+static int check(cli_ctx_t *x)
+{
+    if (((regress_t *)x->self)->nmods == 0)
         return cli_usage_error("regress", "--mods COL[,COL...] is required");
+    return 0;
+}
+
+static int loaded(cli_ctx_t *x)
+{
+    regress_t *g = x->self;
+    size_t j;
+    for (j = 0; j < g->nmods; j++)
+        if (ma_table_col(x->t, g->mods[j]) < 0)
+            return cli_usage_error("regress", "--mods: no column '%s' in %s", g->mods[j],
+                                   x->t->path);
+    return 0;
+}
+
+static void text(cli_ctx_t *x, FILE *f)
+{
+    regress_t *g = x->self;
+    const ma_dataset_t *d = x->d;
+    size_t i;
+    text_report(f, &g->r, g->x, &x->rma, g->mods, cli_measure_name(&x->c, d));
+    cli_excluded_text(f, d);
+    if (g->x->nmissing) {
+        fprintf(f, "\nNot in the model (%zu row%s):\n", g->x->nmissing,
+                g->x->nmissing == 1 ? "" : "s");
+        for (i = 0; i < g->x->nmissing; i++) {
+            const ma_study_t *s = &d->s[d->idx[g->x->missing[i]]];
+            fprintf(f, "  %s (line %ld): %s\n", s->label, s->line, g->x->reason[i]);
+        }
     }
-    if (!(path = cli_input_arg(argc, argv, "regress"))) {
-        free(modbuf);
-        return 2;
+}
+
+static void records(cli_ctx_t *x, ma_writer_t *w)
+{
+    regress_t *g = x->self;
+    const ma_dataset_t *d = x->d;
+    const ma_reg_t *r = &g->r;
+    char modlist[1024] = "";
+    size_t i, j;
+    for (j = 0; j < g->nmods; j++) {
+        size_t n = strlen(modlist);
+        snprintf(modlist + n, sizeof modlist - n, "%s%s", j ? "," : "", g->mods[j]);
     }
-    if ((rc = cli_load(&c, path, &t, &d)) != 0) {
-        free(modbuf);
+    ma_writer_section(w, "model");
+    ma_writer_begin(w);
+    ma_writer_str(w, "measure", cli_measure_name(&x->c, d));
+    ma_writer_str(w, "mods", modlist);
+    ma_writer_str(w, "model", r->method_used == MA_METHOD_FE ? "common" : "mixed");
+    ma_writer_str(w, "method", ma_method_name(x->rma.method));
+    ma_writer_str(w, "method_used", ma_method_name(r->method_used));
+    ma_writer_str(w, "test", ma_test_name(r->test));
+    ma_writer_num(w, "level", x->rma.level);
+    ma_writer_int(w, "k", (long)r->k);
+    ma_writer_int(w, "p", (long)r->p);
+    ma_writer_num(w, "df", r->df);
+    ma_writer_num(w, "tau2", r->tau2);
+    ma_writer_num(w, "tau", sqrt(r->tau2));
+    ma_writer_num(w, "I2", r->I2);
+    ma_writer_num(w, "H2", r->H2);
+    ma_writer_num(w, "R2", r->R2);
+    ma_writer_num(w, "QM", r->QM);
+    ma_writer_num(w, "QM_df", r->QM_df);
+    ma_writer_num(w, "QM_df2", r->df);
+    ma_writer_num(w, "QM_p", r->QM_p);
+    ma_writer_num(w, "QE", r->QE);
+    ma_writer_num(w, "QE_df", r->QE_df);
+    ma_writer_num(w, "QE_p", r->QE_p);
+    ma_writer_bool(w, "converged", r->converged);
+    ma_writer_int(w, "iterations", r->iterations);
+    ma_writer_str(w, "note", r->note);
+    ma_writer_end(w);
+    ma_writer_section(w, "coefficients");
+    for (j = 0; j < r->p; j++) {
+        ma_writer_begin(w);
+        ma_writer_str(w, "term", g->x->term[j]);
+        ma_writer_num(w, "estimate", r->b[j]);
+        ma_writer_num(w, "se", r->se[j]);
+        ma_writer_num(w, "stat", r->stat[j]);
+        ma_writer_num(w, "pval", r->pval[j]);
+        ma_writer_num(w, "ci_lb", r->ci_lb[j]);
+        ma_writer_num(w, "ci_ub", r->ci_ub[j]);
+        ma_writer_end(w);
+    }
+    cli_excluded_records(w, d);
+    for (i = 0; i < g->x->nmissing; i++) {
+        const ma_study_t *s = &d->s[d->idx[g->x->missing[i]]];
+        ma_writer_begin(w);
+        ma_writer_str(w, "study", s->label);
+        ma_writer_int(w, "line", s->line);
+        ma_writer_str(w, "data_form", ma_form_name(s->form));
+        ma_writer_str(w, "reason", g->x->reason[i]);
+        ma_writer_end(w);
+    }
+}
+
+static int run(cli_ctx_t *x)
+{
+    regress_t *g = x->self;
+    ma_error_t err;
+    size_t j;
+    int rc;
+    if ((rc = cli_model_matrix(x, g->mods, g->nmods, &g->x, &g->yi, &g->vi)) != 0)
+        return rc;
+    if (ma_regress_fit(g->yi, g->vi, g->x->k, g->x->X, g->x->p, &x->rma, &g->r, &err) != MA_OK) {
+        rc = cli_fit_error(x, &err);
+        fprintf(stderr, "  columns:");
+        for (j = 0; j < g->x->p; j++)
+            fprintf(stderr, " %zu %s%s", j + 1, g->x->term[j], j + 1 < g->x->p ? "," : "\n");
         return rc;
     }
-    for (j = 0; j < nmods; j++)
-        if (ma_table_col(t, mods[j]) < 0) {
-            rc = cli_usage_error("regress", "--mods: no column '%s' in %s", mods[j], t->path);
-            goto done;
-        }
-    if (d->k == 0) {
-        fprintf(stderr, "iastm regress: %s: no poolable rows (%zu row%s, none usable)\n",
-                t->path, d->n, d->n == 1 ? "" : "s");
-        cli_excluded_text(stderr, d);
-        rc = 2;
-        goto done;
-    }
+    return cli_emit(x, text, records);
+}
 
-    cells = malloc(d->k * nmods * sizeof *cells);
-    if (!cells) {
-        rc = 1;
-        fprintf(stderr, "iastm regress: out of memory\n");
-        goto done;
-    }
-    for (i = 0; i < d->k; i++)
-        for (j = 0; j < nmods; j++)
-            cells[i * nmods + j] = ma_dataset_cell(d, d->idx[i], mods[j]);
-    if (ma_design_build(mods, nmods, cells, d->k, &x, &err) != MA_OK) {
-        char buf[1400];
-        fprintf(stderr, "iastm regress: %s: %s\n", t->path, ma_error_format(&err, buf, sizeof buf));
-        rc = err.code == MA_ENOMEM ? 1 : 2;
-        goto done;
-    }
-    yi = malloc(x->k * sizeof *yi);
-    vi = malloc(x->k * sizeof *vi);
-    if (!yi || !vi) {
-        rc = 1;
-        fprintf(stderr, "iastm regress: out of memory\n");
-        goto done;
-    }
-    for (i = 0; i < x->k; i++) {
-        yi[i] = d->yi[x->rows[i]];
-        vi[i] = d->vi[x->rows[i]];
-    }
-    if (ma_regress_fit(yi, vi, x->k, x->X, x->p, &o, &r, &err) != MA_OK) {
-        char buf[1400];
-        fprintf(stderr, "iastm regress: %s: %s\n", t->path, ma_error_format(&err, buf, sizeof buf));
-        fprintf(stderr, "  columns:");
-        for (j = 0; j < x->p; j++)
-            fprintf(stderr, " %zu %s%s", j + 1, x->term[j], j + 1 < x->p ? "," : "\n");
-        rc = err.code == MA_EINPUT || err.code == MA_EUSAGE ? 2 : 1;
-        goto done;
-    }
+static void clear(cli_ctx_t *x)
+{
+    regress_t *g = x->self;
+    ma_reg_clear(&g->r);
+    ma_design_free(g->x);
+    free(g->yi);
+    free(g->vi);
+    free(g->modbuf);
+}
 
-    if ((rc = cli_out_open(&out, c.output)) != 0)
-        goto done;
-    if (c.format == MA_FMT_TEXT) {
-        text_report(out.f, &r, x, &o, mods, cli_measure_name(&c, d));
-        cli_excluded_text(out.f, d);
-        if (x->nmissing) {
-            fprintf(out.f, "\nNot in the model (%zu row%s):\n", x->nmissing,
-                    x->nmissing == 1 ? "" : "s");
-            for (i = 0; i < x->nmissing; i++) {
-                const ma_study_t *s = &d->s[d->idx[x->missing[i]]];
-                fprintf(out.f, "  %s (line %ld): %s\n", s->label, s->line, x->reason[i]);
-            }
-        }
-        rc = cli_out_close(&out, 1);
-    } else {
-        ma_writer_t *w = ma_writer_new(out.f, c.format);
-        int ok = w != NULL;
-        if (w) {
-            char modlist[1024] = "";
-            for (j = 0; j < nmods; j++) {
-                size_t n = strlen(modlist);
-                snprintf(modlist + n, sizeof modlist - n, "%s%s", j ? "," : "", mods[j]);
-            }
-            ma_writer_section(w, "model");
-            ma_writer_begin(w);
-            ma_writer_str(w, "measure", cli_measure_name(&c, d));
-            ma_writer_str(w, "mods", modlist);
-            ma_writer_str(w, "model", r.method_used == MA_METHOD_FE ? "common" : "mixed");
-            ma_writer_str(w, "method", ma_method_name(o.method));
-            ma_writer_str(w, "method_used", ma_method_name(r.method_used));
-            ma_writer_str(w, "test", ma_test_name(r.test));
-            ma_writer_num(w, "level", o.level);
-            ma_writer_int(w, "k", (long)r.k);
-            ma_writer_int(w, "p", (long)r.p);
-            ma_writer_num(w, "df", r.df);
-            ma_writer_num(w, "tau2", r.tau2);
-            ma_writer_num(w, "tau", sqrt(r.tau2));
-            ma_writer_num(w, "I2", r.I2);
-            ma_writer_num(w, "H2", r.H2);
-            ma_writer_num(w, "R2", r.R2);
-            ma_writer_num(w, "QM", r.QM);
-            ma_writer_num(w, "QM_df", r.QM_df);
-            ma_writer_num(w, "QM_df2", r.df);
-            ma_writer_num(w, "QM_p", r.QM_p);
-            ma_writer_num(w, "QE", r.QE);
-            ma_writer_num(w, "QE_df", r.QE_df);
-            ma_writer_num(w, "QE_p", r.QE_p);
-            ma_writer_bool(w, "converged", r.converged);
-            ma_writer_int(w, "iterations", r.iterations);
-            ma_writer_str(w, "note", r.note);
-            ma_writer_end(w);
-            ma_writer_section(w, "coefficients");
-            for (j = 0; j < r.p; j++) {
-                ma_writer_begin(w);
-                ma_writer_str(w, "term", x->term[j]);
-                ma_writer_num(w, "estimate", r.b[j]);
-                ma_writer_num(w, "se", r.se[j]);
-                ma_writer_num(w, "stat", r.stat[j]);
-                ma_writer_num(w, "pval", r.pval[j]);
-                ma_writer_num(w, "ci_lb", r.ci_lb[j]);
-                ma_writer_num(w, "ci_ub", r.ci_ub[j]);
-                ma_writer_end(w);
-            }
-            cli_excluded_records(w, d);
-            for (i = 0; i < x->nmissing; i++) {
-                const ma_study_t *s = &d->s[d->idx[x->missing[i]]];
-                ma_writer_begin(w);
-                ma_writer_str(w, "study", s->label);
-                ma_writer_int(w, "line", s->line);
-                ma_writer_str(w, "data_form", ma_form_name(s->form));
-                ma_writer_str(w, "reason", x->reason[i]);
-                ma_writer_end(w);
-            }
-            ok = cli_writer_done(w);
-        }
-        rc = cli_out_close(&out, ok);
-    }
-done:
-    ma_reg_clear(&r);
-    ma_design_free(x);
-    free(cells);
-    free(yi);
-    free(vi);
-    free(modbuf);
-    ma_dataset_free(d);
-    ma_table_free(t);
-    return rc;
+static const struct option OPTIONS[] = {
+    {"method", required_argument, NULL, OPT_METHOD},
+    {"test", required_argument, NULL, OPT_TEST},
+    {"level", required_argument, NULL, OPT_LEVEL},
+    {"maxiter", required_argument, NULL, OPT_MAXITER},
+    {"stepadj", required_argument, NULL, OPT_STEPADJ},
+    {"tau2-init", required_argument, NULL, OPT_TAU2_INIT},
+    {"mods", required_argument, NULL, OPT_MODS},
+    CLI_OPT_END};
+
+const cli_cmd_t CLI_CMD_REGRESS = {
+    .name = "regress",
+    .summary = "mixed-effects meta-regression on moderators",
+    .help = HELP,
+    .help_parts = {CLI_COMMON_HELP},
+    .groups = CLI_GROUP_RMA_PARSE, /* no --pi: the options are listed above */
+    .options = OPTIONS,
+    .shortopts = "m:",
+    .self_size = sizeof(regress_t),
+    .min_k = 1,
+    .k_style = CLI_K_NONE_USABLE,
+    .option = option,
+    .check = check,
+    .loaded = loaded,
+    .run = run,
+    .clear = clear,
+};
+
+int cmd_regress(int argc, char **argv)
+{
+    return cli_run(&CLI_CMD_REGRESS, argc, argv);
 }

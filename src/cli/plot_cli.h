@@ -15,9 +15,6 @@ typedef struct {
     ma_plot_format_t format;
 } cli_plot_t;
 
-enum { OPT_SCRIPT = OPT_CMD_BASE + 50, OPT_GNUPLOT, OPT_DRY_RUN, OPT_TITLE, OPT_WIDTH,
-       OPT_HEIGHT };
-
 #define CLI_PLOT_LONGOPTS                                               \
     {"script", required_argument, NULL, OPT_SCRIPT},                    \
     {"gnuplot", required_argument, NULL, OPT_GNUPLOT},                  \

@@ -8,8 +8,6 @@
 #include "cli.h"
 #include "iastm/progress.h"
 
-enum { OPT_THREADS = OPT_CMD_BASE + 50, OPT_SEED, OPT_NO_PROGRESS, OPT_PROGRESS };
-
 #define CLI_RESAMPLE_LONGOPTS                                      \
     {"threads", required_argument, NULL, OPT_THREADS},             \
     {"seed", required_argument, NULL, OPT_SEED},                   \
