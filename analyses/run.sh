@@ -38,9 +38,10 @@ for f in analyses/*.analysis; do
     model=$(field model "$f")
     byopt=""
     [ -n "$by" ] && byopt="--by $by"
-    # pool, or (model: che) the CHE model with CR2 inference, rows clustered by trial
-    cmd=pool
-    plotopt=$byopt
+    # pool with Cochrane's 2025 model (REML + HKSJ ad hoc, t-based prediction interval), or
+    # (model: che) the CHE model with CR2 inference, rows clustered by trial
+    cmd="pool --test adhoc"
+    plotopt="$byopt --test adhoc"
     if [ "$model" = che ]; then
         cmd="mv --cluster study_id --che"
         plotopt="--cluster study_id --rho 0.6"
@@ -74,7 +75,7 @@ for f in analyses/*.analysis; do
     if [ "$loo" = yes ]; then
         for fmt in csv md; do
             # shellcheck disable=SC2086
-            run "$RES/$name.loo.$fmt" loo $filter --format $fmt "$DATA" || { failures=$((failures + 1)); cat "$RES/$name.loo.$fmt.err"; rm -f "$RES/$name.loo.$fmt.err"; }
+            run "$RES/$name.loo.$fmt" loo --test adhoc $filter --format $fmt "$DATA" || { failures=$((failures + 1)); cat "$RES/$name.loo.$fmt.err"; rm -f "$RES/$name.loo.$fmt.err"; }
         done
         # Small-study tests: computed when k allows, with the tool's own note on power.
         # shellcheck disable=SC2086

@@ -11,7 +11,8 @@ enum { OPT_CLAIMS = OPT_CMD_BASE, OPT_MARGIN, OPT_ALL_ROWS };
 static const char HELP[] =
     "Usage: iastm claims [OPTIONS] TRIALS.csv\n"
     "Check each claim of a claims file (default data/claims.csv) against the pooled\n"
-    "evidence of TRIALS.csv (primary rows; REML; SMD) and give a verdict:\n"
+    "evidence of TRIALS.csv (primary rows; SMD; REML with the Hartung-Knapp-Sidik-Jonkman\n"
+    "interval, ad hoc, as Cochrane's 2025 methods) and give a verdict:\n"
     "  supported, not supported, contradicted, or insufficient evidence (fewer than 2\n"
     "  poolable trials), with the pooled numbers, the GRADE-style certainty and the\n"
     "  relevant trials that could not be pooled, with their reasons.\n"
@@ -20,6 +21,9 @@ static const char HELP[] =
     "lies within (-margin, margin) and contradicted when it excludes 0; a 'spine larger'\n"
     "claim is supported when the spine estimate exceeds the other regions' with a test for\n"
     "subgroup differences p < 0.05. Otherwise: not supported.\n"
+    "Each pooled verdict is also computed under REML + z, DL + z (RevMan 5's default) and\n"
+    "the Bayesian model (half-normal(0.5) prior on tau): 'robust' when all agree,\n"
+    "'depends on the method' otherwise, with the table of the four.\n"
     "\n  --claims FILE        claims to check (default data/claims.csv)\n"
     "  --margin SMD         smallest difference that matters (default 0.5)\n"
     "  --all-rows           use every row, not only primary rows (sensitivity analysis)\n"
@@ -97,13 +101,41 @@ static void population_text(char *buf, size_t n, const ma_claim_t *c)
                  *c->condition ? "condition " : "", c->condition);
 }
 
+/* The verdict under the four methods and whether it depends on the method. */
+static void methods_text(FILE *f, const ma_claim_result_t *r, int md)
+{
+    size_t m;
+    if (r->robustness == MA_ROBUST_NA)
+        return;
+    fprintf(f, md ? "- Robustness: **%s**\n\n| method | estimate [95%% interval] | verdict |\n"
+                    "|---|---|---|\n"
+                  : "  Robustness: %s\n", ma_robustness_name(r->robustness));
+    for (m = 0; m < MA_CLAIM_NMETHODS; m++) {
+        const ma_claim_alt_t *a = &r->methods[m];
+        char est[96];
+        if (a->ok)
+            snprintf(est, sizeof est, "%.2f [%.2f, %.2f]", a->estimate, a->lb, a->ub);
+        else
+            snprintf(est, sizeof est, "%s", a->note);
+        if (md)
+            fprintf(f, "| %s | %s | %s |\n", ma_claim_method_name((ma_claim_method_t)m), est,
+                    a->ok ? ma_verdict_name(a->verdict) : "-");
+        else
+            fprintf(f, "    %-32s %-24s %s\n", ma_claim_method_name((ma_claim_method_t)m),
+                    est, a->ok ? ma_verdict_name(a->verdict) : "");
+    }
+    if (md)
+        fputc('\n', f);
+}
+
 static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t n, int md)
 {
     size_t i;
     if (md) {
         fprintf(f, "# Claims about IASTM checked against the pooled evidence\n\n"
-                   "| claim | population | about | verdict | pooled evidence | certainty |\n"
-                   "|---|---|---|---|---|---|\n");
+                   "| claim | population | about | verdict | robustness | pooled evidence | "
+                   "certainty |\n"
+                   "|---|---|---|---|---|---|---|\n");
         for (i = 0; i < n; i++) {
             const ma_evidence_t *e = it[i].r.no_population ? &it[i].r.indirect : &it[i].r.main;
             char ev[160] = "none pooled", pop[320];
@@ -115,11 +147,13 @@ static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t 
             else if (it[i].r.no_population)
                 snprintf(ev, sizeof ev, "no trial in this population");
             population_text(pop, sizeof pop, &it[i].c);
-            fprintf(f, "| %s | %s | %s, %s | **%s** | %s | %s |\n", it[i].c.id, pop,
-                    it[i].c.outcome, it[i].c.comparator, ma_verdict_name(it[i].r.verdict), ev,
+            fprintf(f, "| %s | %s | %s, %s | **%s** | %s | %s | %s |\n", it[i].c.id, pop,
+                    it[i].c.outcome, it[i].c.comparator, ma_verdict_name(it[i].r.verdict),
+                    ma_robustness_name(it[i].r.robustness), ev,
                     ma_certainty_name(e->grade.level));
         }
-        fprintf(f, "\nSMD: Hedges' g, random effects (REML), 95%% CI; positive favours IASTM.\n");
+        fprintf(f, "\nSMD: Hedges' g, random effects (REML, Hartung-Knapp-Sidik-Jonkman 95%% "
+                   "CI); positive favours IASTM.\n");
     }
     for (i = 0; i < n; i++) {
         const item_t *x = &it[i];
@@ -134,6 +168,7 @@ static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t 
         }
         fprintf(f, md ? "- **Verdict: %s** (%s)\n" : "  Verdict: %s (%s)\n",
                 ma_verdict_name(x->r.verdict), x->r.why);
+        methods_text(f, &x->r, md);
         if (x->r.no_population) {
             const ma_evidence_t *ie = &x->r.indirect;
             if (ie->fitted) {
@@ -197,6 +232,20 @@ static void write_records(ma_writer_t *w, const ma_dataset_t *d, const item_t *i
         ma_writer_str(w, "indirect_scope", x->r.no_population ? x->r.indirect_scope : NULL);
         ma_writer_str(w, "verdict", ma_verdict_name(x->r.verdict));
         ma_writer_str(w, "why", x->r.why);
+        ma_writer_str(w, "robustness", ma_robustness_name(x->r.robustness));
+        for (j = 0; j < MA_CLAIM_NMETHODS; j++) {
+            const ma_claim_alt_t *a = &x->r.methods[j];
+            char key[48];
+            const char *mk = ma_claim_method_key((ma_claim_method_t)j);
+            snprintf(key, sizeof key, "%s_estimate", mk);
+            ma_writer_num(w, key, a->ok ? a->estimate : NAN);
+            snprintf(key, sizeof key, "%s_lb", mk);
+            ma_writer_num(w, key, a->ok ? a->lb : NAN);
+            snprintf(key, sizeof key, "%s_ub", mk);
+            ma_writer_num(w, key, a->ok ? a->ub : NAN);
+            snprintf(key, sizeof key, "%s_verdict", mk);
+            ma_writer_str(w, key, a->ok ? ma_verdict_name(a->verdict) : NULL);
+        }
         ma_writer_int(w, "rows", (long)e->nrows);
         ma_writer_int(w, "k", (long)e->k);
         ma_writer_int(w, "trials", (long)e->trials);
@@ -297,6 +346,7 @@ int cmd_claims(int argc, char **argv)
 
     cli_common_init(&c);
     ma_rma_opts_init(&ro);
+    ro.test = MA_TEST_ADHOC; /* REML + HKSJ, Cochrane 2025; --test overrides */
     while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
         if (opt == OPT_HELP) {
             printf(HELP, CLI_COMMON_HELP, CLI_RMA_HELP);

@@ -16,10 +16,14 @@ static const char HELP[] =
     "trials file (and 'any' region / comparator), the trials, participants, pooled SMD\n"
     "[95%% CI], prediction interval, I2 and a certainty rating from explicit GRADE-style\n"
     "rules: start high for randomized trials, low otherwise; rate down one level each for\n"
-    "unclear allocation, inconsistency (I2 > 50%%, or a prediction interval crossing 0\n"
-    "while the CI does not), "
-    "imprecision (CI crossing 0; again for fewer than 400 participants), and small-study\n"
-    "effects (Egger p < 0.10, assessed with 10 or more trials).\n"
+    "risk of bias (unclear allocation, or risk_of_bias not low or not assessed),\n"
+    "indirectness (numbers from a secondary source), inconsistency (I2 > 50%%, or a\n"
+    "prediction interval crossing 0 while the CI does not), imprecision (CI crossing 0;\n"
+    "again below the optimal information size of 400 participants; a single trial rates\n"
+    "low at most), and small-study effects (Egger p < 0.10, with 10 or more trials).\n"
+    "The model is Cochrane's (2025): REML with the Hartung-Knapp-Sidik-Jonkman interval\n"
+    "(--test adhoc: its SE never below the z one) and a t-based prediction interval;\n"
+    "--method and --test choose another.\n"
     "\n  --all-rows           use every row, not only primary rows (sensitivity analysis)\n"
     "  --reviews FILE       add published pooled estimates (published_reviews.csv) side by\n"
     "                       side with ours for the same outcome and region\n"
@@ -216,6 +220,7 @@ int cmd_evidence(int argc, char **argv)
 
     cli_common_init(&c);
     ma_rma_opts_init(&ro);
+    ro.test = MA_TEST_ADHOC; /* REML + HKSJ, Cochrane 2025; --test overrides */
     while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
         if (opt == OPT_HELP) {
             printf(HELP, CLI_COMMON_HELP, CLI_RMA_HELP);
