@@ -361,6 +361,77 @@ fail:
     return st;
 }
 
+/* The pooled rows of e that drop does not mark, as yi, vi (caller frees *yi), and the
+ * number of distinct trials among them. */
+static ma_status_t kept_rows(const ma_dataset_t *d, const ma_evidence_t *e,
+                             const unsigned char *drop, double **yi, double **vi, size_t *k,
+                             size_t *trials, size_t *dropped, ma_error_t *err)
+{
+    size_t i, j, n = e->nrows ? e->nrows : 1;
+    *k = *trials = 0;
+    if (!(*yi = malloc(2 * n * sizeof **yi)))
+        return ma_error_set(err, MA_ENOMEM, "out of memory");
+    *vi = *yi + n;
+    for (i = 0; i < e->nrows; i++) {
+        const ma_study_t *s = &d->s[e->rows[i]];
+        if (!s->included)
+            continue;
+        if (drop[e->rows[i]]) {
+            (*dropped)++;
+            continue;
+        }
+        for (j = 0; j < i; j++) /* a trial counted once across its rows */
+            if (d->s[e->rows[j]].included && !drop[e->rows[j]] &&
+                !strcmp(d->s[e->rows[j]].label, s->label))
+                break;
+        if (j == i)
+            (*trials)++;
+        (*yi)[*k] = s->yi;
+        (*vi)[(*k)++] = s->vi;
+    }
+    return MA_OK;
+}
+
+ma_status_t ma_claim_without(const ma_dataset_t *d, const ma_claim_t *c,
+                             const ma_rma_opts_t *o, double margin,
+                             const unsigned char *drop, ma_claim_result_t *r,
+                             ma_error_t *err)
+{
+    int spine = !strcmp(c->expected, "spine_larger");
+    const ma_evidence_t *e1 = spine ? &r->spine : &r->main;
+    double *y1 = NULL, *v1, *y2 = NULL, *v2;
+    size_t k1, k2 = 0, t1, t2 = 0;
+    ma_status_t st;
+
+    memset(&r->without, 0, sizeof r->without);
+    r->dropped = 0;
+    r->without.verdict = MA_VERDICT_INSUFFICIENT;
+    if (r->no_population)
+        return MA_OK;
+    if ((st = kept_rows(d, e1, drop, &y1, &v1, &k1, &t1, &r->dropped, err)) != MA_OK)
+        return st;
+    if (spine && (st = kept_rows(d, &r->other, drop, &y2, &v2, &k2, &t2, &r->dropped,
+                                 err)) != MA_OK)
+        goto done;
+    if (r->dropped == 0 || t1 < 2 || (spine && t2 < 2)) {
+        snprintf(r->without.note, sizeof r->without.note,
+                 r->dropped ? "fewer than 2 trials remain" : "no pooled row is flagged");
+        goto done;
+    }
+    if (spine) {
+        method_spine_larger(y1, v1, k1, y2, v2, k2, o->method, o->test, o->level, &r->without);
+    } else {
+        method_fit(y1, v1, k1, o->method, o->test, o->level, &r->without);
+        if (r->without.ok)
+            r->without.verdict = verdict_of_interval(c->expected, r->without.lb,
+                                                     r->without.ub, margin);
+    }
+done:
+    free(y1);
+    free(y2);
+    return st;
+}
+
 void ma_claim_result_clear(ma_claim_result_t *r)
 {
     ma_evidence_clear(&r->main);

@@ -136,6 +136,10 @@ typedef struct {
     char indirect_scope[160];   /* the population they come from, in words */
     ma_claim_alt_t methods[MA_CLAIM_NMETHODS]; /* the verdict by each method */
     ma_robustness_t robustness;
+    /* Sensitivity: the primary verdict without the rows a caller marks (the data audit's
+     * flags), set by ma_claim_without; dropped = 0 when no pooled row was marked. */
+    size_t dropped;
+    ma_claim_alt_t without;
 } ma_claim_result_t;
 
 /* Verdict rules (margin: the smallest SMD that matters, default 0.5):
@@ -155,6 +159,14 @@ typedef struct {
 ma_status_t ma_claim_check(const ma_dataset_t *d, const ma_claim_t *c, const ma_rma_opts_t *o,
                            double margin, ma_claim_result_t *r, ma_error_t *err);
 void ma_claim_result_clear(ma_claim_result_t *r);
+
+/* After ma_claim_check: the primary model and verdict again without the pooled rows whose
+ * drop[i] is non-zero (i indexes the dataset's rows), into r->dropped and r->without
+ * (without.ok = 0 and verdict insufficient when fewer than 2 trials remain). */
+ma_status_t ma_claim_without(const ma_dataset_t *d, const ma_claim_t *c,
+                             const ma_rma_opts_t *o, double margin,
+                             const unsigned char *drop, ma_claim_result_t *r,
+                             ma_error_t *err);
 const char *ma_verdict_name(ma_verdict_t v); /* "supported", "not supported", ... */
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "iastm/audit.h"
 #include "iastm/evidence.h"
 
 enum { OPT_CLAIMS = OPT_CMD_BASE, OPT_MARGIN, OPT_ALL_ROWS };
@@ -120,15 +121,18 @@ static void methods_text(FILE *f, const ma_claim_result_t *r, int md)
         if (md)
             fprintf(f, "| %s | %s | %s |\n", ma_claim_method_name((ma_claim_method_t)m), est,
                     a->ok ? ma_verdict_name(a->verdict) : "-");
-        else
+        else if (a->ok)
             fprintf(f, "    %-32s %-24s %s\n", ma_claim_method_name((ma_claim_method_t)m),
-                    est, a->ok ? ma_verdict_name(a->verdict) : "");
+                    est, ma_verdict_name(a->verdict));
+        else
+            fprintf(f, "    %-32s %s\n", ma_claim_method_name((ma_claim_method_t)m), est);
     }
     if (md)
         fputc('\n', f);
 }
 
-static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t n, int md)
+static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t n, int md,
+                       const char *filter)
 {
     size_t i;
     if (md) {
@@ -155,6 +159,7 @@ static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t 
         fprintf(f, "\nSMD: Hedges' g, random effects (REML, Hartung-Knapp-Sidik-Jonkman 95%% "
                    "CI); positive favours IASTM.\n");
     }
+    fprintf(f, md ? "\n%s\n" : "%s\n", filter);
     for (i = 0; i < n; i++) {
         const item_t *x = &it[i];
         const ma_evidence_t *e = &x->r.main;
@@ -169,6 +174,24 @@ static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t 
         fprintf(f, md ? "- **Verdict: %s** (%s)\n" : "  Verdict: %s (%s)\n",
                 ma_verdict_name(x->r.verdict), x->r.why);
         methods_text(f, &x->r, md);
+        if (x->r.dropped) {
+            const ma_claim_alt_t *w = &x->r.without;
+            if (w->ok)
+                fprintf(f, md ? "- Without the %zu pooled row%s the data audit flags: %s %.2f "
+                                "[%.2f, %.2f], %s\n"
+                              : "  Without the %zu pooled row%s the data audit flags: %s %.2f "
+                                "[%.2f, %.2f], %s\n",
+                        x->r.dropped, x->r.dropped == 1 ? "" : "s",
+                        strcmp(x->c.expected, "spine_larger") ? "SMD"
+                                                               : "spine - other difference",
+                        w->estimate, w->lb, w->ub, ma_verdict_name(w->verdict));
+            else
+                fprintf(f, md ? "- Without the %zu pooled row%s the data audit flags: %s "
+                                "(%s)\n"
+                              : "  Without the %zu pooled row%s the data audit flags: %s (%s)\n",
+                        x->r.dropped, x->r.dropped == 1 ? "" : "s",
+                        ma_verdict_name(w->verdict), w->note);
+        }
         if (x->r.no_population) {
             const ma_evidence_t *ie = &x->r.indirect;
             if (ie->fitted) {
@@ -233,6 +256,13 @@ static void write_records(ma_writer_t *w, const ma_dataset_t *d, const item_t *i
         ma_writer_str(w, "verdict", ma_verdict_name(x->r.verdict));
         ma_writer_str(w, "why", x->r.why);
         ma_writer_str(w, "robustness", ma_robustness_name(x->r.robustness));
+        ma_writer_int(w, "audit_flagged_rows_pooled", (long)x->r.dropped);
+        ma_writer_num(w, "without_flagged_estimate",
+                      x->r.without.ok ? x->r.without.estimate : NAN);
+        ma_writer_num(w, "without_flagged_lb", x->r.without.ok ? x->r.without.lb : NAN);
+        ma_writer_num(w, "without_flagged_ub", x->r.without.ok ? x->r.without.ub : NAN);
+        ma_writer_str(w, "without_flagged_verdict",
+                      x->r.dropped ? ma_verdict_name(x->r.without.verdict) : NULL);
         for (j = 0; j < MA_CLAIM_NMETHODS; j++) {
             const ma_claim_alt_t *a = &x->r.methods[j];
             char key[48];
@@ -340,6 +370,8 @@ int cmd_claims(int argc, char **argv)
     ma_dataset_t *d = NULL;
     item_t *it = NULL;
     ma_claim_t *claims = NULL;
+    ma_audit_t *audit = NULL;
+    unsigned char *flagged = NULL;
     size_t i, n = 0, nclaims = 0;
     ma_error_t err;
     cli_out_t out;
@@ -401,9 +433,23 @@ int cmd_claims(int argc, char **argv)
         rc = 1;
         goto done;
     }
+    /* the rows the data audit flags, for the sensitivity line of each verdict */
+    if (ma_audit_run(d, &audit, &err) != MA_OK) {
+        rc = cli_report(&err);
+        goto done;
+    }
+    if (!(flagged = calloc(d->n ? d->n : 1, 1))) {
+        fprintf(stderr, "iastm: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    for (i = 0; i < audit->n; i++)
+        if (audit->items[i].result == MA_AUDIT_FLAG)
+            flagged[audit->items[i].study] = 1;
     for (i = 0; i < nclaims; i++, n++) {
         it[i].c = claims[i];
-        if (ma_claim_check(d, &it[i].c, &ro, margin, &it[i].r, &err) != MA_OK) {
+        if (ma_claim_check(d, &it[i].c, &ro, margin, &it[i].r, &err) != MA_OK ||
+            ma_claim_without(d, &it[i].c, &ro, margin, flagged, &it[i].r, &err) != MA_OK) {
             if (!err.file[0]) {
                 snprintf(err.file, sizeof err.file, "%s", ct->path);
                 err.line = claims[i].line;
@@ -415,7 +461,12 @@ int cmd_claims(int argc, char **argv)
     if ((rc = cli_out_open(&out, c.output)) != 0)
         goto done;
     if (c.format == MA_FMT_TEXT || c.format == MA_FMT_MD) {
-        write_text(out.f, d, it, n, c.format == MA_FMT_MD);
+        char filter[1200];
+        snprintf(filter, sizeof filter,
+                 "Rows: %s of %s; each claim pools the rows of its outcome, population and "
+                 "comparator (model %s, %s test).", all_rows ? "all rows" : "the primary rows",
+                 path, ma_method_name(ro.method), ma_test_name(ro.test));
+        write_text(out.f, d, it, n, c.format == MA_FMT_MD, filter);
         rc = cli_out_close(&out, 1);
     } else {
         ma_writer_t *w = ma_writer_new(out.f, c.format);
@@ -427,6 +478,8 @@ int cmd_claims(int argc, char **argv)
         rc = cli_out_close(&out, ok);
     }
 done:
+    ma_audit_free(audit);
+    free(flagged);
     for (i = 0; it && i < n; i++)
         ma_claim_result_clear(&it[i].r);
     free(it);

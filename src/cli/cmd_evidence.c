@@ -270,17 +270,21 @@ int cmd_evidence(int argc, char **argv)
             ma_writer_section(w, "evidence");
     } else if (c.format == MA_FMT_MD) {
         fprintf(out.f, "# Summary of findings\n\n"
-                       "SMD: Hedges' g, random effects (%s), 95%% CI; positive favours IASTM. "
-                       "Trials: poolable trials; not pooled: relevant rows without usable "
-                       "numbers.\n\n"
+                       "SMD: Hedges' g, random effects (%s, %s test), 95%% CI; positive favours "
+                       "IASTM. Rows: %s of %s. Trials: poolable trials; not pooled: relevant "
+                       "rows without usable numbers.\n\n"
                        "| outcome | region | comparator | trials | not pooled | participants | "
                        "SMD [95%% CI] | prediction interval | I2 (%%) | certainty | reasons |\n"
                        "|---|---|---|---|---|---|---|---|---|---|---|\n",
-                ma_method_name(ro.method));
+                ma_method_name(ro.method), ma_test_name(ro.test),
+                all_rows ? "all rows" : "the primary rows", path);
     } else {
-        fprintf(out.f, "Summary of findings (SMD, random effects %s; positive favours IASTM)\n\n"
+        fprintf(out.f, "Summary of findings (SMD, random effects %s, %s test; positive favours "
+                       "IASTM)\nRows: %s of %s\n\n"
                        "%-9s %-7s %-20s %6s %6s %6s  %-22s %-16s %6s  %s\n",
-                ma_method_name(ro.method), "outcome", "region", "comparator", "trials",
+                ma_method_name(ro.method), ma_test_name(ro.test),
+                all_rows ? "all rows" : "the primary rows", path, "outcome", "region",
+                "comparator", "trials",
                 "unpool", "n", "SMD [95% CI]", "PI", "I2", "certainty");
     }
     for (a = 1; a < no && ok; a++)
