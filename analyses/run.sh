@@ -83,7 +83,11 @@ for f in analyses/*.analysis; do
             printf 'Small-study tests not computed: %s\n' "$(sed 's/^iastm[^:]*: //' "$RES/$name.bias.txt.err")" > "$RES/$name.bias.txt"
             rm -f "$RES/$name.bias.txt.err"
         fi
-        if [ $have_gnuplot -eq 1 ]; then
+        # A funnel plot only from 10 trials on (Cochrane Handbook, chapter 13): below that its
+        # asymmetry cannot be told from chance; `iastm funnel` still draws one on request.
+        k=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); o=d["overall"]; print((o[0] if isinstance(o, list) else o)["k"])' "$RES/$name.json" 2>/dev/null || echo 0)
+        rm -f "$PLOTS/$name.funnel.png"
+        if [ $have_gnuplot -eq 1 ] && [ "$k" -ge 10 ]; then
             # shellcheck disable=SC2086
             run "$PLOTS/$name.funnel.png" funnel $filter "$DATA" 2>/dev/null || rm -f "$PLOTS/$name.funnel.png.err"
         fi
