@@ -38,9 +38,10 @@ for f in analyses/*.analysis; do
     model=$(field model "$f")
     byopt=""
     [ -n "$by" ] && byopt="--by $by"
-    # pool, or (model: che) the CHE model with CR2 inference, rows clustered by trial
-    cmd=pool
-    plotopt=$byopt
+    # pool with Cochrane's 2025 model (REML + HKSJ ad hoc, t-based prediction interval), or
+    # (model: che) the CHE model with CR2 inference, rows clustered by trial
+    cmd="pool --test adhoc"
+    plotopt="$byopt --test adhoc"
     if [ "$model" = che ]; then
         cmd="mv --cluster study_id --che"
         plotopt="--cluster study_id --rho 0.6"
@@ -74,7 +75,7 @@ for f in analyses/*.analysis; do
     if [ "$loo" = yes ]; then
         for fmt in csv md; do
             # shellcheck disable=SC2086
-            run "$RES/$name.loo.$fmt" loo $filter --format $fmt "$DATA" || { failures=$((failures + 1)); cat "$RES/$name.loo.$fmt.err"; rm -f "$RES/$name.loo.$fmt.err"; }
+            run "$RES/$name.loo.$fmt" loo --test adhoc $filter --format $fmt "$DATA" || { failures=$((failures + 1)); cat "$RES/$name.loo.$fmt.err"; rm -f "$RES/$name.loo.$fmt.err"; }
         done
         # Small-study tests: computed when k allows, with the tool's own note on power.
         # shellcheck disable=SC2086
@@ -82,7 +83,11 @@ for f in analyses/*.analysis; do
             printf 'Small-study tests not computed: %s\n' "$(sed 's/^iastm[^:]*: //' "$RES/$name.bias.txt.err")" > "$RES/$name.bias.txt"
             rm -f "$RES/$name.bias.txt.err"
         fi
-        if [ $have_gnuplot -eq 1 ]; then
+        # A funnel plot only from 10 trials on (Cochrane Handbook, chapter 13): below that its
+        # asymmetry cannot be told from chance; `iastm funnel` still draws one on request.
+        k=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); o=d["overall"]; print((o[0] if isinstance(o, list) else o)["k"])' "$RES/$name.json" 2>/dev/null || echo 0)
+        rm -f "$PLOTS/$name.funnel.png"
+        if [ $have_gnuplot -eq 1 ] && [ "$k" -ge 10 ]; then
             # shellcheck disable=SC2086
             run "$PLOTS/$name.funnel.png" funnel $filter "$DATA" 2>/dev/null || rm -f "$PLOTS/$name.funnel.png.err"
         fi

@@ -233,6 +233,11 @@ def md_section(text, heading):
 
 # ---------------------------------------------------------------- sections
 
+METHODS = (("reml_hksj", "REML + Hartung-Knapp-Sidik-Jonkman (primary)"),
+           ("reml_z", "REML + z"), ("dl_z", "DerSimonian-Laird + z (RevMan 5)"),
+           ("bayes", "Bayesian, half-normal(0.5) prior on \u03c4"))
+
+
 def claim_headline(c):
     v = c["verdict"]
     word = v[:1].upper() + v[1:]
@@ -287,8 +292,10 @@ def claims_section(claims, not_pooled, sources, trial_rows, question_of, claim_t
         glance.append(['<a href="#claim-%s">%s</a>' % (esc(c["claim_id"]), esc(c["claim"])),
                        '<strong class="vw-%s">%s</strong>' % (cls, esc(c["verdict"])),
                        (esc(glance_estimate(c)), "num"),
-                       (str(c["trials"]), "num"), esc(c["certainty"])])
-    out.append(table(["Claim", "Verdict", "SMD (95% CI)", "Trials pooled", "Certainty"], glance, "glance"))
+                       (str(c["trials"]), "num"), esc(c["certainty"]),
+                       esc(c.get("robustness") or "-")])
+    out.append(table(["Claim", "Verdict", "SMD (95% CI)", "Trials pooled", "Certainty",
+                      "Same verdict under other methods?"], glance, "glance"))
     out.append("<h3>Each claim in detail</h3>")
     for c in claims:
         cid = c["claim_id"]
@@ -300,6 +307,16 @@ def claims_section(claims, not_pooled, sources, trial_rows, question_of, claim_t
         if c.get("population"):
             out.append('<p class="small">Population: %s</p>' % esc(c["population"]))
         out.append('<p class="verdict"><strong>%s</strong></p>' % esc(claim_headline(c)))
+        if c.get("robustness") and c["robustness"] != "not applicable":
+            mrows = []
+            for key, name in METHODS:
+                if c.get(key + "_verdict") is None:
+                    continue
+                mrows.append([esc(name), (esc(ci_text(c[key + "_estimate"], c[key + "_lb"], c[key + "_ub"])), "num"),
+                              esc(c[key + "_verdict"])])
+            out.append('<p class="small">Robustness: <strong>%s</strong></p>' % esc(c["robustness"]))
+            if mrows:
+                out.append(table(["Method", "Estimate (95% interval)", "Verdict"], mrows, "methods"))
         detail = "Why: %s." % c["why"]
         if c["certainty_reasons"] and c["certainty"] != "not rated":
             detail += " Certainty: %s." % c["certainty_reasons"]

@@ -211,9 +211,20 @@ def main():
         if kind == "references" and parts[1] == "reviews":
             return review_references(os.path.join(a.top, "data", "published_reviews.csv"))
         if kind == "verdicts":
-            return "\n".join("- **%s** — %s: *%s* (%s; certainty %s)." % (
-                c["claim_id"], c["claim"].rstrip("."), c["verdict"], c["why"], c["certainty"])
+            return "\n".join("- **%s** — %s: *%s* (%s; certainty %s; %s)." % (
+                c["claim_id"], c["claim"].rstrip("."), c["verdict"], c["why"],
+                c["certainty"] if not c.get("no_trial_in_population") else
+                "indirect evidence only, " + (c.get("indirect_certainty") or "none"),
+                "the verdict " + c["robustness"] if c.get("robustness") == "depends on the method"
+                else "robust across four methods" if c.get("robustness") == "robust"
+                else "no pooled verdict")
                 for c in claims.values())
+        if kind == "robustness":
+            n = {}
+            for c in claims.values():
+                n[c.get("robustness", "not applicable")] = n.get(c.get("robustness", "not applicable"), 0) + 1
+            return "%d of %d verdicts are robust across the four methods, %d depend on the method, and %d have no pooled verdict" % (
+                n.get("robust", 0), len(claims), n.get("depends on the method", 0), n.get("not applicable", 0))
         sys.exit("paper: unknown directive {{%s}}" % m.group(1))
 
     with open(a.template) as f:

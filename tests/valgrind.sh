@@ -27,7 +27,15 @@ done
 wrap="$build/iastm-valgrind"
 printf '#!/bin/sh\nexec %s "%s/iastm" "$@"\n' "$vg" "$(cd "$build" && pwd)" >"$wrap"
 chmod +x "$wrap"
-if IASTM=$wrap sh tests/cli/run.sh; then
+# A run ended by a signal never joins its threads or frees its memory: what valgrind would
+# call leaked is the killed process's live state. Signalled runs (tests/cli/signal.sh) are
+# checked for memory errors only.
+wrap_sig="$build/iastm-valgrind-signal"
+printf '#!/bin/sh\nexec %s "%s/iastm" "$@"\n' \
+    "valgrind -q --error-exitcode=99 --leak-check=no --child-silent-after-fork=yes" \
+    "$(cd "$build" && pwd)" >"$wrap_sig"
+chmod +x "$wrap_sig"
+if IASTM=$wrap IASTM_SIGNALLED=$wrap_sig sh tests/cli/run.sh; then
     echo "valgrind: command-line cases clean"
 else
     fail=1

@@ -97,6 +97,33 @@ typedef struct {
 ma_status_t ma_claims_read(const ma_table_t *t, ma_claim_t **out, size_t *n,
                            ma_error_t *err);
 
+/* The same verdict computed four ways (Cochrane's 2025 methods first): REML with the
+ * Hartung-Knapp-Sidik-Jonkman interval (ad hoc: its SE never below the z one), REML with
+ * a Wald z interval, DL with a z interval (RevMan 5's default), and the Bayesian
+ * normal-normal model with a half-normal(0.5) prior on tau and a flat prior on mu (the
+ * central 95% credible interval of mu). */
+typedef enum {
+    MA_CLAIM_REML_HKSJ = 0, MA_CLAIM_REML_Z, MA_CLAIM_DL_Z, MA_CLAIM_BAYES, MA_CLAIM_NMETHODS
+} ma_claim_method_t;
+
+typedef struct {
+    int ok;                    /* 1: computed */
+    double estimate, lb, ub;   /* estimate (posterior median for Bayes) and its interval */
+    ma_verdict_t verdict;
+    char note[96];             /* why not computed, when !ok */
+} ma_claim_alt_t;
+
+const char *ma_claim_method_name(ma_claim_method_t m); /* "REML + HKSJ", ... */
+const char *ma_claim_method_key(ma_claim_method_t m);  /* "reml_hksj", ... */
+
+typedef enum {
+    MA_ROBUST_NA = 0,   /* no pooled verdict (fewer than 2 trials, or no trial) */
+    MA_ROBUST_YES,      /* every computed method gives the same verdict */
+    MA_ROBUST_DEPENDS   /* the verdict depends on the method */
+} ma_robustness_t;
+const char *ma_robustness_name(ma_robustness_t r); /* "robust", "depends on the method",
+                                                      "not applicable" */
+
 typedef struct {
     ma_verdict_t verdict;
     char why[512];
@@ -107,6 +134,12 @@ typedef struct {
     ma_evidence_t indirect;     /* then the nearest trials (fitted when any were poolable),
                                    rated down for indirectness */
     char indirect_scope[160];   /* the population they come from, in words */
+    ma_claim_alt_t methods[MA_CLAIM_NMETHODS]; /* the verdict by each method */
+    ma_robustness_t robustness;
+    /* Sensitivity: the primary verdict without the rows a caller marks (the data audit's
+     * flags), set by ma_claim_without; dropped = 0 when no pooled row was marked. */
+    size_t dropped;
+    ma_claim_alt_t without;
 } ma_claim_result_t;
 
 /* Verdict rules (margin: the smallest SMD that matters, default 0.5):
@@ -119,9 +152,21 @@ typedef struct {
  *     contradicted; else not supported (the data cannot tell);
  *   spine_larger: spine - other > 0 with subgroup-difference p < 0.05 -> supported;
  *     < 0 with p < 0.05 -> contradicted; else not supported. */
+/* `o` is the primary model (the verdict and `main`); the four methods of methods[] are
+ * computed on the same rows whatever `o` says, and robustness compares their verdicts
+ * (spine_larger: the Bayesian comparison of two subgroups is not computed, and the
+ * three frequentist methods decide). */
 ma_status_t ma_claim_check(const ma_dataset_t *d, const ma_claim_t *c, const ma_rma_opts_t *o,
                            double margin, ma_claim_result_t *r, ma_error_t *err);
 void ma_claim_result_clear(ma_claim_result_t *r);
+
+/* After ma_claim_check: the primary model and verdict again without the pooled rows whose
+ * drop[i] is non-zero (i indexes the dataset's rows), into r->dropped and r->without
+ * (without.ok = 0 and verdict insufficient when fewer than 2 trials remain). */
+ma_status_t ma_claim_without(const ma_dataset_t *d, const ma_claim_t *c,
+                             const ma_rma_opts_t *o, double margin,
+                             const unsigned char *drop, ma_claim_result_t *r,
+                             ma_error_t *err);
 const char *ma_verdict_name(ma_verdict_t v); /* "supported", "not supported", ... */
 
 #endif

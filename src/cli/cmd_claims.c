@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "iastm/audit.h"
 #include "iastm/evidence.h"
 
 enum { OPT_CLAIMS = OPT_CMD_BASE, OPT_MARGIN, OPT_ALL_ROWS };
@@ -11,7 +12,8 @@ enum { OPT_CLAIMS = OPT_CMD_BASE, OPT_MARGIN, OPT_ALL_ROWS };
 static const char HELP[] =
     "Usage: iastm claims [OPTIONS] TRIALS.csv\n"
     "Check each claim of a claims file (default data/claims.csv) against the pooled\n"
-    "evidence of TRIALS.csv (primary rows; REML; SMD) and give a verdict:\n"
+    "evidence of TRIALS.csv (primary rows; SMD; REML with the Hartung-Knapp-Sidik-Jonkman\n"
+    "interval, ad hoc, as Cochrane's 2025 methods) and give a verdict:\n"
     "  supported, not supported, contradicted, or insufficient evidence (fewer than 2\n"
     "  poolable trials), with the pooled numbers, the GRADE-style certainty and the\n"
     "  relevant trials that could not be pooled, with their reasons.\n"
@@ -20,6 +22,9 @@ static const char HELP[] =
     "lies within (-margin, margin) and contradicted when it excludes 0; a 'spine larger'\n"
     "claim is supported when the spine estimate exceeds the other regions' with a test for\n"
     "subgroup differences p < 0.05. Otherwise: not supported.\n"
+    "Each pooled verdict is also computed under REML + z, DL + z (RevMan 5's default) and\n"
+    "the Bayesian model (half-normal(0.5) prior on tau): 'robust' when all agree,\n"
+    "'depends on the method' otherwise, with the table of the four.\n"
     "\n  --claims FILE        claims to check (default data/claims.csv)\n"
     "  --margin SMD         smallest difference that matters (default 0.5)\n"
     "  --all-rows           use every row, not only primary rows (sensitivity analysis)\n"
@@ -97,13 +102,44 @@ static void population_text(char *buf, size_t n, const ma_claim_t *c)
                  *c->condition ? "condition " : "", c->condition);
 }
 
-static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t n, int md)
+/* The verdict under the four methods and whether it depends on the method. */
+static void methods_text(FILE *f, const ma_claim_result_t *r, int md)
+{
+    size_t m;
+    if (r->robustness == MA_ROBUST_NA)
+        return;
+    fprintf(f, md ? "- Robustness: **%s**\n\n| method | estimate [95%% interval] | verdict |\n"
+                    "|---|---|---|\n"
+                  : "  Robustness: %s\n", ma_robustness_name(r->robustness));
+    for (m = 0; m < MA_CLAIM_NMETHODS; m++) {
+        const ma_claim_alt_t *a = &r->methods[m];
+        char est[96];
+        if (a->ok)
+            snprintf(est, sizeof est, "%.2f [%.2f, %.2f]", a->estimate, a->lb, a->ub);
+        else
+            snprintf(est, sizeof est, "%s", a->note);
+        if (md)
+            fprintf(f, "| %s | %s | %s |\n", ma_claim_method_name((ma_claim_method_t)m), est,
+                    a->ok ? ma_verdict_name(a->verdict) : "-");
+        else if (a->ok)
+            fprintf(f, "    %-32s %-24s %s\n", ma_claim_method_name((ma_claim_method_t)m),
+                    est, ma_verdict_name(a->verdict));
+        else
+            fprintf(f, "    %-32s %s\n", ma_claim_method_name((ma_claim_method_t)m), est);
+    }
+    if (md)
+        fputc('\n', f);
+}
+
+static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t n, int md,
+                       const char *filter)
 {
     size_t i;
     if (md) {
         fprintf(f, "# Claims about IASTM checked against the pooled evidence\n\n"
-                   "| claim | population | about | verdict | pooled evidence | certainty |\n"
-                   "|---|---|---|---|---|---|\n");
+                   "| claim | population | about | verdict | robustness | pooled evidence | "
+                   "certainty |\n"
+                   "|---|---|---|---|---|---|---|\n");
         for (i = 0; i < n; i++) {
             const ma_evidence_t *e = it[i].r.no_population ? &it[i].r.indirect : &it[i].r.main;
             char ev[160] = "none pooled", pop[320];
@@ -115,12 +151,15 @@ static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t 
             else if (it[i].r.no_population)
                 snprintf(ev, sizeof ev, "no trial in this population");
             population_text(pop, sizeof pop, &it[i].c);
-            fprintf(f, "| %s | %s | %s, %s | **%s** | %s | %s |\n", it[i].c.id, pop,
-                    it[i].c.outcome, it[i].c.comparator, ma_verdict_name(it[i].r.verdict), ev,
+            fprintf(f, "| %s | %s | %s, %s | **%s** | %s | %s | %s |\n", it[i].c.id, pop,
+                    it[i].c.outcome, it[i].c.comparator, ma_verdict_name(it[i].r.verdict),
+                    ma_robustness_name(it[i].r.robustness), ev,
                     ma_certainty_name(e->grade.level));
         }
-        fprintf(f, "\nSMD: Hedges' g, random effects (REML), 95%% CI; positive favours IASTM.\n");
+        fprintf(f, "\nSMD: Hedges' g, random effects (REML, Hartung-Knapp-Sidik-Jonkman 95%% "
+                   "CI); positive favours IASTM.\n");
     }
+    fprintf(f, md ? "\n%s\n" : "%s\n", filter);
     for (i = 0; i < n; i++) {
         const item_t *x = &it[i];
         const ma_evidence_t *e = &x->r.main;
@@ -134,6 +173,25 @@ static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t 
         }
         fprintf(f, md ? "- **Verdict: %s** (%s)\n" : "  Verdict: %s (%s)\n",
                 ma_verdict_name(x->r.verdict), x->r.why);
+        methods_text(f, &x->r, md);
+        if (x->r.dropped) {
+            const ma_claim_alt_t *w = &x->r.without;
+            if (w->ok)
+                fprintf(f, md ? "- Without the %zu pooled row%s the data audit flags: %s %.2f "
+                                "[%.2f, %.2f], %s\n"
+                              : "  Without the %zu pooled row%s the data audit flags: %s %.2f "
+                                "[%.2f, %.2f], %s\n",
+                        x->r.dropped, x->r.dropped == 1 ? "" : "s",
+                        strcmp(x->c.expected, "spine_larger") ? "SMD"
+                                                               : "spine - other difference",
+                        w->estimate, w->lb, w->ub, ma_verdict_name(w->verdict));
+            else
+                fprintf(f, md ? "- Without the %zu pooled row%s the data audit flags: %s "
+                                "(%s)\n"
+                              : "  Without the %zu pooled row%s the data audit flags: %s (%s)\n",
+                        x->r.dropped, x->r.dropped == 1 ? "" : "s",
+                        ma_verdict_name(w->verdict), w->note);
+        }
         if (x->r.no_population) {
             const ma_evidence_t *ie = &x->r.indirect;
             if (ie->fitted) {
@@ -197,6 +255,27 @@ static void write_records(ma_writer_t *w, const ma_dataset_t *d, const item_t *i
         ma_writer_str(w, "indirect_scope", x->r.no_population ? x->r.indirect_scope : NULL);
         ma_writer_str(w, "verdict", ma_verdict_name(x->r.verdict));
         ma_writer_str(w, "why", x->r.why);
+        ma_writer_str(w, "robustness", ma_robustness_name(x->r.robustness));
+        ma_writer_int(w, "audit_flagged_rows_pooled", (long)x->r.dropped);
+        ma_writer_num(w, "without_flagged_estimate",
+                      x->r.without.ok ? x->r.without.estimate : NAN);
+        ma_writer_num(w, "without_flagged_lb", x->r.without.ok ? x->r.without.lb : NAN);
+        ma_writer_num(w, "without_flagged_ub", x->r.without.ok ? x->r.without.ub : NAN);
+        ma_writer_str(w, "without_flagged_verdict",
+                      x->r.dropped ? ma_verdict_name(x->r.without.verdict) : NULL);
+        for (j = 0; j < MA_CLAIM_NMETHODS; j++) {
+            const ma_claim_alt_t *a = &x->r.methods[j];
+            char key[48];
+            const char *mk = ma_claim_method_key((ma_claim_method_t)j);
+            snprintf(key, sizeof key, "%s_estimate", mk);
+            ma_writer_num(w, key, a->ok ? a->estimate : NAN);
+            snprintf(key, sizeof key, "%s_lb", mk);
+            ma_writer_num(w, key, a->ok ? a->lb : NAN);
+            snprintf(key, sizeof key, "%s_ub", mk);
+            ma_writer_num(w, key, a->ok ? a->ub : NAN);
+            snprintf(key, sizeof key, "%s_verdict", mk);
+            ma_writer_str(w, key, a->ok ? ma_verdict_name(a->verdict) : NULL);
+        }
         ma_writer_int(w, "rows", (long)e->nrows);
         ma_writer_int(w, "k", (long)e->k);
         ma_writer_int(w, "trials", (long)e->trials);
@@ -291,12 +370,15 @@ int cmd_claims(int argc, char **argv)
     ma_dataset_t *d = NULL;
     item_t *it = NULL;
     ma_claim_t *claims = NULL;
+    ma_audit_t *audit = NULL;
+    unsigned char *flagged = NULL;
     size_t i, n = 0, nclaims = 0;
     ma_error_t err;
     cli_out_t out;
 
     cli_common_init(&c);
     ma_rma_opts_init(&ro);
+    ro.test = MA_TEST_ADHOC; /* REML + HKSJ, Cochrane 2025; --test overrides */
     while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
         if (opt == OPT_HELP) {
             printf(HELP, CLI_COMMON_HELP, CLI_RMA_HELP);
@@ -351,9 +433,23 @@ int cmd_claims(int argc, char **argv)
         rc = 1;
         goto done;
     }
+    /* the rows the data audit flags, for the sensitivity line of each verdict */
+    if (ma_audit_run(d, &audit, &err) != MA_OK) {
+        rc = cli_report(&err);
+        goto done;
+    }
+    if (!(flagged = calloc(d->n ? d->n : 1, 1))) {
+        fprintf(stderr, "iastm: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    for (i = 0; i < audit->n; i++)
+        if (audit->items[i].result == MA_AUDIT_FLAG)
+            flagged[audit->items[i].study] = 1;
     for (i = 0; i < nclaims; i++, n++) {
         it[i].c = claims[i];
-        if (ma_claim_check(d, &it[i].c, &ro, margin, &it[i].r, &err) != MA_OK) {
+        if (ma_claim_check(d, &it[i].c, &ro, margin, &it[i].r, &err) != MA_OK ||
+            ma_claim_without(d, &it[i].c, &ro, margin, flagged, &it[i].r, &err) != MA_OK) {
             if (!err.file[0]) {
                 snprintf(err.file, sizeof err.file, "%s", ct->path);
                 err.line = claims[i].line;
@@ -365,7 +461,12 @@ int cmd_claims(int argc, char **argv)
     if ((rc = cli_out_open(&out, c.output)) != 0)
         goto done;
     if (c.format == MA_FMT_TEXT || c.format == MA_FMT_MD) {
-        write_text(out.f, d, it, n, c.format == MA_FMT_MD);
+        char filter[1200];
+        snprintf(filter, sizeof filter,
+                 "Rows: %s of %s; each claim pools the rows of its outcome, population and "
+                 "comparator (model %s, %s test).", all_rows ? "all rows" : "the primary rows",
+                 path, ma_method_name(ro.method), ma_test_name(ro.test));
+        write_text(out.f, d, it, n, c.format == MA_FMT_MD, filter);
         rc = cli_out_close(&out, 1);
     } else {
         ma_writer_t *w = ma_writer_new(out.f, c.format);
@@ -377,6 +478,8 @@ int cmd_claims(int argc, char **argv)
         rc = cli_out_close(&out, ok);
     }
 done:
+    ma_audit_free(audit);
+    free(flagged);
     for (i = 0; it && i < n; i++)
         ma_claim_result_clear(&it[i].r);
     free(it);

@@ -16,10 +16,14 @@ static const char HELP[] =
     "trials file (and 'any' region / comparator), the trials, participants, pooled SMD\n"
     "[95%% CI], prediction interval, I2 and a certainty rating from explicit GRADE-style\n"
     "rules: start high for randomized trials, low otherwise; rate down one level each for\n"
-    "unclear allocation, inconsistency (I2 > 50%%, or a prediction interval crossing 0\n"
-    "while the CI does not), "
-    "imprecision (CI crossing 0; again for fewer than 400 participants), and small-study\n"
-    "effects (Egger p < 0.10, assessed with 10 or more trials).\n"
+    "risk of bias (unclear allocation, or risk_of_bias not low or not assessed),\n"
+    "indirectness (numbers from a secondary source), inconsistency (I2 > 50%%, or a\n"
+    "prediction interval crossing 0 while the CI does not), imprecision (CI crossing 0;\n"
+    "again below the optimal information size of 400 participants; a single trial rates\n"
+    "low at most), and small-study effects (Egger p < 0.10, with 10 or more trials).\n"
+    "The model is Cochrane's (2025): REML with the Hartung-Knapp-Sidik-Jonkman interval\n"
+    "(--test adhoc: its SE never below the z one) and a t-based prediction interval;\n"
+    "--method and --test choose another.\n"
     "\n  --all-rows           use every row, not only primary rows (sensitivity analysis)\n"
     "  --reviews FILE       add published pooled estimates (published_reviews.csv) side by\n"
     "                       side with ours for the same outcome and region\n"
@@ -216,6 +220,7 @@ int cmd_evidence(int argc, char **argv)
 
     cli_common_init(&c);
     ma_rma_opts_init(&ro);
+    ro.test = MA_TEST_ADHOC; /* REML + HKSJ, Cochrane 2025; --test overrides */
     while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
         if (opt == OPT_HELP) {
             printf(HELP, CLI_COMMON_HELP, CLI_RMA_HELP);
@@ -265,17 +270,21 @@ int cmd_evidence(int argc, char **argv)
             ma_writer_section(w, "evidence");
     } else if (c.format == MA_FMT_MD) {
         fprintf(out.f, "# Summary of findings\n\n"
-                       "SMD: Hedges' g, random effects (%s), 95%% CI; positive favours IASTM. "
-                       "Trials: poolable trials; not pooled: relevant rows without usable "
-                       "numbers.\n\n"
+                       "SMD: Hedges' g, random effects (%s, %s test), 95%% CI; positive favours "
+                       "IASTM. Rows: %s of %s. Trials: poolable trials; not pooled: relevant "
+                       "rows without usable numbers.\n\n"
                        "| outcome | region | comparator | trials | not pooled | participants | "
                        "SMD [95%% CI] | prediction interval | I2 (%%) | certainty | reasons |\n"
                        "|---|---|---|---|---|---|---|---|---|---|---|\n",
-                ma_method_name(ro.method));
+                ma_method_name(ro.method), ma_test_name(ro.test),
+                all_rows ? "all rows" : "the primary rows", path);
     } else {
-        fprintf(out.f, "Summary of findings (SMD, random effects %s; positive favours IASTM)\n\n"
+        fprintf(out.f, "Summary of findings (SMD, random effects %s, %s test; positive favours "
+                       "IASTM)\nRows: %s of %s\n\n"
                        "%-9s %-7s %-20s %6s %6s %6s  %-22s %-16s %6s  %s\n",
-                ma_method_name(ro.method), "outcome", "region", "comparator", "trials",
+                ma_method_name(ro.method), ma_test_name(ro.test),
+                all_rows ? "all rows" : "the primary rows", path, "outcome", "region",
+                "comparator", "trials",
                 "unpool", "n", "SMD [95% CI]", "PI", "I2", "certainty");
     }
     for (a = 1; a < no && ok; a++)

@@ -8,6 +8,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "evidence_internal.h"
+#include "iastm/bayes.h"
 #include "io/fields_internal.h"
 
 const char *ma_verdict_name(ma_verdict_t v)
@@ -18,6 +19,39 @@ const char *ma_verdict_name(ma_verdict_t v)
     case MA_VERDICT_CONTRADICTED: return "contradicted";
     default: return "insufficient evidence";
     }
+}
+
+/* The verdict of a favours_iastm or no_difference claim on an interval [lb, ub]. */
+static ma_verdict_t verdict_of_interval(const char *expected, double lb, double ub,
+                                        double margin)
+{
+    if (!strcmp(expected, "favours_iastm"))
+        return lb > 0 ? MA_VERDICT_SUPPORTED : ub < 0 ? MA_VERDICT_CONTRADICTED
+                                                      : MA_VERDICT_NOT_SUPPORTED;
+    if (lb > -margin && ub < margin)
+        return MA_VERDICT_SUPPORTED;
+    return lb > 0 || ub < 0 ? MA_VERDICT_CONTRADICTED : MA_VERDICT_NOT_SUPPORTED;
+}
+
+const char *ma_claim_method_name(ma_claim_method_t m)
+{
+    static const char *const names[MA_CLAIM_NMETHODS] = {
+        "REML + HKSJ (primary)", "REML + z", "DL + z (RevMan 5)",
+        "Bayes, half-normal(0.5) on tau"};
+    return m < MA_CLAIM_NMETHODS ? names[m] : "?";
+}
+
+const char *ma_claim_method_key(ma_claim_method_t m)
+{
+    static const char *const keys[MA_CLAIM_NMETHODS] = {"reml_hksj", "reml_z", "dl_z",
+                                                        "bayes"};
+    return m < MA_CLAIM_NMETHODS ? keys[m] : "?";
+}
+
+const char *ma_robustness_name(ma_robustness_t r)
+{
+    return r == MA_ROBUST_YES ? "robust" : r == MA_ROBUST_DEPENDS ? "depends on the method"
+                                                                  : "not applicable";
 }
 
 static void ci_text(char *buf, size_t n, const ma_evidence_t *e)
@@ -37,32 +71,170 @@ static ma_status_t verdict_direction(const ma_claim_t *c, double margin, ma_clai
         return MA_OK;
     }
     ci_text(ci, sizeof ci, e);
+    r->verdict = verdict_of_interval(c->expected, e->fit.ci_lb, e->fit.ci_ub, margin);
     if (!strcmp(c->expected, "favours_iastm")) {
-        if (e->fit.ci_lb > 0) {
-            r->verdict = MA_VERDICT_SUPPORTED;
-            snprintf(r->why, sizeof r->why, "%s: the CI lies above 0", ci);
-        } else if (e->fit.ci_ub < 0) {
-            r->verdict = MA_VERDICT_CONTRADICTED;
-            snprintf(r->why, sizeof r->why, "%s: the CI lies below 0 (favours comparator)", ci);
+        snprintf(r->why, sizeof r->why, "%s: %s", ci,
+                 r->verdict == MA_VERDICT_SUPPORTED ? "the CI lies above 0" :
+                 r->verdict == MA_VERDICT_CONTRADICTED ? "the CI lies below 0 (favours "
+                                                         "comparator)" : "the CI includes 0");
+    } else if (r->verdict == MA_VERDICT_SUPPORTED) {
+        snprintf(r->why, sizeof r->why, "%s: the CI excludes differences of %.2g SD or more",
+                 ci, margin);
+    } else if (r->verdict == MA_VERDICT_CONTRADICTED) {
+        snprintf(r->why, sizeof r->why, "%s: the CI excludes 0 (a difference)", ci);
+    } else {
+        snprintf(r->why, sizeof r->why,
+                 "%s: the CI includes both no difference and differences of %.2g SD or "
+                 "more (inconclusive)", ci, margin);
+    }
+    return MA_OK;
+}
+
+/* The pooled rows of an assessment as yi, vi arrays (caller frees *yi). */
+static ma_status_t rows_of(const ma_dataset_t *d, const ma_evidence_t *e, double **yi,
+                           double **vi, size_t *k, ma_error_t *err)
+{
+    size_t i;
+    *k = 0;
+    *yi = malloc(2 * (e->nrows ? e->nrows : 1) * sizeof **yi);
+    if (!*yi)
+        return ma_error_set(err, MA_ENOMEM, "out of memory");
+    *vi = *yi + (e->nrows ? e->nrows : 1);
+    for (i = 0; i < e->nrows; i++) {
+        const ma_study_t *s = &d->s[e->rows[i]];
+        if (!s->included)
+            continue;
+        (*yi)[*k] = s->yi;
+        (*vi)[*k] = s->vi;
+        (*k)++;
+    }
+    return MA_OK;
+}
+
+/* The frequentist fits of methods[] for an interval claim; Bayes below. */
+static void method_fit(const double *yi, const double *vi, size_t k, ma_method_t m,
+                       ma_test_t test, double level, ma_claim_alt_t *a)
+{
+    ma_rma_opts_t o;
+    ma_rma_t fit;
+    ma_error_t err;
+    ma_rma_opts_init(&o);
+    o.method = m;
+    o.test = test;
+    o.level = level;
+    if (ma_rma_fit(yi, vi, k, &o, &fit, &err) != MA_OK) {
+        snprintf(a->note, sizeof a->note, "not computed: %.80s", err.msg);
+        return;
+    }
+    a->ok = 1;
+    a->estimate = fit.estimate;
+    a->lb = fit.ci_lb;
+    a->ub = fit.ci_ub;
+}
+
+static void method_bayes(const double *yi, const double *vi, size_t k, double level,
+                         ma_claim_alt_t *a)
+{
+    ma_bayes_opts_t o;
+    ma_bayes_t b;
+    ma_error_t err;
+    ma_bayes_opts_init(&o); /* half-normal(0.5) on tau, flat on mu */
+    o.level = level;
+    memset(&b, 0, sizeof b);
+    if (ma_bayes_fit(yi, vi, k, &o, &b, &err) != MA_OK) {
+        snprintf(a->note, sizeof a->note, "not computed: %.80s", err.msg);
+        ma_bayes_free(&b);
+        return;
+    }
+    a->ok = 1;
+    a->estimate = b.mu.median;
+    a->lb = b.mu.lb;
+    a->ub = b.mu.ub;
+    ma_bayes_free(&b);
+}
+
+/* The verdict of a spine_larger claim under one method: both regions refitted. */
+static void method_spine_larger(const double *ys, const double *vs, size_t ks,
+                                const double *yo, const double *vo, size_t ko, ma_method_t m,
+                                ma_test_t test, double level, ma_claim_alt_t *a)
+{
+    ma_rma_opts_t opt;
+    ma_rma_t fs, fo;
+    ma_error_t err;
+    double diff, se, p;
+    ma_rma_opts_init(&opt);
+    opt.method = m;
+    opt.test = test;
+    opt.level = level;
+    if (ma_rma_fit(ys, vs, ks, &opt, &fs, &err) != MA_OK ||
+        ma_rma_fit(yo, vo, ko, &opt, &fo, &err) != MA_OK) {
+        snprintf(a->note, sizeof a->note, "not computed: %.80s", err.msg);
+        return;
+    }
+    diff = fs.estimate - fo.estimate;
+    se = sqrt(fs.se * fs.se + fo.se * fo.se);
+    p = 2 * gsl_cdf_ugaussian_Q(fabs(diff / se));
+    a->ok = 1;
+    a->estimate = diff;
+    a->lb = diff - gsl_cdf_ugaussian_Qinv((1 - level) / 2) * se;
+    a->ub = diff + gsl_cdf_ugaussian_Qinv((1 - level) / 2) * se;
+    a->verdict = p < 1 - level ? (diff > 0 ? MA_VERDICT_SUPPORTED : MA_VERDICT_CONTRADICTED)
+                               : MA_VERDICT_NOT_SUPPORTED;
+}
+
+/* methods[] and robustness for a claim whose main verdict is made. */
+static ma_status_t compare_methods(const ma_dataset_t *d, const ma_claim_t *c,
+                                   const ma_rma_opts_t *o, double margin,
+                                   ma_claim_result_t *r, ma_error_t *err)
+{
+    static const ma_method_t meth[3] = {MA_METHOD_REML, MA_METHOD_REML, MA_METHOD_DL};
+    static const ma_test_t test[3] = {MA_TEST_ADHOC, MA_TEST_Z, MA_TEST_Z};
+    double *ys = NULL, *vs, *yo = NULL, *vo;
+    size_t ks, ko, m;
+    int spine = !strcmp(c->expected, "spine_larger"), first = -1, differ = 0;
+    ma_status_t st;
+
+    r->robustness = MA_ROBUST_NA;
+    if (r->no_population || r->verdict == MA_VERDICT_INSUFFICIENT)
+        return MA_OK;
+    if ((st = rows_of(d, spine ? &r->spine : &r->main, &ys, &vs, &ks, err)) != MA_OK)
+        return st;
+    if (spine && (st = rows_of(d, &r->other, &yo, &vo, &ko, err)) != MA_OK) {
+        free(ys);
+        return st;
+    }
+    for (m = 0; m < 3; m++) {
+        ma_claim_alt_t *a = &r->methods[m];
+        if (spine) {
+            method_spine_larger(ys, vs, ks, yo, vo, ko, meth[m], test[m], o->level, a);
         } else {
-            r->verdict = MA_VERDICT_NOT_SUPPORTED;
-            snprintf(r->why, sizeof r->why, "%s: the CI includes 0", ci);
-        }
-    } else { /* no_difference */
-        if (e->fit.ci_lb > -margin && e->fit.ci_ub < margin) {
-            r->verdict = MA_VERDICT_SUPPORTED;
-            snprintf(r->why, sizeof r->why, "%s: the CI excludes differences of %.2g SD or more",
-                     ci, margin);
-        } else if (e->fit.ci_lb > 0 || e->fit.ci_ub < 0) {
-            r->verdict = MA_VERDICT_CONTRADICTED;
-            snprintf(r->why, sizeof r->why, "%s: the CI excludes 0 (a difference)", ci);
-        } else {
-            r->verdict = MA_VERDICT_NOT_SUPPORTED;
-            snprintf(r->why, sizeof r->why,
-                     "%s: the CI includes both no difference and differences of %.2g SD or "
-                     "more (inconclusive)", ci, margin);
+            method_fit(ys, vs, ks, meth[m], test[m], o->level, a);
+            if (a->ok)
+                a->verdict = verdict_of_interval(c->expected, a->lb, a->ub, margin);
         }
     }
+    if (spine) {
+        snprintf(r->methods[MA_CLAIM_BAYES].note, sizeof r->methods[0].note,
+                 "not computed for a comparison of two regions");
+    } else {
+        method_bayes(ys, vs, ks, o->level, &r->methods[MA_CLAIM_BAYES]);
+        if (r->methods[MA_CLAIM_BAYES].ok)
+            r->methods[MA_CLAIM_BAYES].verdict =
+                verdict_of_interval(c->expected, r->methods[MA_CLAIM_BAYES].lb,
+                                    r->methods[MA_CLAIM_BAYES].ub, margin);
+    }
+    for (m = 0; m < MA_CLAIM_NMETHODS; m++) {
+        if (!r->methods[m].ok)
+            continue;
+        if (first < 0)
+            first = (int)r->methods[m].verdict;
+        else if ((int)r->methods[m].verdict != first)
+            differ = 1;
+    }
+    if (first >= 0)
+        r->robustness = differ ? MA_ROBUST_DEPENDS : MA_ROBUST_YES;
+    free(ys);
+    free(yo);
     return MA_OK;
 }
 
@@ -169,7 +341,10 @@ ma_status_t ma_claim_check(const ma_dataset_t *d, const ma_claim_t *c, const ma_
                 goto fail;
             return MA_OK;
         }
-        return verdict_direction(c, margin, r);
+        if ((st = verdict_direction(c, margin, r)) != MA_OK ||
+            (st = compare_methods(d, c, o, margin, r, err)) != MA_OK)
+            goto fail;
+        return MA_OK;
     }
     q.region = "spine";
     if ((st = ma_evidence_assess(d, &q, o, &r->spine, err)) != MA_OK)
@@ -178,9 +353,82 @@ ma_status_t ma_claim_check(const ma_dataset_t *d, const ma_claim_t *c, const ma_
     if ((st = ma_evidence_assess(d, &q, o, &r->other, err)) != MA_OK)
         goto fail;
     verdict_spine_larger(r);
+    if ((st = compare_methods(d, c, o, margin, r, err)) != MA_OK)
+        goto fail;
     return MA_OK;
 fail:
     ma_claim_result_clear(r);
+    return st;
+}
+
+/* The pooled rows of e that drop does not mark, as yi, vi (caller frees *yi), and the
+ * number of distinct trials among them. */
+static ma_status_t kept_rows(const ma_dataset_t *d, const ma_evidence_t *e,
+                             const unsigned char *drop, double **yi, double **vi, size_t *k,
+                             size_t *trials, size_t *dropped, ma_error_t *err)
+{
+    size_t i, j, n = e->nrows ? e->nrows : 1;
+    *k = *trials = 0;
+    if (!(*yi = malloc(2 * n * sizeof **yi)))
+        return ma_error_set(err, MA_ENOMEM, "out of memory");
+    *vi = *yi + n;
+    for (i = 0; i < e->nrows; i++) {
+        const ma_study_t *s = &d->s[e->rows[i]];
+        if (!s->included)
+            continue;
+        if (drop[e->rows[i]]) {
+            (*dropped)++;
+            continue;
+        }
+        for (j = 0; j < i; j++) /* a trial counted once across its rows */
+            if (d->s[e->rows[j]].included && !drop[e->rows[j]] &&
+                !strcmp(d->s[e->rows[j]].label, s->label))
+                break;
+        if (j == i)
+            (*trials)++;
+        (*yi)[*k] = s->yi;
+        (*vi)[(*k)++] = s->vi;
+    }
+    return MA_OK;
+}
+
+ma_status_t ma_claim_without(const ma_dataset_t *d, const ma_claim_t *c,
+                             const ma_rma_opts_t *o, double margin,
+                             const unsigned char *drop, ma_claim_result_t *r,
+                             ma_error_t *err)
+{
+    int spine = !strcmp(c->expected, "spine_larger");
+    const ma_evidence_t *e1 = spine ? &r->spine : &r->main;
+    double *y1 = NULL, *v1, *y2 = NULL, *v2;
+    size_t k1, k2 = 0, t1, t2 = 0;
+    ma_status_t st;
+
+    memset(&r->without, 0, sizeof r->without);
+    r->dropped = 0;
+    r->without.verdict = MA_VERDICT_INSUFFICIENT;
+    if (r->no_population)
+        return MA_OK;
+    if ((st = kept_rows(d, e1, drop, &y1, &v1, &k1, &t1, &r->dropped, err)) != MA_OK)
+        return st;
+    if (spine && (st = kept_rows(d, &r->other, drop, &y2, &v2, &k2, &t2, &r->dropped,
+                                 err)) != MA_OK)
+        goto done;
+    if (r->dropped == 0 || t1 < 2 || (spine && t2 < 2)) {
+        snprintf(r->without.note, sizeof r->without.note,
+                 r->dropped ? "fewer than 2 trials remain" : "no pooled row is flagged");
+        goto done;
+    }
+    if (spine) {
+        method_spine_larger(y1, v1, k1, y2, v2, k2, o->method, o->test, o->level, &r->without);
+    } else {
+        method_fit(y1, v1, k1, o->method, o->test, o->level, &r->without);
+        if (r->without.ok)
+            r->without.verdict = verdict_of_interval(c->expected, r->without.lb,
+                                                     r->without.ub, margin);
+    }
+done:
+    free(y1);
+    free(y2);
     return st;
 }
 
