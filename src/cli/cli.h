@@ -177,26 +177,6 @@ const char *cli_test_label(ma_test_t t);
  * the level as a fraction in (0, 1), or -1 after a usage error. */
 int cli_parse_level(const char *cmd, const char *arg, double *level);
 
-/* Subcommands: int cmd_NAME(int argc, char **argv), argv[0] being the subcommand. */
-int cmd_es(int argc, char **argv);
-int cmd_audit(int argc, char **argv);
-int cmd_pool(int argc, char **argv);
-int cmd_regress(int argc, char **argv);
-int cmd_loo(int argc, char **argv);
-int cmd_cumul(int argc, char **argv);
-int cmd_influence(int argc, char **argv);
-int cmd_bias(int argc, char **argv);
-int cmd_forest(int argc, char **argv);
-int cmd_funnel(int argc, char **argv);
-int cmd_bubble(int argc, char **argv);
-int cmd_claims(int argc, char **argv);
-int cmd_evidence(int argc, char **argv);
-int cmd_permutest(int argc, char **argv);
-int cmd_gosh(int argc, char **argv);
-int cmd_boot(int argc, char **argv);
-int cmd_bayes(int argc, char **argv);
-int cmd_mv(int argc, char **argv);
-
 /* iastm mv's model of the pooled rows of d: clusters from d->cluster, each row its own
  * obs, CHE when rho is not NaN, CR2 inference, no profile CIs (for forest --cluster).
  * Returns an exit status after reporting; on 0 *r is filled (free with ma_mv_clear). */

@@ -134,8 +134,3 @@ const cli_cmd_t CLI_CMD_AUDIT = {
     .run = run,
     .clear = clear,
 };
-
-int cmd_audit(int argc, char **argv)
-{
-    return cli_run(&CLI_CMD_AUDIT, argc, argv);
-}

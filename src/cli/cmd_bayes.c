@@ -320,8 +320,3 @@ const cli_cmd_t CLI_CMD_BAYES = {
     .run = run,
     .clear = clear,
 };
-
-int cmd_bayes(int argc, char **argv)
-{
-    return cli_run(&CLI_CMD_BAYES, argc, argv);
-}

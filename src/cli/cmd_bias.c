@@ -284,7 +284,6 @@ const cli_cmd_t CLI_CMD_BIAS = {
     .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP},
     .groups = CLI_GROUP_RMA,
     .options = OPTIONS,
-    .shortopts = "m:",
     .self_size = sizeof(bias_t),
     .min_k = 2,
     .k_style = CLI_K_OF_USABLE,
@@ -294,8 +293,3 @@ const cli_cmd_t CLI_CMD_BIAS = {
     .run = run_cmd,
     .clear = clear,
 };
-
-int cmd_bias(int argc, char **argv)
-{
-    return cli_run(&CLI_CMD_BIAS, argc, argv);
-}

@@ -187,7 +187,6 @@ const cli_cmd_t CLI_CMD_BOOT = {
     .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP, CLI_RESAMPLE_HELP},
     .groups = CLI_GROUP_RMA,
     .options = OPTIONS,
-    .shortopts = "m:",
     .self_size = sizeof(boot_t),
     .min_k = 2,
     .k_style = CLI_K_GOT,
@@ -197,8 +196,3 @@ const cli_cmd_t CLI_CMD_BOOT = {
     .run = run,
     .clear = clear,
 };
-
-int cmd_boot(int argc, char **argv)
-{
-    return cli_run(&CLI_CMD_BOOT, argc, argv);
-}

@@ -111,8 +111,7 @@ static int check(cli_ctx_t *x)
 static int loaded(cli_ctx_t *x)
 {
     bubble_t *u = x->self;
-    if (ma_table_col(x->t, u->mod) < 0)
-        return cli_usage_error("bubble", "--mods: no column '%s' in %s", u->mod, x->t->path);
+    return cli_need_column(x, "--mods", u->mod);
     return 0;
 }
 
@@ -200,7 +199,6 @@ const cli_cmd_t CLI_CMD_BUBBLE = {
     .help_parts = {CLI_PLOT_HELP, CLI_COMMON_HELP, CLI_RMA_HELP},
     .groups = CLI_GROUP_RMA | CLI_GROUP_PLOT,
     .options = OPTIONS,
-    .shortopts = "m:",
     .self_size = sizeof(bubble_t),
     .min_k = 1,
     .k_style = CLI_K_NONE,
@@ -211,8 +209,3 @@ const cli_cmd_t CLI_CMD_BUBBLE = {
     .run = run,
     .clear = clear,
 };
-
-int cmd_bubble(int argc, char **argv)
-{
-    return cli_run(&CLI_CMD_BUBBLE, argc, argv);
-}

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "command.h"
 #include "iastm/audit.h"
 #include "iastm/evidence.h"
 
@@ -353,139 +353,166 @@ static void write_records(ma_writer_t *w, const ma_dataset_t *d, const item_t *i
     }
 }
 
-int cmd_claims(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS, CLI_RMA_LONGOPTS,
-        {"claims", required_argument, NULL, OPT_CLAIMS},
-        {"margin", required_argument, NULL, OPT_MARGIN},
-        {"all-rows", no_argument, NULL, OPT_ALL_ROWS},
-        CLI_OPT_END};
-    cli_common_t c;
-    ma_rma_opts_t ro;
-    const char *path, *claims_path = "data/claims.csv";
-    double margin = 0.5;
-    int all_rows = 0, opt, rc;
-    ma_table_t *t = NULL, *ct = NULL;
-    ma_dataset_t *d = NULL;
-    item_t *it = NULL;
-    ma_claim_t *claims = NULL;
-    ma_audit_t *audit = NULL;
-    unsigned char *flagged = NULL;
-    size_t i, n = 0, nclaims = 0;
-    ma_error_t err;
-    cli_out_t out;
+typedef struct {
+    const char *claims_path; /* --claims FILE */
+    double margin;           /* --margin */
+    int all_rows;            /* --all-rows */
+    ma_table_t *ct;
+    ma_claim_t *claims;
+    size_t nclaims, n;       /* claims read, claims checked */
+    item_t *it;
+    ma_audit_t *audit;
+    unsigned char *flagged;
+} claims_t;
 
-    cli_common_init(&c);
-    ma_rma_opts_init(&ro);
-    ro.test = MA_TEST_ADHOC; /* REML + HKSJ, Cochrane 2025; --test overrides */
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
-        if (opt == OPT_HELP) {
-            printf(HELP, CLI_COMMON_HELP, CLI_RMA_HELP);
-            return 0;
-        }
-        if (opt == OPT_CLAIMS) {
-            claims_path = optarg;
-            continue;
-        }
-        if (opt == OPT_MARGIN) {
-            if (cli_parse_double("claims", "--margin", optarg, 0, 1e300, &margin) < 0)
-                return 2;
-            continue;
-        }
-        if (opt == OPT_ALL_ROWS) {
-            all_rows = 1;
-            continue;
-        }
-        if ((rc = cli_common_opt(&c, opt, optarg, "claims")) == 0)
-            rc = cli_rma_opt(&ro, opt, optarg, "claims");
-        if (rc < 0)
-            return 2;
-        if (rc == 0)
-            return cli_bad_option("claims", opt, argv);
+static void init(cli_ctx_t *x)
+{
+    claims_t *u = x->self;
+    u->claims_path = "data/claims.csv";
+    u->margin = 0.5;
+    x->rma.test = MA_TEST_ADHOC; /* REML + HKSJ, Cochrane 2025; --test overrides */
+}
+
+static int option(cli_ctx_t *x, int opt, const char *arg)
+{
+    claims_t *u = x->self;
+    switch (opt) {
+    case OPT_CLAIMS:
+        u->claims_path = arg;
+        return 1;
+    case OPT_MARGIN:
+        return cli_parse_double("claims", "--margin", arg, 0, 1e300, &u->margin) < 0 ? -1 : 1;
+    case OPT_ALL_ROWS:
+        u->all_rows = 1;
+        return 1;
+    default:
+        return 0;
     }
-    if (!(path = cli_input_arg(argc, argv, "claims")))
-        return 2;
-    if (ma_table_read_file(claims_path, &ct, &err) != MA_OK)
+}
+
+static int prepare(cli_ctx_t *x)
+{
+    claims_t *u = x->self;
+    ma_error_t err;
+    if (ma_table_read_file(u->claims_path, &u->ct, &err) != MA_OK)
         return cli_report(&err);
-    if (ma_claims_read(ct, &claims, &nclaims, &err) != MA_OK) {
-        ma_table_free(ct);
+    if (ma_claims_read(u->ct, &u->claims, &u->nclaims, &err) != MA_OK)
         return cli_report(&err);
-    }
-    c.ds.primary_only = !all_rows;
-    c.pooling = 0; /* each claim pools its own outcome's rows */
-    if ((rc = cli_load(&c, path, &t, &d)) != 0)
-        goto done;
-    if (all_rows) /* several rows of one trial and outcome are pooled as independent */
-        cli_dependence_warn_within("claims", d, "outcome");
+    x->c.ds.primary_only = !u->all_rows;
+    return 0;
+}
+
+static int loaded(cli_ctx_t *x)
+{
+    claims_t *u = x->self;
+    size_t i;
+    if (u->all_rows) /* several rows of one trial and outcome are pooled as independent */
+        cli_dependence_warn_within("claims", x->d, "outcome");
     for (i = 0; i < 3; i++) {
         static const char *const cols[] = {"outcome", "region", "comparator_class"};
-        if (ma_table_col(t, cols[i]) < 0) {
+        if (ma_table_col(x->t, cols[i]) < 0) {
             fprintf(stderr, "iastm: %s: column '%s' missing (a trials file is needed)\n",
-                    t->path, cols[i]);
-            rc = 2;
-            goto done;
+                    x->t->path, cols[i]);
+            return 2;
         }
     }
-    it = calloc(nclaims ? nclaims : 1, sizeof *it);
-    if (!it) {
+    return 0;
+}
+
+static void text(cli_ctx_t *x, FILE *f)
+{
+    claims_t *u = x->self;
+    char filter[1200];
+    snprintf(filter, sizeof filter,
+             "Rows: %s of %s; each claim pools the rows of its outcome, population and "
+             "comparator (model %s, %s test).", u->all_rows ? "all rows" : "the primary rows",
+             x->path, ma_method_name(x->rma.method), ma_test_name(x->rma.test));
+    write_text(f, x->d, u->it, u->n, x->c.format == MA_FMT_MD, filter);
+}
+
+static void records(cli_ctx_t *x, ma_writer_t *w)
+{
+    claims_t *u = x->self;
+    write_records(w, x->d, u->it, u->n);
+}
+
+static int run(cli_ctx_t *x)
+{
+    claims_t *u = x->self;
+    const ma_dataset_t *d = x->d;
+    ma_error_t err;
+    size_t i;
+    if (!(u->it = calloc(u->nclaims ? u->nclaims : 1, sizeof *u->it))) {
         fprintf(stderr, "iastm: out of memory\n");
-        rc = 1;
-        goto done;
+        return 1;
     }
     /* the rows the data audit flags, for the sensitivity line of each verdict */
-    if (ma_audit_run(d, &audit, &err) != MA_OK) {
-        rc = cli_report(&err);
-        goto done;
-    }
-    if (!(flagged = calloc(d->n ? d->n : 1, 1))) {
+    if (ma_audit_run(d, &u->audit, &err) != MA_OK)
+        return cli_report(&err);
+    if (!(u->flagged = calloc(d->n ? d->n : 1, 1))) {
         fprintf(stderr, "iastm: out of memory\n");
-        rc = 1;
-        goto done;
+        return 1;
     }
-    for (i = 0; i < audit->n; i++)
-        if (audit->items[i].result == MA_AUDIT_FLAG)
-            flagged[audit->items[i].study] = 1;
-    for (i = 0; i < nclaims; i++, n++) {
-        it[i].c = claims[i];
-        if (ma_claim_check(d, &it[i].c, &ro, margin, &it[i].r, &err) != MA_OK ||
-            ma_claim_without(d, &it[i].c, &ro, margin, flagged, &it[i].r, &err) != MA_OK) {
+    for (i = 0; i < u->audit->n; i++)
+        if (u->audit->items[i].result == MA_AUDIT_FLAG)
+            u->flagged[u->audit->items[i].study] = 1;
+    for (i = 0; i < u->nclaims; i++, u->n++) {
+        item_t *it = &u->it[i];
+        it->c = u->claims[i];
+        if (ma_claim_check(d, &it->c, &x->rma, u->margin, &it->r, &err) != MA_OK ||
+            ma_claim_without(d, &it->c, &x->rma, u->margin, u->flagged, &it->r, &err) !=
+                MA_OK) {
             if (!err.file[0]) {
-                snprintf(err.file, sizeof err.file, "%s", ct->path);
-                err.line = claims[i].line;
+                snprintf(err.file, sizeof err.file, "%s", u->ct->path);
+                err.line = u->claims[i].line;
             }
-            rc = cli_report(&err);
-            goto done;
+            return cli_report(&err);
         }
     }
-    if ((rc = cli_out_open(&out, c.output)) != 0)
-        goto done;
-    if (c.format == MA_FMT_TEXT || c.format == MA_FMT_MD) {
-        char filter[1200];
-        snprintf(filter, sizeof filter,
-                 "Rows: %s of %s; each claim pools the rows of its outcome, population and "
-                 "comparator (model %s, %s test).", all_rows ? "all rows" : "the primary rows",
-                 path, ma_method_name(ro.method), ma_test_name(ro.test));
-        write_text(out.f, d, it, n, c.format == MA_FMT_MD, filter);
-        rc = cli_out_close(&out, 1);
-    } else {
-        ma_writer_t *w = ma_writer_new(out.f, c.format);
-        int ok = w != NULL;
-        if (w) {
-            write_records(w, d, it, n);
-            ok = cli_writer_done(w);
-        }
-        rc = cli_out_close(&out, ok);
+    /* Markdown is the text report with Markdown tables */
+    if (x->c.format == MA_FMT_MD) {
+        cli_out_t out;
+        int rc;
+        if ((rc = cli_out_open(&out, x->c.output)) != 0)
+            return rc;
+        text(x, out.f);
+        return cli_out_close(&out, 1);
     }
-done:
-    ma_audit_free(audit);
-    free(flagged);
-    for (i = 0; it && i < n; i++)
-        ma_claim_result_clear(&it[i].r);
-    free(it);
-    free(claims);
-    ma_dataset_free(d);
-    ma_table_free(t);
-    ma_table_free(ct);
-    return rc;
+    return cli_emit(x, text, records);
 }
+
+static void clear(cli_ctx_t *x)
+{
+    claims_t *u = x->self;
+    size_t i;
+    ma_audit_free(u->audit);
+    free(u->flagged);
+    for (i = 0; u->it && i < u->n; i++)
+        ma_claim_result_clear(&u->it[i].r);
+    free(u->it);
+    free(u->claims);
+    ma_table_free(u->ct);
+}
+
+static const struct option OPTIONS[] = {
+    {"claims", required_argument, NULL, OPT_CLAIMS},
+    {"margin", required_argument, NULL, OPT_MARGIN},
+    {"all-rows", no_argument, NULL, OPT_ALL_ROWS},
+    CLI_OPT_END};
+
+const cli_cmd_t CLI_CMD_CLAIMS = {
+    .name = "claims",
+    .summary = "check clinical claims against the pooled evidence",
+    .help = HELP,
+    .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP},
+    .groups = CLI_GROUP_RMA,
+    .options = OPTIONS,
+    .row_by_row = 1, /* each claim pools its own outcome's rows */
+    .self_size = sizeof(claims_t),
+    .init = init,
+    .option = option,
+    .prepare = prepare,
+    .loaded = loaded,
+    .run = run,
+    .clear = clear,
+};

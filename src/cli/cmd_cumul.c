@@ -166,9 +166,7 @@ static int check(cli_ctx_t *x)
 static int loaded(cli_ctx_t *x)
 {
     cumul_t *u = x->self;
-    if (u->order && ma_table_col(x->t, u->order) < 0)
-        return cli_usage_error("cumul", "--order: no column '%s' in %s", u->order, x->t->path);
-    return 0;
+    return cli_need_column(x, "--order", u->order);
 }
 
 static void text(cli_ctx_t *x, FILE *f)
@@ -220,7 +218,6 @@ const cli_cmd_t CLI_CMD_CUMUL = {
     .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP},
     .groups = CLI_GROUP_RMA,
     .options = OPTIONS,
-    .shortopts = "m:",
     .self_size = sizeof(cumul_t),
     .min_k = 1,
     .k_style = CLI_K_NONE_USABLE,
@@ -230,8 +227,3 @@ const cli_cmd_t CLI_CMD_CUMUL = {
     .run = run,
     .clear = clear,
 };
-
-int cmd_cumul(int argc, char **argv)
-{
-    return cli_run(&CLI_CMD_CUMUL, argc, argv);
-}

@@ -99,8 +99,3 @@ const cli_cmd_t CLI_CMD_ES = {
     .row_by_row = 1, /* effect sizes row by row: nothing is pooled */
     .run = run,
 };
-
-int cmd_es(int argc, char **argv)
-{
-    return cli_run(&CLI_CMD_ES, argc, argv);
-}

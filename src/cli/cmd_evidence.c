@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "command.h"
 #include "iastm/evidence.h"
 #include "iastm/reviews.h"
 
@@ -198,77 +198,76 @@ static int reviews(ma_writer_t *w, FILE *f, int md, const ma_review_t *rv, size_
     return 0;
 }
 
-int cmd_evidence(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS, CLI_RMA_LONGOPTS,
-        {"all-rows", no_argument, NULL, OPT_ALL_ROWS},
-        {"reviews", required_argument, NULL, OPT_REVIEWS},
-        CLI_OPT_END};
-    cli_common_t c;
-    ma_rma_opts_t ro;
-    const char *path, *rev = NULL;
-    const char *outcomes[64], *regions[64], *comps[64];
-    size_t no, nr, nc, a, b, e3;
-    int all_rows = 0, opt, rc, ok = 1;
-    ma_table_t *t = NULL, *rt = NULL;
-    ma_review_t *rv = NULL;
-    size_t nrv = 0;
-    ma_dataset_t *d = NULL;
-    ma_writer_t *w = NULL;
-    cli_out_t out;
+typedef struct {
+    int all_rows;    /* --all-rows */
+    const char *rev; /* --reviews FILE */
+    ma_table_t *rt;
+    ma_review_t *rv;
+    size_t nrv;
+} evidence_t;
 
-    cli_common_init(&c);
-    ma_rma_opts_init(&ro);
-    ro.test = MA_TEST_ADHOC; /* REML + HKSJ, Cochrane 2025; --test overrides */
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
-        if (opt == OPT_HELP) {
-            printf(HELP, CLI_COMMON_HELP, CLI_RMA_HELP);
-            return 0;
-        }
-        if (opt == OPT_ALL_ROWS) {
-            all_rows = 1;
-            continue;
-        }
-        if (opt == OPT_REVIEWS) {
-            rev = optarg;
-            continue;
-        }
-        if ((rc = cli_common_opt(&c, opt, optarg, "evidence")) == 0)
-            rc = cli_rma_opt(&ro, opt, optarg, "evidence");
-        if (rc < 0)
-            return 2;
-        if (rc == 0)
-            return cli_bad_option("evidence", opt, argv);
-    }
-    if (!(path = cli_input_arg(argc, argv, "evidence")))
-        return 2;
-    c.ds.primary_only = !all_rows;
-    c.pooling = 0; /* each finding pools its own outcome's rows */
-    if ((rc = cli_load(&c, path, &t, &d)) != 0)
-        return rc;
-    if (all_rows) /* several rows of one trial and outcome are pooled as independent */
-        cli_dependence_warn_within("evidence", d, "outcome");
+static void init(cli_ctx_t *x)
+{
+    x->rma.test = MA_TEST_ADHOC; /* REML + HKSJ, Cochrane 2025; --test overrides */
+}
+
+static int option(cli_ctx_t *x, int opt, const char *arg)
+{
+    evidence_t *u = x->self;
+    if (opt == OPT_ALL_ROWS)
+        u->all_rows = 1;
+    else if (opt == OPT_REVIEWS)
+        u->rev = arg;
+    else
+        return 0;
+    return 1;
+}
+
+static int prepare(cli_ctx_t *x)
+{
+    x->c.ds.primary_only = !((evidence_t *)x->self)->all_rows;
+    return 0;
+}
+
+static int loaded(cli_ctx_t *x)
+{
+    evidence_t *u = x->self;
+    const ma_table_t *t = x->t;
+    if (u->all_rows) /* several rows of one trial and outcome are pooled as independent */
+        cli_dependence_warn_within("evidence", x->d, "outcome");
     if (ma_table_col(t, "outcome") < 0 || ma_table_col(t, "region") < 0 ||
         ma_table_col(t, "comparator_class") < 0) {
         fprintf(stderr, "iastm: %s: a trials file needs the columns outcome, region and "
                         "comparator_class\n", t->path);
-        rc = 2;
-        goto done;
+        return 2;
     }
-    if (rev && (rc = reviews_load(rev, &rt, &rv, &nrv)) != 0)
-        goto done;
+    if (u->rev)
+        return reviews_load(u->rev, &u->rt, &u->rv, &u->nrv);
+    return 0;
+}
+
+/* One finding a question (outcome x region x comparator), as text, Markdown or records. */
+static int run(cli_ctx_t *x)
+{
+    evidence_t *u = x->self;
+    const ma_dataset_t *d = x->d;
+    const char *outcomes[64], *regions[64], *comps[64];
+    size_t no, nr, nc, a, b, e3;
+    ma_writer_t *w = NULL;
+    cli_out_t out;
+    int rc = 0, ok = 1;
+
     no = distinct(d, "outcome", outcomes, 64);
     nr = distinct(d, "region", regions, 64);
     nc = distinct(d, "comparator_class", comps, 64);
-    if ((rc = cli_out_open(&out, c.output)) != 0)
-        goto done;
-    if (c.format == MA_FMT_CSV || c.format == MA_FMT_TSV || c.format == MA_FMT_JSON) {
-        if (!(w = ma_writer_new(out.f, c.format)))
+    if ((rc = cli_out_open(&out, x->c.output)) != 0)
+        return rc;
+    if (x->c.format == MA_FMT_CSV || x->c.format == MA_FMT_TSV || x->c.format == MA_FMT_JSON) {
+        if (!(w = ma_writer_new(out.f, x->c.format)))
             ok = 0;
         else
             ma_writer_section(w, "evidence");
-    } else if (c.format == MA_FMT_MD) {
+    } else if (x->c.format == MA_FMT_MD) {
         fprintf(out.f, "# Summary of findings\n\n"
                        "SMD: Hedges' g, random effects (%s, %s test), 95%% CI; positive favours "
                        "IASTM. Rows: %s of %s. Trials: poolable trials; not pooled: relevant "
@@ -276,14 +275,14 @@ int cmd_evidence(int argc, char **argv)
                        "| outcome | region | comparator | trials | not pooled | participants | "
                        "SMD [95%% CI] | prediction interval | I2 (%%) | certainty | reasons |\n"
                        "|---|---|---|---|---|---|---|---|---|---|---|\n",
-                ma_method_name(ro.method), ma_test_name(ro.test),
-                all_rows ? "all rows" : "the primary rows", path);
+                ma_method_name(x->rma.method), ma_test_name(x->rma.test),
+                u->all_rows ? "all rows" : "the primary rows", x->path);
     } else {
         fprintf(out.f, "Summary of findings (SMD, random effects %s, %s test; positive favours "
                        "IASTM)\nRows: %s of %s\n\n"
                        "%-9s %-7s %-20s %6s %6s %6s  %-22s %-16s %6s  %s\n",
-                ma_method_name(ro.method), ma_test_name(ro.test),
-                all_rows ? "all rows" : "the primary rows", path, "outcome", "region",
+                ma_method_name(x->rma.method), ma_test_name(x->rma.test),
+                u->all_rows ? "all rows" : "the primary rows", x->path, "outcome", "region",
                 "comparator", "trials",
                 "unpool", "n", "SMD [95% CI]", "PI", "I2", "certainty");
     }
@@ -293,7 +292,7 @@ int cmd_evidence(int argc, char **argv)
                 ma_question_t q = {outcomes[a], regions[b], comps[e3], NULL, NULL};
                 ma_evidence_t e;
                 ma_error_t err;
-                if (ma_evidence_assess(d, &q, &ro, &e, &err) != MA_OK) {
+                if (ma_evidence_assess(d, &q, &x->rma, &e, &err) != MA_OK) {
                     rc = cli_report(&err);
                     ok = 0;
                     break;
@@ -301,7 +300,7 @@ int cmd_evidence(int argc, char **argv)
                 if (e.nrows > 0 && !(nr == 2 && b == 0) && !(nc == 2 && e3 == 0)) {
                     if (w)
                         evidence_record(w, d, &e);
-                    else if (c.format == MA_FMT_MD) {
+                    else if (x->c.format == MA_FMT_MD) {
                         char i2[16] = "-", ci[64], pi[64] = "-";
                         fmt_ci(ci, sizeof ci, &e);
                         if (e.fitted && !isnan(e.fit.I2))
@@ -320,15 +319,39 @@ int cmd_evidence(int argc, char **argv)
                 }
                 ma_evidence_clear(&e);
             }
-    if (ok && rev && (rc = reviews(w, out.f, c.format == MA_FMT_MD, rv, nrv, d, &ro)) != 0)
+    if (ok && u->rev && (rc = reviews(w, out.f, x->c.format == MA_FMT_MD, u->rv, u->nrv, d, &x->rma)) != 0)
         ok = 0;
     if (w)
         ok = cli_writer_done(w) && ok;
     rc = cli_out_close(&out, ok) ? (rc ? rc : 1) : 0;
-done:
-    free(rv);
-    ma_table_free(rt);
-    ma_dataset_free(d);
-    ma_table_free(t);
     return rc;
 }
+
+static void clear(cli_ctx_t *x)
+{
+    evidence_t *u = x->self;
+    free(u->rv);
+    ma_table_free(u->rt);
+}
+
+static const struct option OPTIONS[] = {
+    {"all-rows", no_argument, NULL, OPT_ALL_ROWS},
+    {"reviews", required_argument, NULL, OPT_REVIEWS},
+    CLI_OPT_END};
+
+const cli_cmd_t CLI_CMD_EVIDENCE = {
+    .name = "evidence",
+    .summary = "summary of findings with GRADE-style certainty",
+    .help = HELP,
+    .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP},
+    .groups = CLI_GROUP_RMA,
+    .options = OPTIONS,
+    .row_by_row = 1, /* each finding pools its own outcome's rows */
+    .self_size = sizeof(evidence_t),
+    .init = init,
+    .option = option,
+    .prepare = prepare,
+    .loaded = loaded,
+    .run = run,
+    .clear = clear,
+};

@@ -296,12 +296,13 @@ static int loaded(cli_ctx_t *x)
 {
     forest_t *u = x->self;
     const ma_table_t *t = x->t;
-    if (u->by && ma_table_col(t, u->by) < 0)
-        return cli_usage_error("forest", "--by: no column '%s' in %s", u->by, t->path);
-    if (u->order && ma_table_col(t, u->order) < 0)
-        return cli_usage_error("forest", "--order: no column '%s' in %s", u->order, t->path);
-    if (u->extra && ma_table_col(t, u->extra) < 0)
-        return cli_usage_error("forest", "--extra: no column '%s' in %s", u->extra, t->path);
+    int rc;
+    if ((rc = cli_need_column(x, "--by", u->by)) != 0)
+        return rc;
+    if ((rc = cli_need_column(x, "--order", u->order)) != 0)
+        return rc;
+    if ((rc = cli_need_column(x, "--extra", u->extra)) != 0)
+        return rc;
     if (!u->extra) {
         if (ma_table_col(t, "rob") >= 0)
             u->extra = "rob";
@@ -610,7 +611,6 @@ const cli_cmd_t CLI_CMD_FOREST = {
     .help_parts = {CLI_PLOT_HELP, CLI_COMMON_HELP, CLI_RMA_HELP},
     .groups = CLI_GROUP_RMA | CLI_GROUP_PLOT,
     .options = OPTIONS,
-    .shortopts = "m:",
     .self_size = sizeof(forest_t),
     .init = init,
     .option = option,
@@ -618,8 +618,3 @@ const cli_cmd_t CLI_CMD_FOREST = {
     .loaded = loaded,
     .run = run,
 };
-
-int cmd_forest(int argc, char **argv)
-{
-    return cli_run(&CLI_CMD_FOREST, argc, argv);
-}

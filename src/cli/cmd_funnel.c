@@ -133,7 +133,6 @@ const cli_cmd_t CLI_CMD_FUNNEL = {
     .help_parts = {CLI_PLOT_HELP, CLI_COMMON_HELP, CLI_RMA_HELP},
     .groups = CLI_GROUP_RMA | CLI_GROUP_PLOT,
     .options = OPTIONS,
-    .shortopts = "m:",
     .self_size = sizeof(funnel_t),
     .min_k = 1,
     .k_style = CLI_K_NONE,
@@ -142,8 +141,3 @@ const cli_cmd_t CLI_CMD_FUNNEL = {
     .run = run,
     .clear = clear,
 };
-
-int cmd_funnel(int argc, char **argv)
-{
-    return cli_run(&CLI_CMD_FUNNEL, argc, argv);
-}

@@ -211,8 +211,3 @@ const cli_cmd_t CLI_CMD_GOSH = {
     .option = option,
     .run = run,
 };
-
-int cmd_gosh(int argc, char **argv)
-{
-    return cli_run(&CLI_CMD_GOSH, argc, argv);
-}

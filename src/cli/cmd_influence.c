@@ -140,7 +140,6 @@ const cli_cmd_t CLI_CMD_INFLUENCE = {
     .help = HELP,
     .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP},
     .groups = CLI_GROUP_RMA,
-    .shortopts = "m:",
     .self_size = sizeof(influence_t),
     .min_k = 2,
     .k_style = CLI_K_OF_USABLE,
@@ -148,8 +147,3 @@ const cli_cmd_t CLI_CMD_INFLUENCE = {
     .run = run,
     .clear = clear,
 };
-
-int cmd_influence(int argc, char **argv)
-{
-    return cli_run(&CLI_CMD_INFLUENCE, argc, argv);
-}

@@ -153,7 +153,6 @@ const cli_cmd_t CLI_CMD_LOO = {
     .help = HELP,
     .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP},
     .groups = CLI_GROUP_RMA,
-    .shortopts = "m:",
     .self_size = sizeof(loo_t),
     .min_k = 2,
     .k_style = CLI_K_OF_USABLE,
@@ -161,8 +160,3 @@ const cli_cmd_t CLI_CMD_LOO = {
     .run = run,
     .clear = clear,
 };
-
-int cmd_loo(int argc, char **argv)
-{
-    return cli_run(&CLI_CMD_LOO, argc, argv);
-}

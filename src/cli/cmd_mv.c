@@ -573,8 +573,3 @@ const cli_cmd_t CLI_CMD_MV = {
     .run = run,
     .clear = clear,
 };
-
-int cmd_mv(int argc, char **argv)
-{
-    return cli_run(&CLI_CMD_MV, argc, argv);
-}

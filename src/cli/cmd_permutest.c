@@ -183,10 +183,10 @@ static int loaded(cli_ctx_t *x)
 {
     permutest_t *p = x->self;
     size_t j;
+    int rc;
     for (j = 0; j < p->nmods; j++)
-        if (ma_table_col(x->t, p->mods[j]) < 0)
-            return cli_usage_error("permutest", "--mods: no column '%s' in %s", p->mods[j],
-                                   x->t->path);
+        if ((rc = cli_need_column(x, "--mods", p->mods[j])) != 0)
+            return rc;
     return 0;
 }
 
@@ -244,7 +244,6 @@ const cli_cmd_t CLI_CMD_PERMUTEST = {
     .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP, CLI_RESAMPLE_HELP},
     .groups = CLI_GROUP_RMA,
     .options = OPTIONS,
-    .shortopts = "m:",
     .self_size = sizeof(permutest_t),
     .min_k = 2,
     .k_style = CLI_K_GOT,
@@ -255,8 +254,3 @@ const cli_cmd_t CLI_CMD_PERMUTEST = {
     .run = run,
     .clear = clear,
 };
-
-int cmd_permutest(int argc, char **argv)
-{
-    return cli_run(&CLI_CMD_PERMUTEST, argc, argv);
-}

@@ -63,10 +63,7 @@ static int check(cli_ctx_t *x)
 
 static int loaded(cli_ctx_t *x)
 {
-    pool_t *p = x->self;
-    if (p->by && ma_table_col(x->t, p->by) < 0)
-        return cli_usage_error("pool", "--by: no column '%s' in %s", p->by, x->t->path);
-    return 0;
+    return cli_need_column(x, "--by", ((pool_t *)x->self)->by);
 }
 
 static void text(cli_ctx_t *x, FILE *f)
@@ -121,7 +118,6 @@ const cli_cmd_t CLI_CMD_POOL = {
     .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP},
     .groups = CLI_GROUP_RMA,
     .options = OPTIONS,
-    .shortopts = "m:",
     .self_size = sizeof(pool_t),
     .min_k = 1,
     .k_style = CLI_K_NONE_USABLE,
@@ -130,8 +126,3 @@ const cli_cmd_t CLI_CMD_POOL = {
     .loaded = loaded,
     .run = run,
 };
-
-int cmd_pool(int argc, char **argv)
-{
-    return cli_run(&CLI_CMD_POOL, argc, argv);
-}

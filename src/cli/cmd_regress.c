@@ -148,10 +148,10 @@ static int loaded(cli_ctx_t *x)
 {
     regress_t *g = x->self;
     size_t j;
+    int rc;
     for (j = 0; j < g->nmods; j++)
-        if (ma_table_col(x->t, g->mods[j]) < 0)
-            return cli_usage_error("regress", "--mods: no column '%s' in %s", g->mods[j],
-                                   x->t->path);
+        if ((rc = cli_need_column(x, "--mods", g->mods[j])) != 0)
+            return rc;
     return 0;
 }
 
@@ -280,7 +280,6 @@ const cli_cmd_t CLI_CMD_REGRESS = {
     .help_parts = {CLI_COMMON_HELP},
     .groups = CLI_GROUP_RMA_PARSE, /* no --pi: the options are listed above */
     .options = OPTIONS,
-    .shortopts = "m:",
     .self_size = sizeof(regress_t),
     .min_k = 1,
     .k_style = CLI_K_NONE_USABLE,
@@ -290,8 +289,3 @@ const cli_cmd_t CLI_CMD_REGRESS = {
     .run = run,
     .clear = clear,
 };
-
-int cmd_regress(int argc, char **argv)
-{
-    return cli_run(&CLI_CMD_REGRESS, argc, argv);
-}

@@ -44,7 +44,8 @@ static int parse_options(cli_ctx_t *x, int argc, char **argv, const struct optio
     const cli_cmd_t *cmd = x->cmd;
     char shortopts[64];
     int opt, rc;
-    snprintf(shortopts, sizeof shortopts, "%s%s", CLI_COMMON_SHORTOPTS,
+    snprintf(shortopts, sizeof shortopts, "%s%s%s", CLI_COMMON_SHORTOPTS,
+             cmd->groups & (CLI_GROUP_RMA | CLI_GROUP_RMA_PARSE) ? "m:" : "",
              cmd->shortopts ? cmd->shortopts : "");
     while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         if (opt == OPT_HELP) {
@@ -124,6 +125,8 @@ int cli_run(const cli_cmd_t *cmd, int argc, char **argv)
         rc = cli_plot_check(&x.plot, &x.c, cmd->name);
     if (rc == 0 && !(x.path = cli_input_arg(argc, argv, cmd->name)))
         rc = 2;
+    if (rc == 0 && cmd->prepare)
+        rc = cmd->prepare(&x);
     if (rc == 0)
         rc = cli_load(&x.c, x.path, &x.t, &x.d);
     if (rc == 0 && cmd->loaded)
@@ -212,5 +215,12 @@ int cli_model_matrix(const cli_ctx_t *x, const char *const *mods, size_t nmods,
         (*yi)[i] = d->yi[(*X)->rows[i]];
         (*vi)[i] = d->vi[(*X)->rows[i]];
     }
+    return 0;
+}
+
+int cli_need_column(const cli_ctx_t *x, const char *opt, const char *col)
+{
+    if (col && ma_table_col(x->t, col) < 0)
+        return cli_usage_error(x->cmd->name, "%s: no column '%s' in %s", opt, col, x->t->path);
     return 0;
 }

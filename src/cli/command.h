@@ -44,7 +44,8 @@ struct cli_cmd {
     const char *help_parts[4];         /* shared help texts, in the order of the %s */
     unsigned groups;                   /* CLI_GROUP_* */
     const struct option *options;      /* own long options, ended by CLI_OPT_END; or NULL */
-    const char *shortopts;             /* short options beyond CLI_COMMON_SHORTOPTS */
+    const char *shortopts;             /* short options beyond CLI_COMMON_SHORTOPTS (and -m of
+                                        * the pooling group) */
     int row_by_row;                    /* 1: nothing is pooled (c.pooling = 0) */
     size_t self_size;
     size_t min_k;                      /* 0: no check */
@@ -56,6 +57,7 @@ struct cli_cmd {
      * error printed (exit 1). */
     int (*option)(cli_ctx_t *x, int opt, const char *arg);
     int (*check)(cli_ctx_t *x);                          /* after the options */
+    int (*prepare)(cli_ctx_t *x);                        /* after the input argument */
     int (*loaded)(cli_ctx_t *x);                         /* after loading, before the k check */
     int (*run)(cli_ctx_t *x);                            /* the work and its output */
     void (*clear)(cli_ctx_t *x);                         /* free the command's state */
@@ -78,6 +80,10 @@ int cli_emit_to(cli_ctx_t *x, cli_out_t *out, cli_text_fn text, cli_records_fn r
  * reporting "iastm CMD: FILE: why". */
 int cli_model_matrix(const cli_ctx_t *x, const char *const *mods, size_t nmods,
                      ma_design_t **X, double **yi, double **vi);
+
+/* 0 when `col` is NULL or a column of the table read; else a usage error
+ * "OPT: no column 'COL' in FILE" (exit status 2). */
+int cli_need_column(const cli_ctx_t *x, const char *opt, const char *col);
 
 /* A library error of the fit as "iastm CMD: FILE: why"; returns 2 for input and usage
  * errors, else 1. */

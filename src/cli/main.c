@@ -6,36 +6,16 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "cli.h"
+#include "command.h"
 #include "signals.h"
 
-typedef struct {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *summary;
-} command_t;
-
-static const command_t COMMANDS[] = {
-    {"es", cmd_es, "effect sizes (Hedges' g or MD) from every reported data form"},
-    {"audit", cmd_audit, "data audit: SD or SE, GRIM, GRIMMER, p-values, scale ranges"},
-    {"pool", cmd_pool, "common- and random-effects meta-analysis, subgroups (--by)"},
-    {"regress", cmd_regress, "mixed-effects meta-regression on moderators"},
-    {"loo", cmd_loo, "leave-one-out sensitivity analysis"},
-    {"cumul", cmd_cumul, "cumulative meta-analysis"},
-    {"influence", cmd_influence, "influence diagnostics (residuals, Cook's distance, ...)"},
-    {"bias", cmd_bias, "small-study effects: Egger, Begg, trim-and-fill, fail-safe N"},
-    {"forest", cmd_forest, "forest plot through gnuplot (PNG, SVG, PDF)"},
-    {"funnel", cmd_funnel, "contour-enhanced funnel plot through gnuplot"},
-    {"bubble", cmd_bubble, "meta-regression bubble plot on one moderator (gnuplot)"},
-    {"evidence", cmd_evidence, "summary of findings with GRADE-style certainty"},
-    {"claims", cmd_claims, "check clinical claims against the pooled evidence"},
-    {"permutest", cmd_permutest, "permutation tests for the pooled effect and moderators"},
-    {"gosh", cmd_gosh, "GOSH: fits of every subset of studies"},
-    {"boot", cmd_boot, "bootstrap confidence intervals for the estimate and tau^2"},
-    {"bayes", cmd_bayes, "Bayesian random-effects meta-analysis (prior on tau, quadrature)"},
-    {"mv", cmd_mv, "dependent effects: multilevel / CHE model, CR2 robust inference"},
+const cli_cmd_t *const CLI_COMMANDS[] = {
+    &CLI_CMD_ES, &CLI_CMD_AUDIT, &CLI_CMD_POOL, &CLI_CMD_REGRESS, &CLI_CMD_LOO, &CLI_CMD_CUMUL,
+    &CLI_CMD_INFLUENCE, &CLI_CMD_BIAS, &CLI_CMD_FOREST, &CLI_CMD_FUNNEL, &CLI_CMD_BUBBLE,
+    &CLI_CMD_EVIDENCE, &CLI_CMD_CLAIMS, &CLI_CMD_PERMUTEST, &CLI_CMD_GOSH, &CLI_CMD_BOOT,
+    &CLI_CMD_BAYES, &CLI_CMD_MV,
 };
-#define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
+const size_t CLI_NCOMMANDS = sizeof CLI_COMMANDS / sizeof CLI_COMMANDS[0];
 
 static void usage(FILE *f)
 {
@@ -44,8 +24,8 @@ static void usage(FILE *f)
             "Usage: iastm COMMAND [OPTIONS] FILE.csv\n"
             "Meta-analysis of trials of instrument-assisted soft tissue mobilization (IASTM);\n"
             "numbers match R metafor.\n\nCommands:\n");
-    for (i = 0; i < NCOMMANDS; i++)
-        fprintf(f, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    for (i = 0; i < CLI_NCOMMANDS; i++)
+        fprintf(f, "  %-10s %s\n", CLI_COMMANDS[i]->name, CLI_COMMANDS[i]->summary);
     fprintf(f,
             "\nExamples:\n"
             "  iastm es --measure SMD data/trials.csv\n"
@@ -88,8 +68,8 @@ int main(int argc, char **argv)
         printf("iastm %s\n", IASTM_VERSION);
         return finish(0);
     }
-    for (i = 0; i < NCOMMANDS; i++)
-        if (!strcmp(argv[1], COMMANDS[i].name))
-            return cli_outputs_finish(finish(COMMANDS[i].run(argc - 1, argv + 1)));
+    for (i = 0; i < CLI_NCOMMANDS; i++)
+        if (!strcmp(argv[1], CLI_COMMANDS[i]->name))
+            return cli_outputs_finish(finish(cli_run(CLI_COMMANDS[i], argc - 1, argv + 1)));
     return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
 }
