@@ -4,6 +4,7 @@
 #define IASTM_CUMUL_H
 
 #include <stddef.h>
+#include "dataset.h"
 #include "error.h"
 #include "rma.h"
 
@@ -16,6 +17,17 @@ ma_status_t ma_cumul_order_num(const double *key, size_t k, int decreasing, size
 /* Same for text keys compared bytewise (strcmp); NULL keys (missing) last. */
 ma_status_t ma_cumul_order_str(const char *const *key, size_t k, int decreasing, size_t *perm,
                                ma_error_t *err);
+
+/* The one rule for ordering the pooled rows of d by column `col` (cumul --order, forest
+ * --type cumul --order): numerically when every cell that is not missing is a number,
+ * else bytewise as text; a missing cell (empty, NA, '.', as ma_is_missing) goes last in
+ * either direction; ties keep input order. perm (d->k entries) receives pooled-row indices
+ * (0..d->k) in that order, key[j] (d->k entries, may be NULL) the cell of pooled row j or
+ * NULL when it is missing, *nmissing (may be NULL) the count of missing cells. col NULL:
+ * input order. MA_ENOMEM on failure. */
+ma_status_t ma_cumul_order_rows(const ma_dataset_t *d, const char *col, int decreasing,
+                                size_t *perm, const char **key, size_t *nmissing,
+                                ma_error_t *err);
 
 /* out[j] (k entries, allocated by the caller) is the fit of studies perm[0..j] (perm NULL:
  * input order). A step whose fit fails has NaN numbers, converged = 0 and the reason in

@@ -4,6 +4,7 @@
 #define IASTM_SUBGROUP_H
 
 #include <stddef.h>
+#include "dataset.h"
 #include "error.h"
 #include "rma.h"
 
@@ -30,5 +31,14 @@ ma_status_t ma_subgroups_fit(const double *yi, const double *vi, const char *con
                              size_t k, const ma_rma_opts_t *o, int common_tau2,
                              ma_subgroups_t **out, ma_error_t *err);
 void ma_subgroups_free(ma_subgroups_t *s); /* accepts NULL */
+
+/* The one rule for grouping the pooled rows of d by column `col` (pool --by, forest --by):
+ * a row whose cell is missing (empty, NA, '.', as ma_is_missing) belongs to no subgroup;
+ * it is left out of the subgroup analysis and of its overall fit, and listed in miss so
+ * that the caller reports it. kept[0..*nk) are the other pooled-row indices (0..d->k) in
+ * input order, with group[i] the cell of kept[i]. kept, group and miss hold d->k entries
+ * (allocated by the caller). */
+void ma_subgroups_split(const ma_dataset_t *d, const char *col, size_t *kept,
+                        const char **group, size_t *nk, size_t *miss, size_t *nmiss);
 
 #endif

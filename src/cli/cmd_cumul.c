@@ -30,39 +30,8 @@ typedef struct {
     size_t *perm;        /* k: position j -> included study index */
     const char **key;    /* k: order cell of each included study (NULL when missing) */
     ma_rma_t *fits;      /* k: the fits in that order */
+    size_t nmissing;     /* rows without an order value (added last) */
 } cumul_t;
-
-/* Numbers sort numerically when every non-missing cell is a number, text otherwise. */
-static int make_order(const ma_dataset_t *d, cumul_t *u, ma_error_t *err)
-{
-    size_t j, k = d->k;
-    double *x = NULL;
-    int numeric = 1;
-    ma_status_t st;
-
-    for (j = 0; j < k; j++) {
-        const char *s = u->order ? ma_dataset_cell(d, d->idx[j], u->order) : NULL;
-        u->key[j] = s && !ma_is_missing(s) ? s : NULL;
-    }
-    if (!u->order) {
-        for (j = 0; j < k; j++)
-            u->perm[j] = j;
-        return MA_OK;
-    }
-    if (!(x = malloc(k * sizeof *x)))
-        return ma_error_set(err, MA_ENOMEM, "out of memory");
-    for (j = 0; j < k && numeric; j++) {
-        x[j] = NAN;
-        if (u->key[j] && ma_parse_double(u->key[j], &x[j]) != MA_NUM_OK)
-            numeric = 0;
-    }
-    if (numeric)
-        st = ma_cumul_order_num(x, k, u->decreasing, u->perm, err);
-    else
-        st = ma_cumul_order_str(u->key, k, u->decreasing, u->perm, err);
-    free(x);
-    return st;
-}
 
 static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
                        const ma_rma_opts_t *o, const cumul_t *u, const ma_rma_t *fits)
@@ -101,6 +70,9 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
     }
     fprintf(f, "\n(%d%% CIs; each row pools the studies up to and including that row; with "
                "one study tau^2 = 0 and I^2 is undefined.)\n", pct);
+    if (u->nmissing)
+        fprintf(f, "Rows without a value in '%s' (%zu, shown as NA) are added last.\n", u->order,
+                u->nmissing);
     for (j = 1; j < d->k; j++)
         if (fits[j].note[0])
             fprintf(f, "Note (k = %zu): %s\n", fits[j].k, fits[j].note);
@@ -192,7 +164,8 @@ static int run(cli_ctx_t *x)
     u->key = malloc(d->k * sizeof *u->key);
     if (!u->fits || !u->perm || !u->key)
         return cli_oom(x);
-    if (make_order(d, u, &err) != MA_OK
+    if (ma_cumul_order_rows(d, u->order, u->decreasing, u->perm, u->key, &u->nmissing, &err) !=
+            MA_OK
         || ma_cumul(d->yi, d->vi, d->k, u->perm, &x->rma, u->fits, &err) != MA_OK)
         return cli_report_in(&err, x->t->path);
     return cli_emit(x, text, records);

@@ -312,6 +312,28 @@ static int loaded(cli_ctx_t *x)
     return 0;
 }
 
+/* Append the rows without a --by value to the plot's excluded list (*excl has d->n
+ * entries, *n used). Returns 0, or -1 when out of memory. */
+static int add_missing(const ma_dataset_t *d, const char *by, const size_t *miss, size_t nmiss,
+                       ma_plot_excluded_t **excl, size_t *n)
+{
+    static char reason[320];
+    ma_plot_excluded_t *e = realloc(*excl, (*n + nmiss) * sizeof *e);
+    size_t i;
+    if (!e)
+        return -1;
+    snprintf(reason, sizeof reason, "missing value in the --by column '%s'", by);
+    for (i = 0; i < nmiss; i++) {
+        const ma_study_t *st = &d->s[d->idx[miss[i]]];
+        e[*n + i].label = st->label;
+        e[*n + i].line = st->line;
+        e[*n + i].reason = reason;
+    }
+    *excl = e;
+    *n += nmiss;
+    return 0;
+}
+
 static int run(cli_ctx_t *x)
 {
     forest_t *u = x->self;
@@ -457,38 +479,65 @@ static int run(cli_ctx_t *x)
         }
         f.overall = bayes ? &bsum : &overall;
     } else if (type == TYPE_STUDY) {
-        size_t r = 0, g;
-        if (!(keys = calloc(k, sizeof *keys))) {
+        /* the rule of pool --by: rows without a subgroup value are left out and listed */
+        size_t r = 0, g, nk, nmiss;
+        size_t *kept = calloc(k, sizeof *kept), *miss = calloc(k, sizeof *miss);
+        double *ky = calloc(k, sizeof *ky), *kv = calloc(k, sizeof *kv);
+        if (!(keys = calloc(k, sizeof *keys)) || !kept || !miss || !ky || !kv) {
+            free(kept);
+            free(miss);
+            free(ky);
+            free(kv);
             rc = 1;
             goto done;
         }
-        for (j = 0; j < k; j++)
-            keys[j] = ma_dataset_cell(d, d->idx[j], by);
-        if (ma_subgroups_fit(d->yi, d->vi, keys, k, &x->rma, 0, &sg, &err) != MA_OK) {
-            rc = cli_report(&err);
+        ma_subgroups_split(d, by, kept, keys, &nk, miss, &nmiss);
+        for (j = 0; j < nk; j++) {
+            ky[j] = d->yi[kept[j]];
+            kv[j] = d->vi[kept[j]];
+        }
+        rc = nk == 0 ? 2
+             : ma_subgroups_fit(ky, kv, keys, nk, &x->rma, 0, &sg, &err) != MA_OK ? -1 : 0;
+        if (rc == 0 && nmiss)
+            rc = add_missing(d, by, miss, nmiss, &excl, &f.nexcluded) ? 1 : 0;
+        free(miss);
+        free(ky);
+        if (rc == 0)
+            ma_rma_weights(kv, nk, sg->overall.tau2, w);
+        free(kv);
+        if (rc != 0) {
+            free(kept);
+            if (rc == 2)
+                fprintf(stderr, "iastm forest: %s: no poolable row has a value in column "
+                                "'%s'\n", t->path, by);
+            rc = rc == -1 ? cli_report(&err) : rc;
             goto done;
         }
+        f.excluded = excl;
         if (!(groups = calloc(sg->ngroups, sizeof *groups))) {
+            free(kept);
             rc = 1;
             goto done;
         }
         for (g = 0; g < sg->ngroups; g++) {
             double wsum = 0;
-            groups[g].name = *sg->g[g].value ? sg->g[g].value : "(missing)";
+            groups[g].name = sg->g[g].value;
             groups[g].first = r;
             groups[g].count = sg->g[g].k;
             groups[g].fit = &sg->g[g].fit;
             for (i = 0; i < sg->g[g].k; i++, r++) {
                 size_t m = sg->g[g].members[i];
-                study_row(d, d->idx[m], extra, z, &rows[r]);
+                study_row(d, d->idx[kept[m]], extra, z, &rows[r]);
                 rows[r].weight = w[m];
                 wsum += w[m];
             }
             groups[g].weight = wsum;
         }
+        free(kept);
+        f.nrows = nk;
         f.groups = groups;
         f.ngroups = sg->ngroups;
-        f.overall = &overall;
+        f.overall = &sg->overall;
         f.Q_between = sg->Q_between;
         f.Q_between_df = sg->Q_between_df;
         f.Q_between_p = sg->Q_between_p;
@@ -509,31 +558,14 @@ static int run(cli_ctx_t *x)
             fo->show_heterogeneity = 0;
         } else {
             if (order) {
-                double *num = calloc(k, sizeof *num);
-                int numeric = num != NULL;
-                for (j = 0; numeric && j < k; j++) {
-                    const char *cell = ma_dataset_cell(d, d->idx[j], order);
-                    if (!*cell || !strcmp(cell, "NA"))
-                        num[j] = NAN;
-                    else if (ma_parse_double(cell, &num[j]) != MA_NUM_OK)
-                        numeric = 0;
-                }
-                if (numeric)
-                    rc = ma_cumul_order_num(num, k, 0, perm, &err) != MA_OK;
-                free(num);
-                if (!numeric) {
-                    if (!(keys = calloc(k, sizeof *keys))) {
-                        rc = 1;
-                        goto done;
-                    }
-                    for (j = 0; j < k; j++)
-                        keys[j] = ma_dataset_cell(d, d->idx[j], order);
-                    rc = ma_cumul_order_str(keys, k, 0, perm, &err) != MA_OK;
-                }
-                if (rc) {
+                size_t nmissing;
+                if (ma_cumul_order_rows(d, order, 0, perm, NULL, &nmissing, &err) != MA_OK) {
                     rc = cli_report(&err);
                     goto done;
                 }
+                if (nmissing)
+                    fprintf(stderr, "iastm forest: note: rows without a value in '%s' (%zu) "
+                                    "are added last\n", order, nmissing);
             }
             if (ma_cumul(d->yi, d->vi, k, perm, &x->rma, fits, &err) != MA_OK) {
                 rc = cli_report(&err);

@@ -102,16 +102,10 @@ int cli_pool_by(const cli_common_t *c, const cli_pool_t *p, const ma_dataset_t *
         goto done;
     }
     sprintf(reason, "missing value in the --by column '%s'", p->by);
-    for (j = 0; j < d->k; j++) {
-        const char *v = ma_dataset_cell(d, d->idx[j], p->by);
-        if (ma_is_missing(v)) {
-            miss[nmiss++] = j;
-            continue;
-        }
-        yi[nk] = d->yi[j];
-        vi[nk] = d->vi[j];
-        grp[nk] = v;
-        kept[nk++] = j;
+    ma_subgroups_split(d, p->by, kept, grp, &nk, miss, &nmiss);
+    for (j = 0; j < nk; j++) {
+        yi[j] = d->yi[kept[j]];
+        vi[j] = d->vi[kept[j]];
     }
     if (nk == 0) {
         fprintf(stderr, "iastm pool: %s: no poolable row has a value in column '%s'\n",

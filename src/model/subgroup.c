@@ -11,6 +11,7 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "iastm/num.h"
 #include "iastm/regress.h"
 #include "rma_internal.h"
 
@@ -276,4 +277,20 @@ fail:
     free(X);
     ma_subgroups_free(s);
     return st;
+}
+
+void ma_subgroups_split(const ma_dataset_t *d, const char *col, size_t *kept,
+                        const char **group, size_t *nk, size_t *miss, size_t *nmiss)
+{
+    size_t j;
+    *nk = *nmiss = 0;
+    for (j = 0; j < d->k; j++) {
+        const char *v = ma_dataset_cell(d, d->idx[j], col);
+        if (ma_is_missing(v)) {
+            miss[(*nmiss)++] = j;
+        } else {
+            group[*nk] = v;
+            kept[(*nk)++] = j;
+        }
+    }
 }

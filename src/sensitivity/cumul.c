@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "iastm/cumul.h"
+#include "iastm/num.h"
 #include "sens_internal.h"
 
 /* Stable merge sort of the index array by cmp(a, b) < 0 meaning a goes first. */
@@ -80,6 +81,47 @@ ma_status_t ma_cumul_order_str(const char *const *key, size_t k, int decreasing,
 {
     order_key_t kk = {NULL, key, decreasing};
     return order(k, perm, before_str, &kk, err);
+}
+
+ma_status_t ma_cumul_order_rows(const ma_dataset_t *d, const char *col, int decreasing,
+                                size_t *perm, const char **key, size_t *nmissing,
+                                ma_error_t *err)
+{
+    size_t j, k = d->k, miss = 0;
+    const char **cell = malloc((k ? k : 1) * sizeof *cell);
+    double *x = malloc((k ? k : 1) * sizeof *x);
+    int numeric = 1;
+    ma_status_t st;
+
+    if (!cell || !x) {
+        free(cell);
+        free(x);
+        return ma_error_set(err, MA_ENOMEM, "out of memory ordering %zu studies", k);
+    }
+    for (j = 0; j < k; j++) {
+        const char *s = col ? ma_dataset_cell(d, d->idx[j], col) : NULL;
+        cell[j] = s && !ma_is_missing(s) ? s : NULL;
+        miss += col && !cell[j];
+        x[j] = NAN;
+        if (cell[j] && numeric && ma_parse_double(cell[j], &x[j]) != MA_NUM_OK)
+            numeric = 0;
+    }
+    if (!col) {
+        for (j = 0; j < k; j++)
+            perm[j] = j;
+        st = MA_OK;
+    } else if (numeric) {
+        st = ma_cumul_order_num(x, k, decreasing, perm, err);
+    } else {
+        st = ma_cumul_order_str(cell, k, decreasing, perm, err);
+    }
+    if (key)
+        memcpy(key, cell, k * sizeof *key);
+    if (nmissing)
+        *nmissing = miss;
+    free(cell);
+    free(x);
+    return st;
 }
 
 ma_status_t ma_cumul(const double *yi, const double *vi, size_t k, const size_t *perm,

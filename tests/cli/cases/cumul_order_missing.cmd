@@ -1,0 +1,1 @@
+cumul --order year tests/cli/data/grouping.csv

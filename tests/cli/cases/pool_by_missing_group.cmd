@@ -1,0 +1,1 @@
+pool --by grp tests/cli/data/grouping.csv
