@@ -73,6 +73,22 @@ void ma_rma_weights(const double *vi, size_t k, double tau2, double *w_pct);
 ma_status_t ma_tau2_estimate(const double *yi, const double *vi, size_t k, ma_method_t m,
                              const ma_rma_opts_t *o, double *tau2, int *iterations);
 
+/* The tau2 methods, one row each in the table of src/model/methods.c. */
+typedef enum {
+    MA_METHOD_KIND_COMMON,     /* no tau2: the common-effect model */
+    MA_METHOD_KIND_MOMENT,     /* closed form (method of moments and the like) */
+    MA_METHOD_KIND_ROOT,       /* root of an estimating equation (generalised Q) */
+    MA_METHOD_KIND_LIKELIHOOD  /* Fisher scoring on a (restricted) likelihood */
+} ma_method_kind_t;
+
+typedef struct {
+    const char *name;      /* metafor's method= name, e.g. "REML" */
+    ma_method_kind_t kind;
+    int fallback;          /* the method tried when this one fails to converge; -1: none */
+} ma_method_info_t;
+
+size_t ma_method_count(void);                          /* methods are 0 .. count-1 */
+const ma_method_info_t *ma_method_info(ma_method_t m); /* NULL when m is no method */
 const char *ma_method_name(ma_method_t m); /* "REML" ... */
 const char *ma_test_name(ma_test_t t);     /* "z", "knha", "t", "adhoc" */
 int ma_test_parse(const char *s);          /* -1 when unknown; hksj = knha */

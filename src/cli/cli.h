@@ -167,7 +167,11 @@ int cli_rma_opt(ma_rma_opts_t *o, int opt, const char *arg, const char *cmd);
     {"maxiter", required_argument, NULL, OPT_MAXITER},          \
     {"stepadj", required_argument, NULL, OPT_STEPADJ},          \
     {"tau2-init", required_argument, NULL, OPT_TAU2_INIT}
-extern const char CLI_RMA_HELP[];
+/* The help of the pooling options and its --method line, built from the method table by
+ * cli_help_init (called once by main). */
+extern char CLI_RMA_HELP[];
+extern char CLI_METHOD_HELP[];
+void cli_help_init(void);
 
 /* What a t-based test is, for text output: "Hartung-Knapp-Sidik-Jonkman", "unadjusted
  * standard errors", "Knapp-Hartung, SE at least the z one". */

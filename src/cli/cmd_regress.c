@@ -20,7 +20,7 @@ static const char HELP[] =
     "\n%s"
     "Model options:\n"
     "  --mods COL[,COL...]  moderator columns (required)\n"
-    "  -m, --method M       FE, DL, REML (default), ML, PM, HS, SJ, HE or EB\n"
+    "%s"
     "  --test z|knha|t|adhoc z tests (default); knha: Knapp-Hartung t and F tests (k - p\n"
     "                       df); t: t and F tests with the z standard errors; adhoc:\n"
     "                       Knapp-Hartung with standard errors never below the z ones\n"
@@ -277,7 +277,7 @@ const cli_cmd_t CLI_CMD_REGRESS = {
     .name = "regress",
     .summary = "mixed-effects meta-regression on moderators",
     .help = HELP,
-    .help_parts = {CLI_COMMON_HELP},
+    .help_parts = {CLI_COMMON_HELP, CLI_METHOD_HELP},
     .groups = CLI_GROUP_RMA_PARSE, /* no --pi: the options are listed above */
     .options = OPTIONS,
     .self_size = sizeof(regress_t),

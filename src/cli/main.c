@@ -57,6 +57,7 @@ int main(int argc, char **argv)
 {
     size_t i;
     gsl_set_error_handler_off();
+    cli_help_init();
     cli_signals_install(); /* a fatal signal removes the temporary output files */
     if (argc < 2)
         return cli_usage_error(NULL, "no command given");

@@ -5,9 +5,21 @@
 
 #include "cli.h"
 
-const char CLI_RMA_HELP[] =
-    "Model options:\n"
-    "  -m, --method M       FE, DL, REML (default), ML, PM, HS, SJ, HE or EB\n"
+/* The method list of the help and the parse errors, from the method table: "FE, DL, REML
+ * (default), ..., HE or EB" (the default marked when `dflt` is a method). */
+static void method_list(char *buf, size_t n, int dflt)
+{
+    size_t m, count = ma_method_count(), len = 0;
+    buf[0] = '\0';
+    for (m = 0; m < count && len < n; m++) {
+        len += (size_t)snprintf(buf + len, n - len, "%s%s%s",
+                                m == 0 ? "" : m + 1 == count ? " or " : ", ",
+                                ma_method_name((ma_method_t)m),
+                                (int)m == dflt ? " (default)" : "");
+    }
+}
+
+static const char RMA_HELP_TAIL[] =
     "  --test z|knha|t|adhoc\n"
     "                       z test (default); knha: Hartung-Knapp-Sidik-Jonkman t test;\n"
     "                       t: t test with k-1 df and the z standard error; adhoc:\n"
@@ -21,6 +33,18 @@ const char CLI_RMA_HELP[] =
     "  --stepadj X          Fisher scoring step multiplier (default 1); the step is also\n"
     "                       halved by itself while it would lower the likelihood\n"
     "  --tau2-init X        Fisher scoring start (default: Hedges' estimate, at least 0)\n";
+
+char CLI_METHOD_HELP[256];
+char CLI_RMA_HELP[2048];
+
+void cli_help_init(void)
+{
+    char list[192];
+    method_list(list, sizeof list, MA_METHOD_REML);
+    snprintf(CLI_METHOD_HELP, sizeof CLI_METHOD_HELP, "  -m, --method M       %s\n", list);
+    snprintf(CLI_RMA_HELP, sizeof CLI_RMA_HELP, "Model options:\n%s%s", CLI_METHOD_HELP,
+             RMA_HELP_TAIL);
+}
 
 const char *cli_test_label(ma_test_t t)
 {
@@ -57,8 +81,9 @@ int cli_rma_opt(ma_rma_opts_t *o, int opt, const char *arg, const char *cmd)
     switch (opt) {
     case OPT_METHOD:
         if ((x = ma_method_parse(arg)) < 0) {
-            cli_usage_error(cmd, "unknown method '%s' (expected FE, DL, REML, ML, PM, HS, "
-                                 "SJ, HE or EB)", arg);
+            char list[192];
+            method_list(list, sizeof list, -1);
+            cli_usage_error(cmd, "unknown method '%s' (expected %s)", arg, list);
             return -1;
         }
         o->method = (ma_method_t)x;

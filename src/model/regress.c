@@ -17,6 +17,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
+#include "methods.h"
 #include "rma_internal.h"
 
 #define REG_BLOCK 64
@@ -27,7 +28,7 @@
 /* Weights applied between X' and X in a cross-product. */
 typedef enum { XW_W, XW_W2, XW_W3, XW_V } xw_t;
 
-typedef struct {
+struct reg_ws {
     const double *y, *v, *X;
     size_t k, p;
     double ybar;    /* unweighted mean of y: metafor estimates tau2 and QE on y - ybar */
@@ -37,7 +38,7 @@ typedef struct {
     gsl_matrix *M;  /* X'WX, then its Cholesky factor */
     gsl_matrix *S, *G, *H; /* scratch p x p */
     gsl_vector *xty, *b, *col;
-} reg_ws_t;
+};
 
 typedef struct {
     double sw, sw2;   /* sum w, sum w^2 */
@@ -393,69 +394,103 @@ static ma_status_t tau2_scoring(reg_ws_t *ws, ma_method_t m, const ma_rma_opts_t
                              tau2_out, iterations, &damped);
 }
 
-/* One estimator; MA_ENUMERIC on non-convergence. *reset when ll0check set tau2 to 0. */
+/* The estimators of the method table (methods.h) with moderators. */
+ma_status_t ma_tau2_reg_fe(reg_ws_t *ws, ma_method_t m, const ma_rma_opts_t *o, double *tau2,
+                           int *iterations, int *reset)
+{
+    (void)ws, (void)m, (void)o, (void)iterations, (void)reset;
+    *tau2 = 0;
+    return MA_OK;
+}
+
+/* (QE - (k - p)) / tr(P), FE weights */
+ma_status_t ma_tau2_reg_dl(reg_ws_t *ws, ma_method_t m, const ma_rma_opts_t *o, double *tau2,
+                           int *iterations, int *reset)
+{
+    double trP, trPP;
+    reg_sums_t s;
+    (void)m, (void)o, (void)iterations, (void)reset;
+    set_weights(ws, 0);
+    if (wls(ws, 1, &s) != MA_OK || hat_traces(ws, &trP, &trPP) != MA_OK)
+        return MA_ENUMERIC;
+    *tau2 = (s.q - ((double)ws->k - (double)ws->p)) / trP;
+    return MA_OK;
+}
+
+ma_status_t ma_tau2_reg_hs(reg_ws_t *ws, ma_method_t m, const ma_rma_opts_t *o, double *tau2,
+                           int *iterations, int *reset)
+{
+    reg_sums_t s;
+    (void)m, (void)o, (void)iterations, (void)reset;
+    set_weights(ws, 0);
+    if (wls(ws, 1, &s) != MA_OK)
+        return MA_ENUMERIC;
+    *tau2 = (s.q - (double)ws->k) / s.sw;
+    return MA_OK;
+}
+
+ma_status_t ma_tau2_reg_he(reg_ws_t *ws, ma_method_t m, const ma_rma_opts_t *o, double *tau2,
+                           int *iterations, int *reset)
+{
+    (void)m, (void)o, (void)iterations, (void)reset;
+    return tau2_he(ws, tau2);
+}
+
+/* tau0 = sum (yi - ybar)^2 / k, then tau0 QE(tau0) / (k - p) */
+ma_status_t ma_tau2_reg_sj(reg_ws_t *ws, ma_method_t m, const ma_rma_opts_t *o, double *tau2,
+                           int *iterations, int *reset)
+{
+    double t0 = 0;
+    reg_sums_t s;
+    size_t i;
+    (void)m, (void)o, (void)iterations, (void)reset;
+    for (i = 0; i < ws->k; i++)
+        t0 += (ws->y[i] - ws->ybar) * (ws->y[i] - ws->ybar);
+    t0 /= (double)ws->k;
+    set_weights(ws, t0);
+    if (wls(ws, 1, &s) != MA_OK)
+        return MA_ENUMERIC;
+    *tau2 = t0 * s.q / ((double)ws->k - (double)ws->p);
+    return MA_OK;
+}
+
+ma_status_t ma_tau2_reg_pm(reg_ws_t *ws, ma_method_t m, const ma_rma_opts_t *o, double *tau2,
+                           int *iterations, int *reset)
+{
+    (void)m, (void)reset;
+    return tau2_pm(ws, o, tau2, iterations);
+}
+
+/* ML, REML, EB: Fisher scoring; ML and REML then metafor's ll0check */
+ma_status_t ma_tau2_reg_lik(reg_ws_t *ws, ma_method_t m, const ma_rma_opts_t *o, double *tau2,
+                            int *iterations, int *reset)
+{
+    ma_status_t st = tau2_scoring(ws, m, o, tau2, iterations);
+    if (st == MA_OK && m != MA_METHOD_EB && *tau2 > o->tol) {
+        double diff;
+        if (ll0_minus_ll(ws, m, *tau2, &diff) == MA_OK && diff > o->tol) {
+            *tau2 = 0;
+            *reset = 1;
+        }
+    }
+    return st;
+}
+
+/* One estimator of the table; MA_ENUMERIC on non-convergence. *reset when ll0check set
+ * tau2 to 0. */
 static ma_status_t tau2_fit(reg_ws_t *ws, ma_method_t m, const ma_rma_opts_t *o, double *tau2,
                             int *iterations, int *reset)
 {
-    double k = (double)ws->k, p = (double)ws->p, t = 0;
-    reg_sums_t s;
-    ma_status_t st = MA_OK;
+    const ma_method_def_t *def = ma_method_def(m);
+    double t = 0;
+    ma_status_t st;
 
     *iterations = 0;
     *reset = 0;
     *tau2 = NAN;
-    switch (m) {
-    case MA_METHOD_FE:
-        break;
-    case MA_METHOD_DL: {
-        /* (QE - (k - p)) / tr(P), FE weights */
-        double trP, trPP;
-        set_weights(ws, 0);
-        if (wls(ws, 1, &s) != MA_OK || hat_traces(ws, &trP, &trPP) != MA_OK)
-            return MA_ENUMERIC;
-        t = (s.q - (k - p)) / trP;
-        break;
-    }
-    case MA_METHOD_HS:
-        set_weights(ws, 0);
-        if (wls(ws, 1, &s) != MA_OK)
-            return MA_ENUMERIC;
-        t = (s.q - k) / s.sw;
-        break;
-    case MA_METHOD_HE:
-        st = tau2_he(ws, &t);
-        break;
-    case MA_METHOD_SJ: {
-        /* tau0 = sum (yi - ybar)^2 / k, then tau0 QE(tau0) / (k - p) */
-        double t0 = 0;
-        size_t i;
-        for (i = 0; i < ws->k; i++)
-            t0 += (ws->y[i] - ws->ybar) * (ws->y[i] - ws->ybar);
-        t0 /= k;
-        set_weights(ws, t0);
-        if (wls(ws, 1, &s) != MA_OK)
-            return MA_ENUMERIC;
-        t = t0 * s.q / (k - p);
-        break;
-    }
-    case MA_METHOD_PM:
-        st = tau2_pm(ws, o, &t, iterations);
-        break;
-    case MA_METHOD_ML:
-    case MA_METHOD_REML:
-    case MA_METHOD_EB:
-        st = tau2_scoring(ws, m, o, &t, iterations);
-        if (st == MA_OK && m != MA_METHOD_EB && t > o->tol) {
-            double diff;
-            if (ll0_minus_ll(ws, m, t, &diff) == MA_OK && diff > o->tol) {
-                t = 0;
-                *reset = 1;
-            }
-        }
-        break;
-    default:
+    if (!def)
         return MA_EUSAGE;
-    }
+    st = def->reg(ws, m, o, &t, iterations, reset);
     if (st != MA_OK)
         return st;
     if (!isfinite(t))
@@ -591,7 +626,7 @@ static double wald(const double *b, const gsl_matrix *vb, size_t p, size_t skip)
 
 static int opts_valid(const ma_rma_opts_t *o)
 {
-    return (unsigned)o->method <= MA_METHOD_EB && (unsigned)o->test <= MA_TEST_ADHOC
+    return ma_method_info(o->method) && (unsigned)o->test <= MA_TEST_ADHOC
            && o->level > 0 && o->level < 1 && o->maxiter > 0 && o->tol > 0;
 }
 
@@ -679,7 +714,7 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
         goto fail;
     }
 
-    /* tau2, with the fallback of rma.c: REML/ML/EB -> PM -> DL */
+    /* tau2, with the fallback of the method table */
     if (fe || (int_only && k == 1)) {
         r->tau2 = 0;
     } else {
@@ -694,13 +729,13 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
                 ma_error_set(err, st, "tau2 estimation failed");
                 goto fail;
             }
-            if (mm == MA_METHOD_DL) {
+            if (ma_method_info(mm)->fallback < 0) {
                 st = ma_error_set(err, MA_ENUMERIC, "tau2 could not be estimated (DL failed)");
                 goto fail;
             }
             r->converged = 0;
             {
-                ma_method_t next = mm == MA_METHOD_PM ? MA_METHOD_DL : MA_METHOD_PM;
+                ma_method_t next = (ma_method_t)ma_method_info(mm)->fallback;
                 ma_fallback_note(r->note, sizeof r->note, mm, it, o->maxiter, next);
                 mm = next;
             }

@@ -28,16 +28,6 @@ void ma_rma_opts_init(ma_rma_opts_t *o)
     o->tau2_init = NAN;
 }
 
-static const char *const method_names[] = {"FE", "DL", "REML", "ML", "PM",
-                                           "HS", "SJ", "HE", "EB"};
-
-const char *ma_method_name(ma_method_t m)
-{
-    if ((unsigned)m < sizeof method_names / sizeof method_names[0])
-        return method_names[m];
-    return "?";
-}
-
 static const char *const test_names[] = {"z", "knha", "t", "adhoc"};
 
 const char *ma_test_name(ma_test_t t)
@@ -72,7 +62,11 @@ static int name_index(const char *s, const char *const *names, size_t n)
 
 int ma_method_parse(const char *s)
 {
-    int i = name_index(s, method_names, sizeof method_names / sizeof method_names[0]);
+    int i = -1;
+    size_t m;
+    for (m = 0; s && i < 0 && m < ma_method_count(); m++)
+        if (ascii_casecmp(s, ma_method_name((ma_method_t)m)) == 0)
+            i = (int)m;
     /* metafor's other names for the common-effect model */
     if (i < 0 && s && (ascii_casecmp(s, "EE") == 0 || ascii_casecmp(s, "CE") == 0))
         return MA_METHOD_FE;
@@ -176,7 +170,7 @@ static ma_status_t check_input(const double *yi, const double *vi, size_t k, ma_
 
 static int opts_valid(const ma_rma_opts_t *o)
 {
-    return (unsigned)o->method <= MA_METHOD_EB && (unsigned)o->test <= MA_TEST_ADHOC
+    return ma_method_info(o->method) && (unsigned)o->test <= MA_TEST_ADHOC
            && (o->pi == MA_PI_DEFAULT || o->pi == MA_PI_HTS) && o->level > 0 && o->level < 1
            && o->maxiter > 0 && o->tol > 0;
 }
@@ -198,7 +192,7 @@ ma_status_t ma_tau2_estimate(const double *yi, const double *vi, size_t k, ma_me
         ma_rma_opts_init(&def);
         o = &def;
     }
-    if (k == 0 || (unsigned)m > MA_METHOD_EB || o->maxiter <= 0 || !(o->tol > 0))
+    if (k == 0 || !ma_method_info(m) || o->maxiter <= 0 || !(o->tol > 0))
         return MA_EUSAGE;
     for (i = 0; i < k; i++)
         if (!isfinite(yi[i]) || !(vi[i] > 0) || !isfinite(vi[i]))
@@ -439,7 +433,7 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
                         "be unstable", vmax / vmin);
     }
 
-    /* tau2, with the documented fallback REML/ML/EB -> PM -> DL on non-convergence */
+    /* tau2, with the documented fallback of the method table on non-convergence */
     if (o->method == MA_METHOD_FE) {
         r->tau2 = 0;
     } else {
@@ -451,7 +445,7 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
             if (st == MA_OK)
                 break;
             r->converged = 0;
-            if (m == MA_METHOD_DL) { /* the last fallback: Q and the weights are finite */
+            if (ma_method_info(m)->fallback < 0) { /* DL, the last: Q and w are finite */
                 free(scratch);
                 return ma_error_set(err, MA_ENUMERIC,
                                     "tau^2 cannot be estimated: DerSimonian-Laird's "
@@ -459,7 +453,7 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
                                     "tr(P) = %g)", r->Q, r->Q_df / r->vbar);
             }
             {
-                ma_method_t next = m == MA_METHOD_PM ? MA_METHOD_DL : MA_METHOD_PM;
+                ma_method_t next = (ma_method_t)ma_method_info(m)->fallback;
                 ma_fallback_note(r->note, sizeof r->note, m, it, o->maxiter, next);
                 m = next;
             }

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stddef.h>
 
+#include "methods.h"
 #include "tau2.h"
 #include "scoring.h"
 
@@ -108,12 +109,92 @@ static int ll0_higher(const ma_wls_t *d, ma_method_t m, double tau2, double tol)
     return diff > tol;
 }
 
+/* The estimators of the method table (methods.h), for k >= 2. */
+ma_status_t ma_tau2_uni_fe(const ma_wls_t *d, ma_method_t m, const ma_rma_opts_t *o,
+                           double *tau2, int *iterations, int *reset, int *damped)
+{
+    (void)d, (void)m, (void)o, (void)iterations, (void)reset, (void)damped;
+    *tau2 = 0;
+    return MA_OK;
+}
+
+/* DerSimonian & Laird 1986: (Q - (k-1)) / tr(P), FE weights */
+ma_status_t ma_tau2_uni_dl(const ma_wls_t *d, ma_method_t m, const ma_rma_opts_t *o,
+                           double *tau2, int *iterations, int *reset, int *damped)
+{
+    ma_wsums_t s;
+    (void)m, (void)o, (void)iterations, (void)reset, (void)damped;
+    ma_wls_eval(d, 0.0, &s);
+    *tau2 = (s.q - ((double)d->k - 1)) / s.trP;
+    return MA_OK;
+}
+
+/* Hunter-Schmidt as metafor: (Q - k) / sum(w) */
+ma_status_t ma_tau2_uni_hs(const ma_wls_t *d, ma_method_t m, const ma_rma_opts_t *o,
+                           double *tau2, int *iterations, int *reset, int *damped)
+{
+    ma_wsums_t s;
+    (void)m, (void)o, (void)iterations, (void)reset, (void)damped;
+    ma_wls_eval(d, 0.0, &s);
+    *tau2 = (s.q - (double)d->k) / s.sw;
+    return MA_OK;
+}
+
+ma_status_t ma_tau2_uni_he(const ma_wls_t *d, ma_method_t m, const ma_rma_opts_t *o,
+                           double *tau2, int *iterations, int *reset, int *damped)
+{
+    (void)m, (void)o, (void)iterations, (void)reset, (void)damped;
+    *tau2 = tau2_he(d);
+    return MA_OK;
+}
+
+/* Sidik & Jonkman 2005: tau0 = sum (yi - ybar)^2 / k, then tau0 Q(tau0)/(k-1) */
+ma_status_t ma_tau2_uni_sj(const ma_wls_t *d, ma_method_t m, const ma_rma_opts_t *o,
+                           double *tau2, int *iterations, int *reset, int *damped)
+{
+    double k = (double)d->k, ss, sv, t0;
+    ma_wsums_t s;
+    (void)m, (void)o, (void)iterations, (void)reset, (void)damped;
+    raw_sums(d, &ss, &sv);
+    t0 = ss / k;
+    *tau2 = 0;
+    if (t0 > 0) {
+        ma_wls_eval(d, t0, &s);
+        *tau2 = t0 * s.q / (k - 1);
+    }
+    return MA_OK;
+}
+
+/* Paule & Mandel 1982: Q(tau2) = k - 1, or 0 when Q(0) < k - 1 */
+ma_status_t ma_tau2_uni_pm(const ma_wls_t *d, ma_method_t m, const ma_rma_opts_t *o,
+                           double *tau2, int *iterations, int *reset, int *damped)
+{
+    double k = (double)d->k;
+    (void)m, (void)reset, (void)damped;
+    *tau2 = 0;
+    if (ma_wls_q(d, 0.0) >= k - 1)
+        return ma_q_root(d, k - 1, 100.0, o->tol, o->maxiter, tau2, iterations);
+    return MA_OK;
+}
+
+/* ML, REML, EB: Fisher scoring; ML and REML then metafor's ll0check */
+ma_status_t ma_tau2_uni_lik(const ma_wls_t *d, ma_method_t m, const ma_rma_opts_t *o,
+                            double *tau2, int *iterations, int *reset, int *damped)
+{
+    ma_status_t st = fisher_scoring(d, m, o, tau2, iterations, damped);
+    if (st == MA_OK && m != MA_METHOD_EB && *tau2 > o->tol && ll0_higher(d, m, *tau2, o->tol)) {
+        *tau2 = 0;
+        *reset = 1;
+    }
+    return st;
+}
+
 ma_status_t ma_tau2_fit(const ma_wls_t *d, ma_method_t m, const ma_rma_opts_t *o,
                         double *tau2, int *iterations, int *ll0_reset, int *damped)
 {
-    double k = (double)d->k, t = 0;
-    ma_wsums_t s;
-    ma_status_t st = MA_OK;
+    const ma_method_def_t *def = ma_method_def(m);
+    double t = 0;
+    ma_status_t st;
     int dummy;
 
     if (!damped)
@@ -122,53 +203,9 @@ ma_status_t ma_tau2_fit(const ma_wls_t *d, ma_method_t m, const ma_rma_opts_t *o
     *iterations = 0;
     *ll0_reset = 0;
     *tau2 = NAN;
-    switch (m) {
-    case MA_METHOD_FE:
-        t = 0;
-        break;
-    case MA_METHOD_DL:
-        /* DerSimonian & Laird 1986: (Q - (k-1)) / tr(P), FE weights */
-        ma_wls_eval(d, 0.0, &s);
-        t = (s.q - (k - 1)) / s.trP;
-        break;
-    case MA_METHOD_HS:
-        /* Hunter-Schmidt as metafor: (Q - k) / sum(w) */
-        ma_wls_eval(d, 0.0, &s);
-        t = (s.q - k) / s.sw;
-        break;
-    case MA_METHOD_HE:
-        t = tau2_he(d);
-        break;
-    case MA_METHOD_SJ: {
-        /* Sidik & Jonkman 2005: tau0 = sum (yi - ybar)^2 / k, then tau0 Q(tau0)/(k-1) */
-        double ss, sv, t0;
-        raw_sums(d, &ss, &sv);
-        t0 = ss / k;
-        if (t0 > 0) {
-            ma_wls_eval(d, t0, &s);
-            t = t0 * s.q / (k - 1);
-        }
-        break;
-    }
-    case MA_METHOD_PM: {
-        /* Paule & Mandel 1982: Q(tau2) = k - 1, or 0 when Q(0) < k - 1 */
-        double q0 = ma_wls_q(d, 0.0);
-        if (q0 >= k - 1)
-            st = ma_q_root(d, k - 1, 100.0, o->tol, o->maxiter, &t, iterations);
-        break;
-    }
-    case MA_METHOD_ML:
-    case MA_METHOD_REML:
-    case MA_METHOD_EB:
-        st = fisher_scoring(d, m, o, &t, iterations, damped);
-        if (st == MA_OK && m != MA_METHOD_EB && t > o->tol && ll0_higher(d, m, t, o->tol)) {
-            t = 0;
-            *ll0_reset = 1;
-        }
-        break;
-    default:
+    if (!def)
         return MA_EUSAGE;
-    }
+    st = def->uni(d, m, o, &t, iterations, ll0_reset, damped);
     if (st != MA_OK)
         return st;
     if (!isfinite(t))
