@@ -91,23 +91,8 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
         ma_writer_int(w, "left_out", (long)(j + 1));
         ma_writer_str(w, "study", s->label);
         ma_writer_int(w, "line", s->line);
-        ma_writer_int(w, "k", (long)r->k);
-        ma_writer_num(w, "estimate", r->estimate);
-        ma_writer_num(w, "se", r->se);
-        ma_writer_num(w, "stat", r->stat);
-        ma_writer_num(w, "df", r->df);
-        ma_writer_num(w, "pval", r->pval);
-        ma_writer_num(w, "ci_lb", r->ci_lb);
-        ma_writer_num(w, "ci_ub", r->ci_ub);
-        ma_writer_num(w, "Q", r->Q);
-        ma_writer_num(w, "Q_df", r->Q_df);
-        ma_writer_num(w, "Q_p", r->Q_p);
-        ma_writer_num(w, "tau2", r->tau2);
-        ma_writer_num(w, "I2", r->I2);
-        ma_writer_num(w, "H2", r->H2);
-        ma_writer_str(w, "method_used", ma_method_name(r->method_used));
-        ma_writer_bool(w, "converged", r->converged);
-        ma_writer_str(w, "note", r->note);
+        cli_rma_fields(w, r, "k estimate se stat df pval ci_lb ci_ub Q Q_df Q_p tau2 I2 H2 "
+                             "method_used converged note");
         ma_writer_end(w);
     }
     cli_excluded_records(w, d);

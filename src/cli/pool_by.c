@@ -23,29 +23,6 @@ static double participants(const ma_dataset_t *d, const size_t *kept, const size
     return *known ? sum : NAN;
 }
 
-static void fit_record(ma_writer_t *w, const ma_rma_t *r)
-{
-    ma_writer_num(w, "estimate", r->estimate);
-    ma_writer_num(w, "se", r->se);
-    ma_writer_num(w, "stat", r->stat);
-    ma_writer_num(w, "df", r->df);
-    ma_writer_num(w, "pval", r->pval);
-    ma_writer_num(w, "ci_lb", r->ci_lb);
-    ma_writer_num(w, "ci_ub", r->ci_ub);
-    ma_writer_num(w, "tau2", r->tau2);
-    ma_writer_num(w, "tau2_lb", r->tau2_lb);
-    ma_writer_num(w, "tau2_ub", r->tau2_ub);
-    ma_writer_num(w, "I2", r->I2);
-    ma_writer_num(w, "H2", r->H2);
-    ma_writer_num(w, "Q", r->Q);
-    ma_writer_num(w, "Q_df", r->Q_df);
-    ma_writer_num(w, "Q_p", r->Q_p);
-    ma_writer_num(w, "pi_lb", r->pi_lb);
-    ma_writer_num(w, "pi_ub", r->pi_ub);
-    ma_writer_str(w, "method_used", ma_method_name(r->method_used));
-    ma_writer_str(w, "note", r->note);
-}
-
 /* The rows left out for a missing subgroup value, in the layout of cli_excluded_records. */
 static void missing_records(ma_writer_t *w, const ma_dataset_t *d, const size_t *miss,
                             size_t nmiss, const char *reason)
@@ -207,7 +184,8 @@ int cli_pool_by(const cli_common_t *c, const cli_pool_t *p, const ma_dataset_t *
             ma_writer_int(w, "k", (long)s->g[g].k);
             ma_writer_num(w, "participants", np[g]);
             ma_writer_int(w, "participants_known", (long)known[g]);
-            fit_record(w, &s->g[g].fit);
+            cli_rma_fields(w, &s->g[g].fit, "estimate se stat df pval ci_lb ci_ub tau2 tau2_lb "
+                                            "tau2_ub I2 H2 Q Q_df Q_p pi_lb pi_ub method_used note");
             ma_writer_end(w);
         }
         ma_writer_section(w, "overall");

@@ -1,5 +1,6 @@
 /* Printers shared by the subcommands: model summaries, study lists, excluded rows. */
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -226,6 +227,50 @@ void cli_rma_text(FILE *f, const ma_rma_t *r, const ma_rma_opts_t *o, const char
     }
 }
 
+/* The fields of a fit, each named once: records of every command select from them. */
+#define NUM(f) {#f, 'n', offsetof(ma_rma_t, f)}
+static const struct {
+    const char *name;
+    char kind; /* n: double, k: size_t, i: int, b: bool (int), m: method, s: string */
+    size_t off;
+} RMA_FIELDS[] = {
+    {"k", 'k', offsetof(ma_rma_t, k)}, NUM(estimate), NUM(se), NUM(stat), NUM(df), NUM(pval),
+    NUM(ci_lb), NUM(ci_ub), NUM(tau2), NUM(tau2_lb), NUM(tau2_ub), NUM(tau), NUM(I2),
+    NUM(I2_lb), NUM(I2_ub), NUM(H2), NUM(H2_lb), NUM(H2_ub), NUM(Q), NUM(Q_df), NUM(Q_p),
+    NUM(pi_lb), NUM(pi_ub), {"method_used", 'm', offsetof(ma_rma_t, method_used)},
+    {"converged", 'b', offsetof(ma_rma_t, converged)},
+    {"iterations", 'i', offsetof(ma_rma_t, iterations)}, {"note", 's', offsetof(ma_rma_t, note)},
+};
+#undef NUM
+
+void cli_rma_fields(ma_writer_t *w, const ma_rma_t *r, const char *names)
+{
+    const char *p = names;
+    while (*p) {
+        size_t n = strcspn(p, " "), i;
+        for (i = 0; i < sizeof RMA_FIELDS / sizeof RMA_FIELDS[0]; i++) {
+            const char *f = (const char *)r + RMA_FIELDS[i].off;
+            if (strlen(RMA_FIELDS[i].name) != n || strncmp(RMA_FIELDS[i].name, p, n) != 0)
+                continue;
+            switch (RMA_FIELDS[i].kind) {
+            case 'n': ma_writer_num(w, RMA_FIELDS[i].name, *(const double *)(const void *)f); break;
+            case 'k': ma_writer_int(w, RMA_FIELDS[i].name, (long)*(const size_t *)(const void *)f); break;
+            case 'i': ma_writer_int(w, RMA_FIELDS[i].name, *(const int *)(const void *)f); break;
+            case 'b': ma_writer_bool(w, RMA_FIELDS[i].name, *(const int *)(const void *)f); break;
+            case 'm':
+                ma_writer_str(w, RMA_FIELDS[i].name,
+                              ma_method_name(*(const ma_method_t *)(const void *)f));
+                break;
+            default: ma_writer_str(w, RMA_FIELDS[i].name, f); break;
+            }
+            break;
+        }
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+}
+
 void cli_rma_record(ma_writer_t *w, const ma_rma_t *r, const ma_rma_opts_t *o)
 {
     ma_writer_str(w, "model", r->method_used == MA_METHOD_FE ? "common" : "random");
@@ -234,32 +279,9 @@ void cli_rma_record(ma_writer_t *w, const ma_rma_t *r, const ma_rma_opts_t *o)
     ma_writer_str(w, "test", ma_test_name(r->test));
     ma_writer_str(w, "pi_type", o->pi == MA_PI_HTS ? "hts" : "default");
     ma_writer_num(w, "level", o->level);
-    ma_writer_int(w, "k", (long)r->k);
-    ma_writer_num(w, "estimate", r->estimate);
-    ma_writer_num(w, "se", r->se);
-    ma_writer_num(w, "stat", r->stat);
-    ma_writer_num(w, "df", r->df);
-    ma_writer_num(w, "pval", r->pval);
-    ma_writer_num(w, "ci_lb", r->ci_lb);
-    ma_writer_num(w, "ci_ub", r->ci_ub);
-    ma_writer_num(w, "tau2", r->tau2);
-    ma_writer_num(w, "tau2_lb", r->tau2_lb);
-    ma_writer_num(w, "tau2_ub", r->tau2_ub);
-    ma_writer_num(w, "tau", r->tau);
-    ma_writer_num(w, "I2", r->I2);
-    ma_writer_num(w, "I2_lb", r->I2_lb);
-    ma_writer_num(w, "I2_ub", r->I2_ub);
-    ma_writer_num(w, "H2", r->H2);
-    ma_writer_num(w, "H2_lb", r->H2_lb);
-    ma_writer_num(w, "H2_ub", r->H2_ub);
-    ma_writer_num(w, "Q", r->Q);
-    ma_writer_num(w, "Q_df", r->Q_df);
-    ma_writer_num(w, "Q_p", r->Q_p);
-    ma_writer_num(w, "pi_lb", r->pi_lb);
-    ma_writer_num(w, "pi_ub", r->pi_ub);
-    ma_writer_bool(w, "converged", r->converged);
-    ma_writer_int(w, "iterations", r->iterations);
-    ma_writer_str(w, "note", r->note);
+    cli_rma_fields(w, r, "k estimate se stat df pval ci_lb ci_ub tau2 tau2_lb tau2_ub tau I2 "
+                         "I2_lb I2_ub H2 H2_lb H2_ub Q Q_df Q_p pi_lb pi_ub converged "
+                         "iterations note");
 }
 
 void cli_not_pooled_text(FILE *f, const ma_dataset_t *d)

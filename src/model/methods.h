@@ -21,7 +21,7 @@ typedef ma_status_t (*ma_tau2_reg_fn)(reg_ws_t *ws, ma_method_t m, const ma_rma_
 typedef struct {
     ma_method_info_t info;
     ma_tau2_uni_fn uni; /* intercept only */
-    ma_tau2_reg_fn reg; /* with moderators */
+    ma_tau2_reg_fn reg; /* with moderators; NULL: meta-regression refuses the method */
 } ma_method_def_t;
 
 /* The row of method m, or NULL when m is no method. */

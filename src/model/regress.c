@@ -488,7 +488,7 @@ static ma_status_t tau2_fit(reg_ws_t *ws, ma_method_t m, const ma_rma_opts_t *o,
     *iterations = 0;
     *reset = 0;
     *tau2 = NAN;
-    if (!def)
+    if (!def || !def->reg) /* a method without an estimator for moderators */
         return MA_EUSAGE;
     st = def->reg(ws, m, o, &t, iterations, reset);
     if (st != MA_OK)
@@ -767,16 +767,12 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
     alpha = 1 - o->level;
     if (tdist)
         r->df = (double)(k - p);
-    if (r->test == MA_TEST_KNHA || r->test == MA_TEST_ADHOC) {
-        /* Knapp & Hartung: vb scaled by RSS/(k-p), 0 when RSS <= machine epsilon; adhoc
-         * never scales it down */
-        s2w = s.q <= DBL_EPSILON ? 0.0 : s.q / (double)(k - p);
-        if (r->test == MA_TEST_ADHOC && s2w < 1)
-            s2w = 1;
+    /* Knapp & Hartung: vb scaled by RSS/(k-p), as the intercept-only fit */
+    s2w = ma_knha_scale(r->test, s.q, (double)(k - p));
+    if (s2w != 1)
         gsl_matrix_scale(vb, s2w);
-        if (s2w == 0)
-            add_note(r, "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
-    }
+    if (s2w == 0)
+        add_note(r, "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
     crit = tdist ? (r->df > 0 ? gsl_cdf_tdist_Qinv(alpha / 2, r->df) : NAN)
                 : gsl_cdf_ugaussian_Qinv(alpha / 2);
     for (j = 0; j < p; j++) {

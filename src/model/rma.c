@@ -327,22 +327,27 @@ static void fit_single(const double *yi, const double *vi, const ma_rma_opts_t *
                 "interval undefined");
 }
 
+double ma_knha_scale(ma_test_t test, double rss, double df)
+{
+    double s2w;
+    if (test != MA_TEST_KNHA && test != MA_TEST_ADHOC)
+        return 1;
+    /* Hartung-Knapp-Sidik-Jonkman: RSS/df, not truncated at 1 (metafor 3.8 default);
+     * metafor sets it to 0 when RSS <= machine epsilon. adhoc truncates it at 1 (Knapp &
+     * Hartung 2003's ad hoc variant). */
+    s2w = rss <= DBL_EPSILON ? 0.0 : rss / df;
+    return test == MA_TEST_ADHOC && s2w < 1 ? 1 : s2w;
+}
+
 void ma_rma_inference(const ma_wsums_t *s, size_t k, double tau2, const ma_rma_opts_t *o,
                       ma_rma_t *r)
 {
-    double alpha = 1 - o->level, crit, s2w = 1, se_pi;
+    double alpha = 1 - o->level, crit, s2w, se_pi;
     r->test = o->test;
     r->estimate = s->mu;
-    if (o->test == MA_TEST_KNHA || o->test == MA_TEST_ADHOC) {
-        /* Hartung-Knapp-Sidik-Jonkman: var scaled by RSS/(k-1), not truncated at 1 (metafor
-         * 3.8 default); metafor sets the factor to 0 when RSS <= machine epsilon. adhoc
-         * truncates it at 1 (Knapp & Hartung 2003's ad hoc variant). */
-        s2w = s->q <= DBL_EPSILON ? 0.0 : s->q / (double)(k - 1);
-        if (o->test == MA_TEST_ADHOC && s2w < 1)
-            s2w = 1;
-        if (s2w == 0)
-            add_note(r, "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
-    }
+    s2w = ma_knha_scale(o->test, s->q, (double)(k - 1));
+    if (s2w == 0)
+        add_note(r, "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
     r->se = sqrt(s2w / s->sw);
     r->stat = r->estimate / r->se;
     if (o->test == MA_TEST_Z) {

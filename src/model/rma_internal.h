@@ -25,6 +25,11 @@ void ma_fallback_note(char *note, size_t size, ma_method_t m, int it, int maxite
  * when the sum of the weights does; MA_OK when all are finite. */
 ma_status_t ma_check_weights(const double *vi, size_t k, ma_error_t *err);
 
+/* The Knapp-Hartung factor of the variance of the estimates (rma.c), shared by the
+ * intercept-only fit, subgroups and meta-regression: RSS/df for knha (0 when RSS <= machine
+ * epsilon, as metafor), the same but never below 1 for adhoc, 1 for z and t. */
+double ma_knha_scale(ma_test_t test, double rss, double df);
+
 /* Inference at a given tau2 from the sums s at that tau2 (k >= 2): estimate, se, stat,
  * df, pval, CI by o->test, and the prediction interval (when o->method is not FE) with
  * the test's SE and critical value, or t with k-2 df under --pi hts (as metafor's
