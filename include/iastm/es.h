@@ -111,6 +111,8 @@ double ma_hedges_j(double m);
  * Parsing returns -1 when the name is unknown. */
 int ma_form_parse(const char *s);
 const char *ma_form_name(ma_form_t f);
+/* 1 when the form reports a signed scale difference and so needs higher_is_better. */
+int ma_form_oriented(ma_form_t f);
 int ma_direction_parse(const char *s); /* "" -> MA_DIR_UNKNOWN */
 
 /* es_kind names: d (also "Cohen d", "Cohen's d"), g ("Hedges g", "Hedges' g"), log_or

@@ -86,28 +86,7 @@ static const char *const yi_vi_method = "yi_vi: as given";
 
 /* ---- names ---------------------------------------------------------------------------- */
 
-static const char *const form_names[] = {
-    "", "yi_vi", "final_sd", "change_sd", "final_se", "md_ci", "md_se", "es_reported",
-    "t_stat", "p_exact", "median_iqr", "median_range", "fivenum", "narrative"
-};
-#define N_FORMS (sizeof form_names / sizeof form_names[0])
-
-int ma_form_parse(const char *s)
-{
-    if (s == NULL)
-        return -1;
-    for (size_t i = 0; i < N_FORMS; i++)
-        if (strcmp(s, form_names[i]) == 0)
-            return (int)i;
-    return -1;
-}
-
-const char *ma_form_name(ma_form_t f)
-{
-    if ((unsigned)f >= N_FORMS)
-        return "?";
-    return form_names[f];
-}
+/* (the data forms are listed once, in FORMS below ma_es_compute's helpers) */
 
 int ma_direction_parse(const char *s)
 {
@@ -475,8 +454,9 @@ static int form_sd(const ctx_t *c, int src)
     return from_means(c, src, in->m1, in->sd1, in->m2, in->sd2);
 }
 
-static int form_se(const ctx_t *c)
+static int form_se(const ctx_t *c, int arg)
 {
+    (void)arg;
     const ma_es_input_t *in = c->in;
     ma_es_result_t *o = c->out;
     if (!need_ns(o, in) || !need(o, "mean_iastm", in->m1) || !need_pos(o, "se_iastm", in->se1)
@@ -502,8 +482,9 @@ static int from_md_se(const ctx_t *c, int src, double md, double se)
 
 /* SE = (ub - lb) / (2 q): q the t quantile (n1 + n2 - 2 df) when both arms are small,
  * else the normal one (Cochrane Handbook 6.5.2.3). */
-static int form_md_ci(const ctx_t *c)
+static int form_md_ci(const ctx_t *c, int arg)
 {
+    (void)arg;
     const ma_es_input_t *in = c->in;
     ma_es_result_t *o = c->out;
     if (!need_ns(o, in) || !need(o, "md", in->md) || !need(o, "md_ci_lb", in->md_lb)
@@ -524,8 +505,9 @@ static int form_md_ci(const ctx_t *c)
     return from_md_se(c, small ? SRC_MD_CI_T : SRC_MD_CI_Z, in->md, se);
 }
 
-static int form_md_se(const ctx_t *c)
+static int form_md_se(const ctx_t *c, int arg)
 {
+    (void)arg;
     const ma_es_input_t *in = c->in;
     ma_es_result_t *o = c->out;
     if (c->measure == MA_MEASURE_SMD && !need_ns(o, in))
@@ -588,8 +570,9 @@ static int form_es_or(const ctx_t *c)
     return 1;
 }
 
-static int form_es(const ctx_t *c)
+static int form_es(const ctx_t *c, int arg)
 {
+    (void)arg;
     const ma_es_input_t *in = c->in;
     double d, j;
     if (c->measure == MA_MEASURE_MD)
@@ -622,8 +605,9 @@ static int form_es(const ctx_t *c)
     return from_d(c, SRC_ES_G, d / j);
 }
 
-static int form_t(const ctx_t *c)
+static int form_t(const ctx_t *c, int arg)
 {
+    (void)arg;
     const ma_es_input_t *in = c->in;
     double t;
     if (c->measure == MA_MEASURE_MD)
@@ -635,8 +619,9 @@ static int form_t(const ctx_t *c)
 }
 
 /* |t| = t quantile at 1 - p/2 with n1 + n2 - 2 df; the sign comes from `direction` only. */
-static int form_p(const ctx_t *c)
+static int form_p(const ctx_t *c, int arg)
 {
+    (void)arg;
     const ma_es_input_t *in = c->in;
     ma_es_result_t *o = c->out;
     if (c->measure == MA_MEASURE_MD)
@@ -670,8 +655,9 @@ static int form_median(const ctx_t *c, int kase)
     return from_means(c, src, m1, sd1, m2, sd2);
 }
 
-static int form_yi_vi(const ctx_t *c)
+static int form_yi_vi(const ctx_t *c, int arg)
 {
+    (void)arg;
     const ma_es_input_t *in = c->in;
     if (!need(c->out, "yi", in->yi) || !need_pos(c->out, "vi", in->vi))
         return 0;
@@ -679,6 +665,66 @@ static int form_yi_vi(const ctx_t *c)
     c->out->vi = in->vi;
     c->out->method = yi_vi_method;
     return 1;
+}
+
+static int form_narrative(const ctx_t *c, int arg)
+{
+    (void)arg;
+    return fail(c->out, "narrative result only");
+}
+
+static int form_none(const ctx_t *c, int arg)
+{
+    (void)arg;
+    return fail(c->out, "data form missing");
+}
+
+/* The data forms, one row each, in the order of ma_form_t: the name of the data_form
+ * column, whether the numbers are a signed scale difference that needs higher_is_better,
+ * and the computation (with its argument). */
+static const struct {
+    const char *name;
+    int oriented;
+    int (*compute)(const ctx_t *c, int arg);
+    int arg;
+} FORMS[] = {
+    [MA_FORM_NONE] = {"", 0, form_none, 0},
+    [MA_FORM_YI_VI] = {"yi_vi", 0, form_yi_vi, 0},
+    [MA_FORM_FINAL_SD] = {"final_sd", 1, form_sd, SRC_FINAL_SD},
+    [MA_FORM_CHANGE_SD] = {"change_sd", 1, form_sd, SRC_CHANGE_SD},
+    [MA_FORM_FINAL_SE] = {"final_se", 1, form_se, 0},
+    [MA_FORM_MD_CI] = {"md_ci", 1, form_md_ci, 0},
+    [MA_FORM_MD_SE] = {"md_se", 1, form_md_se, 0},
+    [MA_FORM_ES_REPORTED] = {"es_reported", 1, form_es, 0},
+    [MA_FORM_T_STAT] = {"t_stat", 1, form_t, 0},
+    [MA_FORM_P_EXACT] = {"p_exact", 0, form_p, 0},
+    [MA_FORM_MEDIAN_IQR] = {"median_iqr", 1, form_median, CASE_IQR},
+    [MA_FORM_MEDIAN_RANGE] = {"median_range", 1, form_median, CASE_RANGE},
+    [MA_FORM_FIVENUM] = {"fivenum", 1, form_median, CASE_FIVE},
+    [MA_FORM_NARRATIVE] = {"narrative", 0, form_narrative, 0},
+};
+#define N_FORMS (sizeof FORMS / sizeof FORMS[0])
+
+int ma_form_parse(const char *s)
+{
+    if (s == NULL)
+        return -1;
+    for (size_t i = 0; i < N_FORMS; i++)
+        if (strcmp(s, FORMS[i].name) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *ma_form_name(ma_form_t f)
+{
+    if ((unsigned)f >= N_FORMS)
+        return "?";
+    return FORMS[f].name;
+}
+
+int ma_form_oriented(ma_form_t f)
+{
+    return (unsigned)f < N_FORMS && FORMS[f].oriented;
 }
 
 void ma_es_compute(const ma_es_input_t *in, const ma_es_opts_t *opts, ma_es_result_t *out)
@@ -709,23 +755,10 @@ void ma_es_compute(const ma_es_input_t *in, const ma_es_opts_t *opts, ma_es_resu
     static const int vt_of[] = { VT_LS, VT_UB, VT_LS2, VT_AV }; /* by ma_vtype_t */
     ctx_t c = { in, opts->measure, opts->revman5 ? VT_REVMAN : vt_of[opts->vtype], out };
     int ok;
-    switch (in->form) {
-    case MA_FORM_YI_VI:        ok = form_yi_vi(&c); break;
-    case MA_FORM_FINAL_SD:     ok = form_sd(&c, SRC_FINAL_SD); break;
-    case MA_FORM_CHANGE_SD:    ok = form_sd(&c, SRC_CHANGE_SD); break;
-    case MA_FORM_FINAL_SE:     ok = form_se(&c); break;
-    case MA_FORM_MD_CI:        ok = form_md_ci(&c); break;
-    case MA_FORM_MD_SE:        ok = form_md_se(&c); break;
-    case MA_FORM_ES_REPORTED:  ok = form_es(&c); break;
-    case MA_FORM_T_STAT:       ok = form_t(&c); break;
-    case MA_FORM_P_EXACT:      ok = form_p(&c); break;
-    case MA_FORM_MEDIAN_IQR:   ok = form_median(&c, CASE_IQR); break;
-    case MA_FORM_MEDIAN_RANGE: ok = form_median(&c, CASE_RANGE); break;
-    case MA_FORM_FIVENUM:      ok = form_median(&c, CASE_FIVE); break;
-    case MA_FORM_NARRATIVE:    ok = fail(out, "narrative result only"); break;
-    case MA_FORM_NONE:         ok = fail(out, "data form missing"); break;
-    default:                   ok = fail(out, "unknown data form (%d)", (int)in->form); break;
-    }
+    if ((unsigned)in->form >= N_FORMS)
+        ok = fail(out, "unknown data form (%d)", (int)in->form);
+    else
+        ok = FORMS[in->form].compute(&c, FORMS[in->form].arg);
     if (!ok)
         return;
     /* Extreme inputs (huge means, tiny SDs) can overflow: never report NaN/inf as ok. */

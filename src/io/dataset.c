@@ -192,13 +192,6 @@ static int row_matches(const ma_dataset_t *d, const ma_dataset_opts_t *o, const 
     return 1;
 }
 
-/* Forms that report a signed scale difference and so need higher_is_better. */
-static int form_needs_orientation(ma_form_t f)
-{
-    return f != MA_FORM_YI_VI && f != MA_FORM_P_EXACT && f != MA_FORM_NARRATIVE &&
-           f != MA_FORM_NONE;
-}
-
 /* es_kind: a known kind wherever given. A row that would pool its es_reported must say
  * what it is when the file has the column (only a file without it, like metafor's `di`,
  * means Cohen's d) and must be of a kind with a conversion (dz and r have none). A row
@@ -323,7 +316,7 @@ static ma_status_t read_row(const ma_dataset_t *d, size_t r, ma_es_input_t *in, 
             return ma_error_at(err, MA_EINPUT, t->path, line,
                                t->header[d->col[MA_COL_HIB]], cell,
                                "expected yes or no:");
-        if (x == -1 && form_needs_orientation(in->form) && reason[0] == '\0')
+        if (x == -1 && ma_form_oriented(in->form) && reason[0] == '\0')
             return ma_error_at(err, MA_EINPUT, t->path, line,
                                t->header[d->col[MA_COL_HIB]], NULL,
                                "missing value: yes or no is needed to set the sign of this "
