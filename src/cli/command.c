@@ -4,6 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The option groups number their ids in ranges of their own, below the commands' own. */
+_Static_assert(OPT_TAU2_INIT < OPT_SCRIPT && OPT_HEIGHT < OPT_THREADS &&
+                   OPT_PROGRESS < OPT_TAU_PRIOR && OPT_BAYES_MARGIN < OPT_CMD_BASE,
+               "option id ranges overlap");
+
 static const struct option COMMON_OPTS[] = {CLI_COMMON_LONGOPTS, CLI_OPT_END};
 static const struct option RMA_OPTS[] = {CLI_RMA_LONGOPTS, CLI_OPT_END};
 static const struct option PLOT_OPTS[] = {CLI_PLOT_LONGOPTS, CLI_OPT_END};
@@ -16,9 +21,9 @@ static size_t count_opts(const struct option *o)
     return n;
 }
 
-/* The getopt_long table: the input and output options, the pooling options, the
- * command's own; the caller frees it. */
-static struct option *build_longopts(const cli_cmd_t *cmd)
+/* The getopt_long table: the input and output options, the pooling and plot options,
+ * the command's own (the caller frees it). Returns 0, or an exit status after a message. */
+static int build_longopts(const cli_cmd_t *cmd, struct option **out)
 {
     const struct option *parts[4] = {COMMON_OPTS, cmd->groups & CLI_GROUP_RMA ? RMA_OPTS : NULL,
                                      cmd->groups & CLI_GROUP_PLOT ? PLOT_OPTS : NULL,
@@ -27,16 +32,29 @@ static struct option *build_longopts(const cli_cmd_t *cmd)
     struct option *all;
     for (i = 0; i < 4; i++)
         n += count_opts(parts[i]);
+    *out = NULL;
     all = calloc(n + 1, sizeof *all);
-    if (!all)
-        return NULL;
+    if (!all) {
+        fprintf(stderr, "iastm %s: out of memory\n", cmd->name);
+        return 1;
+    }
     for (i = 0; i < 4; i++) {
         size_t m = count_opts(parts[i]);
         if (m)
             memcpy(all + j, parts[i], m * sizeof *all);
         j += m;
     }
-    return all; /* the last entry is zeroed: CLI_OPT_END */
+    /* two options with one id would silently act as one: refuse the table */
+    for (i = 0; i < n; i++)
+        for (j = i + 1; j < n; j++)
+            if (all[i].val == all[j].val) {
+                fprintf(stderr, "iastm %s: internal error: options --%s and --%s share an "
+                                "id\n", cmd->name, all[i].name, all[j].name);
+                free(all);
+                return 1;
+            }
+    *out = all; /* the last entry is zeroed: CLI_OPT_END */
+    return 0;
 }
 
 static int parse_options(cli_ctx_t *x, int argc, char **argv, const struct option *longopts)
@@ -104,11 +122,10 @@ int cli_run(const cli_cmd_t *cmd, int argc, char **argv)
     ma_rma_opts_init(&x.rma);
     if (cmd->row_by_row)
         x.c.pooling = 0;
-    longopts = build_longopts(cmd);
-    x.self = calloc(1, cmd->self_size ? cmd->self_size : 1);
-    if (!longopts || !x.self) {
+    if ((rc = build_longopts(cmd, &longopts)) != 0)
+        return rc;
+    if (!(x.self = calloc(1, cmd->self_size ? cmd->self_size : 1))) {
         free(longopts);
-        free(x.self);
         return cli_oom(&x);
     }
     if (cmd->init)
