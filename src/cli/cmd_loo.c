@@ -18,10 +18,12 @@ static const char HELP[] =
     "  iastm loo --primary --where outcome=pain data/trials.csv\n";
 
 static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
-                       const ma_rma_opts_t *o, const ma_rma_t *full, const ma_rma_t *fits)
+                       const ma_rma_opts_t *o, const ma_rma_t *full, const ma_rma_t *fits,
+                       unsigned char *changes)
 {
     char a[32], b[32], e[32], g[32], h[32], m[32], q[32], t[32], u[32];
-    size_t j, w = 12, lo = 0, hi = 0;
+    size_t j, w = 12, lo, hi, nchange;
+    ma_loo_range_t range;
     int pct = (int)lround(o->level * 100), fe = o->method == MA_METHOD_FE;
     double alpha = 1 - o->level;
 
@@ -45,26 +47,23 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
                 d->s[d->idx[j]].label, cli_num(r->estimate, a, 32), cli_num(r->se, b, 32),
                 cli_num(r->ci_lb, e, 32), cli_num(r->ci_ub, g, 32), cli_pval(r->pval, h, 32),
                 cli_num(r->Q, m, 32), cli_pval(r->Q_p, q, 32), cli_num(r->tau2, t, 32), cli_num(r->I2, u, 32));
-        if (fits[j].estimate < fits[lo].estimate)
-            lo = j;
-        if (fits[j].estimate > fits[hi].estimate)
-            hi = j;
     }
+    nchange = ma_loo_summary(full, fits, d->k, alpha, &range, changes);
+    lo = range.lowest;
+    hi = range.highest;
     fprintf(f, "\nEstimates without one study range from %s (without %s) to %s (without %s).\n",
             cli_num(fits[lo].estimate, a, 32), d->s[d->idx[lo]].label, cli_num(fits[hi].estimate, b, 32),
             d->s[d->idx[hi]].label);
     {
-        int any = 0, sig = full->pval < alpha;
-        for (j = 0; j < d->k; j++) {
-            if (isnan(fits[j].pval) || (fits[j].pval < alpha) == sig)
-                continue;
-            if (!any)
-                fprintf(f, "Leaving out these studies changes the test at the %.0f%% level "
-                           "(p %s %g):\n", 100 * alpha, sig ? ">=" : "<", alpha);
-            any = 1;
-            fprintf(f, "  %s (p = %s)\n", d->s[d->idx[j]].label, cli_pval(fits[j].pval, a, 32));
-        }
-        if (!any)
+        int sig = full->pval < alpha;
+        if (nchange)
+            fprintf(f, "Leaving out these studies changes the test at the %.0f%% level "
+                       "(p %s %g):\n", 100 * alpha, sig ? ">=" : "<", alpha);
+        for (j = 0; j < d->k; j++)
+            if (changes[j])
+                fprintf(f, "  %s (p = %s)\n", d->s[d->idx[j]].label,
+                        cli_pval(fits[j].pval, a, 32));
+        if (!nchange)
             fprintf(f, "No single study changes the test at the %g level (p %s %g in every "
                        "refit).\n", alpha, sig ? "<" : ">=", alpha);
     }
@@ -100,12 +99,13 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
 
 typedef struct {
     ma_rma_t full, *fits;
+    unsigned char *changes; /* k: refit changes the test */
 } loo_t;
 
 static void text(cli_ctx_t *x, FILE *f)
 {
     loo_t *l = x->self;
-    write_text(f, &x->c, x->d, &x->rma, &l->full, l->fits);
+    write_text(f, &x->c, x->d, &x->rma, &l->full, l->fits, l->changes);
 }
 
 static void records(cli_ctx_t *x, ma_writer_t *w)
@@ -119,7 +119,7 @@ static int run(cli_ctx_t *x)
     loo_t *l = x->self;
     ma_error_t err;
     x->rma.tau2_ci = 0; /* not part of a leave-one-out table */
-    if (!(l->fits = malloc(x->d->k * sizeof *l->fits)))
+    if (!(l->fits = malloc(x->d->k * sizeof *l->fits)) || !(l->changes = malloc(x->d->k)))
         return cli_oom(x);
     if (ma_rma_fit(x->d->yi, x->d->vi, x->d->k, &x->rma, &l->full, &err) != MA_OK
         || ma_loo(x->d->yi, x->d->vi, x->d->k, &x->rma, l->fits, &err) != MA_OK)
@@ -130,6 +130,7 @@ static int run(cli_ctx_t *x)
 static void clear(cli_ctx_t *x)
 {
     free(((loo_t *)x->self)->fits);
+    free(((loo_t *)x->self)->changes);
 }
 
 const cli_cmd_t CLI_CMD_LOO = {

@@ -65,3 +65,23 @@ ma_status_t ma_loo(const double *yi, const double *vi, size_t k, const ma_rma_op
     free(v);
     return MA_OK;
 }
+
+size_t ma_loo_summary(const ma_rma_t *full, const ma_rma_t *fits, size_t k, double alpha,
+                      ma_loo_range_t *range, unsigned char *changes)
+{
+    size_t j, n = 0;
+    int sig = full->pval < alpha;
+    range->lowest = range->highest = 0;
+    while (range->lowest + 1 < k && isnan(fits[range->lowest].estimate))
+        range->lowest++; /* a failed first refit is not the lowest */
+    range->highest = range->lowest;
+    for (j = 0; j < k; j++) {
+        if (fits[j].estimate < fits[range->lowest].estimate)
+            range->lowest = j;
+        if (fits[j].estimate > fits[range->highest].estimate)
+            range->highest = j;
+        changes[j] = !isnan(fits[j].pval) && (fits[j].pval < alpha) != sig;
+        n += changes[j];
+    }
+    return n;
+}
