@@ -9,16 +9,25 @@
 #include "testutil.h"
 #include "iastm.h"
 
-/* Lines of the inline data block NAME ("$NAME << EOD" ... "EOD"); -1 when absent. */
-static int block_lines(const char *script, const char *name)
+/* The first line of the inline data block NAME ("$NAME << EOD" ... "EOD"), NULL when
+ * absent. */
+static const char *block_start(const char *script, const char *name)
 {
     char head[64];
     const char *p;
-    int n = 0;
     snprintf(head, sizeof head, "$%s << EOD\n", name);
-    if (!(p = strstr(script, head)))
+    p = strstr(script, head);
+    return p ? p + strlen(head) : NULL;
+}
+
+/* Lines of block NAME; -1 when absent. */
+static int block_lines(const char *script, const char *name)
+{
+    const char *p = block_start(script, name);
+    int n = 0;
+    if (!p)
         return -1;
-    for (p += strlen(head); strncmp(p, "EOD\n", 4) != 0; p = strchr(p, '\n') + 1)
+    for (; strncmp(p, "EOD\n", 4) != 0; p = strchr(p, '\n') + 1)
         n++;
     return n;
 }
@@ -26,13 +35,10 @@ static int block_lines(const char *script, const char *name)
 /* The i-th line of block NAME, its first two numbers. */
 static void block_xy(const char *script, const char *name, int i, double *x, double *y)
 {
-    char head[64];
-    const char *p;
+    const char *p = block_start(script, name);
     char *end;
-    snprintf(head, sizeof head, "$%s << EOD\n", name);
-    p = strstr(script, head);
     assert_non_null(p);
-    for (p += strlen(head); i > 0; i--)
+    for (; i > 0; i--)
         p = strchr(p, '\n') + 1;
     *x = strtod(p, &end);
     *y = strtod(end, NULL);
