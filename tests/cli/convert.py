@@ -68,8 +68,8 @@ def main(argv):
             print(f"convert: {e}", file=sys.stderr)
             failed += 1
     # Old-style files without a .cmd are not cases: say so rather than leave them silently.
-    stray = sorted(f for f in os.listdir(d)
-                   if f.rsplit(".", 1)[-1] in OLD and not f.endswith(".case"))
+    stray = sorted(f for f in os.listdir(d) if f.rsplit(".", 1)[-1] in OLD
+                   and not os.path.exists(os.path.join(d, f.rsplit(".", 1)[0] + ".cmd")))
     for f in stray:
         print(f"convert: {f}: old-style file without its case", file=sys.stderr)
     print(f"convert: {len(names) - failed} cases converted, {failed} refused")
