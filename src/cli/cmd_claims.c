@@ -412,7 +412,8 @@ int cmd_claims(int argc, char **argv)
         ma_table_free(ct);
         return cli_report(&err);
     }
-    c.ds.primary_only = !all_rows;
+    if (!c.ds.primary_only) /* primary rows by default, unless --all-rows or none marked */
+        c.ds.primary_only = all_rows ? 0 : MA_PRIMARY_IF_PRESENT;
     c.pooling = 0; /* each claim pools its own outcome's rows */
     if ((rc = cli_load(&c, path, &t, &d)) != 0)
         goto done;
@@ -464,7 +465,7 @@ int cmd_claims(int argc, char **argv)
         char filter[1200];
         snprintf(filter, sizeof filter,
                  "Rows: %s of %s; each claim pools the rows of its outcome, population and "
-                 "comparator (model %s, %s test).", all_rows ? "all rows" : "the primary rows",
+                 "comparator (model %s, %s test).", all_rows || d->col[MA_COL_PRIMARY] < 0 ? "all rows" : "the primary rows",
                  path, ma_method_name(ro.method), ma_test_name(ro.test));
         write_text(out.f, d, it, n, c.format == MA_FMT_MD, filter);
         rc = cli_out_close(&out, 1);

@@ -243,7 +243,8 @@ int cmd_evidence(int argc, char **argv)
     }
     if (!(path = cli_input_arg(argc, argv, "evidence")))
         return 2;
-    c.ds.primary_only = !all_rows;
+    if (!c.ds.primary_only) /* primary rows by default, unless --all-rows or none marked */
+        c.ds.primary_only = all_rows ? 0 : MA_PRIMARY_IF_PRESENT;
     c.pooling = 0; /* each finding pools its own outcome's rows */
     if ((rc = cli_load(&c, path, &t, &d)) != 0)
         return rc;
@@ -277,13 +278,13 @@ int cmd_evidence(int argc, char **argv)
                        "SMD [95%% CI] | prediction interval | I2 (%%) | certainty | reasons |\n"
                        "|---|---|---|---|---|---|---|---|---|---|---|\n",
                 ma_method_name(ro.method), ma_test_name(ro.test),
-                all_rows ? "all rows" : "the primary rows", path);
+                all_rows || d->col[MA_COL_PRIMARY] < 0 ? "all rows" : "the primary rows", path);
     } else {
         fprintf(out.f, "Summary of findings (SMD, random effects %s, %s test; positive favours "
                        "IASTM)\nRows: %s of %s\n\n"
                        "%-9s %-7s %-20s %6s %6s %6s  %-22s %-16s %6s  %s\n",
                 ma_method_name(ro.method), ma_test_name(ro.test),
-                all_rows ? "all rows" : "the primary rows", path, "outcome", "region",
+                all_rows || d->col[MA_COL_PRIMARY] < 0 ? "all rows" : "the primary rows", path, "outcome", "region",
                 "comparator", "trials",
                 "unpool", "n", "SMD [95% CI]", "PI", "I2", "certainty");
     }
