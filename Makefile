@@ -75,6 +75,7 @@ unit: $(UNIT_BIN)
 	    exit $$fail
 
 clitest: $(PROG)
+	@python3 tests/cli/casefile.py
 	@IASTM=$(PROG) sh tests/cli/run.sh
 
 golden: $(PROG)

@@ -6,21 +6,8 @@
 # Usage: sh bench/bayes.sh PROG
 set -eu
 
-if [ $# -ne 1 ]; then
-    echo "usage: sh bench/bayes.sh PROG" >&2
-    exit 2
-fi
-prog=$1
-if [ ! -x "$prog" ]; then
-    echo "bench: '$prog' is not an executable" >&2
-    exit 2
-fi
-build=${BUILD:-build}
-mkdir -p "$build"
-cc -O2 -std=c11 bench/gen.c -o "$build/bench-gen" -lm
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/iastm-bayes.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+bench_name=bayes
+. bench/common.sh
 
 # "WALL_MS CPU_MS": means over N runs of PROG bayes --format json FILE (CPU: user + system
 # of the runs, from getrusage; the wall time suffers when the machine is shared).

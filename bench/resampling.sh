@@ -7,21 +7,8 @@
 # Usage: sh bench/resampling.sh PROG
 set -eu
 
-if [ $# -ne 1 ]; then
-    echo "usage: sh bench/resampling.sh PROG" >&2
-    exit 2
-fi
-prog=$1
-if [ ! -x "$prog" ]; then
-    echo "bench: '$prog' is not an executable" >&2
-    exit 2
-fi
-build=${BUILD:-build}
-mkdir -p "$build"
-cc -O2 -std=c11 bench/gen.c -o "$build/bench-gen" -lm
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/iastm-resampling.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+bench_name=resampling
+. bench/common.sh
 
 for k in 12 16 25; do
     "$build/bench-gen" "$k" 20261121 >"$tmp/k$k.csv"

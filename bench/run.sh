@@ -3,21 +3,8 @@
 # wall time and peak resident memory per k.  Usage: sh bench/run.sh PROG
 set -eu
 
-if [ $# -ne 1 ]; then
-    echo "usage: sh bench/run.sh PROG" >&2
-    exit 2
-fi
-prog=$1
-if [ ! -x "$prog" ]; then
-    echo "bench: '$prog' is not an executable" >&2
-    exit 2
-fi
-build=${BUILD:-build}
-mkdir -p "$build"
-cc -O2 -std=c11 bench/gen.c -o "$build/bench-gen" -lm
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/iastm-bench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+bench_name=run
+. bench/common.sh
 
 # One run of PROG pool on FILE; prints "SECONDS PEAK_RSS_MB".
 measure() {

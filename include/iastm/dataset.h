@@ -39,11 +39,17 @@ typedef struct {
     const ma_filter_t *where;         /* rows must match all filters on distinct columns;
                                          several filters on one column match any of them */
     size_t nwhere;
-    int primary_only;                 /* keep rows whose `primary` is yes */
+    int primary_only;                 /* MA_PRIMARY_ONLY: keep rows whose `primary` is yes
+                                         (--primary: a file without the column is an
+                                         error); MA_PRIMARY_IF_PRESENT: the same when the
+                                         column exists, every row otherwise (the default
+                                         of evidence and claims); 0: every row */
     const char *label_col;            /* header used as study label (default: study key) */
     const char *cluster_col;          /* rows of one cluster are dependent (--cluster);
                                          NULL: study_id when the table has it */
 } ma_dataset_opts_t;
+
+enum { MA_PRIMARY_ONLY = 1, MA_PRIMARY_IF_PRESENT = 2 };
 
 void ma_dataset_opts_init(ma_dataset_opts_t *o);
 

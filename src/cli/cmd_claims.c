@@ -398,7 +398,8 @@ static int prepare(cli_ctx_t *x)
         return cli_report(&err);
     if (ma_claims_read(u->ct, &u->claims, &u->nclaims, &err) != MA_OK)
         return cli_report(&err);
-    x->c.ds.primary_only = !u->all_rows;
+    if (!x->c.ds.primary_only) /* primary rows by default, unless --all-rows or none marked */
+        x->c.ds.primary_only = u->all_rows ? 0 : MA_PRIMARY_IF_PRESENT;
     return 0;
 }
 
@@ -425,7 +426,8 @@ static void text(cli_ctx_t *x, FILE *f)
     char filter[1200];
     snprintf(filter, sizeof filter,
              "Rows: %s of %s; each claim pools the rows of its outcome, population and "
-             "comparator (model %s, %s test).", u->all_rows ? "all rows" : "the primary rows",
+             "comparator (model %s, %s test).",
+             u->all_rows || x->d->col[MA_COL_PRIMARY] < 0 ? "all rows" : "the primary rows",
              x->path, ma_method_name(x->rma.method), ma_test_name(x->rma.test));
     write_text(f, x->d, u->it, u->n, x->c.format == MA_FMT_MD, filter);
 }

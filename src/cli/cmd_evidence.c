@@ -225,7 +225,8 @@ static int option(cli_ctx_t *x, int opt, const char *arg)
 
 static int prepare(cli_ctx_t *x)
 {
-    x->c.ds.primary_only = !((evidence_t *)x->self)->all_rows;
+    if (!x->c.ds.primary_only) /* primary rows by default, unless --all-rows or none marked */
+        x->c.ds.primary_only = ((evidence_t *)x->self)->all_rows ? 0 : MA_PRIMARY_IF_PRESENT;
     return 0;
 }
 
@@ -276,13 +277,14 @@ static int run(cli_ctx_t *x)
                        "SMD [95%% CI] | prediction interval | I2 (%%) | certainty | reasons |\n"
                        "|---|---|---|---|---|---|---|---|---|---|---|\n",
                 ma_method_name(x->rma.method), ma_test_name(x->rma.test),
-                u->all_rows ? "all rows" : "the primary rows", x->path);
+                u->all_rows || d->col[MA_COL_PRIMARY] < 0 ? "all rows" : "the primary rows", x->path);
     } else {
         fprintf(out.f, "Summary of findings (SMD, random effects %s, %s test; positive favours "
                        "IASTM)\nRows: %s of %s\n\n"
                        "%-9s %-7s %-20s %6s %6s %6s  %-22s %-16s %6s  %s\n",
                 ma_method_name(x->rma.method), ma_test_name(x->rma.test),
-                u->all_rows ? "all rows" : "the primary rows", x->path, "outcome", "region",
+                u->all_rows || d->col[MA_COL_PRIMARY] < 0 ? "all rows" : "the primary rows",
+                x->path, "outcome", "region",
                 "comparator", "trials",
                 "unpool", "n", "SMD [95% CI]", "PI", "I2", "certainty");
     }

@@ -540,7 +540,7 @@ ma_status_t ma_dataset_build(const ma_table_t *t, const ma_dataset_opts_t *o,
                          o->cluster_col);
         goto fail;
     }
-    if (o->primary_only && d->col[MA_COL_PRIMARY] < 0) {
+    if (o->primary_only == MA_PRIMARY_ONLY && d->col[MA_COL_PRIMARY] < 0) {
         st = ma_error_at(err, MA_EUSAGE, t->path, 0, NULL, NULL,
                          "--primary: the file has no 'primary' column");
         goto fail;
@@ -580,7 +580,7 @@ ma_status_t ma_dataset_build(const ma_table_t *t, const ma_dataset_opts_t *o,
         ma_study_t *s;
         if (!row_matches(d, o, fcol, r))
             continue;
-        if (o->primary_only) {
+        if (o->primary_only && d->col[MA_COL_PRIMARY] >= 0) {
             const char *c = ma_table_cell(t, r, d->col[MA_COL_PRIMARY]);
             int p = parse_yesno(c);
             if (p == -2) {

@@ -17,39 +17,11 @@
 #define REL 1e-7
 #define ABS 1e-9
 
-typedef struct {
-    size_t k;
-    double *yi, *vi;
-} data_t;
-
-static data_t load(const char *name)
-{
-    ma_table_t *t = testutil_ref_load(name);
-    data_t d;
-    size_t i;
-    d.k = t->nrow;
-    d.yi = malloc(d.k * sizeof *d.yi);
-    d.vi = malloc(d.k * sizeof *d.vi);
-    assert_true(d.yi && d.vi);
-    for (i = 0; i < d.k; i++) {
-        d.yi[i] = testutil_num(t, i, "yi");
-        d.vi[i] = testutil_num(t, i, "vi");
-    }
-    ma_table_free(t);
-    return d;
-}
-
-static void drop(data_t *d)
-{
-    free(d->yi);
-    free(d->vi);
-}
-
 /* The reference *.bias.csv rows (regtest(model="lm", predictor="sei"), ranktest(),
  * trimfill() of the REML model; see make_reference.R). */
 static void check_ref(const char *in, const char *ref)
 {
-    data_t d = load(in);
+    testutil_data_t d = testutil_data_load(in, SIZE_MAX, NULL, NULL);
     ma_table_t *t = testutil_ref_load(ref);
     ma_egger_t e;
     ma_begg_t b;
@@ -78,7 +50,7 @@ static void check_ref(const char *in, const char *ref)
     assert_int_equal(tf.fit.k, d.k + tf.k0);
     ma_trimfill_clear(&tf);
     ma_table_free(t);
-    drop(&d);
+    testutil_data_free(&d);
 }
 
 static void test_ref_bcg(void **state)
@@ -162,7 +134,7 @@ static void test_begg_ties(void **state)
  * tf <- trimfill(res, side="left"): k0 = 0, se.k0 = 2.16665853701038902 */
 static void test_trimfill_bcg_r0(void **state)
 {
-    data_t d = load("bcg.csv");
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, NULL, NULL);
     ma_trimfill_t tf;
     ma_error_t err;
     (void)state;
@@ -181,7 +153,7 @@ static void test_trimfill_bcg_r0(void **state)
     assert_false(tf.side_auto);
     assert_close(tf.se_k0, 2.16665853701038902, 1e-10, 0);
     ma_trimfill_clear(&tf);
-    drop(&d);
+    testutil_data_free(&d);
 }
 
 /* tf <- trimfill(r2, estimator="R0"): k0 = 2, se.k0 = 2.449489742783177881, p.k0 = 0.125,
@@ -192,7 +164,7 @@ static void test_trimfill_bcg_r0(void **state)
  * -0.48905092706167980 -0.74905092706167986 -1.12905092706167953 */
 static void test_trimfill_raudenbush(void **state)
 {
-    data_t d = load("raudenbush1985.csv");
+    testutil_data_t d = testutil_data_load("raudenbush1985.csv", SIZE_MAX, NULL, NULL);
     ma_trimfill_t tf;
     ma_error_t err;
     (void)state;
@@ -223,14 +195,14 @@ static void test_trimfill_raudenbush(void **state)
     assert_int_equal(ma_trimfill(d.yi, d.vi, 2, MA_TF_L0, MA_SIDE_AUTO, NULL, &tf, &err),
                      MA_EINPUT);
     ma_trimfill_clear(&tf);
-    drop(&d);
+    testutil_data_free(&d);
 }
 
 /* fsn(yi, vi, data=d) (Rosenthal): 26, pval 0.0057297267619450618;
  * fsn(yi, vi, data=dat): 598; fsn(yi, vi, data=dat, alpha=0.01): 293 */
 static void test_fsn(void **state)
 {
-    data_t r = load("raudenbush1985.csv"), b = load("bcg.csv");
+    testutil_data_t r = testutil_data_load("raudenbush1985.csv", SIZE_MAX, NULL, NULL), b = testutil_data_load("bcg.csv", SIZE_MAX, NULL, NULL);
     ma_fsn_t f;
     ma_error_t err;
     (void)state;
@@ -242,8 +214,8 @@ static void test_fsn(void **state)
     assert_int_equal(ma_fsn_rosenthal(b.yi, b.vi, b.k, 0.01, &f, &err), MA_OK);
     assert_close(f.fsn, 293, 0, 0);
     assert_int_equal(ma_fsn_rosenthal(b.yi, b.vi, b.k, 1.5, &f, &err), MA_EUSAGE);
-    drop(&r);
-    drop(&b);
+    testutil_data_free(&r);
+    testutil_data_free(&b);
 }
 
 int main(void)

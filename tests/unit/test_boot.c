@@ -21,22 +21,6 @@ static void opts(ma_boot_opts_t *o, ma_boot_type_t type, uint64_t reps, uint64_t
     o->run.progress = NULL;
 }
 
-static void load(double **yi, double **vi, size_t *k)
-{
-    ma_table_t *t = testutil_ref_load("bcg.csv");
-    size_t i;
-    *k = t->nrow;
-    *yi = malloc(*k * sizeof **yi);
-    *vi = malloc(*k * sizeof **vi);
-    assert_non_null(*yi);
-    assert_non_null(*vi);
-    for (i = 0; i < *k; i++) {
-        (*yi)[i] = testutil_num(t, i, "yi");
-        (*vi)[i] = testutil_num(t, i, "vi");
-    }
-    ma_table_free(t);
-}
-
 static void same(const ma_boot_t *a, const ma_boot_t *b)
 {
     uint64_t i;
@@ -51,11 +35,11 @@ static void same(const ma_boot_t *a, const ma_boot_t *b)
 
 static void test_determinism(void **state)
 {
-    double *yi, *vi;
-    size_t k;
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, NULL, NULL);
+    const double *yi = d.yi, *vi = d.vi;
+    size_t k = d.k;
     int type;
     (void)state;
-    load(&yi, &vi, &k);
     for (type = 0; type < 2; type++) {
         ma_boot_opts_t o;
         ma_boot_t a, b, c;
@@ -86,8 +70,7 @@ static void test_determinism(void **state)
         ma_boot_clear(&b);
         ma_boot_clear(&c);
     }
-    free(yi);
-    free(vi);
+    testutil_data_free(&d);
 }
 
 /* Simulated meta-analyses (mu = 0.3, tau2 = 0.05, k = 20): the 95% percentile interval of

@@ -12,35 +12,6 @@
 
 #define REL 1e-10 /* required: 1e-8 on the means */
 
-typedef struct {
-    size_t k;
-    double *yi, *vi;
-} data_t;
-
-static data_t load_data(const char *name, size_t kmax)
-{
-    ma_table_t *t = testutil_ref_load(name);
-    data_t d;
-    size_t i;
-    d.k = t->nrow < kmax ? t->nrow : kmax;
-    d.yi = malloc(d.k * sizeof *d.yi);
-    d.vi = malloc(d.k * sizeof *d.vi);
-    assert_non_null(d.yi);
-    assert_non_null(d.vi);
-    for (i = 0; i < d.k; i++) {
-        d.yi[i] = testutil_num(t, i, "yi");
-        d.vi[i] = testutil_num(t, i, "vi");
-    }
-    ma_table_free(t);
-    return d;
-}
-
-static void free_data(data_t *d)
-{
-    free(d->yi);
-    free(d->vi);
-}
-
 /* Expected colMeans(sav$res): k, QE, I2, H2, tau2, estimate. */
 static void check_means(const ma_gosh_t *r, const double *want)
 {
@@ -52,7 +23,7 @@ static void check_means(const ma_gosh_t *r, const double *want)
     assert_close(r->mean_estimate, want[5], REL, 0);
 }
 
-static void run(const data_t *d, ma_method_t m, unsigned threads, ma_gosh_t *r)
+static void run(const testutil_data_t *d, ma_method_t m, unsigned threads, ma_gosh_t *r)
 {
     ma_gosh_opts_t o;
     ma_error_t err;
@@ -79,7 +50,7 @@ static void test_bcg_dl(void **state)
          96.21987730799674, 98.865341822740334},
         {0, 0.039998256162721971, 0.18734823610355766, 0.27720832244319793,
          0.40386459493106175, 0.77054824582845338, 1.7580935985154047}};
-    data_t d = load_data("bcg.csv", 100);
+    testutil_data_t d = testutil_data_load("bcg.csv", 100, NULL, NULL);
     ma_gosh_t r;
     int j, i;
     (void)state;
@@ -92,7 +63,7 @@ static void test_bcg_dl(void **state)
     for (j = 0; j < 3; j++)
         for (i = 0; i < 7; i++)
             assert_close(r.q[j][i], q[j][i], 1e-12, 1e-14);
-    free_data(&d);
+    testutil_data_free(&d);
 }
 
 static void test_bcg_fe(void **state)
@@ -100,12 +71,12 @@ static void test_bcg_fe(void **state)
     /* sav <- gosh(rma(yi, vi, data=dat, method="FE")); colMeans(sav$res) */
     static const double want[6] = {6.500793553900623, 58.759927147272094, 83.269777732938508,
                                    10.346394632406088, 0, -0.51489370579767524};
-    data_t d = load_data("bcg.csv", 100);
+    testutil_data_t d = testutil_data_load("bcg.csv", 100, NULL, NULL);
     ma_gosh_t r;
     (void)state;
     run(&d, MA_METHOD_FE, 1, &r);
     check_means(&r, want);
-    free_data(&d);
+    testutil_data_free(&d);
 }
 
 static void test_bcg8_reml(void **state)
@@ -116,7 +87,7 @@ static void test_bcg8_reml(void **state)
     static const double want[6] = {4.0156862745098039, 44.676036782647707, 72.042375175918878,
                                    12.165818040822975, 0.32167585474881422,
                                    -0.91535544033117477};
-    data_t d = load_data("bcg.csv", 8);
+    testutil_data_t d = testutil_data_load("bcg.csv", 8, NULL, NULL);
     ma_gosh_t r;
     (void)state;
     run(&d, MA_METHOD_REML, 2, &r);
@@ -128,7 +99,7 @@ static void test_bcg8_reml(void **state)
     assert_close(r.mean_H2, want[3], 1e-8, 0);
     assert_close(r.mean_tau2, want[4], 1e-8, 0);
     assert_close(r.mean_estimate, want[5], 1e-8, 0);
-    free_data(&d);
+    testutil_data_free(&d);
 }
 
 static void test_normand_dl(void **state)
@@ -138,12 +109,12 @@ static void test_normand_dl(void **state)
     static const double want[6] = {4.5088062622309195, 55.527672959671634, 82.288136043784689,
                                    15.593931152474076, 0.66829155822401531,
                                    -0.52964573189765052};
-    data_t d = load_data("normand1999.smd.es.csv", 100);
+    testutil_data_t d = testutil_data_load("normand1999.smd.es.csv", 100, NULL, NULL);
     ma_gosh_t r;
     (void)state;
     run(&d, MA_METHOD_DL, 3, &r);
     check_means(&r, want);
-    free_data(&d);
+    testutil_data_free(&d);
 }
 
 static void test_raudenbush_dl(void **state)
@@ -153,14 +124,14 @@ static void test_raudenbush_dl(void **state)
     static const double want[6] = {9.5000181198465725, 17.250785627961527, 44.770325517626802,
                                    2.0349119218654343, 0.031468914112116088,
                                    0.098852467946884792};
-    data_t d = load_data("raudenbush1985.csv", 100);
+    testutil_data_t d = testutil_data_load("raudenbush1985.csv", 100, NULL, NULL);
     ma_gosh_t r;
     (void)state;
     assert_int_equal((int)d.k, 19);
     run(&d, MA_METHOD_DL, 2, &r);
     assert_true(r.subsets == 524287);
     check_means(&r, want);
-    free_data(&d);
+    testutil_data_free(&d);
 }
 
 /* Direct two-pass computation of one subset, as metafor's closed forms. */
@@ -193,9 +164,9 @@ static void direct(const double *y, const double *v, size_t k, uint64_t mask, do
 }
 
 /* Random data with a large common offset: the centring keeps Q exact. */
-static data_t random_data(size_t k, uint64_t seed, double offset)
+static testutil_data_t random_data(size_t k, uint64_t seed, double offset)
 {
-    data_t d;
+    testutil_data_t d = {0};
     ma_rng_t g;
     size_t i;
     d.k = k;
@@ -213,7 +184,7 @@ static data_t random_data(size_t k, uint64_t seed, double offset)
 
 static void test_brute_force(void **state)
 {
-    data_t d = random_data(14, 3, 100);
+    testutil_data_t d = random_data(14, 3, 100);
     ma_gosh_t r;
     double s_est = 0, s_I2 = 0, s_tau2 = 0, s_Q = 0, n = 0;
     uint64_t mask;
@@ -232,12 +203,12 @@ static void test_brute_force(void **state)
     assert_close(r.mean_I2, s_I2 / n, 1e-9, 0);
     assert_close(r.mean_tau2, s_tau2 / n, 1e-9, 0);
     assert_close(r.mean_Q, s_Q / n, 1e-10, 0);
-    free_data(&d);
+    testutil_data_free(&d);
 }
 
 static void test_threads(void **state)
 {
-    data_t d = random_data(18, 5, 0);
+    testutil_data_t d = random_data(18, 5, 0);
     ma_gosh_t a, b;
     int j, i;
     (void)state;
@@ -250,12 +221,12 @@ static void test_threads(void **state)
     for (j = 0; j < 3; j++)
         for (i = 0; i < 7; i++)
             assert_true(a.q[j][i] == b.q[j][i]);
-    free_data(&d);
+    testutil_data_free(&d);
 }
 
 static void test_random_subsets(void **state)
 {
-    data_t d = random_data(20, 9, 0);
+    testutil_data_t d = random_data(20, 9, 0);
     ma_gosh_opts_t o;
     ma_gosh_t a, b, ex;
     ma_error_t err;
@@ -282,12 +253,12 @@ static void test_random_subsets(void **state)
     o.subsets = (1ULL << 20) - 1;
     assert_int_equal(ma_gosh(d.yi, d.vi, d.k, &o, &b, &err), MA_OK);
     assert_int_equal(b.exact, 1);
-    free_data(&d);
+    testutil_data_free(&d);
 }
 
 static void test_quantile_sample(void **state)
 {
-    data_t d = random_data(16, 4, 0);
+    testutil_data_t d = random_data(16, 4, 0);
     ma_gosh_opts_t o;
     ma_gosh_t a, s;
     ma_error_t err;
@@ -301,12 +272,12 @@ static void test_quantile_sample(void **state)
     assert_true(s.q_n > 3000 && s.q_n < 6000);
     assert_close(s.mean_I2, a.mean_I2, 1e-14, 0); /* means always from every subset */
     assert_close(s.q[MA_GOSH_EST][3], a.q[MA_GOSH_EST][3], 0.05, 0.01);
-    free_data(&d);
+    testutil_data_free(&d);
 }
 
 static void test_all_file(void **state)
 {
-    data_t d = load_data("bcg.csv", 6);
+    testutil_data_t d = testutil_data_load("bcg.csv", 6, NULL, NULL);
     ma_gosh_opts_t o;
     ma_gosh_t r;
     ma_error_t err;
@@ -341,7 +312,7 @@ static void test_all_file(void **state)
     }
     assert_int_equal(n, 63);
     fclose(f);
-    free_data(&d);
+    testutil_data_free(&d);
 }
 
 static void test_errors(void **state)
@@ -359,7 +330,7 @@ static void test_errors(void **state)
 
 static void test_interrupt(void **state)
 {
-    data_t d = random_data(22, 1, 0);
+    testutil_data_t d = random_data(22, 1, 0);
     ma_gosh_opts_t o;
     ma_gosh_t r;
     ma_error_t err;
@@ -369,7 +340,7 @@ static void test_interrupt(void **state)
     o.run.progress = NULL;
     o.run.cancel = &cancel;
     assert_int_equal(ma_gosh(d.yi, d.vi, d.k, &o, &r, &err), MA_EINTR);
-    free_data(&d);
+    testutil_data_free(&d);
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -14,34 +14,6 @@
 #define REL 1e-7
 #define ABS 1e-9
 
-typedef struct {
-    size_t k;
-    double *yi, *vi;
-} data_t;
-
-static data_t load(const char *name)
-{
-    ma_table_t *t = testutil_ref_load(name);
-    data_t d;
-    size_t i;
-    d.k = t->nrow;
-    d.yi = malloc(d.k * sizeof *d.yi);
-    d.vi = malloc(d.k * sizeof *d.vi);
-    assert_true(d.yi && d.vi);
-    for (i = 0; i < d.k; i++) {
-        d.yi[i] = testutil_num(t, i, "yi");
-        d.vi[i] = testutil_num(t, i, "vi");
-    }
-    ma_table_free(t);
-    return d;
-}
-
-static void drop(data_t *d)
-{
-    free(d->yi);
-    free(d->vi);
-}
-
 static void test_bcg(void **state)
 {
     static const double rstudent[13] = {
@@ -87,7 +59,7 @@ static void test_bcg(void **state)
         -0.338703872105723114, 0.471373883729408694, 0.141892189166113458,
         -0.348659750570533555, 0.233001917025957322, 0.253522002519312784,
         0.354815829342826849};
-    data_t d = load("bcg.csv");
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, NULL, NULL);
     ma_infl_t f[13];
     ma_rma_t full;
     ma_error_t err;
@@ -108,14 +80,14 @@ static void test_bcg(void **state)
         assert_close(f[i].dfbetas, dfbs[i], REL, ABS);
         assert_false(f[i].inf); /* no study flagged in R's print */
     }
-    drop(&d);
+    testutil_data_free(&d);
 }
 
 /* resk <- rma(yi, vi, data=dat, test="knha", control=list(threshold=1e-12));
  * ik <- influence(resk): rows 1-3 (s2w scaling of the knha test) */
 static void test_bcg_knha(void **state)
 {
-    data_t d = load("bcg.csv");
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, NULL, NULL);
     ma_infl_t f[13];
     ma_rma_opts_t o;
     ma_error_t err;
@@ -139,14 +111,14 @@ static void test_bcg_knha(void **state)
     assert_close(f[1].dfbetas, -0.344534178793023615, REL, ABS);
     assert_close(f[2].dfbetas, -0.157126149745250632, REL, ABS);
     assert_close(f[0].tau2_del, 0.33615670180367124, REL, ABS);
-    drop(&d);
+    testutil_data_free(&d);
 }
 
 /* d <- read.csv("raudenbush1985.csv"); r2 <- rma(yi, vi, data=d,
  * control=list(threshold=1e-12)); i2 <- influence(r2); which(i2$is.infl) = 10 */
 static void test_raudenbush_flag(void **state)
 {
-    data_t d = load("raudenbush1985.csv");
+    testutil_data_t d = testutil_data_load("raudenbush1985.csv", SIZE_MAX, NULL, NULL);
     ma_infl_t *f = malloc(d.k * sizeof *f);
     ma_error_t err;
     size_t i;
@@ -164,7 +136,7 @@ static void test_raudenbush_flag(void **state)
     assert_close(f[9].hat, 0.03259367800986037, 1e-10, 0);
     assert_close(f[9].dfbetas, 0.92698120595211464, REL, ABS);
     free(f);
-    drop(&d);
+    testutil_data_free(&d);
 }
 
 static void test_small(void **state)

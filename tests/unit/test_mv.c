@@ -19,57 +19,43 @@
 #define REL 1e-6
 #define ABS 1e-9
 
+/* The reference data with cluster and observation ids numbered 0, 1, ... */
 typedef struct {
-    size_t k;
-    double *yi, *vi;
+    testutil_data_t r;
     size_t *cluster, *obs, nclusters;
-    ma_table_t *t;
 } kdata_t;
 
 static kdata_t load_konstantopoulos(void)
 {
     kdata_t d;
-    const char **cl = NULL, **ob = NULL;
-    size_t i, n;
+    const char **ob;
+    size_t n;
     ma_error_t err;
-    d.t = testutil_ref_load("konstantopoulos2011.mv_input.csv");
-    d.k = d.t->nrow;
-    d.yi = malloc(d.k * sizeof *d.yi);
-    d.vi = malloc(d.k * sizeof *d.vi);
-    d.cluster = malloc(d.k * sizeof *d.cluster);
-    d.obs = malloc(d.k * sizeof *d.obs);
-    cl = malloc(d.k * sizeof *cl);
-    ob = malloc(d.k * sizeof *ob);
-    assert_true(d.yi && d.vi && d.cluster && d.obs && cl && ob);
-    for (i = 0; i < d.k; i++) {
-        d.yi[i] = testutil_num(d.t, i, "yi");
-        d.vi[i] = testutil_num(d.t, i, "vi");
-        cl[i] = ma_table_cell(d.t, i, ma_table_col(d.t, "cluster"));
-        ob[i] = ma_table_cell(d.t, i, ma_table_col(d.t, "obs"));
-    }
-    assert_int_equal(ma_group_ids(cl, d.k, d.cluster, &d.nclusters, &err), MA_OK);
-    assert_int_equal(ma_group_ids(ob, d.k, d.obs, &n, &err), MA_OK);
-    free(cl);
+    d.r = testutil_data_load("konstantopoulos2011.mv_input.csv", SIZE_MAX, NULL, "cluster");
+    ob = testutil_cells(d.r.t, "obs", d.r.k);
+    d.cluster = malloc(d.r.k * sizeof *d.cluster);
+    d.obs = malloc(d.r.k * sizeof *d.obs);
+    assert_true(d.cluster && d.obs);
+    assert_int_equal(ma_group_ids(d.r.g, d.r.k, d.cluster, &d.nclusters, &err), MA_OK);
+    assert_int_equal(ma_group_ids(ob, d.r.k, d.obs, &n, &err), MA_OK);
     free(ob);
     return d;
 }
 
 static void kfree(kdata_t *d)
 {
-    free(d->yi);
-    free(d->vi);
+    testutil_data_free(&d->r);
     free(d->cluster);
     free(d->obs);
-    ma_table_free(d->t);
 }
 
 static ma_mv_data_t mvdata(const kdata_t *d)
 {
     ma_mv_data_t md;
     memset(&md, 0, sizeof md);
-    md.k = d->k;
-    md.yi = d->yi;
-    md.vi = d->vi;
+    md.k = d->r.k;
+    md.yi = d->r.yi;
+    md.vi = d->r.vi;
     md.cluster = d->cluster;
     md.nclusters = d->nclusters;
     md.obs = d->obs;
@@ -171,14 +157,14 @@ static void test_order_invariance(void **state)
     ma_mv_opts_t o;
     ma_mv_t a, b;
     ma_error_t err;
-    size_t i, k = d.k;
+    size_t i, k = d.r.k;
     double *yi = malloc(k * sizeof *yi), *vi = malloc(k * sizeof *vi);
     size_t *cl = malloc(k * sizeof *cl), *ob = malloc(k * sizeof *ob);
     (void)state;
     assert_true(yi && vi && cl && ob);
     for (i = 0; i < k; i++) { /* reversed rows, cluster ids reversed */
-        yi[i] = d.yi[k - 1 - i];
-        vi[i] = d.vi[k - 1 - i];
+        yi[i] = d.r.yi[k - 1 - i];
+        vi[i] = d.r.vi[k - 1 - i];
         cl[i] = d.nclusters - 1 - d.cluster[k - 1 - i];
         ob[i] = d.obs[k - 1 - i];
     }

@@ -8,44 +8,6 @@
 #include "testutil.h"
 #include "iastm/permutest.h"
 
-typedef struct {
-    size_t k;
-    double *yi, *vi, *ablat;
-    const char *alloc[16];
-    ma_table_t *t;
-} data_t;
-
-/* The first kmax rows of bcg.csv. */
-static data_t load_bcg(size_t kmax)
-{
-    data_t d;
-    size_t i;
-    d.t = testutil_ref_load("bcg.csv");
-    d.k = d.t->nrow < kmax ? d.t->nrow : kmax;
-    d.yi = malloc(d.k * sizeof *d.yi);
-    d.vi = malloc(d.k * sizeof *d.vi);
-    d.ablat = malloc(d.k * sizeof *d.ablat);
-    assert_non_null(d.yi);
-    assert_non_null(d.vi);
-    assert_non_null(d.ablat);
-    for (i = 0; i < d.k; i++) {
-        d.yi[i] = testutil_num(d.t, i, "yi");
-        d.vi[i] = testutil_num(d.t, i, "vi");
-        d.ablat[i] = testutil_num(d.t, i, "ablat");
-        if (i < 16)
-            d.alloc[i] = ma_table_cell(d.t, i, ma_table_col(d.t, "alloc"));
-    }
-    return d;
-}
-
-static void free_data(data_t *d)
-{
-    free(d->yi);
-    free(d->vi);
-    free(d->ablat);
-    ma_table_free(d->t);
-}
-
 static void opts(ma_permutest_opts_t *o, ma_method_t m, ma_test_t t, unsigned threads)
 {
     ma_permutest_opts_init(o);
@@ -77,7 +39,7 @@ static void test_int_only_exact(void **state)
         {MA_METHOD_DL, MA_TEST_KNHA, 0.015625, -3.9655890369585616},
         {MA_METHOD_FE, MA_TEST_Z, 0.0234375, -9.4986075342608522},
     };
-    data_t d = load_bcg(8);
+    testutil_data_t d = testutil_data_load("bcg.csv", 8, "ablat", "alloc");
     size_t i;
     (void)state;
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -94,18 +56,18 @@ static void test_int_only_exact(void **state)
         assert_close(r.QM_pval, cases[i].p, PREL, 0);
         ma_permutest_clear(&r);
     }
-    free_data(&d);
+    testutil_data_free(&d);
 }
 
 /* Design matrix: intercept and ablat. */
-static double *design_ablat(const data_t *d)
+static double *design_ablat(const testutil_data_t *d)
 {
     double *X = malloc(2 * d->k * sizeof *X);
     size_t i;
     assert_non_null(X);
     for (i = 0; i < d->k; i++) {
         X[2 * i] = 1;
-        X[2 * i + 1] = d->ablat[i];
+        X[2 * i + 1] = d->x[i];
     }
     return X;
 }
@@ -126,7 +88,7 @@ static void test_mods_exact(void **state)
         {MA_METHOD_REML, MA_TEST_KNHA, 0.92500000000000004, 0.20039682539682541},
         {MA_METHOD_DL, MA_TEST_Z, 0.9194444444444444, 0.18611111111111112},
     };
-    data_t d = load_bcg(7);
+    testutil_data_t d = testutil_data_load("bcg.csv", 7, "ablat", "alloc");
     double *X = design_ablat(&d);
     size_t i;
     (void)state;
@@ -151,7 +113,7 @@ static void test_mods_exact(void **state)
         ma_permutest_clear(&r);
     }
     free(X);
-    free_data(&d);
+    testutil_data_free(&d);
 }
 
 static void test_mods_categorical(void **state)
@@ -159,7 +121,7 @@ static void test_mods_categorical(void **state)
     /* d9 <- dat[1:9,]; permutest(rma(yi, vi, mods=~alloc, data=d9, method="REML",
      * control=ctrl), exact=TRUE): pval 0.77777777777777779 0.44444444444444442,
      * QMp 0.44444444444444442, exact.iter 36 (2 alternate, 7 random: 9!/(2! 7!)) */
-    data_t d = load_bcg(9);
+    testutil_data_t d = testutil_data_load("bcg.csv", 9, "ablat", "alloc");
     double X[18];
     size_t i;
     ma_permutest_opts_t o;
@@ -168,7 +130,7 @@ static void test_mods_categorical(void **state)
     (void)state;
     for (i = 0; i < 9; i++) {
         X[2 * i] = 1;
-        X[2 * i + 1] = strcmp(d.alloc[i], "random") == 0;
+        X[2 * i + 1] = strcmp(d.g[i], "random") == 0;
     }
     opts(&o, MA_METHOD_REML, MA_TEST_Z, 2);
     assert_int_equal(ma_permutest(d.yi, d.vi, d.k, X, 2, &o, &r, &err), MA_OK);
@@ -178,12 +140,12 @@ static void test_mods_categorical(void **state)
     assert_close(r.pval[1], 0.44444444444444442, PREL, 0);
     assert_close(r.QM_pval, 0.44444444444444442, PREL, 0);
     ma_permutest_clear(&r);
-    free_data(&d);
+    testutil_data_free(&d);
 }
 
 static void test_approximate(void **state)
 {
-    data_t d = load_bcg(13);
+    testutil_data_t d = testutil_data_load("bcg.csv", 13, "ablat", "alloc");
     double *X = design_ablat(&d), p1, p2;
     ma_permutest_opts_t o;
     ma_permutest_t r;
@@ -221,7 +183,7 @@ static void test_approximate(void **state)
     assert_true(p1 < 0.01); /* ablat is a strong moderator in bcg */
     ma_permutest_clear(&r);
     free(X);
-    free_data(&d);
+    testutil_data_free(&d);
 }
 
 static void test_errors(void **state)
@@ -239,7 +201,7 @@ static void test_errors(void **state)
 
 static void test_interrupt(void **state)
 {
-    data_t d = load_bcg(13);
+    testutil_data_t d = testutil_data_load("bcg.csv", 13, "ablat", "alloc");
     ma_permutest_opts_t o;
     ma_permutest_t r;
     ma_error_t err;
@@ -250,7 +212,7 @@ static void test_interrupt(void **state)
     o.run.cancel = &cancel;
     assert_int_equal(ma_permutest(d.yi, d.vi, d.k, NULL, 0, &o, &r, &err), MA_EINTR);
     assert_null(r.pval); /* nothing to report */
-    free_data(&d);
+    testutil_data_free(&d);
 }
 
 int main(void)

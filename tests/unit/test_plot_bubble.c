@@ -18,9 +18,8 @@
 #define ABS 1e-10
 
 typedef struct {
-    size_t k;
-    double *yi, *vi, *x, *X;
-    ma_table_t *t;
+    testutil_data_t d; /* yi, vi and the moderator (x) */
+    double *X;
     ma_reg_t r;
     ma_bubble_t b;
 } model_t;
@@ -30,30 +29,24 @@ static void fit(model_t *m, const char *file, const char *mod, ma_test_t test)
 {
     ma_rma_opts_t o;
     ma_error_t err;
-    size_t i;
+    size_t i, k;
     memset(m, 0, sizeof *m);
-    m->t = testutil_ref_load(file);
-    m->k = m->t->nrow;
-    m->yi = malloc(m->k * sizeof *m->yi);
-    m->vi = malloc(m->k * sizeof *m->vi);
-    m->x = malloc(m->k * sizeof *m->x);
-    m->X = malloc(2 * m->k * sizeof *m->X);
-    assert_true(m->yi && m->vi && m->x && m->X);
-    for (i = 0; i < m->k; i++) {
-        m->yi[i] = testutil_num(m->t, i, "yi");
-        m->vi[i] = testutil_num(m->t, i, "vi");
-        m->x[i] = testutil_num(m->t, i, mod);
+    m->d = testutil_data_load(file, SIZE_MAX, mod, NULL);
+    k = m->d.k;
+    m->X = malloc(2 * k * sizeof *m->X);
+    assert_non_null(m->X);
+    for (i = 0; i < k; i++) {
         m->X[2 * i] = 1;
-        m->X[2 * i + 1] = m->x[i];
+        m->X[2 * i + 1] = m->d.x[i];
     }
     ma_rma_opts_init(&o);
     o.test = test;
     o.tau2_ci = 0;
-    assert_int_equal(ma_regress_fit(m->yi, m->vi, m->k, m->X, 2, &o, &m->r, &err), MA_OK);
-    m->b.x = m->x;
-    m->b.yi = m->yi;
-    m->b.vi = m->vi;
-    m->b.k = m->k;
+    assert_int_equal(ma_regress_fit(m->d.yi, m->d.vi, k, m->X, 2, &o, &m->r, &err), MA_OK);
+    m->b.x = m->d.x;
+    m->b.yi = m->d.yi;
+    m->b.vi = m->d.vi;
+    m->b.k = k;
     m->b.fit = &m->r;
     m->b.level = 0.95;
 }
@@ -61,11 +54,8 @@ static void fit(model_t *m, const char *file, const char *mod, ma_test_t test)
 static void unfit(model_t *m)
 {
     ma_reg_clear(&m->r);
-    free(m->yi);
-    free(m->vi);
-    free(m->x);
     free(m->X);
-    ma_table_free(m->t);
+    testutil_data_free(&m->d);
 }
 
 /* want: pred[3], se[3], ci.lb[3], ci.ub[3] as R prints them with sprintf("%.17g"). */
@@ -209,9 +199,9 @@ static void test_script_bcg(void **state)
     assert_null(strstr(s.buf, "\nEOD (line"));
     /* The band spans the observed moderator range and agrees with predict(). */
     nb = datablock(s.buf, "$band", 4, band, 1000);
-    for (i = 0; i < m.k; i++) {
-        xmin = fmin(xmin, m.x[i]);
-        xmax = fmax(xmax, m.x[i]);
+    for (i = 0; i < m.d.k; i++) {
+        xmin = fmin(xmin, m.d.x[i]);
+        xmax = fmax(xmax, m.d.x[i]);
     }
     assert_true(nb >= 50);
     assert_close(band[0], xmin, 0, 0);
@@ -226,16 +216,16 @@ static void test_script_bcg(void **state)
     /* One circle per study, largest first; area (radius^2) proportional to the weight
      * for circles above the visibility floor. */
     np = datablock(s.buf, "$studies", 3, pts, 100);
-    assert_int_equal(np, m.k);
+    assert_int_equal(np, m.d.k);
     for (i = 1; i < np; i++)
         assert_true(pts[3 * i + 2] <= pts[3 * (i - 1) + 2]);
     for (i = 0; i < np; i++) {
         double wi = NAN, w0 = NAN;
-        for (j = 0; j < m.k; j++) {
-            if (m.x[j] == pts[3 * i] && fabs(m.yi[j] - pts[3 * i + 1]) < 1e-9)
-                wi = 1 / (m.vi[j] + m.r.tau2);
-            if (m.x[j] == pts[0] && fabs(m.yi[j] - pts[1]) < 1e-9)
-                w0 = 1 / (m.vi[j] + m.r.tau2);
+        for (j = 0; j < m.d.k; j++) {
+            if (m.d.x[j] == pts[3 * i] && fabs(m.d.yi[j] - pts[3 * i + 1]) < 1e-9)
+                wi = 1 / (m.d.vi[j] + m.r.tau2);
+            if (m.d.x[j] == pts[0] && fabs(m.d.yi[j] - pts[1]) < 1e-9)
+                w0 = 1 / (m.d.vi[j] + m.r.tau2);
         }
         assert_false(isnan(wi) || isnan(w0));
         if (pts[3 * i + 2] > 0.25 * pts[2])
@@ -269,7 +259,7 @@ static void test_errors(void **state)
     m.b.level = 0.95;
     m.b.k = 0;
     assert_int_equal(ma_bubble_script(&m.b, &o, &s, &err), MA_EUSAGE);
-    m.b.k = m.k;
+    m.b.k = m.d.k;
     o.width_pt = 50;
     assert_int_equal(ma_bubble_script(&m.b, &o, &s, &err), MA_EUSAGE);
     ma_gp_clear(&s);

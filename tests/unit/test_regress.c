@@ -18,38 +18,8 @@
 /* hand-computed R values printed with %.15g */
 #define RREL 1e-8
 
-typedef struct {
-    size_t k;
-    double *yi, *vi;
-    ma_table_t *t;
-} data_t;
-
-static data_t load(const char *name)
-{
-    data_t d;
-    size_t i;
-    d.t = testutil_ref_load(name);
-    d.k = d.t->nrow;
-    d.yi = malloc(d.k * sizeof *d.yi);
-    d.vi = malloc(d.k * sizeof *d.vi);
-    assert_non_null(d.yi);
-    assert_non_null(d.vi);
-    for (i = 0; i < d.k; i++) {
-        d.yi[i] = testutil_num(d.t, i, "yi");
-        d.vi[i] = testutil_num(d.t, i, "vi");
-    }
-    return d;
-}
-
-static void unload(data_t *d)
-{
-    free(d->yi);
-    free(d->vi);
-    ma_table_free(d->t);
-}
-
 /* X from the named columns of the table through the design builder. */
-static ma_design_t *design(const data_t *d, const char *const *names, size_t nm)
+static ma_design_t *design(const testutil_data_t *d, const char *const *names, size_t nm)
 {
     const char **cells = malloc(d->k * nm * sizeof *cells);
     ma_design_t *x = NULL;
@@ -64,7 +34,7 @@ static ma_design_t *design(const data_t *d, const char *const *names, size_t nm)
     return x;
 }
 
-static ma_reg_t fit(const data_t *d, const ma_design_t *x, ma_method_t m, ma_test_t t)
+static ma_reg_t fit(const testutil_data_t *d, const ma_design_t *x, ma_method_t m, ma_test_t t)
 {
     ma_rma_opts_t o;
     ma_reg_t r;
@@ -82,14 +52,14 @@ static ma_reg_t fit(const data_t *d, const ma_design_t *x, ma_method_t m, ma_tes
 static void check_metareg(const char *name, const char *mod)
 {
     char in[256], ref[256];
-    data_t d;
+    testutil_data_t d;
     ma_table_t *t;
     ma_design_t *x;
     const char *names[1];
     size_t row;
     snprintf(in, sizeof in, "%s.csv", name);
     snprintf(ref, sizeof ref, "%s.metareg_%s.csv", name, mod);
-    d = load(in);
+    d = testutil_data_load(in, SIZE_MAX, NULL, NULL);
     t = testutil_ref_load(ref);
     names[0] = mod;
     x = design(&d, names, 1);
@@ -119,7 +89,7 @@ static void check_metareg(const char *name, const char *mod)
     }
     ma_design_free(x);
     ma_table_free(t);
-    unload(&d);
+    testutil_data_free(&d);
 }
 
 static void test_metareg_bcg(void **state)
@@ -138,7 +108,7 @@ static void test_metareg_raudenbush(void **state)
 static void test_factor_vs_reference(void **state)
 {
     const char *names[] = {"alloc"};
-    data_t d = load("bcg.csv");
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, NULL, NULL);
     ma_table_t *t = testutil_ref_load("bcg.subgroup_test.csv");
     ma_design_t *x = design(&d, names, 1);
     ma_reg_t r = fit(&d, x, MA_METHOD_REML, MA_TEST_Z);
@@ -150,7 +120,7 @@ static void test_factor_vs_reference(void **state)
     ma_reg_clear(&r);
     ma_design_free(x);
     ma_table_free(t);
-    unload(&d);
+    testutil_data_free(&d);
 }
 
 /* Categorical moderator with 3 levels, dummy coded against "alternate":
@@ -163,7 +133,7 @@ static void test_factor_three_levels(void **state)
     static const double p_t[] = {0.247732561391872, 0.385354852493113, 0.871281961022355};
     static const double lb_t[] = {-1.45811241189023, -1.54700067748428, -1.10436111201329};
     const char *names[] = {"alloc"};
-    data_t d = load("bcg.csv");
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, NULL, NULL);
     ma_design_t *x = design(&d, names, 1);
     ma_reg_t r;
     size_t j;
@@ -202,7 +172,7 @@ static void test_factor_three_levels(void **state)
     assert_close(r.QM_p, 0.413383745721661, RREL, ABS);
     ma_reg_clear(&r);
     ma_design_free(x);
-    unload(&d);
+    testutil_data_free(&d);
 }
 
 /* t and adhoc tests with one moderator:
@@ -211,7 +181,7 @@ static void test_factor_three_levels(void **state)
 static void test_t_adhoc(void **state)
 {
     const char *names[] = {"ablat"};
-    data_t d = load("bcg.csv");
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, NULL, NULL);
     ma_design_t *x = design(&d, names, 1);
     ma_reg_t r;
     (void)state;
@@ -234,7 +204,7 @@ static void test_t_adhoc(void **state)
     assert_close(r.QM, 12.59098288438, RREL, ABS);
     ma_reg_clear(&r);
     ma_design_free(x);
-    unload(&d);
+    testutil_data_free(&d);
 }
 
 /* Two continuous moderators:
@@ -246,7 +216,7 @@ static void test_two_moderators(void **state)
     static const double se_t[] = {32.2563394834999, 0.0113456775206645, 0.016278804873651};
     static const double ub_t[] = {68.3262502061043, -0.00273158455830771, 0.0381789180503846};
     const char *names[] = {"ablat", "year"};
-    data_t d = load("bcg.csv");
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, NULL, NULL);
     ma_design_t *x = design(&d, names, 2);
     ma_reg_t r;
     size_t j;
@@ -275,7 +245,7 @@ static void test_two_moderators(void **state)
     assert_close(r.QM_p, 0.0318035012858745, RREL, ABS);
     ma_reg_clear(&r);
     ma_design_free(x);
-    unload(&d);
+    testutil_data_free(&d);
 }
 
 /* Every tau2 estimator with one moderator:
@@ -304,7 +274,7 @@ static void test_methods(void **state)
          0.14213194147285, 80.1112838825996, 55.3140399535035, 9.91793777347073},
     };
     const char *names[] = {"ablat"};
-    data_t d = load("bcg.csv");
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, NULL, NULL);
     ma_design_t *x = design(&d, names, 1);
     size_t i;
     (void)state;
@@ -322,14 +292,14 @@ static void test_methods(void **state)
         ma_reg_clear(&r);
     }
     ma_design_free(x);
-    unload(&d);
+    testutil_data_free(&d);
 }
 
 /* No intercept: metafor estimates tau2 and QE on the centred yi even then:
  *   rma(yi, vi, mods = ~ ablat - 1, data = d, method = "DL", control = ctl) */
 static void test_no_intercept(void **state)
 {
-    data_t d = load("bcg.csv");
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, NULL, NULL);
     double *X = malloc(d.k * sizeof *X);
     ma_rma_opts_t o;
     ma_reg_t r;
@@ -351,7 +321,7 @@ static void test_no_intercept(void **state)
     assert_true(isnan(r.R2)); /* R: NULL without an intercept */
     ma_reg_clear(&r);
     free(X);
-    unload(&d);
+    testutil_data_free(&d);
 }
 
 /* k = p: FE fits exactly (QE = 0, QEp = 1, I2 = 0, H2 = 1); REML is refused as metafor:
@@ -360,7 +330,7 @@ static void test_no_intercept(void **state)
  *   rma(yi, vi, mods = ~ ablat, data = d[1:3, ], method = "REML", test = "knha") */
 static void test_k_equals_p(void **state)
 {
-    data_t d = load("bcg.csv");
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, NULL, NULL);
     double X[6];
     ma_rma_opts_t o;
     ma_reg_t r;
@@ -402,13 +372,13 @@ static void test_k_equals_p(void **state)
     assert_close(r.QE, 0.390854928616771, RREL, ABS);
     assert_close(r.R2, 0, 0, 0);
     ma_reg_clear(&r);
-    unload(&d);
+    testutil_data_free(&d);
 }
 
 /* Collinear columns are refused with the offending column named. */
 static void test_rank_deficient(void **state)
 {
-    data_t d = load("bcg.csv");
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, NULL, NULL);
     double *X = malloc(d.k * 3 * sizeof *X);
     ma_rma_opts_t o;
     ma_reg_t r;
@@ -433,7 +403,7 @@ static void test_rank_deficient(void **state)
     assert_non_null(strstr(err.msg, "column 3 is zero"));
     ma_reg_clear(&r); /* accepts the cleared struct */
     free(X);
-    unload(&d);
+    testutil_data_free(&d);
 }
 
 /* Design builder: missing values leave rows out with a reason, a single-level factor is

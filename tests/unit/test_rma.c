@@ -12,36 +12,6 @@
 #define REL 1e-7
 #define ABS 1e-9
 
-/* yi, vi columns of a reference input file */
-typedef struct {
-    size_t k;
-    double *yi, *vi;
-} data_t;
-
-static data_t load_data(const char *name)
-{
-    ma_table_t *t = testutil_ref_load(name);
-    data_t d;
-    size_t i;
-    d.k = t->nrow;
-    d.yi = malloc(d.k * sizeof *d.yi);
-    d.vi = malloc(d.k * sizeof *d.vi);
-    assert_non_null(d.yi);
-    assert_non_null(d.vi);
-    for (i = 0; i < d.k; i++) {
-        d.yi[i] = testutil_num(t, i, "yi");
-        d.vi[i] = testutil_num(t, i, "vi");
-    }
-    ma_table_free(t);
-    return d;
-}
-
-static void free_data(data_t *d)
-{
-    free(d->yi);
-    free(d->vi);
-}
-
 static const char *cell(const ma_table_t *t, size_t r, const char *col)
 {
     return ma_table_cell(t, r, ma_table_col(t, col));
@@ -67,7 +37,7 @@ static void cmp(double got, double want, const char *what, size_t row)
 /* Every row of NAME.pool.csv, for MA_PI_DEFAULT and MA_PI_HTS. */
 static void check_pool(const char *input, const char *ref)
 {
-    data_t d = load_data(input);
+    testutil_data_t d = testutil_data_load(input, SIZE_MAX, NULL, NULL);
     ma_table_t *t = testutil_ref_load(ref);
     size_t r;
     max_rel = 0;
@@ -127,7 +97,7 @@ static void check_pool(const char *input, const char *ref)
     }
     print_message("%s: %zu rows, max relative error %.3g\n", ref, t->nrow, max_rel);
     ma_table_free(t);
-    free_data(&d);
+    testutil_data_free(&d);
 }
 
 static void test_ref_bcg(void **state)
@@ -256,7 +226,7 @@ static void test_identical_effects(void **state)
 /* Scaling yi by c and vi by c^2 scales tau2 by c^2 and leaves the z statistic alone. */
 static void check_scaled(double c)
 {
-    data_t d = load_data("bcg.csv");
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, NULL, NULL);
     ma_table_t *t = testutil_ref_load("bcg.pool.csv");
     size_t i, r;
     for (i = 0; i < d.k; i++) {
@@ -286,7 +256,7 @@ static void check_scaled(double c)
         assert_close(f.Q, testutil_num(t, r, "Q"), REL, ABS);
     }
     ma_table_free(t);
-    free_data(&d);
+    testutil_data_free(&d);
 }
 
 static void test_tiny_variances(void **state)
@@ -382,7 +352,7 @@ static void test_overflow(void **state)
 
 static void test_fallback(void **state)
 {
-    data_t d = load_data("bcg.csv");
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, NULL, NULL);
     ma_rma_opts_t o;
     ma_rma_t r, dl, pm;
     ma_error_t err;
@@ -421,7 +391,7 @@ static void test_fallback(void **state)
     assert_int_equal(ma_rma_fit(d.yi, d.vi, d.k, &o, &r, &err), MA_OK);
     assert_int_equal(r.converged, 1);
     assert_close(r.tau2, 0.313243258137274, REL, ABS);
-    free_data(&d);
+    testutil_data_free(&d);
 }
 
 static void test_weights(void **state)

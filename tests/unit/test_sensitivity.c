@@ -16,42 +16,11 @@
 #define REL 1e-7
 #define ABS 1e-9
 
-typedef struct {
-    size_t k;
-    double *yi, *vi, *year;
-} data_t;
-
-static data_t load(const char *name, int with_year)
-{
-    ma_table_t *t = testutil_ref_load(name);
-    data_t d;
-    size_t i;
-    d.k = t->nrow;
-    d.yi = malloc(d.k * sizeof *d.yi);
-    d.vi = malloc(d.k * sizeof *d.vi);
-    d.year = malloc(d.k * sizeof *d.year);
-    assert_true(d.yi && d.vi && d.year);
-    for (i = 0; i < d.k; i++) {
-        d.yi[i] = testutil_num(t, i, "yi");
-        d.vi[i] = testutil_num(t, i, "vi");
-        d.year[i] = with_year ? testutil_num(t, i, "year") : NAN;
-    }
-    ma_table_free(t);
-    return d;
-}
-
-static void drop(data_t *d)
-{
-    free(d->yi);
-    free(d->vi);
-    free(d->year);
-}
-
 /* Every leave-one-out row of the reference files (bcg: rma(yi[-i], vi[-i]) per row, see
  * make_reference.R), and each refit equal to a direct fit of the reduced data. */
 static void check_loo_ref(const char *in, const char *ref)
 {
-    data_t d = load(in, 0);
+    testutil_data_t d = testutil_data_load(in, SIZE_MAX, NULL, NULL);
     ma_table_t *t = testutil_ref_load(ref);
     ma_rma_t *out = malloc(d.k * sizeof *out), direct;
     ma_error_t err;
@@ -83,7 +52,7 @@ static void check_loo_ref(const char *in, const char *ref)
     free(out);
     free(y);
     free(v);
-    drop(&d);
+    testutil_data_free(&d);
 }
 
 static void test_loo_bcg(void **state)
@@ -151,7 +120,7 @@ static void test_cumul_year(void **state)
         33.975636216558286, 48.412826887940732, 60.000789072349754, 59.997561462767827,
         72.390362826925724, 73.506456917925618, 81.402837014301340, 83.010867520199639,
         87.031362739574504, 92.221384521269073};
-    data_t d = load("bcg.csv", 1);
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, "year", NULL);
     size_t perm[13], j;
     ma_rma_t out[13];
     ma_error_t err;
@@ -160,7 +129,7 @@ static void test_cumul_year(void **state)
     assert_int_equal(d.k, 13);
     ma_rma_opts_init(&o);
     o.tau2_ci = 0;
-    assert_int_equal(ma_cumul_order_num(d.year, d.k, 0, perm, &err), MA_OK);
+    assert_int_equal(ma_cumul_order_num(d.x, d.k, 0, perm, &err), MA_OK);
     for (j = 0; j < 13; j++)
         assert_int_equal(perm[j], order[j]);
     assert_int_equal(ma_cumul(d.yi, d.vi, d.k, perm, &o, out, &err), MA_OK);
@@ -175,7 +144,7 @@ static void test_cumul_year(void **state)
         if (j > 0)
             assert_close(out[j].I2, I2[j], REL, ABS);
     }
-    drop(&d);
+    testutil_data_free(&d);
 }
 
 /* test = "t" and "adhoc" carried into the refits:
@@ -183,7 +152,7 @@ static void test_cumul_year(void **state)
  *   leave1out(r) (row 1), cumul(r) (row 5, input order) */
 static void test_t_adhoc(void **state)
 {
-    data_t d = load("bcg.csv", 0);
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, NULL, NULL);
     ma_rma_t out[13];
     ma_error_t err;
     ma_rma_opts_t o;
@@ -208,19 +177,19 @@ static void test_t_adhoc(void **state)
     assert_close(out[0].se, 0.194002738431948, REL, ABS);
     assert_close(out[0].pval, 0.00385620581313455, REL, ABS);
     assert_close(out[0].ci_lb, -1.13408093300512, REL, ABS);
-    drop(&d);
+    testutil_data_free(&d);
 }
 
 /* cumul(res, order=dat$year, decreasing=TRUE): rows 1, 2 and 13;
  * order(dat.bcg$year, decreasing=TRUE) = 8 4 13 11 5 7 12 9 10 3 6 2 1 */
 static void test_cumul_decreasing(void **state)
 {
-    data_t d = load("bcg.csv", 1);
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, "year", NULL);
     size_t perm[13];
     ma_rma_t out[13];
     ma_error_t err;
     (void)state;
-    assert_int_equal(ma_cumul_order_num(d.year, d.k, 1, perm, &err), MA_OK);
+    assert_int_equal(ma_cumul_order_num(d.x, d.k, 1, perm, &err), MA_OK);
     assert_int_equal(perm[0], 7);
     assert_int_equal(perm[1], 3);
     assert_int_equal(perm[4], 4); /* 1973 tie: input order kept when decreasing too */
@@ -233,7 +202,7 @@ static void test_cumul_decreasing(void **state)
     assert_close(out[1].tau2, 1.04435044087904405, REL, ABS);
     assert_close(out[12].estimate, -0.714532342158139988, REL, ABS);
     assert_close(out[12].tau2, 0.31324325813648596, REL, ABS);
-    drop(&d);
+    testutil_data_free(&d);
 }
 
 /* R: order(c(3, NA, 1, 3, 2)) = 3 5 1 4 2; decreasing = 1 4 5 3 2 */
@@ -262,7 +231,7 @@ static void test_cumul_order_missing(void **state)
 
 static void test_cumul_input_order(void **state)
 {
-    data_t d = load("bcg.csv", 0);
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, NULL, NULL);
     ma_rma_t *out = malloc(d.k * sizeof *out), full;
     ma_error_t err;
     (void)state;
@@ -273,7 +242,7 @@ static void test_cumul_input_order(void **state)
     assert_close(out[0].estimate, d.yi[0], 1e-15, 0);
     assert_int_equal(ma_cumul(d.yi, d.vi, 0, NULL, NULL, out, &err), MA_EINPUT);
     free(out);
-    drop(&d);
+    testutil_data_free(&d);
 }
 
 int main(void)

@@ -16,41 +16,6 @@
 #define ABS 1e-9
 #define RREL 1e-8
 
-typedef struct {
-    size_t k;
-    double *yi, *vi;
-    const char **g;
-    ma_table_t *t;
-} data_t;
-
-static data_t load(const char *name, const char *by)
-{
-    data_t d;
-    size_t i;
-    d.t = testutil_ref_load(name);
-    d.k = d.t->nrow;
-    d.yi = malloc(d.k * sizeof *d.yi);
-    d.vi = malloc(d.k * sizeof *d.vi);
-    d.g = malloc(d.k * sizeof *d.g);
-    assert_non_null(d.yi);
-    assert_non_null(d.vi);
-    assert_non_null(d.g);
-    for (i = 0; i < d.k; i++) {
-        d.yi[i] = testutil_num(d.t, i, "yi");
-        d.vi[i] = testutil_num(d.t, i, "vi");
-        d.g[i] = ma_table_cell(d.t, i, ma_table_col(d.t, by));
-    }
-    return d;
-}
-
-static void unload(data_t *d)
-{
-    free(d->yi);
-    free(d->vi);
-    free(d->g);
-    ma_table_free(d->t);
-}
-
 static double max_rel;
 
 static void cmp(double got, double want)
@@ -64,7 +29,7 @@ static void cmp(double got, double want)
 static void check_reference(const char *name, const char *by)
 {
     char in[256], ref[256], reft[256];
-    data_t d;
+    testutil_data_t d;
     ma_table_t *t, *tt;
     ma_subgroups_t *s;
     ma_error_t err;
@@ -72,7 +37,7 @@ static void check_reference(const char *name, const char *by)
     snprintf(in, sizeof in, "%s.csv", name);
     snprintf(ref, sizeof ref, "%s.subgroup.csv", name);
     snprintf(reft, sizeof reft, "%s.subgroup_test.csv", name);
-    d = load(in, by);
+    d = testutil_data_load(in, SIZE_MAX, NULL, by);
     t = testutil_ref_load(ref);
     tt = testutil_ref_load(reft);
     assert_int_equal(ma_subgroups_fit(d.yi, d.vi, d.g, d.k, NULL, 0, &s, &err), MA_OK);
@@ -108,7 +73,7 @@ static void check_reference(const char *name, const char *by)
     ma_subgroups_free(s);
     ma_table_free(t);
     ma_table_free(tt);
-    unload(&d);
+    testutil_data_free(&d);
 }
 
 static void test_bcg(void **state)
@@ -145,7 +110,7 @@ static void test_common_tau2(void **state)
          85.1794431366112, 6.74738479274218, 16.5918635795357, -1.78751473400201,
          0.929679612154827},
     };
-    data_t d = load("bcg.csv", "alloc");
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, NULL, "alloc");
     ma_subgroups_t *s;
     ma_error_t err;
     size_t r;
@@ -167,7 +132,7 @@ static void test_common_tau2(void **state)
         assert_true(isnan(f->tau2_lb));
     }
     ma_subgroups_free(s);
-    unload(&d);
+    testutil_data_free(&d);
 }
 
 /* A subgroup with one study (the last bcg study moved to group "zz"):
@@ -176,7 +141,7 @@ static void test_common_tau2(void **state)
  *   rma(yi, vi, mods = ~ factor(g), data = d, method = "REML") -> tau2 */
 static void test_singleton(void **state)
 {
-    data_t d = load("bcg.csv", "alloc");
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, NULL, "alloc");
     ma_subgroups_t *s;
     ma_error_t err;
     const ma_rma_t *z;
@@ -202,7 +167,7 @@ static void test_singleton(void **state)
     assert_close(s->common_tau2, 0.377144753992316, RREL, ABS);
     assert_close(s->g[3].fit.se, sqrt(d.vi[12] + s->common_tau2), 1e-15, 0);
     ma_subgroups_free(s);
-    unload(&d);
+    testutil_data_free(&d);
 }
 
 /* One group: no test for differences; NULL group value refused. */

@@ -64,6 +64,65 @@ double testutil_num(const ma_table_t *t, size_t row, const char *col)
     return NAN;
 }
 
+static void *alloc_or_fail(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p) {
+        print_error("out of memory\n");
+        fail();
+    }
+    return p;
+}
+
+testutil_data_t testutil_data_load(const char *name, size_t kmax, const char *xcol,
+                                   const char *gcol)
+{
+    testutil_data_t d = {0};
+    size_t i;
+    d.t = testutil_ref_load(name);
+    d.k = d.t->nrow < kmax ? d.t->nrow : kmax;
+    d.yi = alloc_or_fail(d.k, sizeof *d.yi);
+    d.vi = alloc_or_fail(d.k, sizeof *d.vi);
+    if (xcol)
+        d.x = alloc_or_fail(d.k, sizeof *d.x);
+    for (i = 0; i < d.k; i++) {
+        d.yi[i] = testutil_num(d.t, i, "yi");
+        d.vi[i] = testutil_num(d.t, i, "vi");
+        if (xcol)
+            d.x[i] = testutil_num(d.t, i, xcol);
+    }
+    if (gcol)
+        d.g = testutil_cells(d.t, gcol, d.k);
+    return d;
+}
+
+const char **testutil_cells(const ma_table_t *t, const char *col, size_t k)
+{
+    long c = ma_table_col(t, col);
+    const char **cells;
+    size_t i;
+    if (c < 0) {
+        print_error("reference has no column '%s'\n", col);
+        fail();
+    }
+    cells = alloc_or_fail(k, sizeof *cells);
+    for (i = 0; i < k; i++)
+        cells[i] = ma_table_cell(t, i, c);
+    return cells;
+}
+
+void testutil_data_free(testutil_data_t *d)
+{
+    free(d->yi);
+    free(d->vi);
+    free(d->x);
+    free(d->g);
+    ma_table_free(d->t);
+    d->yi = d->vi = d->x = NULL;
+    d->g = NULL;
+    d->t = NULL;
+}
+
 int testutil_rmdir(const char *dir)
 {
     DIR *d = opendir(dir);

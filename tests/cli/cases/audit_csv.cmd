@@ -1,1 +1,0 @@
-audit --format csv tests/cli/data/audit.csv

@@ -1,1 +1,0 @@
-audit tests/cli/data/audit.csv

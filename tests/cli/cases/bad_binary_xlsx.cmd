@@ -1,1 +1,0 @@
-pool "$TMPD/trials.xlsx"

@@ -1,1 +1,0 @@
-pool --by country tests/cli/data/good.csv

@@ -1,1 +1,0 @@
-claims --claims tests/cli/data/bad_claims_site.csv tests/cli/data/trials_sites.csv

@@ -1,1 +1,0 @@
-pool --col sd1=sd_pre tests/cli/data/good.csv

@@ -1,1 +1,0 @@
-pool --col effect=yi tests/cli/data/good.csv

@@ -1,1 +1,0 @@
-pool --common-tau2 tests/cli/data/good.csv

@@ -1,1 +1,0 @@
-es tests/cli/data/bad_es_kind_r.csv

@@ -1,1 +1,0 @@
-pool tests/cli/data/bad_hib_value.csv

@@ -1,1 +1,0 @@
-pool --method DL tests/cli/data/bad_huge_effects.csv

@@ -1,1 +1,0 @@
-pool --label author tests/cli/data/good.csv

@@ -1,1 +1,0 @@
-es "$TMPD/latin1.csv"

@@ -1,1 +1,0 @@
-pool --level 150 tests/cli/data/good.csv

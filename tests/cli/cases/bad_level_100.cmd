@@ -1,1 +1,0 @@
-regress --mods ablat --level 100 tests/reference/bcg.csv

@@ -1,1 +1,0 @@
-pool --level 0 tests/reference/bcg.csv

@@ -1,1 +1,0 @@
-pool --maxiter 0 tests/reference/bcg.csv

@@ -1,1 +1,0 @@
-loo --maxiter 2.5 tests/reference/bcg.csv

@@ -1,1 +1,0 @@
-pool tests/cli/data/no_such_file.csv

@@ -1,1 +1,0 @@
-pool tests/cli/data/neg_sd.csv

@@ -1,1 +1,0 @@
-pool --method DL

@@ -1,1 +1,0 @@
-pool -o /dev/full tests/cli/data/good.csv

@@ -1,1 +1,0 @@
-pool -o "$TMPD" tests/cli/data/good.csv

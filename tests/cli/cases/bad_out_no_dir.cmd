@@ -1,1 +1,0 @@
-pool -o "$TMPD/no/such/dir/pool.txt" tests/cli/data/good.csv

@@ -1,1 +1,0 @@
-es --preset revman5 --measure MD tests/cli/data/good.csv

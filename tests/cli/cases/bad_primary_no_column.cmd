@@ -1,1 +1,0 @@
-pool --primary tests/cli/data/good.csv

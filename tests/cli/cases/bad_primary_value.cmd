@@ -1,1 +1,0 @@
-pool --primary tests/cli/data/bad_primary_value.csv

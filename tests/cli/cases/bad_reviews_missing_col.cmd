@@ -1,1 +1,0 @@
-evidence --reviews tests/cli/data/bad_reviews_missing_col.csv tests/cli/data/trials_mini.csv

@@ -1,1 +1,0 @@
-es tests/cli/data/bad_risk_of_bias.csv

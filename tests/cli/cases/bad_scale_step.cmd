@@ -1,1 +1,0 @@
-audit tests/cli/data/bad_scale_step.csv

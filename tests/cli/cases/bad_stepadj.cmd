@@ -1,1 +1,0 @@
-pool --stepadj 0 tests/reference/bcg.csv

@@ -1,1 +1,0 @@
-pool --tau2-init -1 tests/reference/bcg.csv

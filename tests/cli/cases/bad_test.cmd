@@ -1,1 +1,0 @@
-pool --test hk tests/reference/bcg.csv

@@ -1,1 +1,0 @@
-pool tests/cli/data/text_number.csv

@@ -1,1 +1,0 @@
-poool tests/cli/data/good.csv

@@ -1,1 +1,0 @@
-pool --format xml tests/cli/data/good.csv

@@ -1,1 +1,0 @@
-pool --measure OR tests/cli/data/good.csv

@@ -1,1 +1,0 @@
-pool --frobnicate tests/cli/data/good.csv

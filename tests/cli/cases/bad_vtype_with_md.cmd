@@ -1,1 +1,0 @@
-pool --measure MD --vtype UB tests/cli/data/good.csv

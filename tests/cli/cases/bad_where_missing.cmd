@@ -1,1 +1,0 @@
-pool --where country=fr tests/cli/data/good.csv

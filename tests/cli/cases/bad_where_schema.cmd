@@ -1,1 +1,0 @@
-pool --where outcome=pian tests/cli/data/trials_mini.csv

@@ -1,1 +1,0 @@
-pool --where source_type=Primary tests/cli/data/trials_source.csv

@@ -1,1 +1,0 @@
-es "$TMPD/wide.csv"

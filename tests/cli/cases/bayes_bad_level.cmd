@@ -1,1 +1,0 @@
-bayes --level 1 data/examples/bcg.csv

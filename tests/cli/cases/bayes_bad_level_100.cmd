@@ -1,1 +1,0 @@
-bayes --level 100 data/examples/bcg.csv

@@ -1,1 +1,0 @@
-bayes --margin abc data/examples/bcg.csv

@@ -1,1 +1,0 @@
-bayes --mu-prior cauchy data/examples/bcg.csv

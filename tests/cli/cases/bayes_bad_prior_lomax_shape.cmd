@@ -1,1 +1,0 @@
-bayes --tau-prior lomax:1:0 data/examples/bcg.csv

@@ -1,1 +1,0 @@
-bayes --tau-prior halfnormal:-0.5 data/examples/bcg.csv

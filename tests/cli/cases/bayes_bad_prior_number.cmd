@@ -1,1 +1,0 @@
-bayes --tau-prior halfcauchy:0.5x data/examples/bcg.csv

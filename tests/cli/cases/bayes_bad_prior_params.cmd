@@ -1,1 +1,0 @@
-bayes --tau-prior halfstudent:0.5 data/examples/bcg.csv

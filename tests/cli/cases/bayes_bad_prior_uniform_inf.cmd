@@ -1,1 +1,0 @@
-bayes --tau-prior uniform:0:inf data/examples/bcg.csv

@@ -1,1 +1,0 @@
-bayes --tau-prior uniform:0.2:0.1 data/examples/bcg.csv

@@ -1,1 +1,0 @@
-bayes --tau-prior gamma:1:1 data/examples/bcg.csv

@@ -1,1 +1,0 @@
-bayes --tau-prior halfcauchy:0.5 --format json data/examples/bcg.csv

@@ -1,1 +1,0 @@
-bayes --tau-prior jeffreys data/examples/bcg.csv

@@ -1,1 +1,0 @@
-bayes --tau-prior jeffreys --mu-prior normal:0:1 --format csv $TMPD/one.csv

@@ -1,1 +1,0 @@
-bayes --tau-prior halfcauchy:1 $TMPD/one.csv

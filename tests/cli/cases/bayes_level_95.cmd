@@ -1,1 +1,0 @@
-bayes --level 95 --format tsv --tau-prior lomax:0.5:2 data/examples/bcg.csv

@@ -1,1 +1,0 @@
-bayes --measure MD data/examples/normand1999.csv

@@ -1,1 +1,0 @@
-bayes data/examples/normand1999.csv

@@ -1,1 +1,0 @@
-bias --estimator Q0 tests/cli/data/good.csv

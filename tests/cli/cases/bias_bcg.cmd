@@ -1,1 +1,0 @@
-bias data/examples/bcg.csv

@@ -1,1 +1,0 @@
-boot --type bogus data/examples/bcg.csv

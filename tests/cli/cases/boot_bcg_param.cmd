@@ -1,1 +1,0 @@
-boot --type param --reps 300 --threads 3 data/examples/bcg.csv

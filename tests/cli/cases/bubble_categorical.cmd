@@ -1,1 +1,0 @@
-bubble --mods setting --dry-run --script - -o bubble.png tests/cli/data/moderators.csv

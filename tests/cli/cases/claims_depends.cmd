@@ -1,1 +1,0 @@
-claims --claims tests/cli/data/claims_depends.csv tests/cli/data/trials_depends.csv

@@ -1,1 +1,0 @@
-claims --format json --claims tests/cli/data/claims_depends.csv tests/cli/data/trials_depends.csv

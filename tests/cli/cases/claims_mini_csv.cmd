@@ -1,1 +1,0 @@
-claims --format csv --claims tests/cli/data/claims_mini.csv --all-rows tests/cli/data/trials_mini.csv

@@ -1,1 +1,0 @@
-cumul --decreasing tests/cli/data/good.csv

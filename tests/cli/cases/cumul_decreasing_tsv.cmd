@@ -1,1 +1,0 @@
-cumul --order year --decreasing --format tsv data/examples/bcg.csv

@@ -1,1 +1,0 @@
-cumul --order nosuch tests/cli/data/good.csv

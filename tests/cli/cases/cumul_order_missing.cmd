@@ -1,1 +1,0 @@
-cumul --order year tests/cli/data/grouping.csv

@@ -1,1 +1,0 @@
-cumul --test adhoc tests/reference/bcg.csv

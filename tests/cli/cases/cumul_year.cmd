@@ -1,1 +1,0 @@
-cumul --order year data/examples/bcg.csv

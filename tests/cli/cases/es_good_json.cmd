@@ -1,1 +1,0 @@
-es --format json tests/cli/data/good.csv

@@ -1,1 +1,0 @@
-es --format csv tests/cli/data/es_kinds.csv

@@ -1,1 +1,0 @@
-es tests/cli/data/es_kinds.csv

@@ -1,1 +1,0 @@
-es --vtype AV --format csv data/examples/normand1999.csv

@@ -1,1 +1,0 @@
-bias --maxiter 2 --format csv tests/reference/bcg.csv

@@ -1,1 +1,0 @@
-cumul --maxiter 2 --format md tests/reference/bcg.csv

@@ -1,1 +1,0 @@
-influence --maxiter 2 tests/reference/bcg.csv

@@ -1,1 +1,0 @@
-loo --maxiter 2 --format tsv tests/reference/bcg.csv

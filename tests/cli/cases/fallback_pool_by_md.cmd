@@ -1,1 +1,0 @@
-pool --by alloc --maxiter 2 --format md tests/reference/bcg.csv

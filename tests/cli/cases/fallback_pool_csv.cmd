@@ -1,1 +1,0 @@
-pool --maxiter 2 --format csv tests/reference/bcg.csv

@@ -1,1 +1,0 @@
-pool --maxiter 2 --format json tests/reference/bcg.csv

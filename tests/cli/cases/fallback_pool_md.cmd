@@ -1,1 +1,0 @@
-pool --maxiter 2 --format md tests/reference/bcg.csv

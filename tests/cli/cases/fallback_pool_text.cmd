@@ -1,1 +1,0 @@
-pool --maxiter 2 --format text tests/reference/bcg.csv

@@ -1,1 +1,0 @@
-pool --maxiter 2 --format tsv tests/reference/bcg.csv

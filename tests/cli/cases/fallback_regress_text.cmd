@@ -1,1 +1,0 @@
-regress --mods ablat --maxiter 2 tests/reference/bcg.csv

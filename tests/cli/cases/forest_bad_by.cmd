@@ -1,1 +1,0 @@
-forest --by nosuch -o plot.png tests/cli/data/forest_hostile.csv

@@ -1,1 +1,0 @@
-forest -o plot.jpg tests/cli/data/forest_hostile.csv

@@ -1,1 +1,0 @@
-forest --bayes --by alloc -o x.png data/examples/bcg.csv

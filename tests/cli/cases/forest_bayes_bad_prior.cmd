@@ -1,1 +1,0 @@
-forest --bayes --tau-prior halfnormal:0 -o x.png data/examples/bcg.csv

@@ -1,1 +1,0 @@
-forest --tau-prior halfnormal:1 -o x.png data/examples/bcg.csv

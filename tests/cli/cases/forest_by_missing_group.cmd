@@ -1,1 +1,0 @@
-forest --by grp --dry-run --script - -o by.svg tests/cli/data/grouping.csv

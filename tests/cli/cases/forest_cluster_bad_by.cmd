@@ -1,1 +1,0 @@
-forest --cluster cluster --by cluster -o k.png data/examples/konstantopoulos2011.csv

@@ -1,1 +1,0 @@
-forest --cluster cluster --dry-run --script - -o k.png data/examples/konstantopoulos2011.csv

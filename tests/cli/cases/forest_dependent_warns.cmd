@@ -1,1 +1,0 @@
-forest --where outcome=rom --dry-run --script - -o rom.png data/trials.csv

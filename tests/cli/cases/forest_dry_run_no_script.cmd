@@ -1,1 +1,0 @@
-forest --dry-run -o plot.png tests/cli/data/forest_hostile.csv

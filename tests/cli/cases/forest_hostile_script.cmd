@@ -1,1 +1,0 @@
-forest --script - -o "$TMPD/plot.png" "$TMPD/hostile.csv"

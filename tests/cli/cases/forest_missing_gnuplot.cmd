@@ -1,1 +1,0 @@
-forest --gnuplot /nonexistent/gnuplot -o forest_missing_gnuplot.png tests/cli/data/forest_hostile.csv

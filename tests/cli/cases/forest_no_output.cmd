@@ -1,1 +1,0 @@
-forest tests/cli/data/forest_hostile.csv

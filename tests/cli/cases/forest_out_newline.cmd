@@ -1,2 +1,0 @@
-forest -o "$TMPD/a
-b.png" data/examples/bcg.csv

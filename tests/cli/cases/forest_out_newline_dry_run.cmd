@@ -1,2 +1,0 @@
-forest --dry-run --script - -o "$TMPD/a
-b.png" data/examples/bcg.csv

@@ -1,1 +1,0 @@
-forest --dry-run --script - -o normand.svg data/examples/normand1999.csv

@@ -1,1 +1,0 @@
-forest --rho 0.5 -o k.png data/examples/bcg.csv

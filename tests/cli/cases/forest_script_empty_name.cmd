@@ -1,1 +1,0 @@
-forest --script '' -o x.png data/examples/bcg.csv

@@ -1,1 +1,0 @@
-forest --gnuplot /nonexistent/gnuplot --script "$TMPD/plot.gp" -o "$TMPD/plot.png" tests/cli/data/good.csv

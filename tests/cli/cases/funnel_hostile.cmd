@@ -1,1 +1,0 @@
-funnel --title "''" -o "$TMPD/funnel.pdf" "$TMPD/hostile.csv"

@@ -1,1 +1,0 @@
-gosh --all '' data/examples/bcg.csv

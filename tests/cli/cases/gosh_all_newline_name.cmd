@@ -1,1 +1,0 @@
-gosh --all "$TMPD/a	b.csv" data/examples/bcg.csv

@@ -1,1 +1,0 @@
-gosh --subsets 1 data/examples/bcg.csv

@@ -1,1 +1,0 @@
-gosh --threads 2 --format json data/examples/bcg.csv

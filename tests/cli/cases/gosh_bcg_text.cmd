@@ -1,1 +1,0 @@
-gosh --method FE --threads 1 data/examples/bcg.csv

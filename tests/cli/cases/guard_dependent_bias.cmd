@@ -1,1 +1,0 @@
-bias --format json tests/cli/data/dependent.csv

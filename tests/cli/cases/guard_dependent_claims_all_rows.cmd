@@ -1,1 +1,0 @@
-claims --all-rows --claims data/claims.csv --format csv tests/cli/data/dependent.csv

@@ -1,1 +1,0 @@
-pool --cluster region tests/cli/data/moderators.csv

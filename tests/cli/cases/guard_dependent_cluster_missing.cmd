@@ -1,1 +1,0 @@
-pool --cluster nosuch tests/cli/data/good.csv

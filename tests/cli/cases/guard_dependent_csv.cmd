@@ -1,1 +1,0 @@
-pool --format csv tests/cli/data/dependent.csv

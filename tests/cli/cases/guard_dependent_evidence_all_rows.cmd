@@ -1,1 +1,0 @@
-evidence --all-rows --format csv tests/cli/data/dependent.csv

@@ -1,1 +1,0 @@
-evidence --format csv tests/cli/data/dependent.csv

@@ -1,1 +1,0 @@
-funnel -o $TMPD/f.png tests/cli/data/dependent.csv

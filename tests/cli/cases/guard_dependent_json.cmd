@@ -1,1 +1,0 @@
-pool --format json tests/cli/data/dependent.csv

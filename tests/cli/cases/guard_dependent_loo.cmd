@@ -1,1 +1,0 @@
-loo tests/cli/data/dependent.csv

@@ -1,1 +1,0 @@
-pool --format md tests/cli/data/dependent.csv

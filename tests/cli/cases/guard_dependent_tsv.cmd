@@ -1,1 +1,0 @@
-pool --format tsv tests/cli/data/dependent.csv

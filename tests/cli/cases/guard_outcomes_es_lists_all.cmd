@@ -1,1 +1,0 @@
-es tests/cli/data/trials_mini.csv

@@ -1,1 +1,0 @@
-forest -o $TMPD/f.png tests/cli/data/trials_mini.csv

@@ -1,1 +1,0 @@
-loo --format json tests/cli/data/trials_mini.csv

@@ -1,1 +1,0 @@
-pool tests/cli/data/trials_mini.csv

@@ -1,1 +1,0 @@
-regress --mods region tests/cli/data/trials_mini.csv

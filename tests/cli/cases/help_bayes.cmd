@@ -1,1 +1,0 @@
-bayes --help

@@ -1,1 +1,0 @@
-pool --format csv "$TMPD/huge.csv"

@@ -1,1 +1,0 @@
-influence --test knha --format json tests/cli/data/good.csv

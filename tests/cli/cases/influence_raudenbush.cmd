@@ -1,1 +1,0 @@
-influence data/examples/raudenbush1985.csv

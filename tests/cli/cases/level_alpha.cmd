@@ -1,1 +1,0 @@
-pool --level 0.1 tests/reference/bcg.csv

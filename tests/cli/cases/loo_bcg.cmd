@@ -1,1 +1,0 @@
-loo data/examples/bcg.csv

@@ -1,1 +1,0 @@
-loo --method DL --format csv tests/cli/data/good.csv

@@ -1,1 +1,0 @@
-loo --where study=A tests/cli/data/good.csv

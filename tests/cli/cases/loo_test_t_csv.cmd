@@ -1,1 +1,0 @@
-loo --test t --format csv tests/reference/bcg.csv

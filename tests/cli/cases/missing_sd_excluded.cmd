@@ -1,1 +1,0 @@
-pool --where outcome=pain tests/cli/data/missing_sd_excluded.csv

@@ -1,1 +1,0 @@
-mv --che --arm nosuch tests/cli/data/multiarm.csv

@@ -1,1 +1,0 @@
-mv --cluster nosuch data/examples/konstantopoulos2011.csv

@@ -1,1 +1,0 @@
-mv --cluster cluster --method DL data/examples/konstantopoulos2011.csv

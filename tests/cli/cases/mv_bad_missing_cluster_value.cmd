@@ -1,1 +1,0 @@
-mv --cluster cluster tests/cli/data/mv_missing_cluster.csv

@@ -1,1 +1,0 @@
-mv tests/cli/data/trials_mini.csv

@@ -1,1 +1,0 @@
-mv --cluster cluster --obs obs --mods nosuch data/examples/konstantopoulos2011.csv

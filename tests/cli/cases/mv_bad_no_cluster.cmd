@@ -1,1 +1,0 @@
-mv --obs obs data/examples/konstantopoulos2011.csv

@@ -1,1 +1,0 @@
-mv --cluster cluster --rho 0.6x data/examples/konstantopoulos2011.csv

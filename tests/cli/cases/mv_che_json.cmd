@@ -1,1 +1,0 @@
-mv --cluster cluster --obs obs --che --format json data/examples/konstantopoulos2011.csv

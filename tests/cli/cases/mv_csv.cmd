@@ -1,1 +1,0 @@
-mv --cluster cluster --obs obs --format csv --no-sigma2-ci data/examples/konstantopoulos2011.csv

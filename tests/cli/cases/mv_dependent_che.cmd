@@ -1,1 +1,0 @@
-mv --che tests/cli/data/dependent.csv

@@ -1,1 +1,0 @@
-mv --mods region --che tests/cli/data/dependent.csv

@@ -1,1 +1,0 @@
-mv --where outcome=pain --no-sigma2-ci data/trials.csv

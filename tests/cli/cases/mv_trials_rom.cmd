@@ -1,1 +1,0 @@
-mv --where outcome=rom --che data/trials.csv

@@ -1,1 +1,0 @@
-pool -o '' data/examples/bcg.csv

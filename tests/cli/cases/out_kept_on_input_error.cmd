@@ -1,1 +1,0 @@
-pool -o "$TMPD/pool.txt" tests/cli/data/neg_sd.csv

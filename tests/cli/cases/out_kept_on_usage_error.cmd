@@ -1,1 +1,0 @@
-pool -o "$TMPD/pool.txt" --by nosuch tests/cli/data/good.csv

@@ -1,2 +1,0 @@
-pool -o "$TMPD/a
-b.txt" data/examples/bcg.csv

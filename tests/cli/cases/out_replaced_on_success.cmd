@@ -1,1 +1,0 @@
-pool --format csv -o "$TMPD/pool.txt" tests/cli/data/good.csv

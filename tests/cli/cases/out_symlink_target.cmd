@@ -1,1 +1,0 @@
-pool --format csv -o "$TMPD/link.txt" tests/cli/data/good.csv

@@ -1,1 +1,0 @@
-pool --by g tests/cli/data/overflow_q_by.csv

@@ -1,1 +1,0 @@
-pool --method FE --format json tests/cli/data/overflow_q.csv

@@ -1,1 +1,0 @@
-regress --mods x tests/cli/data/overflow_qe.csv

@@ -1,1 +1,0 @@
-permutest --iter 1 data/examples/bcg.csv

@@ -1,1 +1,0 @@
-permutest --mods nosuch data/examples/bcg.csv

@@ -1,1 +1,0 @@
-permutest --threads 2 --exact --method DL --format json data/examples/bcg.csv

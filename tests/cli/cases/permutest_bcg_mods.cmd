@@ -1,1 +1,0 @@
-permutest --threads 2 --mods ablat --iter 2000 --seed 9 data/examples/bcg.csv

@@ -1,1 +1,0 @@
-forest --title "''" -o "$TMPD/a.svg" tests/cli/data/apostrophes.csv

@@ -1,1 +1,0 @@
-forest -o "$TMPD/plain.pdf" data/examples/bcg.csv

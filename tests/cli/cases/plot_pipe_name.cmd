@@ -1,1 +1,0 @@
-forest --dry-run --script "$TMPD/s.gp" -o '|touch M;x.png' data/examples/bcg.csv

@@ -1,1 +1,0 @@
-pool --by grp tests/cli/data/grouping.csv

@@ -1,1 +1,0 @@
-pool --by alloc --test adhoc tests/reference/bcg.csv

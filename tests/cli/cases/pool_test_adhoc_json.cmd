@@ -1,1 +1,0 @@
-pool --test adhoc --format json tests/reference/bcg.csv

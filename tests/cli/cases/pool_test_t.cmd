@@ -1,1 +1,0 @@
-pool --test t tests/reference/bcg.csv

@@ -1,1 +1,0 @@
-regress --mods ablat --format json data/examples/bcg.csv

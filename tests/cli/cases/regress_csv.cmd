@@ -1,1 +1,0 @@
-regress --mods weeks --format csv tests/cli/data/moderators.csv

@@ -1,1 +1,0 @@
-regress --mods region --test knha tests/cli/data/moderators.csv

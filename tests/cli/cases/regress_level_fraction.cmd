@@ -1,1 +1,0 @@
-regress --mods ablat --level 0.9 tests/reference/bcg.csv

@@ -1,1 +1,0 @@
-regress --mods weeks,nosuch tests/cli/data/moderators.csv

@@ -1,1 +1,0 @@
-regress tests/cli/data/moderators.csv

@@ -1,1 +1,0 @@
-regress --mods weeks,days tests/cli/data/moderators.csv

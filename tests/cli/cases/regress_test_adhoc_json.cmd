@@ -1,1 +1,0 @@
-regress --mods ablat --test adhoc --format json tests/reference/bcg.csv

@@ -1,1 +1,0 @@
-regress --mods ablat --test t tests/reference/bcg.csv

@@ -1,1 +1,0 @@
-regress --mods weeks,setting tests/cli/data/moderators.csv

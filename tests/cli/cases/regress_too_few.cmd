@@ -1,1 +1,0 @@
-regress --mods setting,weeks,region tests/cli/data/moderators.csv

@@ -1,1 +1,0 @@
-pool --by setting --common-tau2 --format csv tests/cli/data/moderators.csv

@@ -1,1 +1,0 @@
-pool --by nosuch tests/cli/data/moderators.csv

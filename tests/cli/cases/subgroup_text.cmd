@@ -1,1 +1,0 @@
-pool --by region tests/cli/data/moderators.csv

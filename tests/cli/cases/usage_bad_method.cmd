@@ -1,1 +1,0 @@
-pool --method XYZ tests/cli/data/good.csv

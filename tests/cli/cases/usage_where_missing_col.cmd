@@ -1,1 +1,0 @@
-pool --where nosuch=1 tests/cli/data/good.csv

@@ -1,1 +1,0 @@
-pool --format csv --where source_type=primary tests/cli/data/trials_source.csv
