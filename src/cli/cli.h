@@ -139,6 +139,9 @@ const char *cli_pval(double p, char *buf, size_t n);
 /* Shared printers (report.c). */
 void cli_rma_text(FILE *f, const ma_rma_t *r, const ma_rma_opts_t *o, const char *measure);
 void cli_rma_record(ma_writer_t *w, const ma_rma_t *r, const ma_rma_opts_t *o);
+/* Section "pool": one record of the measure and the fit (pool, loo, influence). */
+void cli_pool_section(ma_writer_t *w, const cli_common_t *c, const ma_dataset_t *d,
+                      const ma_rma_t *r, const ma_rma_opts_t *o);
 /* The named fields of a fit, in the order given (names separated by blanks: "k estimate
  * se ... note", the member names of ma_rma_t): every record of a fit is written here. */
 void cli_rma_fields(ma_writer_t *w, const ma_rma_t *r, const char *names);

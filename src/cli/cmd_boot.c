@@ -28,23 +28,14 @@ static const char HELP[] =
     "  iastm boot --type param --reps 10000 --seed 7 --bca data/examples/bcg.csv\n"
     "  iastm boot --method DL --format json data/examples/bcg.csv\n";
 
-static const char *num(double x, char *buf, size_t n)
-{
-    if (isnan(x))
-        snprintf(buf, n, "NA");
-    else
-        snprintf(buf, n, "%.4f", x);
-    return buf;
-}
-
 static void text_row(FILE *f, const char *name, const ma_boot_ci_t *ci, int bca)
 {
     char a[8][32];
-    fprintf(f, "%-10s %10s %10s %10s %10s %10s %10s", name, num(ci->observed, a[0], 32),
-            num(ci->mean, a[1], 32), num(ci->bias, a[2], 32), num(ci->se, a[3], 32),
-            num(ci->pct_lb, a[4], 32), num(ci->pct_ub, a[5], 32));
+    fprintf(f, "%-10s %10s %10s %10s %10s %10s %10s", name, cli_num(ci->observed, a[0], 32),
+            cli_num(ci->mean, a[1], 32), cli_num(ci->bias, a[2], 32), cli_num(ci->se, a[3], 32),
+            cli_num(ci->pct_lb, a[4], 32), cli_num(ci->pct_ub, a[5], 32));
     if (bca)
-        fprintf(f, " %10s %10s", num(ci->bca_lb, a[6], 32), num(ci->bca_ub, a[7], 32));
+        fprintf(f, " %10s %10s", cli_num(ci->bca_lb, a[6], 32), cli_num(ci->bca_ub, a[7], 32));
     fprintf(f, "\n");
 }
 

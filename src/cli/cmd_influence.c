@@ -71,11 +71,7 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
                           const ma_rma_opts_t *o, const ma_rma_t *full, const ma_infl_t *inf)
 {
     size_t j;
-    ma_writer_section(w, "pool");
-    ma_writer_begin(w);
-    ma_writer_str(w, "measure", cli_measure_name(c, d));
-    cli_rma_record(w, full, o);
-    ma_writer_end(w);
+    cli_pool_section(w, c, d, full, o);
     ma_writer_section(w, "influence");
     for (j = 0; j < d->k; j++) {
         const ma_infl_t *x = &inf[j];

@@ -76,11 +76,7 @@ static void text(cli_ctx_t *x, FILE *f)
 static void records(cli_ctx_t *x, ma_writer_t *w)
 {
     pool_t *p = x->self;
-    ma_writer_section(w, "pool");
-    ma_writer_begin(w);
-    ma_writer_str(w, "measure", cli_measure_name(&x->c, x->d));
-    cli_rma_record(w, &p->r, &x->rma);
-    ma_writer_end(w);
+    cli_pool_section(w, &x->c, x->d, &p->r, &x->rma);
     if (p->studies)
         cli_studies_records(w, x->d, p->r.tau2);
     cli_excluded_records(w, x->d);

@@ -33,15 +33,6 @@ static const char HELP[] =
     "  iastm regress --mods ablat,alloc --test knha --format json data/examples/bcg.csv\n"
     "  iastm regress --primary --where outcome=pain --mods year data/trials.csv\n";
 
-static const char *num(double x, char *buf, size_t n)
-{
-    if (isnan(x))
-        snprintf(buf, n, "NA");
-    else
-        snprintf(buf, n, "%.4f", x);
-    return buf;
-}
-
 static const char *pv(double p, char *buf, size_t n, int eq)
 {
     if (isnan(p))
@@ -77,28 +68,28 @@ static void text_report(FILE *f, const ma_reg_t *r, const ma_design_t *x,
         fprintf(f, "Note: %s\n\n", r->note);
     if (!fe) {
         fprintf(f, "tau^2 (estimated amount of residual heterogeneity):     %s\n",
-                num(r->tau2, a, 32));
+                cli_num(r->tau2, a, 32));
         fprintf(f, "tau (square root of estimated tau^2 value):             %s\n",
-                num(sqrt(r->tau2), a, 32));
+                cli_num(sqrt(r->tau2), a, 32));
     }
     fprintf(f, "I^2 (residual heterogeneity / unaccounted variability): %s%%\n",
-            num(r->I2, a, 32));
+            cli_num(r->I2, a, 32));
     fprintf(f, "H^2 (unaccounted variability / sampling variability):   %s\n",
-            num(r->H2, a, 32));
+            cli_num(r->H2, a, 32));
     if (!isnan(r->R2))
         fprintf(f, "R^2 (amount of heterogeneity accounted for):            %s%%\n",
-                num(r->R2, a, 32));
+                cli_num(r->R2, a, 32));
     fprintf(f, "\nTest for Residual Heterogeneity:\nQE(df = %.0f) = %s, p-val %s\n\n",
-            r->QE_df, num(r->QE, a, 32), pv(r->QE_p, b, 32, 1));
+            r->QE_df, cli_num(r->QE, a, 32), pv(r->QE_p, b, 32, 1));
     if (x->p == 2)
         fprintf(f, "Test of Moderators (coefficient 2):\n");
     else
         fprintf(f, "Test of Moderators (coefficients %zu:%zu):\n", first, x->p);
     if (knha)
         fprintf(f, "F(df1 = %.0f, df2 = %.0f) = %s, p-val %s\n\n", r->QM_df, r->df,
-                num(r->QM, a, 32), pv(r->QM_p, b, 32, 1));
+                cli_num(r->QM, a, 32), pv(r->QM_p, b, 32, 1));
     else
-        fprintf(f, "QM(df = %.0f) = %s, p-val %s\n\n", r->QM_df, num(r->QM, a, 32),
+        fprintf(f, "QM(df = %.0f) = %s, p-val %s\n\n", r->QM_df, cli_num(r->QM, a, 32),
                 pv(r->QM_p, b, 32, 1));
     fprintf(f, "Model Results (%s):\n\n", measure);
     for (j = 0; j < x->p; j++)
@@ -108,8 +99,8 @@ static void text_report(FILE *f, const ma_reg_t *r, const ma_design_t *x,
             knha ? "tval" : "zval", "pval", "ci.lb", "ci.ub");
     for (j = 0; j < x->p; j++)
         fprintf(f, "%-*s %10s %10s %10s %10s %10s %10s\n", (int)w, x->term[j],
-                num(r->b[j], a, 32), num(r->se[j], b, 32), num(r->stat[j], c, 32),
-                pv(r->pval[j], d, 32, 0), num(r->ci_lb[j], e, 32), num(r->ci_ub[j], g, 32));
+                cli_num(r->b[j], a, 32), cli_num(r->se[j], b, 32), cli_num(r->stat[j], c, 32),
+                pv(r->pval[j], d, 32, 0), cli_num(r->ci_lb[j], e, 32), cli_num(r->ci_ub[j], g, 32));
     if (knha)
         fprintf(f, "(t tests with %.0f df, %s; %g%% CI)\n", r->df,
                 r->test == MA_TEST_KNHA ? "Knapp-Hartung" : cli_test_label(r->test),

@@ -271,6 +271,16 @@ void cli_rma_fields(ma_writer_t *w, const ma_rma_t *r, const char *names)
     }
 }
 
+void cli_pool_section(ma_writer_t *w, const cli_common_t *c, const ma_dataset_t *d,
+                      const ma_rma_t *r, const ma_rma_opts_t *o)
+{
+    ma_writer_section(w, "pool");
+    ma_writer_begin(w);
+    ma_writer_str(w, "measure", cli_measure_name(c, d));
+    cli_rma_record(w, r, o);
+    ma_writer_end(w);
+}
+
 void cli_rma_record(ma_writer_t *w, const ma_rma_t *r, const ma_rma_opts_t *o)
 {
     ma_writer_str(w, "model", r->method_used == MA_METHOD_FE ? "common" : "random");
