@@ -5,6 +5,7 @@
 #define IASTM_PLOT_H
 
 #include <stddef.h>
+#include "dataset.h"
 #include "error.h"
 #include "gnuplot.h"
 #include "rma.h"
@@ -26,6 +27,13 @@ typedef struct {
     double n1, m1, sd1;          /* IASTM arm: NaN when not reported */
     double n2, m2, sd2;          /* comparator arm */
 } ma_forest_row_t;
+
+/* The row of study s (an index into d->s) of a forest plot: label, the column extra_col
+ * (NULL: none), yi with its CI yi -+ z sqrt(vi) (z: the normal quantile of the level),
+ * weight NaN (the caller's model sets it), group sizes, and means and SDs when the row
+ * reports them (final_sd, change_sd). */
+void ma_forest_study_row(const ma_dataset_t *d, size_t s, const char *extra_col, double z,
+                         ma_forest_row_t *r);
 
 /* A subgroup: rows [first, first + count) of the row array. */
 typedef struct {

@@ -57,30 +57,6 @@ static const char HELP[] =
 typedef enum { TYPE_STUDY, TYPE_LOO, TYPE_CUMUL } ftype_t;
 
 /* Label, extra cell and raw data of study s (index into d->s). */
-static void study_row(const ma_dataset_t *d, size_t s, const char *extra_col, double z,
-                      ma_forest_row_t *r)
-{
-    ma_es_input_t in;
-    const ma_study_t *st = &d->s[s];
-    memset(r, 0, sizeof *r);
-    r->label = st->label;
-    r->extra = extra_col ? ma_dataset_cell(d, s, extra_col) : NULL;
-    r->yi = st->yi;
-    r->ci_lb = st->yi - z * sqrt(st->vi);
-    r->ci_ub = st->yi + z * sqrt(st->vi);
-    r->weight = NAN;
-    ma_dataset_input(d, s, &in);
-    r->n1 = st->n1;
-    r->n2 = st->n2;
-    r->m1 = r->sd1 = r->m2 = r->sd2 = NAN;
-    if (st->form == MA_FORM_FINAL_SD || st->form == MA_FORM_CHANGE_SD) {
-        r->m1 = in.m1;
-        r->sd1 = in.sd1;
-        r->m2 = in.m2;
-        r->sd2 = in.sd2;
-    }
-}
-
 /* Two decimals, or more for small values, as the plot's other numbers. */
 static void plot_fmt_num_cli(char *buf, size_t n, double x)
 {
@@ -155,7 +131,7 @@ static int forest_clusters(const ma_dataset_t *d, const char *extra, double z, d
                 /* within a cluster, name the effect: its own label, else the instrument,
                  * else its line */
                 const char *lab = d->s[d->idx[j]].label, *ins = "";
-                study_row(d, d->idx[j], extra, z, &rows[r]);
+                ma_forest_study_row(d, d->idx[j], extra, z, &rows[r]);
                 if (ma_table_col(d->table, "instrument") >= 0)
                     ins = ma_dataset_cell(d, d->idx[j], "instrument");
                 if (!*lab || strcmp(lab, keys[j]) == 0) {
@@ -474,7 +450,7 @@ static int run(cli_ctx_t *x)
         fo->label_header = t->header[d->cluster];
     } else if (type == TYPE_STUDY && !by) {
         for (j = 0; j < k; j++) {
-            study_row(d, d->idx[j], extra, z, &rows[j]);
+            ma_forest_study_row(d, d->idx[j], extra, z, &rows[j]);
             rows[j].weight = bayes ? NAN : w[j];
         }
         f.overall = bayes ? &bsum : &overall;
@@ -527,7 +503,7 @@ static int run(cli_ctx_t *x)
             groups[g].fit = &sg->g[g].fit;
             for (i = 0; i < sg->g[g].k; i++, r++) {
                 size_t m = sg->g[g].members[i];
-                study_row(d, d->idx[kept[m]], extra, z, &rows[r]);
+                ma_forest_study_row(d, d->idx[kept[m]], extra, z, &rows[r]);
                 rows[r].weight = w[m];
                 wsum += w[m];
             }

@@ -712,3 +712,27 @@ done:
     free(cells);
     return st;
 }
+
+void ma_forest_study_row(const ma_dataset_t *d, size_t s, const char *extra_col, double z,
+                         ma_forest_row_t *r)
+{
+    ma_es_input_t in;
+    const ma_study_t *st = &d->s[s];
+    memset(r, 0, sizeof *r);
+    r->label = st->label;
+    r->extra = extra_col ? ma_dataset_cell(d, s, extra_col) : NULL;
+    r->yi = st->yi;
+    r->ci_lb = st->yi - z * sqrt(st->vi);
+    r->ci_ub = st->yi + z * sqrt(st->vi);
+    r->weight = NAN;
+    ma_dataset_input(d, s, &in);
+    r->n1 = st->n1;
+    r->n2 = st->n2;
+    r->m1 = r->sd1 = r->m2 = r->sd2 = NAN;
+    if (st->form == MA_FORM_FINAL_SD || st->form == MA_FORM_CHANGE_SD) {
+        r->m1 = in.m1;
+        r->sd1 = in.sd1;
+        r->m2 = in.m2;
+        r->sd2 = in.sd2;
+    }
+}

@@ -1,11 +1,13 @@
 /* The one rule for grouping (--by) and ordering (--order) pooled rows: a missing cell
  * (empty, NA, '.') puts a row in no subgroup and last in an order, for every command. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "testutil.h"
 #include "iastm/cumul.h"
 #include "iastm/dataset.h"
+#include "iastm/plot.h"
 #include "iastm/subgroup.h"
 
 static const char CSV[] = "study,yi,vi,grp,year\n"
@@ -99,11 +101,34 @@ static void test_order(void **state)
     ma_table_free(t);
 }
 
+/* A study's forest row: yi with yi -+ z sqrt(vi), the extra column, no weight yet. */
+static void test_forest_row(void **state)
+{
+    ma_table_t *t;
+    ma_dataset_t *d = load(&t);
+    ma_forest_row_t r;
+    (void)state;
+    ma_forest_study_row(d, d->idx[2], "grp", 1.959963984540054, &r);
+    assert_string_equal(r.label, "C");
+    assert_string_equal(r.extra, "x");
+    assert_close(r.yi, 0.45, 1e-15, 0);
+    assert_close(r.ci_lb, 0.45 - 1.959963984540054 * sqrt(0.03), 1e-15, 0);
+    assert_close(r.ci_ub, 0.45 + 1.959963984540054 * sqrt(0.03), 1e-15, 0);
+    assert_true(isnan(r.weight));
+    assert_true(isnan(r.m1) && isnan(r.sd2)); /* yi_vi rows report no means */
+    ma_forest_study_row(d, d->idx[0], NULL, 1, &r);
+    assert_null(r.extra);
+    assert_close(r.ci_ub - r.ci_lb, 2 * 0.2, 1e-14, 0);
+    ma_dataset_free(d);
+    ma_table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_order),
+        cmocka_unit_test(test_forest_row),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
