@@ -288,17 +288,17 @@ static int loaded(cli_ctx_t *x)
     return 0;
 }
 
-/* Append the rows without a --by value to the plot's excluded list (*excl has d->n
- * entries, *n used). Returns 0, or -1 when out of memory. */
+/* Append the rows without a --by value to the plot's excluded list (*n used), with the
+ * reason written into `reason` (which must live as long as the list). Returns 0, or -1
+ * when out of memory. */
 static int add_missing(const ma_dataset_t *d, const char *by, const size_t *miss, size_t nmiss,
-                       ma_plot_excluded_t **excl, size_t *n)
+                       char *reason, size_t rsize, ma_plot_excluded_t **excl, size_t *n)
 {
-    static char reason[320];
     ma_plot_excluded_t *e = realloc(*excl, (*n + nmiss) * sizeof *e);
     size_t i;
     if (!e)
         return -1;
-    snprintf(reason, sizeof reason, "missing value in the --by column '%s'", by);
+    snprintf(reason, rsize, "missing value in the --by column '%s'", by);
     for (i = 0; i < nmiss; i++) {
         const ma_study_t *st = &d->s[d->idx[miss[i]]];
         e[*n + i].label = st->label;
@@ -329,7 +329,7 @@ static int run(cli_ctx_t *x)
     const char **keys = NULL;
     size_t *perm = NULL;
     char **labels = NULL;
-    char est_header[128], overall_label[128], mv_note[256];
+    char est_header[128], overall_label[128], mv_note[256], miss_reason[4200];
     ma_mv_t mv;
     ma_gp_script_t s;
     ma_error_t err;
@@ -475,7 +475,8 @@ static int run(cli_ctx_t *x)
         rc = nk == 0 ? 2
              : ma_subgroups_fit(ky, kv, keys, nk, &x->rma, 0, &sg, &err) != MA_OK ? -1 : 0;
         if (rc == 0 && nmiss)
-            rc = add_missing(d, by, miss, nmiss, &excl, &f.nexcluded) ? 1 : 0;
+            rc = add_missing(d, by, miss, nmiss, miss_reason, sizeof miss_reason, &excl,
+                             &f.nexcluded) ? 1 : 0;
         free(miss);
         free(ky);
         if (rc == 0)
