@@ -125,12 +125,8 @@ static void clear(cli_ctx_t *x)
 }
 
 const cli_cmd_t CLI_CMD_AUDIT = {
-    .name = "audit",
-    .summary = "data audit: SD or SE, GRIM, GRIMMER, p-values, scale ranges",
-    .help = HELP,
-    .help_parts = {CLI_COMMON_HELP},
+    .name = "audit", .summary = "data audit: SD or SE, GRIM, GRIMMER, p-values, scale ranges",
+    .help = HELP, .help_parts = {CLI_COMMON_HELP},
     .row_by_row = 1, /* row by row: nothing is pooled */
-    .self_size = sizeof(ma_audit_t *),
-    .run = run,
-    .clear = clear,
+    .self_size = sizeof(ma_audit_t *), .run = run, .clear = clear,
 };

@@ -309,14 +309,7 @@ static const struct option OPTIONS[] = {
 const cli_cmd_t CLI_CMD_BAYES = {
     .name = "bayes",
     .summary = "Bayesian random-effects meta-analysis (prior on tau, quadrature)",
-    .help = HELP,
-    .help_parts = {CLI_COMMON_HELP},
-    .options = OPTIONS,
-    .self_size = sizeof(bayes_t),
-    .min_k = 1,
-    .k_style = CLI_K_NONE_USABLE,
-    .init = init,
-    .option = option,
-    .run = run,
-    .clear = clear,
+    .help = HELP, .help_parts = {CLI_COMMON_HELP}, .options = OPTIONS,
+    .self_size = sizeof(bayes_t), .min_k = 1, .k_style = CLI_K_NONE_USABLE, .init = init,
+    .option = option, .run = run, .clear = clear,
 };

@@ -278,18 +278,9 @@ static const struct option OPTIONS[] = {
     CLI_OPT_END};
 
 const cli_cmd_t CLI_CMD_BIAS = {
-    .name = "bias",
-    .summary = "small-study effects: Egger, Begg, trim-and-fill, fail-safe N",
-    .help = HELP,
-    .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP},
-    .groups = CLI_GROUP_RMA,
-    .options = OPTIONS,
-    .self_size = sizeof(bias_t),
-    .min_k = 2,
-    .k_style = CLI_K_OF_USABLE,
-    .k_needs = "bias tests need",
-    .init = init,
-    .option = option,
-    .run = run_cmd,
+    .name = "bias", .summary = "small-study effects: Egger, Begg, trim-and-fill, fail-safe N",
+    .help = HELP, .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP}, .groups = CLI_GROUP_RMA,
+    .options = OPTIONS, .self_size = sizeof(bias_t), .min_k = 2, .k_style = CLI_K_OF_USABLE,
+    .k_needs = "bias tests need", .init = init, .option = option, .run = run_cmd,
     .clear = clear,
 };

@@ -172,18 +172,9 @@ static const struct option OPTIONS[] = {
     CLI_OPT_END};
 
 const cli_cmd_t CLI_CMD_BOOT = {
-    .name = "boot",
-    .summary = "bootstrap confidence intervals for the estimate and tau^2",
-    .help = HELP,
-    .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP, CLI_RESAMPLE_HELP},
-    .groups = CLI_GROUP_RMA,
-    .options = OPTIONS,
-    .self_size = sizeof(boot_t),
-    .min_k = 2,
-    .k_style = CLI_K_GOT,
-    .k_needs = "the bootstrap needs",
-    .init = init,
-    .option = option,
-    .run = run,
-    .clear = clear,
+    .name = "boot", .summary = "bootstrap confidence intervals for the estimate and tau^2",
+    .help = HELP, .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP, CLI_RESAMPLE_HELP},
+    .groups = CLI_GROUP_RMA, .options = OPTIONS, .self_size = sizeof(boot_t), .min_k = 2,
+    .k_style = CLI_K_GOT, .k_needs = "the bootstrap needs", .init = init, .option = option,
+    .run = run, .clear = clear,
 };

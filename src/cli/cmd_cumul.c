@@ -171,18 +171,8 @@ static const struct option OPTIONS[] = {
     CLI_OPT_END};
 
 const cli_cmd_t CLI_CMD_CUMUL = {
-    .name = "cumul",
-    .summary = "cumulative meta-analysis",
-    .help = HELP,
-    .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP},
-    .groups = CLI_GROUP_RMA,
-    .options = OPTIONS,
-    .self_size = sizeof(cumul_t),
-    .min_k = 1,
-    .k_style = CLI_K_NONE_USABLE,
-    .option = option,
-    .check = check,
-    .loaded = loaded,
-    .run = run,
-    .clear = clear,
+    .name = "cumul", .summary = "cumulative meta-analysis", .help = HELP,
+    .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP}, .groups = CLI_GROUP_RMA, .options = OPTIONS,
+    .self_size = sizeof(cumul_t), .min_k = 1, .k_style = CLI_K_NONE_USABLE, .option = option,
+    .check = check, .loaded = loaded, .run = run, .clear = clear,
 };

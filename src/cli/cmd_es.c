@@ -92,10 +92,8 @@ static int run(cli_ctx_t *x)
 }
 
 const cli_cmd_t CLI_CMD_ES = {
-    .name = "es",
-    .summary = "effect sizes (Hedges' g or MD) from every reported data form",
-    .help = HELP,
-    .help_parts = {CLI_COMMON_HELP},
+    .name = "es", .summary = "effect sizes (Hedges' g or MD) from every reported data form",
+    .help = HELP, .help_parts = {CLI_COMMON_HELP},
     .row_by_row = 1, /* effect sizes row by row: nothing is pooled */
     .run = run,
 };

@@ -342,18 +342,10 @@ static const struct option OPTIONS[] = {
     CLI_OPT_END};
 
 const cli_cmd_t CLI_CMD_EVIDENCE = {
-    .name = "evidence",
-    .summary = "summary of findings with GRADE-style certainty",
-    .help = HELP,
-    .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP},
-    .groups = CLI_GROUP_RMA,
+    .name = "evidence", .summary = "summary of findings with GRADE-style certainty",
+    .help = HELP, .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP}, .groups = CLI_GROUP_RMA,
     .options = OPTIONS,
     .row_by_row = 1, /* each finding pools its own outcome's rows */
-    .self_size = sizeof(evidence_t),
-    .init = init,
-    .option = option,
-    .prepare = prepare,
-    .loaded = loaded,
-    .run = run,
-    .clear = clear,
+    .self_size = sizeof(evidence_t), .init = init, .option = option, .prepare = prepare,
+    .loaded = loaded, .run = run, .clear = clear,
 };

@@ -197,17 +197,8 @@ static const struct option OPTIONS[] = {
     CLI_OPT_END};
 
 const cli_cmd_t CLI_CMD_GOSH = {
-    .name = "gosh",
-    .summary = "GOSH: fits of every subset of studies",
-    .help = HELP,
-    .help_parts = {CLI_COMMON_HELP, CLI_RESAMPLE_HELP},
-    .options = OPTIONS,
-    .shortopts = "m:",
-    .self_size = sizeof(gosh_t),
-    .min_k = 2,
-    .k_style = CLI_K_GOT,
-    .k_needs = "GOSH needs",
-    .init = init,
-    .option = option,
-    .run = run,
+    .name = "gosh", .summary = "GOSH: fits of every subset of studies", .help = HELP,
+    .help_parts = {CLI_COMMON_HELP, CLI_RESAMPLE_HELP}, .options = OPTIONS, .shortopts = "m:",
+    .self_size = sizeof(gosh_t), .min_k = 2, .k_style = CLI_K_GOT, .k_needs = "GOSH needs",
+    .init = init, .option = option, .run = run,
 };

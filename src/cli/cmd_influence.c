@@ -131,15 +131,8 @@ static void clear(cli_ctx_t *x)
 }
 
 const cli_cmd_t CLI_CMD_INFLUENCE = {
-    .name = "influence",
-    .summary = "influence diagnostics (residuals, Cook's distance, ...)",
-    .help = HELP,
-    .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP},
-    .groups = CLI_GROUP_RMA,
-    .self_size = sizeof(influence_t),
-    .min_k = 2,
-    .k_style = CLI_K_OF_USABLE,
-    .k_needs = "influence diagnostics need",
-    .run = run,
-    .clear = clear,
+    .name = "influence", .summary = "influence diagnostics (residuals, Cook's distance, ...)",
+    .help = HELP, .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP}, .groups = CLI_GROUP_RMA,
+    .self_size = sizeof(influence_t), .min_k = 2, .k_style = CLI_K_OF_USABLE,
+    .k_needs = "influence diagnostics need", .run = run, .clear = clear,
 };

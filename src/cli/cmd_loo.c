@@ -130,15 +130,8 @@ static void clear(cli_ctx_t *x)
 }
 
 const cli_cmd_t CLI_CMD_LOO = {
-    .name = "loo",
-    .summary = "leave-one-out sensitivity analysis",
-    .help = HELP,
-    .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP},
-    .groups = CLI_GROUP_RMA,
-    .self_size = sizeof(loo_t),
-    .min_k = 2,
-    .k_style = CLI_K_OF_USABLE,
-    .k_needs = "leave-one-out needs",
-    .run = run,
-    .clear = clear,
+    .name = "loo", .summary = "leave-one-out sensitivity analysis", .help = HELP,
+    .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP}, .groups = CLI_GROUP_RMA,
+    .self_size = sizeof(loo_t), .min_k = 2, .k_style = CLI_K_OF_USABLE,
+    .k_needs = "leave-one-out needs", .run = run, .clear = clear,
 };

@@ -560,16 +560,8 @@ static const struct option OPTIONS[] = {
     CLI_OPT_END};
 
 const cli_cmd_t CLI_CMD_MV = {
-    .name = "mv",
-    .summary = "dependent effects: multilevel / CHE model, CR2 robust inference",
-    .help = HELP,
-    .help_parts = {CLI_COMMON_HELP},
-    .options = OPTIONS,
-    .shortopts = "m:",
-    .self_size = sizeof(mv_t),
-    .init = init,
-    .option = option,
-    .loaded = loaded,
-    .run = run,
+    .name = "mv", .summary = "dependent effects: multilevel / CHE model, CR2 robust inference",
+    .help = HELP, .help_parts = {CLI_COMMON_HELP}, .options = OPTIONS, .shortopts = "m:",
+    .self_size = sizeof(mv_t), .init = init, .option = option, .loaded = loaded, .run = run,
     .clear = clear,
 };

@@ -238,19 +238,9 @@ static const struct option OPTIONS[] = {
     CLI_OPT_END};
 
 const cli_cmd_t CLI_CMD_PERMUTEST = {
-    .name = "permutest",
-    .summary = "permutation tests for the pooled effect and moderators",
-    .help = HELP,
-    .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP, CLI_RESAMPLE_HELP},
-    .groups = CLI_GROUP_RMA,
-    .options = OPTIONS,
-    .self_size = sizeof(permutest_t),
-    .min_k = 2,
-    .k_style = CLI_K_GOT,
-    .k_needs = "a permutation test needs",
-    .init = init,
-    .option = option,
-    .loaded = loaded,
-    .run = run,
-    .clear = clear,
+    .name = "permutest", .summary = "permutation tests for the pooled effect and moderators",
+    .help = HELP, .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP, CLI_RESAMPLE_HELP},
+    .groups = CLI_GROUP_RMA, .options = OPTIONS, .self_size = sizeof(permutest_t), .min_k = 2,
+    .k_style = CLI_K_GOT, .k_needs = "a permutation test needs", .init = init,
+    .option = option, .loaded = loaded, .run = run, .clear = clear,
 };

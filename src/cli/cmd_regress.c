@@ -265,18 +265,10 @@ static const struct option OPTIONS[] = {
     CLI_OPT_END};
 
 const cli_cmd_t CLI_CMD_REGRESS = {
-    .name = "regress",
-    .summary = "mixed-effects meta-regression on moderators",
-    .help = HELP,
+    .name = "regress", .summary = "mixed-effects meta-regression on moderators", .help = HELP,
     .help_parts = {CLI_COMMON_HELP, CLI_METHOD_HELP},
     .groups = CLI_GROUP_RMA_PARSE, /* no --pi: the options are listed above */
-    .options = OPTIONS,
-    .self_size = sizeof(regress_t),
-    .min_k = 1,
-    .k_style = CLI_K_NONE_USABLE,
-    .option = option,
-    .check = check,
-    .loaded = loaded,
-    .run = run,
-    .clear = clear,
+    .options = OPTIONS, .self_size = sizeof(regress_t), .min_k = 1,
+    .k_style = CLI_K_NONE_USABLE, .option = option, .check = check, .loaded = loaded,
+    .run = run, .clear = clear,
 };
