@@ -163,8 +163,7 @@ static int run(cli_ctx_t *x)
     if (!u->bo.xlabel)
         u->bo.xlabel = mod;
     if (!u->bo.ylabel)
-        u->bo.ylabel = !strcmp(measure, "SMD") ? "Hedges' g"
-                       : !strcmp(measure, "MD") ? "Mean difference" : "Effect size";
+        u->bo.ylabel = cli_measure_axis(measure);
     u->bo.format = x->plot.format;
     u->bo.title = x->plot.title;
     u->bo.width_pt = x->plot.width;

@@ -68,15 +68,6 @@ static void plot_fmt_num_cli(char *buf, size_t n, double x)
         snprintf(buf, n, "%.2f", x);
 }
 
-static const char *measure_axis(const char *measure)
-{
-    if (!strcmp(measure, "SMD"))
-        return "Hedges' g";
-    if (!strcmp(measure, "MD"))
-        return "Mean difference";
-    return "Effect size";
-}
-
 static int parse_xlim(const char *arg, double *lo, double *hi)
 {
     const char *comma = strchr(arg, ',');
@@ -372,7 +363,7 @@ static int run(cli_ctx_t *x)
     }
     measure = cli_measure_name(&x->c, d);
     if (!fo->xlabel)
-        fo->xlabel = measure_axis(measure);
+        fo->xlabel = cli_measure_axis(measure);
     snprintf(est_header, sizeof est_header, "%s [%g%% CI]", fo->xlabel, 100 * x->rma.level);
     fo->est_header = est_header;
     fo->format = x->plot.format;

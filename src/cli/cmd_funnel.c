@@ -99,8 +99,7 @@ static int run(cli_ctx_t *x)
     }
     measure = cli_measure_name(&x->c, d);
     if (!u->fo.xlabel)
-        u->fo.xlabel = !strcmp(measure, "SMD") ? "Hedges' g"
-                       : !strcmp(measure, "MD") ? "Mean difference" : "Effect size";
+        u->fo.xlabel = cli_measure_axis(measure);
     u->fo.format = x->plot.format;
     u->fo.title = x->plot.title;
     u->fo.width_pt = x->plot.width;

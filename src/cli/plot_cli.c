@@ -141,3 +141,12 @@ ma_plot_excluded_t *cli_plot_excluded(const ma_dataset_t *d, size_t *n)
     *n = m;
     return e;
 }
+
+const char *cli_measure_axis(const char *measure)
+{
+    if (!strcmp(measure, "SMD"))
+        return "Hedges' g";
+    if (!strcmp(measure, "MD"))
+        return "Mean difference";
+    return "Effect size";
+}

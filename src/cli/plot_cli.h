@@ -31,6 +31,8 @@ int cli_plot_check(cli_plot_t *p, const cli_common_t *c, const char *cmd);
 /* Write the script (--script) and draw the plot into `output`. Returns an exit status. */
 int cli_plot_finish(const cli_plot_t *p, const char *output, const ma_gp_script_t *s,
                     const char *cmd);
+/* The axis title of an effect measure: "Hedges' g", "Mean difference" or "Effect size". */
+const char *cli_measure_axis(const char *measure);
 /* The excluded rows of a dataset for the note under a plot (caller frees). */
 ma_plot_excluded_t *cli_plot_excluded(const ma_dataset_t *d, size_t *n);
 
