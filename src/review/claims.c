@@ -90,23 +90,34 @@ static ma_status_t verdict_direction(const ma_claim_t *c, double margin, ma_clai
     return MA_OK;
 }
 
-/* The pooled rows of an assessment as yi, vi arrays (caller frees *yi). */
-static ma_status_t rows_of(const ma_dataset_t *d, const ma_evidence_t *e, double **yi,
-                           double **vi, size_t *k, ma_error_t *err)
+/* The pooled rows of e that drop does not mark (drop NULL: all of them), as yi, vi
+ * (caller frees *yi), the number of distinct trials among them, and in *dropped the
+ * pooled rows drop marks. */
+static ma_status_t kept_rows(const ma_dataset_t *d, const ma_evidence_t *e,
+                             const unsigned char *drop, double **yi, double **vi, size_t *k,
+                             size_t *trials, size_t *dropped, ma_error_t *err)
 {
-    size_t i;
-    *k = 0;
-    *yi = malloc(2 * (e->nrows ? e->nrows : 1) * sizeof **yi);
-    if (!*yi)
+    size_t i, j, n = e->nrows ? e->nrows : 1;
+    *k = *trials = 0;
+    if (!(*yi = malloc(2 * n * sizeof **yi)))
         return ma_error_set(err, MA_ENOMEM, "out of memory");
-    *vi = *yi + (e->nrows ? e->nrows : 1);
+    *vi = *yi + n;
     for (i = 0; i < e->nrows; i++) {
         const ma_study_t *s = &d->s[e->rows[i]];
         if (!s->included)
             continue;
+        if (drop && drop[e->rows[i]]) {
+            (*dropped)++;
+            continue;
+        }
+        for (j = 0; j < i; j++) /* a trial counted once across its rows */
+            if (d->s[e->rows[j]].included && !(drop && drop[e->rows[j]]) &&
+                !strcmp(d->s[e->rows[j]].label, s->label))
+                break;
+        if (j == i)
+            (*trials)++;
         (*yi)[*k] = s->yi;
-        (*vi)[*k] = s->vi;
-        (*k)++;
+        (*vi)[(*k)++] = s->vi;
     }
     return MA_OK;
 }
@@ -190,16 +201,18 @@ static ma_status_t compare_methods(const ma_dataset_t *d, const ma_claim_t *c,
     static const ma_method_t meth[3] = {MA_METHOD_REML, MA_METHOD_REML, MA_METHOD_DL};
     static const ma_test_t test[3] = {MA_TEST_ADHOC, MA_TEST_Z, MA_TEST_Z};
     double *ys = NULL, *vs, *yo = NULL, *vo;
-    size_t ks, ko, m;
+    size_t ks, ko, m, trials, none = 0;
     int spine = !strcmp(c->expected, "spine_larger"), first = -1, differ = 0;
     ma_status_t st;
 
     r->robustness = MA_ROBUST_NA;
     if (r->no_population || r->verdict == MA_VERDICT_INSUFFICIENT)
         return MA_OK;
-    if ((st = rows_of(d, spine ? &r->spine : &r->main, &ys, &vs, &ks, err)) != MA_OK)
+    if ((st = kept_rows(d, spine ? &r->spine : &r->main, NULL, &ys, &vs, &ks, &trials,
+                        &none, err)) != MA_OK)
         return st;
-    if (spine && (st = rows_of(d, &r->other, &yo, &vo, &ko, err)) != MA_OK) {
+    if (spine && (st = kept_rows(d, &r->other, NULL, &yo, &vo, &ko, &trials, &none,
+                                 err)) != MA_OK) {
         free(ys);
         return st;
     }
@@ -359,37 +372,6 @@ ma_status_t ma_claim_check(const ma_dataset_t *d, const ma_claim_t *c, const ma_
 fail:
     ma_claim_result_clear(r);
     return st;
-}
-
-/* The pooled rows of e that drop does not mark, as yi, vi (caller frees *yi), and the
- * number of distinct trials among them. */
-static ma_status_t kept_rows(const ma_dataset_t *d, const ma_evidence_t *e,
-                             const unsigned char *drop, double **yi, double **vi, size_t *k,
-                             size_t *trials, size_t *dropped, ma_error_t *err)
-{
-    size_t i, j, n = e->nrows ? e->nrows : 1;
-    *k = *trials = 0;
-    if (!(*yi = malloc(2 * n * sizeof **yi)))
-        return ma_error_set(err, MA_ENOMEM, "out of memory");
-    *vi = *yi + n;
-    for (i = 0; i < e->nrows; i++) {
-        const ma_study_t *s = &d->s[e->rows[i]];
-        if (!s->included)
-            continue;
-        if (drop[e->rows[i]]) {
-            (*dropped)++;
-            continue;
-        }
-        for (j = 0; j < i; j++) /* a trial counted once across its rows */
-            if (d->s[e->rows[j]].included && !drop[e->rows[j]] &&
-                !strcmp(d->s[e->rows[j]].label, s->label))
-                break;
-        if (j == i)
-            (*trials)++;
-        (*yi)[*k] = s->yi;
-        (*vi)[(*k)++] = s->vi;
-    }
-    return MA_OK;
 }
 
 ma_status_t ma_claim_without(const ma_dataset_t *d, const ma_claim_t *c,
