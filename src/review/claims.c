@@ -164,6 +164,19 @@ static void method_bayes(const double *yi, const double *vi, size_t k, double le
     ma_bayes_free(&b);
 }
 
+/* The test for subgroup differences with two subgroups: z on the difference of the two
+ * estimates (Q_between with 1 df), and the spine_larger verdict at level alpha. */
+static ma_verdict_t spine_larger_test(const ma_rma_t *s, const ma_rma_t *o, double alpha,
+                                      double *diff, double *se, double *p)
+{
+    *diff = s->estimate - o->estimate;
+    *se = sqrt(s->se * s->se + o->se * o->se);
+    *p = 2 * gsl_cdf_ugaussian_Q(fabs(*diff / *se));
+    if (*p < alpha)
+        return *diff > 0 ? MA_VERDICT_SUPPORTED : MA_VERDICT_CONTRADICTED;
+    return MA_VERDICT_NOT_SUPPORTED;
+}
+
 /* The verdict of a spine_larger claim under one method: both regions refitted. */
 static void method_spine_larger(const double *ys, const double *vs, size_t ks,
                                 const double *yo, const double *vo, size_t ko, ma_method_t m,
@@ -182,15 +195,11 @@ static void method_spine_larger(const double *ys, const double *vs, size_t ks,
         snprintf(a->note, sizeof a->note, "not computed: %.80s", err.msg);
         return;
     }
-    diff = fs.estimate - fo.estimate;
-    se = sqrt(fs.se * fs.se + fo.se * fo.se);
-    p = 2 * gsl_cdf_ugaussian_Q(fabs(diff / se));
+    a->verdict = spine_larger_test(&fs, &fo, 1 - level, &diff, &se, &p);
     a->ok = 1;
     a->estimate = diff;
     a->lb = diff - gsl_cdf_ugaussian_Qinv((1 - level) / 2) * se;
     a->ub = diff + gsl_cdf_ugaussian_Qinv((1 - level) / 2) * se;
-    a->verdict = p < 1 - level ? (diff > 0 ? MA_VERDICT_SUPPORTED : MA_VERDICT_CONTRADICTED)
-                               : MA_VERDICT_NOT_SUPPORTED;
 }
 
 /* methods[] and robustness for a claim whose main verdict is made. */
@@ -262,15 +271,8 @@ static void verdict_spine_larger(ma_claim_result_t *r)
                  o->trials == 1 ? "" : "s");
         return;
     }
-    /* Test for subgroup differences with two subgroups: z on the difference of the two
-     * subgroup estimates (Q_between with 1 df). */
-    r->diff = s->fit.estimate - o->fit.estimate;
-    r->diff_se = sqrt(s->fit.se * s->fit.se + o->fit.se * o->fit.se);
-    r->Q_between_p = 2 * gsl_cdf_ugaussian_Q(fabs(r->diff / r->diff_se));
-    if (r->Q_between_p < 0.05)
-        r->verdict = r->diff > 0 ? MA_VERDICT_SUPPORTED : MA_VERDICT_CONTRADICTED;
-    else
-        r->verdict = MA_VERDICT_NOT_SUPPORTED;
+    r->verdict = spine_larger_test(&s->fit, &o->fit, 0.05, &r->diff, &r->diff_se,
+                                   &r->Q_between_p);
     snprintf(r->why, sizeof r->why,
              "spine SMD %.2f [%.2f, %.2f] (%zu trials) vs other %.2f [%.2f, %.2f] (%zu "
              "trials): difference %.2f, subgroup test p = %.3f",
