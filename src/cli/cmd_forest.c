@@ -259,6 +259,18 @@ static int check(cli_ctx_t *x)
     return 0;
 }
 
+/* A default column (not asked for with --extra) is drawn only when some row has a value:
+ * an empty risk_of_bias column (not assessed) would be a blank column with a header. */
+static int column_has_values(const ma_table_t *t, const char *name)
+{
+    long c = ma_table_col(t, name);
+    size_t r;
+    for (r = 0; c >= 0 && r < t->nrow; r++)
+        if (!ma_is_missing(ma_table_cell(t, r, c)))
+            return 1;
+    return 0;
+}
+
 static int loaded(cli_ctx_t *x)
 {
     forest_t *u = x->self;
@@ -271,9 +283,9 @@ static int loaded(cli_ctx_t *x)
     if ((rc = cli_need_column(x, "--extra", u->extra)) != 0)
         return rc;
     if (!u->extra) {
-        if (ma_table_col(t, "rob") >= 0)
+        if (column_has_values(t, "rob"))
             u->extra = "rob";
-        else if (ma_table_col(t, "risk_of_bias") >= 0)
+        else if (column_has_values(t, "risk_of_bias"))
             u->extra = "risk_of_bias";
     }
     return 0;
