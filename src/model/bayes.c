@@ -28,7 +28,7 @@
  * subinterval then carries a 15-point Gauss-Legendre rule: the nodes (about 200, each
  * O(k) once) give every moment and every mixture above; mixtures skip nodes of weight
  * below 1e-18. The CDF of tau integrates h over a partial subinterval with the same rule;
- * its quantiles are Brent roots (gsl_root). Mixture quantiles are Newton steps on the
+ * its quantiles are Brent roots (ma_brent). Mixture quantiles are Newton steps on the
  * mixture CDF from the normal approximation, kept inside a bracket by bisection. Shortest
  * intervals solve density(lower) = density(upper) for the lower tail probability (Brent),
  * bracketed outwards from the central interval; where the density is highest at a support
@@ -44,11 +44,11 @@
 #include <gsl/gsl_integration.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_min.h>
-#include <gsl/gsl_roots.h>
 #include <gsl/gsl_sf_gamma.h>
 
 #include "iastm/bayes.h"
 #include "iastm/num.h"
+#include "wls.h"
 
 #define LOG_2PI 1.8378770664093454836
 #define TRUNC_LOG 46.0      /* tails cut where h < e^-46 of its peak */
@@ -626,25 +626,8 @@ static double tau_root_f(double u, void *arg)
 static double brent_root(double (*fn)(double, void *), void *arg, double a, double b,
                          double tol)
 {
-    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    gsl_function f = {fn, arg};
-    double r = NAN;
-    int st, it = 0;
-    if (!s)
-        return NAN;
-    if (gsl_root_fsolver_set(s, &f, a, b) == GSL_SUCCESS) {
-        do {
-            st = gsl_root_fsolver_iterate(s);
-            if (st != GSL_SUCCESS)
-                break;
-            st = gsl_root_test_interval(gsl_root_fsolver_x_lower(s),
-                                        gsl_root_fsolver_x_upper(s), tol, 1e-15);
-        } while (st == GSL_CONTINUE && ++it < 200);
-        if (st == GSL_SUCCESS)
-            r = gsl_root_fsolver_root(s);
-    }
-    gsl_root_fsolver_free(s);
-    return r;
+    double r;
+    return ma_brent(fn, arg, a, b, tol, 1e-15, 200, &r, NULL) == MA_OK ? r : NAN;
 }
 
 static double tau_support_lo(const model_t *m)

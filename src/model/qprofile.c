@@ -4,8 +4,6 @@
 #include <math.h>
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_roots.h>
 
 #include "qprofile.h"
 #include "wls.h"
@@ -32,15 +30,10 @@ static double chisq_tail_minus_p(double x, void *v)
 static ma_status_t chisq_quantile(double p, double df, int upper, double *x)
 {
     chisq_target_t c = {p, df, upper};
-    gsl_function f;
-    gsl_root_fsolver *s;
     double g, a, b, fa, fb, d = 1e-3;
-    int i, status;
-    ma_status_t st = MA_ENUMERIC;
+    int i;
 
     *x = NAN;
-    f.function = chisq_tail_minus_p;
-    f.params = &c;
     g = upper ? gsl_cdf_chisq_Qinv(p, df) : gsl_cdf_chisq_Pinv(p, df);
     if (!(g > 0) || !isfinite(g)) {
         double z = upper ? gsl_cdf_ugaussian_Qinv(p) : gsl_cdf_ugaussian_Pinv(p);
@@ -70,27 +63,7 @@ static ma_status_t chisq_quantile(double p, double df, int upper, double *x)
     }
     if ((fa > 0) == (fb > 0))
         return MA_ENUMERIC;
-    s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (!s)
-        return MA_ENOMEM;
-    status = gsl_root_fsolver_set(s, &f, a, b);
-    for (i = 0; status == GSL_SUCCESS && i < 200; i++) {
-        status = gsl_root_fsolver_iterate(s);
-        if (status != GSL_SUCCESS)
-            break;
-        status = gsl_root_test_interval(gsl_root_fsolver_x_lower(s),
-                                        gsl_root_fsolver_x_upper(s), 0, 4 * DBL_EPSILON);
-        if (status == GSL_SUCCESS) {
-            *x = gsl_root_fsolver_root(s);
-            st = MA_OK;
-            break;
-        }
-        if (status != GSL_CONTINUE)
-            break;
-        status = GSL_SUCCESS;
-    }
-    gsl_root_fsolver_free(s);
-    return st;
+    return ma_brent(chisq_tail_minus_p, &c, a, b, 0, 4 * DBL_EPSILON, 200, x, NULL);
 }
 
 ma_status_t ma_qprofile_ci(const ma_wls_t *d, double level, double tau2, double *lb,

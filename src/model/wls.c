@@ -142,14 +142,49 @@ double ma_wls_q(const ma_wls_t *d, double tau2)
     return s.q;
 }
 
-ma_status_t ma_root_decreasing(double (*fn)(double tau2, void *arg), void *arg, double hi,
-                               double tol, int maxiter, double *root, int *iter)
+ma_status_t ma_brent(double (*fn)(double x, void *arg), void *arg, double a, double b,
+                     double epsabs, double epsrel, int maxiter, double *root, int *iter)
 {
     gsl_function f;
     gsl_root_fsolver *s;
-    double lo = 0, f0 = fn(0, arg), fhi;
-    int it = 0, grow, status;
+    int it = 0, status;
     ma_status_t st = MA_ENUMERIC;
+
+    *root = NAN;
+    if (iter)
+        *iter = 0;
+    f.function = fn;
+    f.params = arg;
+    s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!s)
+        return MA_ENOMEM;
+    status = gsl_root_fsolver_set(s, &f, a, b);
+    while (status == GSL_SUCCESS && it < maxiter) {
+        it++;
+        if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
+            break;
+        status = gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s),
+                                        epsabs, epsrel);
+        if (status == GSL_SUCCESS) {
+            *root = gsl_root_fsolver_root(s);
+            st = MA_OK;
+            break;
+        }
+        if (status != GSL_CONTINUE)
+            break;
+        status = GSL_SUCCESS;
+    }
+    gsl_root_fsolver_free(s);
+    if (iter)
+        *iter = it;
+    return st;
+}
+
+ma_status_t ma_root_decreasing(double (*fn)(double tau2, void *arg), void *arg, double hi,
+                               double tol, int maxiter, double *root, int *iter)
+{
+    double lo = 0, f0 = fn(0, arg), fhi;
+    int grow;
 
     *iter = 0;
     *root = NAN;
@@ -159,8 +194,6 @@ ma_status_t ma_root_decreasing(double (*fn)(double tau2, void *arg), void *arg, 
         *root = 0;
         return MA_OK;
     }
-    f.function = fn;
-    f.params = arg;
     /* the function decreases as tau2 grows: widen the bracket until it changes sign */
     fhi = fn(hi, arg);
     for (grow = 0; fhi > 0 && grow < 600; grow++) {
@@ -176,29 +209,8 @@ ma_status_t ma_root_decreasing(double (*fn)(double tau2, void *arg), void *arg, 
         *root = hi;
         return MA_OK;
     }
-    s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (!s)
-        return MA_ENOMEM;
-    status = gsl_root_fsolver_set(s, &f, lo, hi);
-    while (status == GSL_SUCCESS && it < maxiter) {
-        it++;
-        if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
-            break;
-        /* absolute tolerance, plus a few ulps so that huge tau2 can terminate */
-        status = gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s),
-                                        tol, 4 * DBL_EPSILON);
-        if (status == GSL_SUCCESS) {
-            *root = gsl_root_fsolver_root(s);
-            st = MA_OK;
-            break;
-        }
-        if (status != GSL_CONTINUE)
-            break;
-        status = GSL_SUCCESS;
-    }
-    gsl_root_fsolver_free(s);
-    *iter = it;
-    return st;
+    /* absolute tolerance, plus a few ulps so that huge tau2 can terminate */
+    return ma_brent(fn, arg, lo, hi, tol, 4 * DBL_EPSILON, maxiter, root, iter);
 }
 
 typedef struct {

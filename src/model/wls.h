@@ -60,6 +60,13 @@ void ma_wls_eval(const ma_wls_t *d, double tau2, ma_wsums_t *s);
 /* Generalised Q statistic at tau2 (Q_gen of the Q-profile method). */
 double ma_wls_q(const ma_wls_t *d, double tau2);
 
+/* Root of fn on the bracket [a, b] by GSL Brent, until the interval is below
+ * epsabs + epsrel * |x|, in at most maxiter iterations: the one root search of the models.
+ * MA_ENUMERIC when the bracket is not one, GSL fails or maxiter is reached; MA_ENOMEM;
+ * *iter (may be NULL) gets the iterations. */
+ma_status_t ma_brent(double (*fn)(double x, void *arg), void *arg, double a, double b,
+                     double epsabs, double epsrel, int maxiter, double *root, int *iter);
+
 /* Root of a function of tau2 that decreases on [0, inf): 0 when fn(0) <= 0; otherwise the
  * bracket [0, hi] is widened (hi grows 4x while fn(hi) > 0) and GSL Brent narrows it to
  * |interval| < tol (absolute, plus a few ulps). MA_ENUMERIC when fn(0) is NaN, no bracket is
