@@ -499,20 +499,6 @@ static ma_status_t tau2_fit(reg_ws_t *ws, ma_method_t m, const ma_rma_opts_t *o,
     return MA_OK;
 }
 
-static void add_note(ma_reg_t *r, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void add_note(ma_reg_t *r, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    ma_note_vappend(r->note, sizeof r->note, fmt, ap);
-    va_end(ap);
-}
-
 void ma_reg_clear(ma_reg_t *r)
 {
     if (!r)
@@ -701,7 +687,7 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
     if (k == 1) {
         r->test = MA_TEST_Z; /* metafor sets test = "z" when k = 1 */
         if (o->test != MA_TEST_Z)
-            add_note(r, "k = 1: z test used");
+            MA_NOTE(r, "k = 1: z test used");
     }
     tdist = r->test != MA_TEST_Z; /* t and F reference distributions with k - p df */
 
@@ -742,7 +728,7 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
         }
         r->method_used = mm;
         if (reset)
-            add_note(r, "%s: log-likelihood at tau2 = 0 was higher; tau2 set to 0 (as metafor)",
+            MA_NOTE(r, "%s: log-likelihood at tau2 = 0 was higher; tau2 set to 0 (as metafor)",
                      ma_method_name(mm));
     }
 
@@ -772,7 +758,7 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
     if (s2w != 1)
         gsl_matrix_scale(vb, s2w);
     if (s2w == 0)
-        add_note(r, "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
+        MA_NOTE(r, "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
     crit = tdist ? (r->df > 0 ? gsl_cdf_tdist_Qinv(alpha / 2, r->df) : NAN)
                 : gsl_cdf_ugaussian_Qinv(alpha / 2);
     for (j = 0; j < p; j++) {
@@ -848,7 +834,7 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
             if (ma_tau2_estimate(yi, vi, k, r->method_used, o, &t0, NULL) == MA_OK)
                 r->R2 = t0 == 0 ? 0.0 : fmax(0.0, 100 * (t0 - r->tau2) / t0);
             else
-                add_note(r, "R2 undefined: the model without moderators did not converge");
+                MA_NOTE(r, "R2 undefined: the model without moderators did not converge");
         }
     }
 

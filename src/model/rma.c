@@ -95,29 +95,18 @@ void ma_rma_weights(const double *vi, size_t k, double tau2, double *w_pct)
         w_pct[i] = 100.0 * (w_pct[i] / tot);
 }
 
-void ma_note_vappend(char *note, size_t size, const char *fmt, va_list ap)
+void ma_note_append(char *note, size_t size, const char *fmt, ...)
 {
     size_t n = strlen(note);
+    va_list ap;
     if (n > 0 && n + 2 < size) {
         memcpy(note + n, "; ", 3);
         n += 2;
     }
     if (n + 1 >= size)
         return;
-    vsnprintf(note + n, size - n, fmt, ap);
-}
-
-static void note_append(char *note, size_t size, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static void note_append(char *note, size_t size, const char *fmt, ...)
-{
-    va_list ap;
     va_start(ap, fmt);
-    ma_note_vappend(note, size, fmt, ap);
+    vsnprintf(note + n, size - n, fmt, ap);
     va_end(ap);
 }
 
@@ -125,26 +114,12 @@ void ma_fallback_note(char *note, size_t size, ma_method_t m, int it, int maxite
                       ma_method_t next)
 {
     if (it >= maxiter)
-        note_append(note, size, "%s did not converge in %d iterations; fell back to %s",
+        ma_note_append(note, size, "%s did not converge in %d iterations; fell back to %s",
                     ma_method_name(m), it, ma_method_name(next));
     else /* scoring met a sum that is not finite, or could not climb */
-        note_append(note, size, "%s stopped after %d iterations without a finite solution; "
+        ma_note_append(note, size, "%s stopped after %d iterations without a finite solution; "
                                 "fell back to %s",
                     ma_method_name(m), it, ma_method_name(next));
-}
-
-static void add_note(ma_rma_t *r, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void add_note(ma_rma_t *r, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    ma_note_vappend(r->note, sizeof r->note, fmt, ap);
-    va_end(ap);
 }
 
 /* MA_EINPUT naming the first bad study (1-based) and its value. */
@@ -323,7 +298,7 @@ static void fit_single(const double *yi, const double *vi, const ma_rma_opts_t *
     r->Q = 0;
     r->Q_df = 0;
     r->iterations = 0;
-    add_note(r, "k = 1: tau2 set to 0, z test used; heterogeneity, tau2 CI and prediction "
+    MA_NOTE(r, "k = 1: tau2 set to 0, z test used; heterogeneity, tau2 CI and prediction "
                 "interval undefined");
 }
 
@@ -347,7 +322,7 @@ void ma_rma_inference(const ma_wsums_t *s, size_t k, double tau2, const ma_rma_o
     r->estimate = s->mu;
     s2w = ma_knha_scale(o->test, s->q, (double)(k - 1));
     if (s2w == 0)
-        add_note(r, "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
+        MA_NOTE(r, "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
     r->se = sqrt(s2w / s->sw);
     r->stat = r->estimate / r->se;
     if (o->test == MA_TEST_Z) {
@@ -373,7 +348,7 @@ void ma_rma_inference(const ma_wsums_t *s, size_t k, double tau2, const ma_rma_o
             r->pi_lb = r->estimate - c * se_pi;
             r->pi_ub = r->estimate + c * se_pi;
         } else {
-            add_note(r, "prediction interval (t, k-2 df) needs k >= 3");
+            MA_NOTE(r, "prediction interval (t, k-2 df) needs k >= 3");
         }
     } else {
         r->pi_lb = r->estimate - crit * se_pi;
@@ -434,7 +409,7 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
             vmax = fmax(vmax, vi[i]);
         }
         if (vmax / vmin >= 1e7)
-            add_note(r, "ratio of largest to smallest sampling variance is %.3g; results may "
+            MA_NOTE(r, "ratio of largest to smallest sampling variance is %.3g; results may "
                         "be unstable", vmax / vmin);
     }
 
@@ -465,7 +440,7 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
         }
         r->method_used = m;
         if (reset)
-            add_note(r, "%s: log-likelihood at tau2 = 0 was higher; tau2 set to 0 (as metafor)",
+            MA_NOTE(r, "%s: log-likelihood at tau2 = 0 was higher; tau2 set to 0 (as metafor)",
                      ma_method_name(m));
     }
     r->tau = sqrt(r->tau2);
@@ -492,9 +467,9 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
         if (o->tau2_ci) {
             if (ma_qprofile_ci(&d, o->level, r->tau2, &r->tau2_lb, &r->tau2_ub,
                                &r->tau2_ci_capped) != MA_OK)
-                add_note(r, "Q-profile search for the tau2 CI failed");
+                MA_NOTE(r, "Q-profile search for the tau2 CI failed");
             if (r->tau2_ci_capped)
-                add_note(r, "tau2 CI: bound beyond the search limit max(100, 10 tau2) = %g, "
+                MA_NOTE(r, "tau2 CI: bound beyond the search limit max(100, 10 tau2) = %g, "
                             "reported as the limit (as metafor)", fmax(100.0, 10 * r->tau2));
             r->I2_lb = 100 * r->tau2_lb / (r->vbar + r->tau2_lb);
             r->I2_ub = 100 * r->tau2_ub / (r->vbar + r->tau2_ub);

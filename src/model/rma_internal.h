@@ -10,11 +10,14 @@
 #include "wls.h"
 
 /* Append to a note buffer of `size` bytes, "; " between notes, cut at the buffer's end. */
-void ma_note_vappend(char *note, size_t size, const char *fmt, va_list ap)
+void ma_note_append(char *note, size_t size, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 3, 0)))
+    __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+/* Append to the note of a fit (any struct with a `char note[N]` member). */
+#define MA_NOTE(fit, ...) ma_note_append((fit)->note, sizeof (fit)->note, __VA_ARGS__)
 
 /* The note of a fallback from m, which stopped after `it` iterations (of maxiter), to
  * next: "did not converge" when the iterations ran out, else "without a finite solution". */
