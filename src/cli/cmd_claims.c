@@ -394,8 +394,9 @@ static int prepare(cli_ctx_t *x)
 {
     claims_t *u = x->self;
     ma_error_t err;
-    if (ma_table_read_file(u->claims_path, &u->ct, &err) != MA_OK)
-        return cli_report(&err);
+    int rc;
+    if ((rc = cli_read_table(&x->c, u->claims_path, &u->ct)) != 0)
+        return rc;
     if (ma_claims_read(u->ct, &u->claims, &u->nclaims, &err) != MA_OK)
         return cli_report(&err);
     if (!x->c.ds.primary_only) /* primary rows by default, unless --all-rows or none marked */
