@@ -100,6 +100,13 @@ const char *cli_input_arg(int argc, char **argv, const char *cmd);
  * (0 on success) after reporting any error. */
 int cli_load(cli_common_t *c, const char *path, ma_table_t **t, ma_dataset_t **d);
 
+/* The installed data directory (compiled in as IASTM_DATADIR, $(PREFIX)/share/iastm). */
+extern const char CLI_DATADIR[];
+
+/* The default of a data file option: data/NAME when the working directory has it (the
+ * source tree), else CLI_DATADIR/NAME. Written into buf (n bytes) and returned. */
+const char *cli_data_file(const char *name, char *buf, size_t n);
+
 /* Read another input of the run (a claims or reviews file): delimiter detected,
  * --decimal-comma as for the main input. Returns an exit status after reporting. */
 int cli_read_table(const cli_common_t *c, const char *path, ma_table_t **t);
