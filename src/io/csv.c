@@ -94,12 +94,14 @@ static void on_row(int c, void *data)
     if (r->ncol == 0) {
         r->ncol = r->row_fields;
     } else if (r->row_fields != r->ncol) {
+        char why[48] = "";
+        if (r->row_fields > r->ncol)
+            snprintf(why, sizeof why, " (a value with a %s must be quoted)",
+                     ma_delim_name(r->delim));
         r->failed = 1;
         ma_error_at(r->err, MA_EINPUT, r->name, r->row_line, NULL, NULL,
-                    "ragged row: %zu fields where the header has %zu%s%s%s", r->row_fields,
-                    r->ncol, r->row_fields > r->ncol ? " (a value with a " : "",
-                    r->row_fields > r->ncol ? ma_delim_name(r->delim) : "",
-                    r->row_fields > r->ncol ? " must be quoted)" : "");
+                    "ragged row: %zu fields where the header has %zu%s", r->row_fields,
+                    r->ncol, why);
         return;
     }
     if (grow((void **)&r->line, &r->line_cap, r->nrow + 1, sizeof *r->line)) {
