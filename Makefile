@@ -1,11 +1,12 @@
 # iastm: meta-analysis of IASTM trials. One hand-written Makefile.
 # Targets: all (default), test, site-test, reference, asan, valgrind, fuzz, bench, analyses,
-# paper, paper-test, install, clean, deps.
+# paper, paper-test, install, uninstall, install-test, clean, deps.
 
 VERSION  := 0.1.0
 BUILD    ?= build
 PREFIX   ?= /usr/local
 DESTDIR  ?=
+DATADIR  ?= $(PREFIX)/share/iastm
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -pedantic -Wstrict-prototypes -Wmissing-prototypes \
@@ -26,7 +27,7 @@ PROG     := $(BUILD)/iastm
 DEPS_OK  := $(BUILD)/.deps-ok
 
 .PHONY: all deps test unit clitest golden examples reference asan valgrind fuzz bench analyses \
-        site-test paper paper-test install clean
+        site-test paper paper-test install uninstall install-test clean FORCE
 
 all: $(PROG)
 
@@ -40,6 +41,15 @@ $(DEPS_OK): scripts/deps.sh
 $(BUILD)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# The data directory is compiled into one object, rebuilt when DATADIR changes (make install
+# PREFIX=... after a plain make relinks the program with the installed path).
+$(BUILD)/datadir.txt: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
+$(BUILD)/src/cli/datadir.o: CPPFLAGS += -DIASTM_DATADIR='"$(DATADIR)"'
+$(BUILD)/src/cli/datadir.o: $(BUILD)/datadir.txt
+FORCE:
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -66,7 +76,7 @@ $(BUILD)/tests/unit/testutil.o: tests/unit/testutil.c | $(DEPS_OK)
 
 # make test: unit tests, command-line tests, metafor reference comparisons, every
 # example shown in README.md, --help and the man page, and the evidence page in a browser.
-test: unit clitest golden examples site-test
+test: unit clitest golden examples install-test site-test
 	@echo "make test: all test groups passed"
 
 unit: $(UNIT_BIN)
@@ -83,6 +93,10 @@ golden: $(PROG)
 
 examples: $(PROG)
 	@python3 tests/examples.py --iastm $(PROG)
+
+# make install and uninstall into a temporary prefix (tests/install/run.sh).
+install-test: $(PROG)
+	@CC='$(CC)' CFLAGS='$(CFLAGS)' LDFLAGS='$(LDFLAGS)' sh tests/install/run.sh $(BUILD) $(REF)
 
 # The evidence page from the committed results, checked in headless Chromium (installed by
 # scripts/deps.sh --browser when missing); screenshots in $(BUILD)/site-*.png.
@@ -142,14 +156,40 @@ paper-test: paper
 	@scripts/deps.sh --browser
 	@python3 tests/site/check.py --page paper/paper.html --widths 1280,390 --shots $(BUILD)/paper
 
+# What make install puts and make uninstall removes: the program, the static library with
+# its headers and pkg-config file, the man page, and the data files under $(DATADIR).
+INC_FILES  := $(sort $(wildcard include/iastm/*.h))
+DATA_FILES := $(wildcard data/claims.csv data/trials.csv data/published_reviews.csv \
+                data/labels.csv data/README.md)
+EX_FILES   := $(sort $(wildcard data/examples/*))
+PC_FILE    := $(DESTDIR)$(PREFIX)/lib/pkgconfig/iastm.pc
+INSTALLED  := $(DESTDIR)$(PREFIX)/bin/iastm $(DESTDIR)$(PREFIX)/lib/libiastm.a \
+              $(DESTDIR)$(PREFIX)/include/iastm.h \
+              $(INC_FILES:include/%=$(DESTDIR)$(PREFIX)/include/%) \
+              $(DESTDIR)$(PREFIX)/share/man/man1/iastm.1 $(PC_FILE) \
+              $(DATA_FILES:data/%=$(DESTDIR)$(DATADIR)/%) \
+              $(EX_FILES:data/%=$(DESTDIR)$(DATADIR)/%)
+
 install: $(PROG)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/iastm \
-	    $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	    $(DESTDIR)$(PREFIX)/include/iastm $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(DATADIR)/examples
 	install -m 755 $(PROG) $(DESTDIR)$(PREFIX)/bin/iastm
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libiastm.a
 	install -m 644 include/iastm.h $(DESTDIR)$(PREFIX)/include/iastm.h
-	install -m 644 include/iastm/*.h $(DESTDIR)$(PREFIX)/include/iastm/
+	install -m 644 $(INC_FILES) $(DESTDIR)$(PREFIX)/include/iastm/
 	install -m 644 man/iastm.1 $(DESTDIR)$(PREFIX)/share/man/man1/iastm.1
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@DATADIR@|$(DATADIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    iastm.pc.in > $(PC_FILE)
+	chmod 644 $(PC_FILE)
+	install -m 644 $(DATA_FILES) $(DESTDIR)$(DATADIR)/
+	install -m 644 $(EX_FILES) $(DESTDIR)$(DATADIR)/examples/
+
+# Removes the files install puts, then the folders only this project uses, when empty.
+uninstall:
+	rm -f $(INSTALLED)
+	rmdir $(DESTDIR)$(PREFIX)/include/iastm $(DESTDIR)$(DATADIR)/examples \
+	    $(DESTDIR)$(DATADIR) 2>/dev/null || true
 
 clean:
 	rm -rf build build-asan build-*

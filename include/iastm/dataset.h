@@ -69,6 +69,8 @@ typedef struct {
 typedef struct {
     const ma_table_t *table; /* borrowed: must outlive the dataset */
     long col[MA_COL_COUNT];  /* column index per key, -1 if absent */
+    unsigned char col_nocase[MA_COL_COUNT]; /* 1: found by a header that differs in case
+                                               only (no exact match) */
     size_t n;                /* rows after filters */
     ma_study_t *s;
     size_t k;                /* included rows */

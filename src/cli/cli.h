@@ -14,6 +14,8 @@ typedef struct {
     ma_format_t format;
     const char *output;              /* -o FILE (NULL: stdout) */
     ma_dataset_opts_t ds;
+    ma_table_opts_t table;           /* --delim, --decimal-comma */
+    int verbose;                     /* --verbose: how the input was read, on stderr */
     ma_filter_t where[CLI_MAX_WHERE];
     char where_col[CLI_MAX_WHERE][256]; /* column names of the filters */
     size_t nwhere;
@@ -25,7 +27,7 @@ typedef struct {
 enum {
     OPT_FORMAT = 'f', OPT_OUTPUT = 'o', OPT_HELP = 'h',
     OPT_MEASURE = 1000, OPT_VTYPE, OPT_PRESET, OPT_COL, OPT_WHERE, OPT_PRIMARY, OPT_LABEL,
-    OPT_CLUSTER,
+    OPT_CLUSTER, OPT_DELIM, OPT_DECIMAL_COMMA, OPT_VERBOSE,
     OPT_METHOD = 'm', OPT_TEST = 1050, OPT_PI, OPT_LEVEL, OPT_MAXITER, OPT_STEPADJ,
     OPT_TAU2_INIT,
     /* option groups of several commands, each its own range */
@@ -47,7 +49,10 @@ enum {
     {"where", required_argument, NULL, OPT_WHERE},                       \
     {"primary", no_argument, NULL, OPT_PRIMARY},                         \
     {"label", required_argument, NULL, OPT_LABEL},                       \
-    {"cluster", required_argument, NULL, OPT_CLUSTER}
+    {"cluster", required_argument, NULL, OPT_CLUSTER},                   \
+    {"delim", required_argument, NULL, OPT_DELIM},                       \
+    {"decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA},             \
+    {"verbose", no_argument, NULL, OPT_VERBOSE}
 #define CLI_OPT_END {NULL, 0, NULL, 0}
 #define CLI_COMMON_SHORTOPTS ":f:o:h"
 
@@ -94,6 +99,17 @@ const char *cli_input_arg(int argc, char **argv, const char *cmd);
 /* Read the table and build the dataset with the shared options. Returns an exit status
  * (0 on success) after reporting any error. */
 int cli_load(cli_common_t *c, const char *path, ma_table_t **t, ma_dataset_t **d);
+
+/* The installed data directory (compiled in as IASTM_DATADIR, $(PREFIX)/share/iastm). */
+extern const char CLI_DATADIR[];
+
+/* The default of a data file option: data/NAME when the working directory has it (the
+ * source tree), else CLI_DATADIR/NAME. Written into buf (n bytes) and returned. */
+const char *cli_data_file(const char *name, char *buf, size_t n);
+
+/* Read another input of the run (a claims or reviews file): delimiter detected,
+ * --decimal-comma as for the main input. Returns an exit status after reporting. */
+int cli_read_table(const cli_common_t *c, const char *path, ma_table_t **t);
 
 /* Output: stdout, or FILE written under a temporary name beside it (ma_outfile: a link
  * is followed, the old file's mode kept, a device or FIFO written on commit). All the

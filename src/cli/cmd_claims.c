@@ -11,7 +11,7 @@ enum { OPT_CLAIMS = OPT_CMD_BASE, OPT_MARGIN, OPT_ALL_ROWS };
 
 static const char HELP[] =
     "Usage: iastm claims [OPTIONS] TRIALS.csv\n"
-    "Check each claim of a claims file (default data/claims.csv) against the pooled\n"
+    "Check each claim of a claims file (--claims) against the pooled\n"
     "evidence of TRIALS.csv (primary rows; SMD; REML with the Hartung-Knapp-Sidik-Jonkman\n"
     "interval, ad hoc, as Cochrane's 2025 methods) and give a verdict:\n"
     "  supported, not supported, contradicted, or insufficient evidence (fewer than 2\n"
@@ -25,7 +25,8 @@ static const char HELP[] =
     "Each pooled verdict is also computed under REML + z, DL + z (RevMan 5's default) and\n"
     "the Bayesian model (half-normal(0.5) prior on tau): 'robust' when all agree,\n"
     "'depends on the method' otherwise, with the table of the four.\n"
-    "\n  --claims FILE        claims to check (default data/claims.csv)\n"
+    "\n  --claims FILE        claims to check (default: data/claims.csv when the working\n"
+    "                       directory has it, else %s/claims.csv)\n"
     "  --margin SMD         smallest difference that matters (default 0.5)\n"
     "  --all-rows           use every row, not only primary rows (sensitivity analysis)\n"
     "\n%s%s"
@@ -355,6 +356,7 @@ static void write_records(ma_writer_t *w, const ma_dataset_t *d, const item_t *i
 
 typedef struct {
     const char *claims_path; /* --claims FILE */
+    char default_path[1024]; /* the claims file when --claims is not given */
     double margin;           /* --margin */
     int all_rows;            /* --all-rows */
     ma_table_t *ct;
@@ -368,7 +370,7 @@ typedef struct {
 static void init(cli_ctx_t *x)
 {
     claims_t *u = x->self;
-    u->claims_path = "data/claims.csv";
+    u->claims_path = cli_data_file("claims.csv", u->default_path, sizeof u->default_path);
     u->margin = 0.5;
     x->rma.test = MA_TEST_ADHOC; /* REML + HKSJ, Cochrane 2025; --test overrides */
 }
@@ -394,8 +396,9 @@ static int prepare(cli_ctx_t *x)
 {
     claims_t *u = x->self;
     ma_error_t err;
-    if (ma_table_read_file(u->claims_path, &u->ct, &err) != MA_OK)
-        return cli_report(&err);
+    int rc;
+    if ((rc = cli_read_table(&x->c, u->claims_path, &u->ct)) != 0)
+        return rc;
     if (ma_claims_read(u->ct, &u->claims, &u->nclaims, &err) != MA_OK)
         return cli_report(&err);
     if (!x->c.ds.primary_only) /* primary rows by default, unless --all-rows or none marked */
@@ -504,7 +507,7 @@ static const struct option OPTIONS[] = {
 
 const cli_cmd_t CLI_CMD_CLAIMS = {
     .name = "claims", .summary = "check clinical claims against the pooled evidence",
-    .help = HELP, .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP}, .groups = CLI_GROUP_RMA,
+    .help = HELP, .help_parts = {CLI_DATADIR, CLI_COMMON_HELP, CLI_RMA_HELP}, .groups = CLI_GROUP_RMA,
     .options = OPTIONS,
     .row_by_row = 1, /* each claim pools its own outcome's rows */
     .self_size = sizeof(claims_t), .init = init, .option = option, .prepare = prepare,

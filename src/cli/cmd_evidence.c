@@ -125,11 +125,13 @@ static void evidence_text(FILE *f, const ma_evidence_t *e)
 }
 
 /* The reviews file, read and checked before anything is written. */
-static int reviews_load(const char *path, ma_table_t **rt, ma_review_t **rv, size_t *nrv)
+static int reviews_load(const cli_common_t *c, const char *path, ma_table_t **rt,
+                        ma_review_t **rv, size_t *nrv)
 {
     ma_error_t err;
-    if (ma_table_read_file(path, rt, &err) != MA_OK)
-        return cli_report(&err);
+    int rc;
+    if ((rc = cli_read_table(c, path, rt)) != 0)
+        return rc;
     if (ma_reviews_read(*rt, rv, nrv, &err) != MA_OK) {
         ma_table_free(*rt);
         *rt = NULL;
@@ -243,7 +245,7 @@ static int loaded(cli_ctx_t *x)
         return 2;
     }
     if (u->rev)
-        return reviews_load(u->rev, &u->rt, &u->rv, &u->nrv);
+        return reviews_load(&x->c, u->rev, &u->rt, &u->rv, &u->nrv);
     return 0;
 }
 

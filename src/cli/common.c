@@ -21,6 +21,9 @@ const char CLI_COMMON_HELP[] =
     "  --label COL          study labels from column COL\n"
     "  --cluster COL        rows with one COL value are dependent (default: study_id);\n"
     "                       pooling several rows of a cluster is flagged in the output\n"
+    "  --delim C            field delimiter ',' ';' or tab (default: detected)\n"
+    "  --decimal-comma      read 0,5 as 0.5 in a ';'- or tab-separated file\n"
+    "  --verbose            say on stderr how the input was read\n"
     "Output options:\n"
     "  -f, --format FMT     text (default), csv, tsv, json or md (Markdown tables)\n"
     "  -o, --output FILE    write to FILE (replaced only when the run succeeds)\n"
@@ -168,6 +171,22 @@ int cli_common_opt(cli_common_t *c, int opt, const char *arg, const char *cmd)
     case OPT_CLUSTER:
         c->ds.cluster_col = arg;
         return 1;
+    case OPT_DELIM:
+        if (!strcmp(arg, ",") || !strcmp(arg, ";"))
+            c->table.delim = arg[0];
+        else if (!strcmp(arg, "tab") || !strcmp(arg, "\\t") || !strcmp(arg, "\t"))
+            c->table.delim = '\t';
+        else {
+            cli_usage_error(cmd, "unknown delimiter '%s' (expected ',', ';' or tab)", arg);
+            return -1;
+        }
+        return 1;
+    case OPT_DECIMAL_COMMA:
+        c->table.decimal_comma = 1;
+        return 1;
+    case OPT_VERBOSE:
+        c->verbose = 1;
+        return 1;
     default:
         return 0;
     }
@@ -209,6 +228,35 @@ const char *cli_input_arg(int argc, char **argv, const char *cmd)
     return argv[optind];
 }
 
+/* --verbose: what the reader decided about the input. */
+static void input_notes(const ma_table_t *t, const ma_dataset_t *d)
+{
+    int k;
+    fprintf(stderr, "iastm: note: %s: %zu rows of %zu columns, %s-separated (%s)\n", t->path,
+            t->nrow, t->ncol, ma_delim_name(t->delim),
+            t->delim_detected ? "detected from the header" : "--delim");
+    if (t->rownames)
+        fprintf(stderr, "iastm: note: %s: the first column has no header: read as row names "
+                        "(as R's write.csv writes them) and skipped\n", t->path);
+    if (t->decimal_commas)
+        fprintf(stderr, "iastm: note: %s: %zu decimal comma%s read as decimal point%s\n",
+                t->path, t->decimal_commas, t->decimal_commas == 1 ? "" : "s",
+                t->decimal_commas == 1 ? "" : "s");
+    for (k = 0; k < MA_COL_COUNT; k++)
+        if (d->col_nocase[k])
+            fprintf(stderr, "iastm: note: %s: column '%s' read as %s (case ignored)\n",
+                    t->path, t->header[d->col[k]], ma_colkey_name((ma_colkey_t)k));
+}
+
+int cli_read_table(const cli_common_t *c, const char *path, ma_table_t **t)
+{
+    ma_table_opts_t o = {0, c->table.decimal_comma};
+    ma_error_t err;
+    if (ma_table_read_file_opts(path, &o, t, &err) != MA_OK)
+        return cli_report(&err);
+    return 0;
+}
+
 int cli_load(cli_common_t *c, const char *path, ma_table_t **t, ma_dataset_t **d)
 {
     ma_error_t err;
@@ -220,13 +268,23 @@ int cli_load(cli_common_t *c, const char *path, ma_table_t **t, ma_dataset_t **d
                 c->ds.es.revman5 ? "--preset revman5" : "--vtype");
         return 2;
     }
-    if (ma_table_read_file(path, t, &err) != MA_OK)
+    if (ma_table_read_file_opts(path, &c->table, t, &err) != MA_OK)
         return cli_report(&err);
+    if (c->table.decimal_comma && (*t)->delim == ',') {
+        fprintf(stderr, "iastm: %s: --decimal-comma: the file is comma-separated, so a comma "
+                        "cannot mark decimals (a ';'- or tab-separated file can)\n",
+                (*t)->path);
+        ma_table_free(*t);
+        *t = NULL;
+        return 2;
+    }
     if (ma_dataset_build(*t, &c->ds, d, &err) != MA_OK) {
         ma_table_free(*t);
         *t = NULL;
         return cli_report(&err);
     }
+    if (c->verbose)
+        input_notes(*t, *d);
     if (c->pooling && ma_dataset_check_outcomes(*d, &err) != MA_OK) {
         ma_dataset_free(*d);
         ma_table_free(*t);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "fields_internal.h"
@@ -29,6 +30,7 @@ typedef struct {
     long cur_line;
     long row_line;     /* line on which the current row's first field ended */
     long next_line;    /* line on which the next field starts */
+    char delim;
     int failed;
     ma_error_t *err;
 } reader_t;
@@ -92,11 +94,14 @@ static void on_row(int c, void *data)
     if (r->ncol == 0) {
         r->ncol = r->row_fields;
     } else if (r->row_fields != r->ncol) {
+        char why[48] = "";
+        if (r->row_fields > r->ncol)
+            snprintf(why, sizeof why, " (a value with a %s must be quoted)",
+                     ma_delim_name(r->delim));
         r->failed = 1;
         ma_error_at(r->err, MA_EINPUT, r->name, r->row_line, NULL, NULL,
                     "ragged row: %zu fields where the header has %zu%s", r->row_fields,
-                    r->ncol,
-                    r->row_fields > r->ncol ? " (a value with a comma must be quoted)" : "");
+                    r->ncol, why);
         return;
     }
     if (grow((void **)&r->line, &r->line_cap, r->nrow + 1, sizeof *r->line)) {
@@ -262,12 +267,14 @@ static void parse_error(reader_t *r, int code, const char *text, size_t n)
     free(line);
 }
 
-/* The header's first empty or duplicate name, as a left-to-right scan would find it.
+/* The header's first empty or duplicate name, as a left-to-right scan would find it, from
+ * column `first` on (1: the first column is row names, its empty name allowed).
  * Sorting keeps this O(n log n): 100,000 columns must not take n^2/2 comparisons. */
-static ma_status_t check_header(const ma_table_t *t, long header_line, ma_error_t *err)
+static ma_status_t check_header(const ma_table_t *t, size_t first, long header_line,
+                                ma_error_t *err)
 {
     size_t i, empty = t->ncol, dup_i, dup_j;
-    for (i = 0; i < t->ncol; i++)
+    for (i = first; i < t->ncol; i++)
         if (t->header[i][0] == '\0') {
             empty = i;
             break;
@@ -287,9 +294,138 @@ static ma_status_t check_header(const ma_table_t *t, long header_line, ma_error_
     return MA_OK;
 }
 
+const char *ma_delim_name(char delim)
+{
+    return delim == ';' ? "semicolon" : delim == '\t' ? "tab" : "comma";
+}
+
+/* The delimiters a file may use, in the order preferred when several fit. */
+static const char DELIMS[3] = {',', ';', '\t'};
+#define DETECT_ROWS 20 /* data rows after the header that the detected delimiter must fit */
+
+/* The fields of the record at *pos for each of DELIMS, outside quotes (a quoted field may
+ * hold line breaks); *pos moves past the record's line end. Returns 0 for a blank line. */
+static int record_counts(const char *buf, size_t len, size_t *pos, size_t counts[3])
+{
+    size_t i = *pos, j;
+    int quoted = 0, nonblank;
+    for (j = 0; j < 3; j++)
+        counts[j] = 1;
+    for (; i < len; i++) {
+        char c = buf[i];
+        if (c == '"')
+            quoted = !quoted;
+        else if (!quoted && (c == '\n' || c == '\r'))
+            break;
+        else if (!quoted)
+            for (j = 0; j < 3; j++)
+                counts[j] += c == DELIMS[j];
+    }
+    nonblank = i > *pos;
+    if (i < len)
+        i += buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n' ? 2 : 1;
+    *pos = i;
+    return nonblank;
+}
+
+/* The delimiter that splits the header into more than one field and every one of the
+ * first DETECT_ROWS rows into as many; when none does, the one giving the header the
+ * most fields (so that a ragged row is reported for it), ',' for a single column. */
+static char detect_delim(const char *buf, size_t len)
+{
+    size_t pos = 0, head[3], c[3], rows = 0, j, best = 0;
+    int consistent[3] = {1, 1, 1}, have = 0;
+    while (pos < len && !have)
+        have = record_counts(buf, len, &pos, head);
+    if (!have)
+        return ',';
+    while (pos < len && rows < DETECT_ROWS) {
+        if (!record_counts(buf, len, &pos, c))
+            continue;
+        rows++;
+        for (j = 0; j < 3; j++)
+            if (c[j] != head[j])
+                consistent[j] = 0;
+    }
+    for (j = 0; j < 3; j++)
+        if (head[j] > 1 && consistent[j])
+            return DELIMS[j];
+    for (j = 1; j < 3; j++)
+        if (head[j] > head[best])
+            best = j;
+    return DELIMS[best];
+}
+
+/* libcsv trims blanks around unquoted fields; a tab is not one when it separates them. */
+static int is_blank(unsigned char c) { return c == ' ' || c == '\t'; }
+static int is_space_only(unsigned char c) { return c == ' '; }
+
+/* Is s a number written with a decimal comma: blanks, an optional sign, digits (maybe
+ * none), a comma, at least one digit, an optional exponent, blanks? Returns the comma. */
+static char *decimal_comma_at(char *s)
+{
+    char *p = s, *comma;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == '+' || *p == '-')
+        p++;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (*p != ',' || !(p[1] >= '0' && p[1] <= '9'))
+        return NULL;
+    comma = p++;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (*p == 'e' || *p == 'E') {
+        char *e = p + 1 + (p[1] == '+' || p[1] == '-');
+        if (*e >= '0' && *e <= '9') {
+            p = e;
+            while (*p >= '0' && *p <= '9')
+                p++;
+        }
+    }
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return *p ? NULL : comma;
+}
+
+/* Decimal commas in a file not separated by commas: converted when asked, else the first
+ * one is an error naming its line, column and value. */
+static ma_status_t decimal_commas(ma_table_t *t, int convert, ma_error_t *err)
+{
+    size_t r, c;
+    if (t->delim == ',')
+        return MA_OK;
+    for (r = 0; r < t->nrow; r++)
+        for (c = 0; c < t->ncol; c++) {
+            char *cell = t->cells[r * t->ncol + c], *comma;
+            if (!strchr(cell, ',') || !(comma = decimal_comma_at(cell)))
+                continue;
+            if (!convert)
+                return ma_error_at(err, MA_EINPUT, t->path, t->line[r], t->header[c], cell,
+                                   "decimal comma in a %s-separated file (write the number "
+                                   "with a decimal point, or read it with --decimal-comma):",
+                                   ma_delim_name(t->delim));
+            *comma = '.';
+            t->decimal_commas++;
+        }
+    return MA_OK;
+}
+
+/* R's row names: drop the first column from the header and every row. */
+static void drop_first_column(ma_table_t *t)
+{
+    size_t r, n = t->ncol - 1;
+    memmove(t->header, t->header + 1, n * sizeof *t->header);
+    for (r = 0; r < t->nrow; r++)
+        memmove(t->cells + r * n, t->cells + r * t->ncol + 1, n * sizeof *t->cells);
+    t->ncol = n;
+    t->rownames = 1;
+}
+
 /* Parse text that passed check_text (BOM removed). */
-static ma_status_t parse_text(const char *buf, size_t len, const char *name, ma_table_t **out,
-                              ma_error_t *err)
+static ma_status_t parse_text(const char *buf, size_t len, const char *name,
+                              const ma_table_opts_t *opts, ma_table_t **out, ma_error_t *err)
 {
     struct csv_parser p;
     reader_t r;
@@ -300,6 +436,7 @@ static ma_status_t parse_text(const char *buf, size_t len, const char *name, ma_
     memset(&r, 0, sizeof r);
     r.name = name;
     r.err = err;
+    r.delim = opts && opts->delim ? opts->delim : detect_delim(buf, len);
     r.arena_cap = len + 2;
     if (!(r.arena = malloc(r.arena_cap)))
         return ma_error_set(err, MA_ENOMEM, "out of memory reading %s", name);
@@ -310,6 +447,8 @@ static ma_status_t parse_text(const char *buf, size_t len, const char *name, ma_
     /* libcsv grows its field buffer by this many bytes at a time (default 128): a 10 MB
      * field would take 80000 reallocations, quadratic wherever realloc copies. */
     csv_set_blk_size(&p, (size_t)1 << 16);
+    csv_set_delim(&p, (unsigned char)r.delim);
+    csv_set_space_func(&p, r.delim == '\t' ? is_space_only : is_blank);
 
     /* Feed one physical line at a time so callbacks know the line number. CR, LF and
      * CRLF all end a line. */
@@ -348,6 +487,8 @@ static ma_status_t parse_text(const char *buf, size_t len, const char *name, ma_
         goto nomem;
     t->ncol = r.ncol;
     t->nrow = r.nrow - 1;
+    t->delim = r.delim;
+    t->delim_detected = !(opts && opts->delim);
     header_line = r.line[0];
     if (!(t->header = malloc(t->ncol * sizeof *t->header)))
         goto nomem;
@@ -369,7 +510,14 @@ static ma_status_t parse_text(const char *buf, size_t len, const char *name, ma_
         if (l)
             t->line = l;
     }
-    if (check_header(t, header_line, err) != MA_OK)
+    {
+        size_t first = t->ncol > 1 && t->header[0][0] == '\0'; /* R's row names */
+        if (check_header(t, first, header_line, err) != MA_OK)
+            goto fail_t;
+        if (first)
+            drop_first_column(t);
+    }
+    if (decimal_commas(t, opts && opts->decimal_comma, err) != MA_OK)
         goto fail_t;
     t->arena_ = r.arena;
     *out = t;
@@ -395,6 +543,13 @@ fail:
 ma_status_t ma_table_read_mem(const char *buf, size_t len, const char *name, ma_table_t **out,
                               ma_error_t *err)
 {
+    return ma_table_read_mem_opts(buf, len, name, NULL, out, err);
+}
+
+ma_status_t ma_table_read_mem_opts(const char *buf, size_t len, const char *name,
+                                   const ma_table_opts_t *opts, ma_table_t **out,
+                                   ma_error_t *err)
+{
     textcheck_t tc;
     ma_status_t st;
     *out = NULL;
@@ -408,13 +563,19 @@ ma_status_t ma_table_read_mem(const char *buf, size_t len, const char *name, ma_
         buf += 3;
         len -= 3;
     }
-    return parse_text(buf, len, name, out, err);
+    return parse_text(buf, len, name, opts, out, err);
 }
 
 /* An input that cannot be opened or read is the caller's argument at fault, like a
  * malformed file: MA_EINPUT (exit status 2), not a failure of the run. The text is checked
  * chunk by chunk as it arrives (check_text), so a binary or endless input stops early. */
 ma_status_t ma_table_read_file(const char *path, ma_table_t **out, ma_error_t *err)
+{
+    return ma_table_read_file_opts(path, NULL, out, err);
+}
+
+ma_status_t ma_table_read_file_opts(const char *path, const ma_table_opts_t *opts,
+                                    ma_table_t **out, ma_error_t *err)
 {
     FILE *f;
     char *buf = NULL;
@@ -465,7 +626,7 @@ ma_status_t ma_table_read_file(const char *path, ma_table_t **out, ma_error_t *e
             text += 3;
             len -= 3;
         }
-        st = parse_text(text, len, name, out, err);
+        st = parse_text(text, len, name, opts, out, err);
     }
     free(buf);
     return st;
@@ -490,6 +651,25 @@ long ma_table_col(const ma_table_t *t, const char *name)
         if (strcmp(t->header[i], name) == 0)
             return (long)i;
     return -1;
+}
+
+long ma_table_col_nocase(const ma_table_t *t, const char *name, long *first, long *second)
+{
+    size_t i;
+    long found = -1;
+    for (i = 0; i < t->ncol; i++) {
+        if (strcasecmp(t->header[i], name) != 0)
+            continue;
+        if (found >= 0) {
+            if (first)
+                *first = found;
+            if (second)
+                *second = (long)i;
+            return -2;
+        }
+        found = (long)i;
+    }
+    return found;
 }
 
 const char *ma_table_cell(const ma_table_t *t, size_t r, long c)

@@ -2,6 +2,7 @@
 #include "iastm/dataset.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,12 +327,165 @@ static ma_status_t read_row(const ma_dataset_t *d, size_t r, ma_es_input_t *in, 
     return MA_OK;
 }
 
+/* ---- the columns of a data form, when none is found ------------------------------------ */
+
+/* The forms read without a data_form column, with the keys each needs. */
+static const struct {
+    const char *what;
+    int keys[7]; /* ends with -1 */
+} INFERRED[] = {
+    {"yi/vi", {MA_COL_YI, MA_COL_VI, -1}},
+    {"group means and SDs",
+     {MA_COL_M1, MA_COL_SD1, MA_COL_N1, MA_COL_M2, MA_COL_SD2, MA_COL_N2, -1}},
+};
+
+/* Other names spreadsheets use for a key (near-misses of its headers are found anyway). */
+static const char *const *synonyms(int k)
+{
+    static const char *const yi[] = {"effect", "effectsize", "es", "smd", "g", "d", "hedgesg",
+                                     "y", NULL};
+    static const char *const vi[] = {"var", "variance", "v", "varyi", NULL};
+    static const char *const m1[] = {"mean1", NULL}, *const m2[] = {"mean2", NULL};
+    static const char *const none[] = {NULL};
+    return k == MA_COL_YI ? yi : k == MA_COL_VI ? vi : k == MA_COL_M1 ? m1
+           : k == MA_COL_M2 ? m2 : none;
+}
+
+#define HINT_NAME 64    /* longer headers are never close */
+#define HINT_COLS 1000  /* the columns looked at */
+
+/* Lower-case letters and digits of s (at most HINT_NAME - 1); 0 when s is too long. */
+static size_t fold(const char *s, char *out)
+{
+    size_t n = 0;
+    for (; *s; s++) {
+        char c = *s >= 'A' && *s <= 'Z' ? (char)(*s - 'A' + 'a') : *s;
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+            continue;
+        if (n == HINT_NAME - 1)
+            return 0;
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* Levenshtein distance of two short strings. */
+static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t row[HINT_NAME], i, j;
+    for (j = 0; j <= nb; j++)
+        row[j] = j;
+    for (i = 1; i <= na; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (j = 1; j <= nb; j++) {
+            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[nb];
+}
+
+/* How far header h (folded, length nh) is from key k: the smallest distance to the key's
+ * name, recognised headers and synonyms once case, '_', '.' and blanks are ignored, when
+ * close enough (equal for names of up to three characters, one edit for longer ones, two
+ * from seven on); SIZE_MAX otherwise. */
+static size_t key_distance(int k, const char *h, size_t nh)
+{
+    const char *const *lists[3] = {NULL, KEYS[k].headers, synonyms(k)};
+    const char *name[2] = {KEYS[k].name, NULL};
+    size_t best = SIZE_MAX, l, i;
+    lists[0] = name;
+    for (l = 0; l < 3; l++)
+        for (i = 0; lists[l][i]; i++) {
+            char c[HINT_NAME];
+            size_t nc = fold(lists[l][i], c), dist;
+            if (nc == 0)
+                continue;
+            dist = edit_distance(h, nh, c, nc);
+            if (dist <= (nc >= 7 ? 2u : nc >= 4 ? 1u : 0u) && dist < best)
+                best = dist;
+        }
+    return best;
+}
+
+/* The reason of a row without a data form: the columns of the form whose keys come closest
+ * to headers not read for any key, and the --col options that would read them; or, when
+ * no header is close, the recognised names. Written into buf (n bytes). */
+static void no_form_reason(const ma_dataset_t *d, char *buf, size_t n)
+{
+    const ma_table_t *t = d->table;
+    size_t ncol = t->ncol < HINT_COLS ? t->ncol : HINT_COLS, f, best_f = 0, best_found = 0;
+    long pick[2][7];
+    unsigned char used[HINT_COLS] = {0};
+    size_t c, i, len;
+    int k;
+    for (k = 0; k < MA_COL_COUNT; k++)
+        if (d->col[k] >= 0 && (size_t)d->col[k] < ncol)
+            used[d->col[k]] = 1;
+    for (f = 0; f < 2; f++) {
+        unsigned char taken[HINT_COLS];
+        size_t found = 0;
+        memcpy(taken, used, sizeof taken);
+        for (i = 0; (k = INFERRED[f].keys[i]) >= 0; i++) {
+            size_t best = SIZE_MAX;
+            pick[f][i] = -1;
+            for (c = 0; c < ncol; c++) {
+                char h[HINT_NAME];
+                size_t nh, dist;
+                if (taken[c] || (nh = fold(t->header[c], h)) == 0)
+                    continue;
+                if ((dist = key_distance(k, h, nh)) < best) {
+                    best = dist;
+                    pick[f][i] = (long)c;
+                }
+            }
+            if (pick[f][i] >= 0) {
+                taken[pick[f][i]] = 1;
+                found++;
+            }
+        }
+        if (found > best_found) {
+            best_found = found;
+            best_f = f;
+        }
+    }
+    if (best_found == 0) {
+        snprintf(buf, n, "no data form: neither yi/vi nor group means and SDs (no columns "
+                         "yi and vi, nor m1i, sd1i, n1i, m2i, sd2i and n2i; --col KEY=HEADER "
+                         "reads another header)");
+        return;
+    }
+    len = (size_t)snprintf(buf, n, "no data form: columns");
+    for (i = 0; (k = INFERRED[best_f].keys[i]) >= 0 && len < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, "%s %s",
+                                i == 0 ? "" : INFERRED[best_f].keys[i + 1] < 0 ? " and" : ",",
+                                KEYS[k].headers[0]);
+    for (i = 0, f = 0; INFERRED[best_f].keys[i] >= 0 && len < n; i++)
+        if (pick[best_f][i] >= 0)
+            len += (size_t)snprintf(buf + len, n - len, "%s%s", f++ ? ", " : " not found; closest: ",
+                                    t->header[pick[best_f][i]]);
+    for (i = 0, f = 0; (k = INFERRED[best_f].keys[i]) >= 0 && len < n; i++)
+        if (pick[best_f][i] >= 0)
+            len += (size_t)snprintf(buf + len, n - len, "%s--col %s=%s", f++ ? " " : " (use ",
+                                    KEYS[k].name, t->header[pick[best_f][i]]);
+    if (len < n)
+        snprintf(buf + len, n - len, ")");
+}
+
 static ma_status_t build_row(ma_dataset_t *d, const ma_dataset_opts_t *o, size_t r,
-                             ma_study_t *s, ma_error_t *err)
+                             ma_study_t *s, char *no_form, size_t no_form_size,
+                             ma_error_t *err)
 {
     ma_es_input_t in;
     ma_es_result_t es;
-    char reason[256];
+    char reason[512];
     long lc = o->label_col ? ma_table_col(d->table, o->label_col) : d->col[MA_COL_STUDY];
     ma_status_t st;
 
@@ -349,9 +503,11 @@ static ma_status_t build_row(ma_dataset_t *d, const ma_dataset_opts_t *o, size_t
     s->vi = es.ok ? es.vi : NAN;
     s->method = es.ok ? es.method : NULL;
     if (reason[0] == '\0' && !es.ok) {
-        if (in.form == MA_FORM_NONE)
-            snprintf(reason, sizeof reason,
-                     "no data form: neither yi/vi nor group means and SDs");
+        if (in.form == MA_FORM_NONE) {
+            if (!no_form[0]) /* the same for every row: made once, when needed */
+                no_form_reason(d, no_form, no_form_size);
+            snprintf(reason, sizeof reason, "%s", no_form);
+        }
         else
             snprintf(reason, sizeof reason, "%s", es.reason);
     }
@@ -363,7 +519,7 @@ static ma_status_t build_row(ma_dataset_t *d, const ma_dataset_opts_t *o, size_t
 
 void ma_dataset_input(const ma_dataset_t *d, size_t i, ma_es_input_t *in)
 {
-    char reason[256];
+    char reason[512];
     ma_error_t err;
     if (read_row(d, d->s[i].row, in, reason, sizeof reason, &err) != MA_OK)
         ma_es_input_init(in);
@@ -491,16 +647,41 @@ static ma_status_t check_trial_schema(const ma_table_t *t, const ma_dataset_opts
     return MA_OK;
 }
 
-static long find_col(const ma_table_t *t, const ma_dataset_opts_t *o, int k)
+/* The column of key k: the header --col names, else a recognised header, matched exactly
+ * or, when no header matches exactly, ignoring case (*nocase set). Two headers that match
+ * ignoring case are an error. -1 when absent. */
+static ma_status_t find_col(ma_dataset_t *d, const ma_dataset_opts_t *o, int k,
+                            ma_error_t *err)
 {
+    const ma_table_t *t = d->table;
     int h;
-    long c;
-    if (o->colmap[k])
-        return ma_table_col(t, o->colmap[k]);
+    long c, a, b;
+    d->col[k] = -1;
+    if (o->colmap[k]) {
+        if ((d->col[k] = ma_table_col(t, o->colmap[k])) < 0)
+            return ma_error_at(err, MA_EUSAGE, t->path, 0, NULL, NULL,
+                               "--col %s=%s: no column '%s' in the header", KEYS[k].name,
+                               o->colmap[k], o->colmap[k]);
+        return MA_OK;
+    }
     for (h = 0; KEYS[k].headers[h]; h++)
-        if ((c = ma_table_col(t, KEYS[k].headers[h])) >= 0)
-            return c;
-    return -1;
+        if ((c = ma_table_col(t, KEYS[k].headers[h])) >= 0) {
+            d->col[k] = c;
+            return MA_OK;
+        }
+    for (h = 0; KEYS[k].headers[h]; h++) {
+        if ((c = ma_table_col_nocase(t, KEYS[k].headers[h], &a, &b)) == -2)
+            return ma_error_at(err, MA_EINPUT, t->path, 0, NULL, NULL,
+                               "columns '%s' and '%s' both read as %s when case is ignored: "
+                               "choose one with --col %s=HEADER", t->header[a], t->header[b],
+                               KEYS[k].name, KEYS[k].name);
+        if (c >= 0) {
+            d->col[k] = c;
+            d->col_nocase[k] = 1;
+            return MA_OK;
+        }
+    }
+    return MA_OK;
 }
 
 ma_status_t ma_dataset_build(const ma_table_t *t, const ma_dataset_opts_t *o,
@@ -510,6 +691,7 @@ ma_status_t ma_dataset_build(const ma_table_t *t, const ma_dataset_opts_t *o,
     long *fcol = NULL;
     size_t r, i;
     int k;
+    char no_form[512];
     ma_status_t st = MA_OK;
 
     *out = NULL;
@@ -518,15 +700,10 @@ ma_status_t ma_dataset_build(const ma_table_t *t, const ma_dataset_opts_t *o,
     if (!d)
         return ma_error_set(err, MA_ENOMEM, "out of memory");
     d->table = t;
-    for (k = 0; k < MA_COL_COUNT; k++) {
-        d->col[k] = find_col(t, o, k);
-        if (o->colmap[k] && d->col[k] < 0) {
-            st = ma_error_at(err, MA_EUSAGE, t->path, 0, NULL, NULL,
-                             "--col %s=%s: no column '%s' in the header", KEYS[k].name,
-                             o->colmap[k], o->colmap[k]);
+    for (k = 0; k < MA_COL_COUNT; k++)
+        if ((st = find_col(d, o, k, err)) != MA_OK)
             goto fail;
-        }
-    }
+    no_form[0] = '\0';
     if (o->label_col && ma_table_col(t, o->label_col) < 0) {
         st = ma_error_at(err, MA_EUSAGE, t->path, 0, NULL, NULL,
                          "--label %s: no column '%s' in the header", o->label_col,
@@ -593,7 +770,7 @@ ma_status_t ma_dataset_build(const ma_table_t *t, const ma_dataset_opts_t *o,
                 continue;
         }
         s = &d->s[d->n];
-        if ((st = build_row(d, o, r, s, err)) != MA_OK) {
+        if ((st = build_row(d, o, r, s, no_form, sizeof no_form, err)) != MA_OK) {
             d->n++; /* so that its reason is freed */
             goto fail;
         }

@@ -1,4 +1,5 @@
-/* libFuzzer target for the input path: CSV text -> ma_table_read_mem -> ma_dataset_build
+/* libFuzzer target for the input path: CSV text -> ma_table_read_mem_opts (delimiter
+ * detected; decimal commas converted for inputs of odd length) -> ma_dataset_build
  * (default options, or --measure MD when built with -DFUZZ_MEASURE_MD) -> ma_rma_fit.
  * Besides the sanitizers' findings it aborts when a pooled row carries a number that
  * could not be printed as a result (yi not finite, vi not finite and positive). */
@@ -32,8 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ma_error_t err;
     char msg[1400];
     size_t i;
+    ma_table_opts_t to = {0, (int)(size & 1)};
 
-    if (ma_table_read_mem((const char *)data, size, "fuzz.csv", &t, &err) != MA_OK) {
+    if (ma_table_read_mem_opts((const char *)data, size, "fuzz.csv", &to, &t, &err) != MA_OK) {
         ma_error_format(&err, msg, sizeof msg);
         return 0;
     }

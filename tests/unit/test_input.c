@@ -1,5 +1,6 @@
 /* The input layer on hostile text: CSV reading from memory (line numbers with CR, CRLF and
- * quoted line breaks, BOM, limits), strict numbers and their reasons, error rendering of
+ * quoted line breaks, BOM, limits, delimiters, R's row names, decimal commas), header case
+ * and the hint when no data form is found, strict numbers and their reasons, error rendering of
  * long or multi-line values, and the rule that a row is never dropped without a reason. */
 #include <math.h>
 #include <stdlib.h>
@@ -64,6 +65,168 @@ static void test_bad_csv(void **state)
     READ_ERR("a,a\n1,2\n", 1, "duplicate column name");
     READ_ERR("a,\n1,2\n", 1, "empty column name");
     READ_ERR("PK\003\004xx", 0, "spreadsheet file");
+}
+
+static ma_table_t *read_opts_ok(const char *text, char delim, int decimal_comma)
+{
+    ma_table_t *t = NULL;
+    ma_error_t err;
+    ma_table_opts_t o = {delim, decimal_comma};
+    if (ma_table_read_mem_opts(text, strlen(text), "t.csv", &o, &t, &err) != MA_OK)
+        fail_msg("unexpected error: %s", err.msg);
+    return t;
+}
+
+/* The delimiter is the one of , ; tab that splits the header and the first rows alike,
+ * outside quotes; --delim overrides it. */
+static void test_delimiters(void **state)
+{
+    ma_table_t *t;
+    (void)state;
+    t = read_ok("study;yi;vi\nA;0.1;0.02\n");
+    assert_int_equal(t->ncol, 3);
+    assert_int_equal(t->delim, ';');
+    assert_true(t->delim_detected);
+    assert_string_equal(ma_table_cell(t, 0, 2), "0.02");
+    ma_table_free(t);
+    t = read_ok("study\tyi\tnote\nA\t0.1\t x, y; z\n"); /* tab: blanks inside kept */
+    assert_int_equal(t->delim, '\t');
+    assert_string_equal(ma_table_cell(t, 0, 2), "x, y; z");
+    ma_table_free(t);
+    /* a semicolon inside quotes (header and rows) does not make a semicolon file */
+    t = read_ok("study,\"a;b\",yi\nA,\"1;2;3\",0.1\nB,x,0.2\n");
+    assert_int_equal(t->delim, ',');
+    assert_int_equal(t->ncol, 3);
+    ma_table_free(t);
+    /* the header has two semicolons but the rows do not split alike: commas */
+    t = read_ok("a;b,c;d\n1;2,3;4\n1,2\n");
+    assert_int_equal(t->delim, ',');
+    ma_table_free(t);
+    t = read_ok("yi\n0.1\n");
+    assert_int_equal(t->delim, ',');
+    ma_table_free(t);
+    t = read_opts_ok("a;b,c\n1;2,3\n", ',', 0); /* --delim , */
+    assert_int_equal(t->ncol, 2);
+    assert_false(t->delim_detected);
+    ma_table_free(t);
+    /* ragged: the message names the delimiter detected */
+    READ_ERR("a;b;c\n1;2;3\n1;2;3;4\n", 3, "(a value with a semicolon must be quoted)");
+}
+
+/* R's write.csv: an empty first header is row names, skipped; elsewhere an error. */
+static void test_rownames(void **state)
+{
+    ma_table_t *t;
+    (void)state;
+    t = read_ok("\"\",\"study\",\"yi\"\n\"1\",\"A\",0.1\n\"2\",\"B\",0.2\n");
+    assert_true(t->rownames);
+    assert_int_equal(t->ncol, 2);
+    assert_string_equal(t->header[0], "study");
+    assert_string_equal(ma_table_cell(t, 1, 0), "B");
+    assert_string_equal(ma_table_cell(t, 1, 1), "0.2");
+    assert_int_equal(ma_table_col(t, "yi"), 1);
+    ma_table_free(t);
+    t = read_ok("study,yi\nA,1\n");
+    assert_false(t->rownames);
+    ma_table_free(t);
+    READ_ERR(",study,,yi\n1,A,x,0.1\n", 1, "empty column name in the header (column 3)");
+    READ_ERR("\"\"\n1\n", 1, "empty column name in the header (column 1)");
+}
+
+/* Decimal commas in a file not separated by commas: an error naming line, column and
+ * value, or converted in the fields that are numbers (and only those). */
+static void test_decimal_comma(void **state)
+{
+    const char *text = "study;a;b;c;d;e\n"
+                       "A;1.5;x;12,5 mg;1.234,5;a,b\n"
+                       "B; -1,25e-3 ;0,5;,5;3;NA\n";
+    ma_table_t *t = NULL;
+    ma_error_t err;
+    (void)state;
+    assert_int_equal(ma_table_read_mem(text, strlen(text), "t.csv", &t, &err), MA_EINPUT);
+    assert_null(t);
+    assert_int_equal(err.line, 3);
+    assert_string_equal(err.column, "a");
+    assert_string_equal(err.value, "-1,25e-3"); /* unquoted fields are trimmed */
+    assert_non_null(strstr(err.msg, "--decimal-comma"));
+    t = read_opts_ok(text, 0, 1);
+    assert_int_equal(t->decimal_commas, 3);
+    assert_string_equal(ma_table_cell(t, 1, 1), "-1.25e-3");
+    assert_string_equal(ma_table_cell(t, 1, 2), "0.5");
+    assert_string_equal(ma_table_cell(t, 1, 3), ".5");
+    assert_string_equal(ma_table_cell(t, 0, 3), "12,5 mg"); /* text stays text */
+    assert_string_equal(ma_table_cell(t, 0, 4), "1.234,5");
+    assert_string_equal(ma_table_cell(t, 0, 5), "a,b");
+    ma_table_free(t);
+    /* a comma-separated file: a quoted "2,5" is left to the number reader */
+    t = read_opts_ok("a,b\n\"2,5\",1\n", 0, 1);
+    assert_int_equal(t->decimal_commas, 0);
+    assert_string_equal(ma_table_cell(t, 0, 0), "2,5");
+    ma_table_free(t);
+}
+
+/* Recognised headers match ignoring case only when none matches exactly. */
+static void test_header_case(void **state)
+{
+    ma_table_t *t;
+    ma_dataset_opts_t o;
+    ma_dataset_t *d = NULL;
+    ma_error_t err;
+    (void)state;
+    ma_dataset_opts_init(&o);
+    t = read_ok("Study,YI,VI\nA,0.1,0.02\nB,0.3,0.04\n");
+    assert_int_equal(ma_dataset_build(t, &o, &d, &err), MA_OK);
+    assert_int_equal(d->k, 2);
+    assert_int_equal(d->col[MA_COL_YI], 1);
+    assert_true(d->col_nocase[MA_COL_YI]);
+    assert_string_equal(d->s[1].label, "B");
+    ma_dataset_free(d);
+    ma_table_free(t);
+    t = read_ok("study,YI,yi,vi\nA,9,0.1,0.02\n");
+    assert_int_equal(ma_dataset_build(t, &o, &d, &err), MA_OK);
+    assert_int_equal(d->col[MA_COL_YI], 2); /* the exact match */
+    assert_false(d->col_nocase[MA_COL_YI]);
+    ma_dataset_free(d);
+    ma_table_free(t);
+    t = read_ok("study,YI,Yi,vi\nA,9,0.1,0.02\n");
+    assert_int_equal(ma_dataset_build(t, &o, &d, &err), MA_EINPUT);
+    assert_non_null(strstr(err.msg, "columns 'YI' and 'Yi' both read as yi"));
+    ma_table_free(t);
+}
+
+/* A row without a data form names the closest headers and the --col that reads them. */
+static void test_no_form_hint(void **state)
+{
+    static const struct {
+        const char *text, *reason;
+    } cases[] = {
+        {"study,y_i,Var\nA,0.1,0.02\n",
+         "no data form: columns yi and vi not found; closest: y_i, Var (use --col yi=y_i "
+         "--col vi=Var)"},
+        {"study,effect,bar\nA,0.1,0.02\n", /* 'bar' is not 'var': three letters must match */
+         "no data form: columns yi and vi not found; closest: effect (use --col yi=effect)"},
+        {"study,Mean1,SD_1,N1,mean_2,sd2,N_2\nA,1,2,20,1.5,2,20\n",
+         "no data form: columns m1i, sd1i, n1i, m2i, sd2i and n2i not found; closest: Mean1, "
+         "SD_1, N1, mean_2, sd2, N_2 (use --col m1=Mean1 --col sd1=SD_1 --col n1=N1 --col "
+         "m2=mean_2 --col sd2=sd2 --col n2=N_2)"},
+        {"study,foo\nA,1\n",
+         "no data form: neither yi/vi nor group means and SDs (no columns yi and vi, nor m1i, "
+         "sd1i, n1i, m2i, sd2i and n2i; --col KEY=HEADER reads another header)"},
+    };
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ma_table_t *t = read_ok(cases[i].text);
+        ma_dataset_opts_t o;
+        ma_dataset_t *d = NULL;
+        ma_error_t err;
+        ma_dataset_opts_init(&o);
+        assert_int_equal(ma_dataset_build(t, &o, &d, &err), MA_OK);
+        assert_int_equal(d->k, 0);
+        assert_string_equal(d->s[0].reason, cases[i].reason);
+        ma_dataset_free(d);
+        ma_table_free(t);
+    }
 }
 
 static void test_numbers(void **state)
@@ -183,6 +346,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_line_numbers),
         cmocka_unit_test(test_bad_csv),
+        cmocka_unit_test(test_delimiters),
+        cmocka_unit_test(test_rownames),
+        cmocka_unit_test(test_decimal_comma),
+        cmocka_unit_test(test_header_case),
+        cmocka_unit_test(test_no_form_hint),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_error_value_shown),
         cmocka_unit_test(test_missing_values_have_reasons),
