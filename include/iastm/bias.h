@@ -1,6 +1,6 @@
 /* Small-study effects and publication bias for models without moderators: Egger's
  * regression test, Begg and Mazumdar's rank correlation, trim-and-fill, Rosenthal's
- * fail-safe N (as metafor's regtest(model="lm"), ranktest(), trimfill(), fsn()). */
+ * fail-safe N (as metafor's regtest(), ranktest(), trimfill(), fsn()). */
 #ifndef IASTM_BIAS_H
 #define IASTM_BIAS_H
 
@@ -22,6 +22,29 @@ typedef struct {
 /* Needs k >= 3 and sei not all equal (MA_EINPUT). `level` as in ma_rma_opts_t. */
 ma_status_t ma_egger(const double *yi, const double *vi, size_t k, double level, ma_egger_t *e,
                      ma_error_t *err);
+
+/* Egger's test as metafor's regtest() default (model = "rma", predictor = "sei"): the
+ * meta-regression of yi on (1, sei) (regress.c) with the model's tau2 method, test and
+ * level, as regtest() refits the model it is given. The sei coefficient is the bias,
+ * tested with the model's test (z; knha, t, adhoc: t with k - 2 df); the intercept is the
+ * limit estimate (effect at sei = 0) with the model's CI. */
+typedef struct {
+    double bias, bias_se, stat, df, p; /* df NaN under z */
+    double limit, limit_se, limit_ci_lb, limit_ci_ub;
+    double tau2;             /* residual heterogeneity of the meta-regression */
+    ma_test_t test;
+    ma_method_t method_used; /* differs from o->method after a fallback (see note) */
+    char note[256];
+} ma_egger_rma_t;
+
+/* Needs k >= 3 and sei not all equal (MA_EINPUT); `o` NULL: the defaults (REML, z). */
+ma_status_t ma_egger_rma(const double *yi, const double *vi, size_t k, const ma_rma_opts_t *o,
+                         ma_egger_rma_t *e, ma_error_t *err);
+
+/* Which of the two: metafor's default "rma" (ma_egger_rma) or the classic "lm" (ma_egger). */
+typedef enum { MA_EGGER_RMA = 0, MA_EGGER_LM } ma_egger_model_t;
+const char *ma_egger_model_name(ma_egger_model_t m); /* "rma", "lm" */
+int ma_egger_model_parse(const char *s);             /* -1 when unknown; case-insensitive */
 
 /* Begg-Mazumdar: Kendall's tau (tau-b) between standardized deviates
  * (yi - theta_FE)/sqrt(vi - 1/sum w) and vi. The p-value is exact (distribution of

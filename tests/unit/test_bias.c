@@ -87,6 +87,70 @@ static void test_egger_small(void **state)
     assert_close(e.limit_ci_ub - e.limit_estimate, 12.706204736174707 * e.limit_se, 1e-10, 0);
 }
 
+/* Egger as regtest()'s default (model "rma", predictor "sei", REML, z): the
+ * NAME.egger_rma.csv references (make_reference.R, egger_rma_table). */
+static void check_egger_rma(const char *name)
+{
+    char in[64], ref[64];
+    testutil_data_t d;
+    ma_table_t *t;
+    ma_egger_rma_t e;
+    ma_error_t err;
+    snprintf(in, sizeof in, "%s.yivi.csv", name);
+    snprintf(ref, sizeof ref, "%s.egger_rma.csv", name);
+    d = testutil_data_load(in, SIZE_MAX, NULL, NULL);
+    t = testutil_ref_load(ref);
+    assert_int_equal(ma_egger_rma(d.yi, d.vi, d.k, NULL, &e, &err), MA_OK);
+    assert_int_equal(e.test, MA_TEST_Z);
+    assert_true(isnan(e.df));
+    assert_close(e.stat, testutil_num(t, 0, "egger_rma_stat"), REL, ABS);
+    assert_close(e.p, testutil_num(t, 0, "egger_rma_p"), REL, ABS);
+    assert_close(e.limit, testutil_num(t, 0, "egger_rma_limit"), REL, ABS);
+    assert_close(e.limit_ci_lb, testutil_num(t, 0, "egger_rma_limit_lb"), REL, ABS);
+    assert_close(e.limit_ci_ub, testutil_num(t, 0, "egger_rma_limit_ub"), REL, ABS);
+    ma_table_free(t);
+    testutil_data_free(&d);
+}
+
+/* The test is the model's: regtest(rma(yi, vi, data = bcg, test = T)) with T knha or adhoc
+ * gives t = -0.781154133601451 on 11 df, p = 0.451196679953963, limit CI lower bound
+ * -1.21234101659772; method = "DL" (z): -0.837908440484418, p = 0.402082127973013. */
+static void test_egger_rma(void **state)
+{
+    static const ma_test_t tests[2] = {MA_TEST_KNHA, MA_TEST_ADHOC};
+    testutil_data_t d = testutil_data_load("bcg.yivi.csv", SIZE_MAX, NULL, NULL);
+    double same[3] = {0.04, 0.04, 0.04};
+    ma_rma_opts_t o;
+    ma_egger_rma_t e;
+    ma_error_t err;
+    size_t i;
+    (void)state;
+    check_egger_rma("bcg");
+    check_egger_rma("normand1999");
+    check_egger_rma("raudenbush1985");
+    for (i = 0; i < 2; i++) {
+        ma_rma_opts_init(&o);
+        o.test = tests[i];
+        assert_int_equal(ma_egger_rma(d.yi, d.vi, d.k, &o, &e, &err), MA_OK);
+        assert_int_equal(e.test, tests[i]);
+        assert_close(e.df, 11, 0, 0);
+        assert_close(e.stat, -0.781154133601451, REL, ABS);
+        assert_close(e.p, 0.451196679953963, REL, ABS);
+        assert_close(e.limit_ci_lb, -1.21234101659772, REL, ABS);
+    }
+    ma_rma_opts_init(&o);
+    o.method = MA_METHOD_DL;
+    assert_int_equal(ma_egger_rma(d.yi, d.vi, d.k, &o, &e, &err), MA_OK);
+    assert_close(e.stat, -0.837908440484418, REL, ABS);
+    assert_close(e.p, 0.402082127973013, REL, ABS);
+    assert_int_equal(ma_egger_rma(d.yi, d.vi, 2, NULL, &e, &err), MA_EINPUT);
+    assert_int_equal(ma_egger_rma(d.yi, same, 3, NULL, &e, &err), MA_EINPUT);
+    assert_int_equal(ma_egger_model_parse("RMA"), MA_EGGER_RMA);
+    assert_int_equal(ma_egger_model_parse("lm"), MA_EGGER_LM);
+    assert_int_equal(ma_egger_model_parse("ols"), -1);
+    testutil_data_free(&d);
+}
+
 /* Kendall's tau-b and the exact p-value, R 4 cor()/cor.test():
  *   cor(c(1,2,2,3,4), c(1,3,2,2,5), method="kendall")            = 0.66666666666666685
  *   cor.test(1:4, 1:4, method="kendall")$p.value                 = 0.083333333333333259
@@ -225,6 +289,7 @@ int main(void)
         cmocka_unit_test(test_ref_raudenbush),
         cmocka_unit_test(test_ref_normand),
         cmocka_unit_test(test_egger_small),
+        cmocka_unit_test(test_egger_rma),
         cmocka_unit_test(test_kendall),
         cmocka_unit_test(test_begg_ties),
         cmocka_unit_test(test_trimfill_bcg_r0),
