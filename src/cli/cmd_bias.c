@@ -7,15 +7,17 @@
 
 #include "command.h"
 
-enum { OPT_ESTIMATOR = OPT_CMD_BASE, OPT_SIDE, OPT_ALPHA };
+enum { OPT_ESTIMATOR = OPT_CMD_BASE, OPT_SIDE, OPT_ALPHA, OPT_EGGER };
 
 static const char HELP[] =
     "Usage: iastm bias [OPTIONS] FILE.csv\n"
     "Small-study effects and publication bias, as R metafor:\n"
-    "  Egger's regression test    regtest(model=\"lm\", predictor=\"sei\"): weighted least\n"
-    "                             squares of yi on their standard errors (weights 1/vi); the\n"
-    "                             slope is the bias (t test, k-2 df), the intercept the\n"
-    "                             limit estimate (effect of an infinitely large study)\n"
+    "  Egger's regression test    regtest(predictor=\"sei\"): yi regressed on their standard\n"
+    "                             errors; the slope is the bias, the intercept the limit\n"
+    "                             estimate (effect of an infinitely large study). Default\n"
+    "                             model=\"rma\" (metafor's): the meta-regression with\n"
+    "                             --method and --test; --egger lm: weighted least squares\n"
+    "                             (weights 1/vi, t test with k-2 df)\n"
     "  Begg and Mazumdar          ranktest(): Kendall's tau between standardized effects and\n"
     "                             variances (exact p-value without ties)\n"
     "  trim-and-fill              trimfill(): estimated number of missing studies, the\n"
@@ -25,6 +27,7 @@ static const char HELP[] =
     "Rows that cannot be pooled are listed with their reason.\n"
     "\n%s%s"
     "Bias options:\n"
+    "  --egger rma|lm       Egger's test as regtest(model=\"rma\") (default) or \"lm\"\n"
     "  --estimator L0|R0    trim-and-fill estimator of the missing studies (default L0)\n"
     "  --side auto|left|right  side of the funnel plot where studies are missing\n"
     "                       (default auto: from the sign of the slope of yi on their\n"
@@ -33,17 +36,20 @@ static const char HELP[] =
     "Trim-and-fill refits use --method with z tests, as metafor's trimfill().\n"
     "\nExamples:\n"
     "  iastm bias data/examples/bcg.csv\n"
-    "  iastm bias --estimator R0 --side left --format json data/examples/bcg.csv\n";
+    "  iastm bias --estimator R0 --side left --format json data/examples/bcg.csv\n"
+    "  iastm bias --egger lm data/examples/bcg.csv\n";
 
 typedef struct {
     ma_tf_estimator_t est;
     ma_side_t side;
     double alpha;
+    ma_egger_model_t egger;
     /* results; *_st != MA_OK: not computed, the reason in *_err */
     ma_rma_t fit;
     ma_status_t fit_st, eg_st, bg_st, tf_st, fs_st;
     ma_error_t fit_err, eg_err, bg_err, tf_err, fs_err;
-    ma_egger_t eg;
+    ma_egger_t eg;         /* --egger lm */
+    ma_egger_rma_t er;     /* --egger rma */
     ma_begg_t bg;
     ma_trimfill_t tf;
     ma_fsn_t fs;
@@ -53,12 +59,54 @@ static void run(const ma_dataset_t *d, const ma_rma_opts_t *o, bias_t *b)
 {
     ma_rma_opts_t ot = *o;
     b->fit_st = ma_rma_fit(d->yi, d->vi, d->k, o, &b->fit, &b->fit_err);
-    b->eg_st = ma_egger(d->yi, d->vi, d->k, o->level, &b->eg, &b->eg_err);
+    b->eg_st = b->egger == MA_EGGER_LM
+                   ? ma_egger(d->yi, d->vi, d->k, o->level, &b->eg, &b->eg_err)
+                   : ma_egger_rma(d->yi, d->vi, d->k, o, &b->er, &b->eg_err);
     b->bg_st = ma_begg(d->yi, d->vi, d->k, &b->bg, &b->bg_err);
     ot.test = MA_TEST_Z; /* metafor's trimfill refits do not pass the test on */
     ot.tau2_ci = 0;
     b->tf_st = ma_trimfill(d->yi, d->vi, d->k, b->est, b->side, &ot, &b->tf, &b->tf_err);
     b->fs_st = ma_fsn_rosenthal(d->yi, d->vi, d->k, b->alpha, &b->fs, &b->fs_err);
+}
+
+static void egger_text(FILE *f, const ma_rma_opts_t *o, const bias_t *b, int pct)
+{
+    char x1[32], x2[32], x3[32], x4[32], st[48];
+    int lm = b->egger == MA_EGGER_LM;
+    double p = lm ? b->eg.p : b->er.p;
+
+    if (lm)
+        fprintf(f, "\nEgger's regression test (regtest model \"lm\": weighted least squares of "
+                   "yi on their standard errors, weights 1/vi):\n");
+    else
+        fprintf(f, "\nEgger's regression test (regtest model \"rma\": meta-regression of yi on "
+                   "their standard errors, %s, %s test):\n",
+                o->method == MA_METHOD_FE ? "common-effect"
+                : b->eg_st == MA_OK       ? ma_method_name(b->er.method_used)
+                                          : ma_method_name(o->method),
+                b->eg_st == MA_OK ? ma_test_name(b->er.test) : ma_test_name(o->test));
+    if (b->eg_st != MA_OK) {
+        fprintf(f, "  not computed: %s\n", b->eg_err.msg);
+        return;
+    }
+    if (lm)
+        snprintf(st, sizeof st, "t(%.0f) = %s", b->eg.df, cli_num(b->eg.t, x3, 32));
+    else if (isnan(b->er.df))
+        snprintf(st, sizeof st, "z = %s", cli_num(b->er.stat, x3, 32));
+    else
+        snprintf(st, sizeof st, "t(%.0f) = %s", b->er.df, cli_num(b->er.stat, x3, 32));
+    fprintf(f, "  bias (slope on SE) = %s (SE %s), %s, p = %s\n",
+            cli_num(lm ? b->eg.bias : b->er.bias, x1, 32),
+            cli_num(lm ? b->eg.bias_se : b->er.bias_se, x2, 32), st, cli_pval(p, x4, 32));
+    fprintf(f, "  limit estimate (effect as SE -> 0) = %s [%d%% CI %s, %s]\n",
+            cli_num(lm ? b->eg.limit_estimate : b->er.limit, x1, 32), pct,
+            cli_num(lm ? b->eg.limit_ci_lb : b->er.limit_ci_lb, x2, 32),
+            cli_num(lm ? b->eg.limit_ci_ub : b->er.limit_ci_ub, x3, 32));
+    if (!lm && b->er.note[0])
+        fprintf(f, "  Note: %s.\n", b->er.note);
+    fprintf(f, "  %s\n", p < 0.1 ? "Funnel plot asymmetry (p < 0.10): smaller studies report "
+                                   "different effects."
+                                 : "No evidence of funnel plot asymmetry (p >= 0.10).");
 }
 
 static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
@@ -83,20 +131,7 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
         fprintf(f, "Pooled estimate: %s [%d%% CI %s, %s]\n", cli_num(b->fit.estimate, x1, 32), pct,
                 cli_num(b->fit.ci_lb, x2, 32), cli_num(b->fit.ci_ub, x3, 32));
 
-    fprintf(f, "\nEgger's regression test (yi on their standard errors, weights 1/vi):\n");
-    if (b->eg_st == MA_OK) {
-        fprintf(f, "  bias (slope on SE) = %s (SE %s), t(%.0f) = %s, p = %s\n",
-                cli_num(b->eg.bias, x1, 32), cli_num(b->eg.bias_se, x2, 32), b->eg.df,
-                cli_num(b->eg.t, x3, 32), cli_pval(b->eg.p, x4, 32));
-        fprintf(f, "  limit estimate (effect as SE -> 0) = %s [%d%% CI %s, %s]\n",
-                cli_num(b->eg.limit_estimate, x1, 32), pct, cli_num(b->eg.limit_ci_lb, x2, 32),
-                cli_num(b->eg.limit_ci_ub, x3, 32));
-        fprintf(f, "  %s\n", b->eg.p < 0.1 ? "Funnel plot asymmetry (p < 0.10): smaller studies "
-                                             "report different effects."
-                                           : "No evidence of funnel plot asymmetry (p >= 0.10).");
-    } else {
-        fprintf(f, "  not computed: %s\n", b->eg_err.msg);
-    }
+    egger_text(f, o, b, pct);
 
     fprintf(f, "\nBegg and Mazumdar rank correlation test:\n");
     if (b->bg_st == MA_OK)
@@ -122,9 +157,8 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
                 cli_num(t->fit.ci_lb, x2, 32), cli_num(t->fit.ci_ub, x3, 32), cli_num(t->fit.tau2, x4, 32),
                 t->fit.k);
         for (i = 0; i < t->k0 && i < 20; i++)
-            fprintf(f, "  filled study %zu (mirror of %s): yi = %s, vi = %s\n", i + 1,
-                    d->s[d->idx[t->fill_of[i]]].label, cli_num(t->fill_yi[i], x1, 32),
-                    cli_num(t->fill_vi[i], x5, 32));
+            fprintf(f, "  %s (filled): yi = %s, vi = %s\n", d->s[d->idx[t->fill_of[i]]].label,
+                    cli_num(t->fill_yi[i], x1, 32), cli_num(t->fill_vi[i], x5, 32));
         if (t->k0 > 20)
             fprintf(f, "  ... and %zu more filled studies (all in --format csv/tsv/json)\n",
                     t->k0 - 20);
@@ -163,15 +197,33 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
                                                                      : o->method));
     ma_writer_str(w, "fit_note", b->fit_st == MA_OK ? b->fit.note : "");
     ma_writer_num(w, "estimate", b->fit_st == MA_OK ? b->fit.estimate : NAN);
-    ma_writer_num(w, "egger_bias", eg ? b->eg.bias : NAN);
-    ma_writer_num(w, "egger_bias_se", eg ? b->eg.bias_se : NAN);
-    ma_writer_num(w, "egger_t", eg ? b->eg.t : NAN);
-    ma_writer_num(w, "egger_df", eg ? b->eg.df : NAN);
-    ma_writer_num(w, "egger_p", eg ? b->eg.p : NAN);
-    ma_writer_num(w, "egger_limit_estimate", eg ? b->eg.limit_estimate : NAN);
-    ma_writer_num(w, "egger_limit_se", eg ? b->eg.limit_se : NAN);
-    ma_writer_num(w, "egger_limit_ci_lb", eg ? b->eg.limit_ci_lb : NAN);
-    ma_writer_num(w, "egger_limit_ci_ub", eg ? b->eg.limit_ci_ub : NAN);
+    ma_writer_str(w, "egger_model", ma_egger_model_name(b->egger));
+    if (b->egger == MA_EGGER_LM) { /* regtest(model = "lm"): the names of the first set */
+        ma_writer_num(w, "egger_bias", eg ? b->eg.bias : NAN);
+        ma_writer_num(w, "egger_bias_se", eg ? b->eg.bias_se : NAN);
+        ma_writer_num(w, "egger_t", eg ? b->eg.t : NAN);
+        ma_writer_num(w, "egger_df", eg ? b->eg.df : NAN);
+        ma_writer_num(w, "egger_p", eg ? b->eg.p : NAN);
+        ma_writer_num(w, "egger_limit_estimate", eg ? b->eg.limit_estimate : NAN);
+        ma_writer_num(w, "egger_limit_se", eg ? b->eg.limit_se : NAN);
+        ma_writer_num(w, "egger_limit_ci_lb", eg ? b->eg.limit_ci_lb : NAN);
+        ma_writer_num(w, "egger_limit_ci_ub", eg ? b->eg.limit_ci_ub : NAN);
+    } else {
+        ma_writer_str(w, "egger_rma_method_used",
+                      eg ? ma_method_name(b->er.method_used) : NULL);
+        ma_writer_str(w, "egger_rma_test", ma_test_name(eg ? b->er.test : o->test));
+        ma_writer_num(w, "egger_rma_bias", eg ? b->er.bias : NAN);
+        ma_writer_num(w, "egger_rma_bias_se", eg ? b->er.bias_se : NAN);
+        ma_writer_num(w, "egger_rma_stat", eg ? b->er.stat : NAN);
+        ma_writer_num(w, "egger_rma_df", eg ? b->er.df : NAN);
+        ma_writer_num(w, "egger_rma_p", eg ? b->er.p : NAN);
+        ma_writer_num(w, "egger_rma_limit", eg ? b->er.limit : NAN);
+        ma_writer_num(w, "egger_rma_limit_se", eg ? b->er.limit_se : NAN);
+        ma_writer_num(w, "egger_rma_limit_lb", eg ? b->er.limit_ci_lb : NAN);
+        ma_writer_num(w, "egger_rma_limit_ub", eg ? b->er.limit_ci_ub : NAN);
+        ma_writer_num(w, "egger_rma_tau2", eg ? b->er.tau2 : NAN);
+        ma_writer_str(w, "egger_rma_note", eg ? b->er.note : "");
+    }
     ma_writer_str(w, "egger_error", eg ? NULL : b->eg_err.msg);
     ma_writer_num(w, "begg_tau", bg ? b->bg.tau : NAN);
     ma_writer_num(w, "begg_p", bg ? b->bg.p : NAN);
@@ -199,7 +251,10 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
     for (i = 0; tf && i < b->tf.k0; i++) {
         const ma_study_t *s = &d->s[d->idx[b->tf.fill_of[i]]];
         ma_writer_begin(w);
+        char name[256];
+        snprintf(name, sizeof name, "%s (filled)", s->label);
         ma_writer_int(w, "filled", (long)(i + 1));
+        ma_writer_str(w, "study", name);
         ma_writer_str(w, "mirror_of", s->label);
         ma_writer_int(w, "mirror_line", s->line);
         ma_writer_num(w, "yi", b->tf.fill_yi[i]);
@@ -234,6 +289,14 @@ static int option(cli_ctx_t *x, int opt, const char *arg)
                                    arg),
                    -1;
         return 1;
+    case OPT_EGGER: {
+        int m = ma_egger_model_parse(arg);
+        if (m < 0)
+            return cli_usage_error("bias", "unknown Egger model '%s' (expected rma or lm)", arg),
+                   -1;
+        b->egger = (ma_egger_model_t)m;
+        return 1;
+    }
     case OPT_ALPHA:
         return cli_parse_double("bias", "--alpha", arg, 0, 1, &b->alpha) < 0 ? -1 : 1;
     default:
@@ -275,6 +338,7 @@ static const struct option OPTIONS[] = {
     {"estimator", required_argument, NULL, OPT_ESTIMATOR},
     {"side", required_argument, NULL, OPT_SIDE},
     {"alpha", required_argument, NULL, OPT_ALPHA},
+    {"egger", required_argument, NULL, OPT_EGGER},
     CLI_OPT_END};
 
 const cli_cmd_t CLI_CMD_BIAS = {
