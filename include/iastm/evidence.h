@@ -36,7 +36,9 @@ typedef enum {
  *   imprecision: a CI crossing 0; and again for fewer participants than the optimal
  *     information size (MA_OIS: 400, two arms of 200 detect an SMD of 0.28 with 80%
  *     power at two-sided alpha 0.05); a single trial never rates above low;
- *   suspected small-study effects: Egger p < 0.10, assessed only with 10 or more trials.
+ *   suspected small-study effects: Egger p < 0.10 (metafor's regtest() default: the
+ *     meta-regression of the effects on their standard errors with the question's model),
+ *     assessed only with 10 or more trials.
  * Never below very low. */
 #define MA_OIS 400
 typedef struct {

@@ -274,6 +274,30 @@ typedef struct {
     size_t nrows;
 } match_case_t;
 
+/* The small-study rule uses metafor's regtest() default on the question's model: for the
+ * ten ASYM10 trials, regtest(rma(yi, vi)) gives p = 0.00242019004688873 and
+ * regtest(rma(yi, vi, test = "adhoc")) p = 0.0162315795006867 (model = "lm": 1.52e-08). */
+static void test_egger_of_question(void **state)
+{
+    static const ma_test_t test[2] = {MA_TEST_Z, MA_TEST_ADHOC};
+    static const double want[2] = {0.00242019004688873, 0.0162315795006867};
+    data_t x = build(ASYM10);
+    ma_question_t q = {"pain", "any", "any", NULL, NULL};
+    size_t i;
+    (void)state;
+    for (i = 0; i < 2; i++) {
+        ma_rma_opts_t o;
+        ma_evidence_t e;
+        ma_error_t err;
+        ma_rma_opts_init(&o);
+        o.test = test[i];
+        assert_int_equal(ma_evidence_assess(x.d, &q, &o, &e, &err), MA_OK);
+        assert_close(e.egger_p, want[i], 1e-7, 0);
+        ma_evidence_clear(&e);
+    }
+    drop(&x);
+}
+
 static void test_question_matching(void **state)
 {
     static const char *rows =
@@ -466,6 +490,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_certainty_rules),
+        cmocka_unit_test(test_egger_of_question),
         cmocka_unit_test(test_question_matching),
         cmocka_unit_test(test_verdict_rules),
         cmocka_unit_test(test_claim_errors),
