@@ -61,6 +61,12 @@ typedef struct {
     ma_grade_t grade;
 } ma_evidence_t;
 
+/* The model of a question or a claim unless the caller chooses another (Cochrane's 2025
+ * methods): REML with the Hartung-Knapp-Sidik-Jonkman interval in its ad hoc form (SE
+ * never below the z one, MA_TEST_ADHOC), the rest as ma_rma_opts_init. The evidence and
+ * claims commands start from it; the primary method of ma_claim_check's methods[] is it. */
+void ma_rma_opts_question_default(ma_rma_opts_t *o);
+
 /* Pool the rows of `d` that answer `q` with options `o` and rate the certainty. */
 ma_status_t ma_evidence_assess(const ma_dataset_t *d, const ma_question_t *q,
                                const ma_rma_opts_t *o, ma_evidence_t *e, ma_error_t *err);

@@ -370,7 +370,7 @@ static void init(cli_ctx_t *x)
     claims_t *u = x->self;
     u->claims_path = "data/claims.csv";
     u->margin = 0.5;
-    x->rma.test = MA_TEST_ADHOC; /* REML + HKSJ, Cochrane 2025; --test overrides */
+    ma_rma_opts_question_default(&x->rma); /* REML + HKSJ; --method, --test override */
 }
 
 static int option(cli_ctx_t *x, int opt, const char *arg)

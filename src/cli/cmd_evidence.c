@@ -209,7 +209,7 @@ typedef struct {
 
 static void init(cli_ctx_t *x)
 {
-    x->rma.test = MA_TEST_ADHOC; /* REML + HKSJ, Cochrane 2025; --test overrides */
+    ma_rma_opts_question_default(&x->rma); /* REML + HKSJ; --method, --test override */
 }
 
 static int option(cli_ctx_t *x, int opt, const char *arg)

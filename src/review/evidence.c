@@ -164,6 +164,13 @@ void ma_grade_indirect(ma_grade_t *g, const char *why)
         g->level = (ma_certainty_t)((int)g->level - 1);
 }
 
+void ma_rma_opts_question_default(ma_rma_opts_t *o)
+{
+    ma_rma_opts_init(o);
+    o->method = MA_METHOD_REML;
+    o->test = MA_TEST_ADHOC;
+}
+
 ma_status_t ma_evidence_assess(const ma_dataset_t *d, const ma_question_t *q,
                                const ma_rma_opts_t *o, ma_evidence_t *e, ma_error_t *err)
 {

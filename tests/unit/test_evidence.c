@@ -458,6 +458,33 @@ static void test_verdict_rules(void **state)
     }
 }
 
+/* One default model for questions and claims: REML with HKSJ ad hoc; a claim checked with
+ * it has the same interval as the first of its four methods. */
+static void test_question_default(void **state)
+{
+    data_t x = build(SPINE("a", "0.5") SPINE("b", "0.6") SPINE("c", "0.9"));
+    ma_claim_t cl = {"c", "a claim", "pain", "spine", "any", "favours_iastm", "", "", "", 0};
+    ma_claim_result_t r;
+    ma_rma_opts_t o, z;
+    ma_error_t err;
+    (void)state;
+    ma_rma_opts_question_default(&o);
+    ma_rma_opts_init(&z);
+    assert_int_equal(o.method, MA_METHOD_REML);
+    assert_int_equal(o.test, MA_TEST_ADHOC);
+    assert_close(o.level, z.level, 0, 0);
+    assert_int_equal(o.pi, z.pi);
+    assert_int_equal(ma_claim_check(x.d, &cl, &o, 0.5, &r, &err), MA_OK);
+    assert_true(r.methods[MA_CLAIM_REML_HKSJ].ok);
+    assert_int_equal(r.main.fit.test, MA_TEST_ADHOC);
+    assert_close(r.methods[MA_CLAIM_REML_HKSJ].lb, r.main.fit.ci_lb, 1e-15, 0);
+    assert_close(r.methods[MA_CLAIM_REML_HKSJ].ub, r.main.fit.ci_ub, 1e-15, 0);
+    assert_true(r.methods[MA_CLAIM_REML_Z].ub - r.methods[MA_CLAIM_REML_Z].lb <
+                r.main.fit.ci_ub - r.main.fit.ci_lb); /* HKSJ ad hoc: never narrower */
+    ma_claim_result_clear(&r);
+    drop(&x);
+}
+
 /* Claims that cannot be checked are errors, not verdicts. */
 static void test_claim_errors(void **state)
 {
@@ -493,6 +520,7 @@ int main(void)
         cmocka_unit_test(test_egger_of_question),
         cmocka_unit_test(test_question_matching),
         cmocka_unit_test(test_verdict_rules),
+        cmocka_unit_test(test_question_default),
         cmocka_unit_test(test_claim_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
