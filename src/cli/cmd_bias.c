@@ -7,7 +7,7 @@
 
 #include "command.h"
 
-enum { OPT_ESTIMATOR = OPT_CMD_BASE, OPT_SIDE, OPT_ALPHA, OPT_EGGER };
+enum { OPT_ESTIMATOR = OPT_CMD_BASE, OPT_SIDE, OPT_ALPHA, OPT_EGGER, OPT_PREDICTOR };
 
 static const char HELP[] =
     "Usage: iastm bias [OPTIONS] FILE.csv\n"
@@ -28,6 +28,9 @@ static const char HELP[] =
     "\n%s%s"
     "Bias options:\n"
     "  --egger rma|lm       Egger's test as regtest(model=\"rma\") (default) or \"lm\"\n"
+    "  --egger-predictor P  regtest's predictor: sei (default), vi, ni, ninv, sqrtni or\n"
+    "                       sqrtninv (ni = n1 + n2; the limit estimate with sei, vi, ninv,\n"
+    "                       sqrtninv only)\n"
     "  --estimator L0|R0    trim-and-fill estimator of the missing studies (default L0)\n"
     "  --side auto|left|right  side of the funnel plot where studies are missing\n"
     "                       (default auto: from the sign of the slope of yi on their\n"
@@ -44,6 +47,7 @@ typedef struct {
     ma_side_t side;
     double alpha;
     ma_egger_model_t egger;
+    ma_egger_pred_t pred;
     /* results; *_st != MA_OK: not computed, the reason in *_err */
     ma_rma_t fit;
     ma_status_t fit_st, eg_st, bg_st, tf_st, fs_st;
@@ -55,13 +59,47 @@ typedef struct {
     ma_fsn_t fs;
 } bias_t;
 
+/* Egger's test with the chosen model and predictor (ni = n1 + n2 of each study). */
+static ma_status_t egger(const ma_dataset_t *d, const ma_rma_opts_t *o, bias_t *b)
+{
+    double *x = NULL, *ni = NULL;
+    ma_status_t st = MA_OK;
+    size_t j;
+    if (b->pred != MA_EGGER_SEI) {
+        x = malloc(d->k * sizeof *x);
+        ni = malloc(d->k * sizeof *ni);
+        if (!x || !ni) {
+            free(x);
+            free(ni);
+            return ma_error_set(&b->eg_err, MA_ENOMEM, "out of memory (Egger's test)");
+        }
+        for (j = 0; j < d->k; j++)
+            ni[j] = ma_study_n(&d->s[d->idx[j]]);
+        st = ma_egger_predictor(b->pred, d->vi, ni, d->k, x, &b->eg_err);
+        if (st == MA_EINPUT && b->pred != MA_EGGER_VI) /* name the study, not its position */
+            for (j = 0; j < d->k; j++)
+                if (!(isfinite(ni[j]) && ni[j] > 0)) {
+                    ma_error_set(&b->eg_err, MA_EINPUT, "predictor %s needs the group sizes "
+                                 "(n1, n2) of every study; %s (line %ld) has none",
+                                 ma_egger_pred_name(b->pred), d->s[d->idx[j]].label,
+                                 d->s[d->idx[j]].line);
+                    break;
+                }
+    }
+    if (st == MA_OK)
+        st = b->egger == MA_EGGER_LM
+                 ? ma_egger(d->yi, d->vi, x, d->k, o->level, &b->eg, &b->eg_err)
+                 : ma_egger_rma(d->yi, d->vi, x, d->k, o, &b->er, &b->eg_err);
+    free(x);
+    free(ni);
+    return st;
+}
+
 static void run(const ma_dataset_t *d, const ma_rma_opts_t *o, bias_t *b)
 {
     ma_rma_opts_t ot = *o;
     b->fit_st = ma_rma_fit(d->yi, d->vi, d->k, o, &b->fit, &b->fit_err);
-    b->eg_st = b->egger == MA_EGGER_LM
-                   ? ma_egger(d->yi, d->vi, d->k, o->level, &b->eg, &b->eg_err)
-                   : ma_egger_rma(d->yi, d->vi, d->k, o, &b->er, &b->eg_err);
+    b->eg_st = egger(d, o, b);
     b->bg_st = ma_begg(d->yi, d->vi, d->k, &b->bg, &b->bg_err);
     ot.test = MA_TEST_Z; /* metafor's trimfill refits do not pass the test on */
     ot.tau2_ci = 0;
@@ -71,16 +109,21 @@ static void run(const ma_dataset_t *d, const ma_rma_opts_t *o, bias_t *b)
 
 static void egger_text(FILE *f, const ma_rma_opts_t *o, const bias_t *b, int pct)
 {
+    static const char *const WORDS[] = {
+        "their standard errors", "their sampling variances", "their sample sizes",
+        "the inverse of their sample sizes", "the square root of their sample sizes",
+        "the inverse square root of their sample sizes"};
     char x1[32], x2[32], x3[32], x4[32], st[48];
-    int lm = b->egger == MA_EGGER_LM;
+    int lm = b->egger == MA_EGGER_LM, sei = b->pred == MA_EGGER_SEI;
     double p = lm ? b->eg.p : b->er.p;
+    const char *xn = sei ? "SE" : ma_egger_pred_name(b->pred);
 
     if (lm)
         fprintf(f, "\nEgger's regression test (regtest model \"lm\": weighted least squares of "
-                   "yi on their standard errors, weights 1/vi):\n");
+                   "yi on %s, weights 1/vi):\n", WORDS[b->pred]);
     else
         fprintf(f, "\nEgger's regression test (regtest model \"rma\": meta-regression of yi on "
-                   "their standard errors, %s, %s test):\n",
+                   "%s, %s, %s test):\n", WORDS[b->pred],
                 o->method == MA_METHOD_FE ? "common-effect"
                 : b->eg_st == MA_OK       ? ma_method_name(b->er.method_used)
                                           : ma_method_name(o->method),
@@ -95,13 +138,14 @@ static void egger_text(FILE *f, const ma_rma_opts_t *o, const bias_t *b, int pct
         snprintf(st, sizeof st, "z = %s", cli_num(b->er.stat, x3, 32));
     else
         snprintf(st, sizeof st, "t(%.0f) = %s", b->er.df, cli_num(b->er.stat, x3, 32));
-    fprintf(f, "  bias (slope on SE) = %s (SE %s), %s, p = %s\n",
+    fprintf(f, "  bias (slope on %s) = %s (SE %s), %s, p = %s\n", xn,
             cli_num(lm ? b->eg.bias : b->er.bias, x1, 32),
             cli_num(lm ? b->eg.bias_se : b->er.bias_se, x2, 32), st, cli_pval(p, x4, 32));
-    fprintf(f, "  limit estimate (effect as SE -> 0) = %s [%d%% CI %s, %s]\n",
-            cli_num(lm ? b->eg.limit_estimate : b->er.limit, x1, 32), pct,
-            cli_num(lm ? b->eg.limit_ci_lb : b->er.limit_ci_lb, x2, 32),
-            cli_num(lm ? b->eg.limit_ci_ub : b->er.limit_ci_ub, x3, 32));
+    if (ma_egger_pred_has_limit(b->pred))
+        fprintf(f, "  limit estimate (effect as %s -> 0) = %s [%d%% CI %s, %s]\n", xn,
+                cli_num(lm ? b->eg.limit_estimate : b->er.limit, x1, 32), pct,
+                cli_num(lm ? b->eg.limit_ci_lb : b->er.limit_ci_lb, x2, 32),
+                cli_num(lm ? b->eg.limit_ci_ub : b->er.limit_ci_ub, x3, 32));
     if (!lm && b->er.note[0])
         fprintf(f, "  Note: %s.\n", b->er.note);
     fprintf(f, "  %s\n", p < 0.1 ? "Funnel plot asymmetry (p < 0.10): smaller studies report "
@@ -197,17 +241,19 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
                                                                      : o->method));
     ma_writer_str(w, "fit_note", b->fit_st == MA_OK ? b->fit.note : "");
     ma_writer_num(w, "estimate", b->fit_st == MA_OK ? b->fit.estimate : NAN);
+    int lim = ma_egger_pred_has_limit(b->pred); /* regtest: no limit for ni, sqrtni */
     ma_writer_str(w, "egger_model", ma_egger_model_name(b->egger));
+    ma_writer_str(w, "egger_predictor", ma_egger_pred_name(b->pred));
     if (b->egger == MA_EGGER_LM) { /* regtest(model = "lm"): the names of the first set */
         ma_writer_num(w, "egger_bias", eg ? b->eg.bias : NAN);
         ma_writer_num(w, "egger_bias_se", eg ? b->eg.bias_se : NAN);
         ma_writer_num(w, "egger_t", eg ? b->eg.t : NAN);
         ma_writer_num(w, "egger_df", eg ? b->eg.df : NAN);
         ma_writer_num(w, "egger_p", eg ? b->eg.p : NAN);
-        ma_writer_num(w, "egger_limit_estimate", eg ? b->eg.limit_estimate : NAN);
-        ma_writer_num(w, "egger_limit_se", eg ? b->eg.limit_se : NAN);
-        ma_writer_num(w, "egger_limit_ci_lb", eg ? b->eg.limit_ci_lb : NAN);
-        ma_writer_num(w, "egger_limit_ci_ub", eg ? b->eg.limit_ci_ub : NAN);
+        ma_writer_num(w, "egger_limit_estimate", eg && lim ? b->eg.limit_estimate : NAN);
+        ma_writer_num(w, "egger_limit_se", eg && lim ? b->eg.limit_se : NAN);
+        ma_writer_num(w, "egger_limit_ci_lb", eg && lim ? b->eg.limit_ci_lb : NAN);
+        ma_writer_num(w, "egger_limit_ci_ub", eg && lim ? b->eg.limit_ci_ub : NAN);
     } else {
         ma_writer_str(w, "egger_rma_method_used",
                       eg ? ma_method_name(b->er.method_used) : NULL);
@@ -217,10 +263,10 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
         ma_writer_num(w, "egger_rma_stat", eg ? b->er.stat : NAN);
         ma_writer_num(w, "egger_rma_df", eg ? b->er.df : NAN);
         ma_writer_num(w, "egger_rma_p", eg ? b->er.p : NAN);
-        ma_writer_num(w, "egger_rma_limit", eg ? b->er.limit : NAN);
-        ma_writer_num(w, "egger_rma_limit_se", eg ? b->er.limit_se : NAN);
-        ma_writer_num(w, "egger_rma_limit_lb", eg ? b->er.limit_ci_lb : NAN);
-        ma_writer_num(w, "egger_rma_limit_ub", eg ? b->er.limit_ci_ub : NAN);
+        ma_writer_num(w, "egger_rma_limit", eg && lim ? b->er.limit : NAN);
+        ma_writer_num(w, "egger_rma_limit_se", eg && lim ? b->er.limit_se : NAN);
+        ma_writer_num(w, "egger_rma_limit_lb", eg && lim ? b->er.limit_ci_lb : NAN);
+        ma_writer_num(w, "egger_rma_limit_ub", eg && lim ? b->er.limit_ci_ub : NAN);
         ma_writer_num(w, "egger_rma_tau2", eg ? b->er.tau2 : NAN);
         ma_writer_str(w, "egger_rma_note", eg ? b->er.note : "");
     }
@@ -297,6 +343,15 @@ static int option(cli_ctx_t *x, int opt, const char *arg)
         b->egger = (ma_egger_model_t)m;
         return 1;
     }
+    case OPT_PREDICTOR: {
+        int m = ma_egger_pred_parse(arg);
+        if (m < 0)
+            return cli_usage_error("bias", "unknown Egger predictor '%s' (expected sei, vi, "
+                                           "ni, ninv, sqrtni or sqrtninv)", arg),
+                   -1;
+        b->pred = (ma_egger_pred_t)m;
+        return 1;
+    }
     case OPT_ALPHA:
         return cli_parse_double("bias", "--alpha", arg, 0, 1, &b->alpha) < 0 ? -1 : 1;
     default:
@@ -339,6 +394,7 @@ static const struct option OPTIONS[] = {
     {"side", required_argument, NULL, OPT_SIDE},
     {"alpha", required_argument, NULL, OPT_ALPHA},
     {"egger", required_argument, NULL, OPT_EGGER},
+    {"egger-predictor", required_argument, NULL, OPT_PREDICTOR},
     CLI_OPT_END};
 
 const cli_cmd_t CLI_CMD_BIAS = {

@@ -231,7 +231,7 @@ double ma_evidence_egger_p(const double *yi, const double *vi, size_t k,
                            const ma_rma_opts_t *o)
 {
     ma_egger_rma_t eg;
-    return ma_egger_rma(yi, vi, k, o, &eg, NULL) == MA_OK ? eg.p : NAN;
+    return ma_egger_rma(yi, vi, NULL, k, o, &eg, NULL) == MA_OK ? eg.p : NAN;
 }
 
 void ma_evidence_clear(ma_evidence_t *e)

@@ -21,8 +21,52 @@ const char *ma_side_name(ma_side_t s)
 
 /* ---- Egger: WLS of yi on (1, sei), weights 1/vi, residual variance from the fit ---- */
 
-ma_status_t ma_egger(const double *yi, const double *vi, size_t k, double level, ma_egger_t *e,
-                     ma_error_t *err)
+static const char *const PRED[] = {"sei", "vi", "ni", "ninv", "sqrtni", "sqrtninv"};
+
+const char *ma_egger_pred_name(ma_egger_pred_t p)
+{
+    return (unsigned)p < sizeof PRED / sizeof PRED[0] ? PRED[p] : "?";
+}
+
+int ma_egger_pred_parse(const char *s)
+{
+    size_t i;
+    for (i = 0; i < sizeof PRED / sizeof PRED[0]; i++)
+        if (!strcasecmp(s, PRED[i]))
+            return (int)i;
+    return -1;
+}
+
+int ma_egger_pred_has_limit(ma_egger_pred_t p)
+{
+    return p == MA_EGGER_SEI || p == MA_EGGER_VI || p == MA_EGGER_NINV ||
+           p == MA_EGGER_SQRTNINV;
+}
+
+ma_status_t ma_egger_predictor(ma_egger_pred_t p, const double *vi, const double *ni,
+                               size_t k, double *x, ma_error_t *err)
+{
+    size_t i;
+    for (i = 0; i < k; i++) {
+        double n = ni ? ni[i] : NAN;
+        if (p != MA_EGGER_SEI && p != MA_EGGER_VI && !(isfinite(n) && n > 0))
+            return ma_error_set(err, MA_EINPUT, "Egger's test with predictor %s needs the "
+                                "sample size of every study (study %zu has none)",
+                                ma_egger_pred_name(p), i + 1);
+        switch (p) {
+        case MA_EGGER_VI: x[i] = vi[i]; break;
+        case MA_EGGER_NI: x[i] = n; break;
+        case MA_EGGER_NINV: x[i] = 1 / n; break;
+        case MA_EGGER_SQRTNI: x[i] = sqrt(n); break;
+        case MA_EGGER_SQRTNINV: x[i] = 1 / sqrt(n); break;
+        default: x[i] = sqrt(vi[i]); break;
+        }
+    }
+    return MA_OK;
+}
+
+ma_status_t ma_egger(const double *yi, const double *vi, const double *x, size_t k,
+                     double level, ma_egger_t *e, ma_error_t *err)
 {
     double sw = 0, sx = 0, sy = 0, xbar, ybar, sxx = 0, sxy = 0, rss = 0, s2, df, crit;
     size_t i;
@@ -34,23 +78,23 @@ ma_status_t ma_egger(const double *yi, const double *vi, size_t k, double level,
     for (i = 0; i < k; i++) {
         double w = 1 / vi[i];
         sw += w;
-        sx += w * sqrt(vi[i]);
+        sx += w * (x ? x[i] : sqrt(vi[i]));
         sy += w * yi[i];
     }
     xbar = sx / sw;
     ybar = sy / sw;
     /* centred sums keep the fit accurate when the standard errors are all similar */
     for (i = 0; i < k; i++) {
-        double w = 1 / vi[i], dx = sqrt(vi[i]) - xbar;
+        double w = 1 / vi[i], dx = (x ? x[i] : sqrt(vi[i])) - xbar;
         sxx += w * dx * dx;
         sxy += w * dx * (yi[i] - ybar);
     }
     if (!(sxx > 0))
-        return ma_error_set(err, MA_EINPUT, "Egger's test: all standard errors are equal");
+        return ma_error_set(err, MA_EINPUT, "Egger's test: the predictor is the same for every study");
     e->bias = sxy / sxx;
     e->limit_estimate = ybar - e->bias * xbar;
     for (i = 0; i < k; i++) {
-        double r = yi[i] - e->limit_estimate - e->bias * sqrt(vi[i]);
+        double r = yi[i] - e->limit_estimate - e->bias * (x ? x[i] : sqrt(vi[i]));
         rss += r * r / vi[i];
     }
     df = (double)k - 2;
@@ -69,8 +113,8 @@ ma_status_t ma_egger(const double *yi, const double *vi, size_t k, double level,
 /* ---- Egger as regtest(model = "rma"): the meta-regression of regress.c on (1, sei), so
  * that its Fisher scoring (scoring.c), fallbacks and tests are the model's own ---- */
 
-ma_status_t ma_egger_rma(const double *yi, const double *vi, size_t k, const ma_rma_opts_t *o,
-                         ma_egger_rma_t *e, ma_error_t *err)
+ma_status_t ma_egger_rma(const double *yi, const double *vi, const double *x, size_t k,
+                         const ma_rma_opts_t *o, ma_egger_rma_t *e, ma_error_t *err)
 {
     ma_rma_opts_t oo;
     ma_reg_t r;
@@ -91,12 +135,13 @@ ma_status_t ma_egger_rma(const double *yi, const double *vi, size_t k, const ma_
         return ma_error_set(err, MA_ENOMEM, "out of memory (Egger's test, %zu studies)", k);
     for (i = 0; i < k; i++) {
         X[2 * i] = 1;
-        X[2 * i + 1] = sqrt(vi[i]);
+        X[2 * i + 1] = x ? x[i] : sqrt(vi[i]);
     }
     st = ma_regress_fit(yi, vi, k, X, 2, &oo, &r, err);
     free(X);
     if (st == MA_EINPUT)
-        return ma_error_set(err, MA_EINPUT, "Egger's test: all standard errors are equal");
+        return ma_error_set(err, MA_EINPUT, "Egger's test: the predictor is the same for "
+                                            "every study");
     if (st != MA_OK)
         return st;
     e->bias = r.b[1];
@@ -338,7 +383,7 @@ static ma_status_t side_slope(const double *yi, const double *vi, size_t k, ma_m
 
     oo.method = m;
     oo.test = MA_TEST_Z;
-    st = ma_egger_rma(yi, vi, k, &oo, &e, err);
+    st = ma_egger_rma(yi, vi, NULL, k, &oo, &e, err);
     if (st == MA_EINPUT)
         return ma_error_set(err, MA_EINPUT, "trim-and-fill: cannot regress the effects on "
                                             "their standard errors (all equal)");

@@ -59,8 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (!isfinite(fit.estimate) || !(fit.ci_lb <= fit.estimate && fit.estimate <= fit.ci_ub)
          || !(fit.tau2 >= 0)))
         abort();
-    (void)ma_egger(yi, vi, k, o.level, &eg, &err);
-    (void)ma_egger_rma(yi, vi, k, &o, &er, &err);
+    (void)ma_egger(yi, vi, NULL, k, o.level, &eg, &err);
+    (void)ma_egger_rma(yi, vi, NULL, k, &o, &er, &err);
     (void)ma_begg(yi, vi, k, &bg, &err);
     ot = o;
     ot.test = MA_TEST_Z; /* as cmd_bias: metafor's trimfill refits do not pass it on */
