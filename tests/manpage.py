@@ -20,6 +20,8 @@ import subprocess
 import sys
 from collections import Counter
 
+from examples import commands  # the command names of `iastm --help`
+
 SHARED = 3  # an option line in this many --help texts or more is a shared one
 OPTION_LINE = re.compile(r"^ {2,4}(-{1,2}[A-Za-z0-9][\w-]*)")
 OPTION = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*)")
@@ -31,18 +33,6 @@ def run_help(iastm, command=None):
     if p.returncode != 0:
         raise RuntimeError("%s: exit %d" % (" ".join(argv), p.returncode))
     return p.stdout
-
-
-def commands(main_help):
-    names, in_list = [], False
-    for line in main_help.splitlines():
-        if line.startswith("Commands:"):
-            in_list = True
-        elif in_list and not line.strip():
-            break
-        elif in_list:
-            names.append(line.split()[0])
-    return names
 
 
 def option_lines(text):
@@ -96,7 +86,7 @@ def check(iastm, man_text):
     shared_text = "".join(t for n, t in sh.items()
                           if n.endswith("OPTIONS") and n != "COMMAND OPTIONS")
     main_help = run_help(iastm)
-    cmds = commands(main_help)
+    cmds = commands(iastm)
     helps = {c: option_lines(run_help(iastm, c)) for c in cmds}
     count = Counter(line for c in cmds for line in {l for l, _ in helps[c]})
     bad = [] if cmds else ["iastm --help lists no command"]

@@ -35,16 +35,16 @@ typedef struct {
     double limit_estimate, limit_se, limit_ci_lb, limit_ci_ub;
 } ma_egger_t;
 
-/* Needs k >= 3 and sei not all equal (MA_EINPUT). `level` as in ma_rma_opts_t. */
-/* x NULL: sei = sqrt(vi). */
+/* x NULL: sei = sqrt(vi). Needs k >= 3 and x not all equal (MA_EINPUT). `level` as in
+ * ma_rma_opts_t. */
 ma_status_t ma_egger(const double *yi, const double *vi, const double *x, size_t k,
                      double level, ma_egger_t *e, ma_error_t *err);
 
 /* Egger's test as metafor's regtest() default (model = "rma", predictor = "sei"): the
- * meta-regression of yi on (1, sei) (or another predictor x; regress.c) with the model's tau2 method, test and
- * level, as regtest() refits the model it is given. The sei coefficient is the bias,
- * tested with the model's test (z; knha, t, adhoc: t with k - 2 df); the intercept is the
- * limit estimate (effect at sei = 0) with the model's CI. */
+ * meta-regression of yi on (1, sei), or on another predictor x (regress.c), with the
+ * model's tau2 method, test and level, as regtest() refits the model it is given. The x
+ * coefficient is the bias, tested with the model's test (z; knha, t, adhoc: t with k - 2
+ * df); the intercept is the limit estimate (effect at x = 0) with the model's CI. */
 typedef struct {
     double bias, bias_se, stat, df, p; /* df NaN under z */
     double limit, limit_se, limit_ci_lb, limit_ci_ub;
@@ -54,8 +54,8 @@ typedef struct {
     char note[256];
 } ma_egger_rma_t;
 
-/* Needs k >= 3 and sei not all equal (MA_EINPUT); `o` NULL: the defaults (REML, z). */
-/* x: another predictor (ma_egger_predictor), NULL for sei. */
+/* x: another predictor (ma_egger_predictor), NULL for sei. Needs k >= 3 and x not all
+ * equal (MA_EINPUT); `o` NULL: the defaults (REML, z). */
 ma_status_t ma_egger_rma(const double *yi, const double *vi, const double *x, size_t k,
                          const ma_rma_opts_t *o, ma_egger_rma_t *e, ma_error_t *err);
 

@@ -107,6 +107,37 @@ static void run(const ma_dataset_t *d, const ma_rma_opts_t *o, bias_t *b)
     b->fs_st = ma_fsn_rosenthal(d->yi, d->vi, d->k, b->alpha, &b->fs, &b->fs_err);
 }
 
+/* Egger's numbers of either model, and their names in the reference files: "lm" as the
+ * first set (*.bias.csv), "rma" as the second (*.egger_rma.csv). */
+enum { EGGER_BIAS, EGGER_BIAS_SE, EGGER_STAT, EGGER_DF, EGGER_P, EGGER_LIMIT, EGGER_LIMIT_SE,
+       EGGER_LIMIT_LB, EGGER_LIMIT_UB, EGGER_NV };
+static const char *const EGGER_FIELDS[2][EGGER_NV] = {
+    [MA_EGGER_RMA] = {"egger_rma_bias", "egger_rma_bias_se", "egger_rma_stat", "egger_rma_df",
+                      "egger_rma_p", "egger_rma_limit", "egger_rma_limit_se",
+                      "egger_rma_limit_lb", "egger_rma_limit_ub"},
+    [MA_EGGER_LM] = {"egger_bias", "egger_bias_se", "egger_t", "egger_df", "egger_p",
+                     "egger_limit_estimate", "egger_limit_se", "egger_limit_ci_lb",
+                     "egger_limit_ci_ub"}};
+
+/* NaN where not computed, and the limit estimate NaN for ni and sqrtni (as regtest) */
+static void egger_values(const bias_t *b, double *v)
+{
+    int lm = b->egger == MA_EGGER_LM, lim = ma_egger_pred_has_limit(b->pred);
+    size_t i;
+    v[EGGER_BIAS] = lm ? b->eg.bias : b->er.bias;
+    v[EGGER_BIAS_SE] = lm ? b->eg.bias_se : b->er.bias_se;
+    v[EGGER_STAT] = lm ? b->eg.t : b->er.stat;
+    v[EGGER_DF] = lm ? b->eg.df : b->er.df;
+    v[EGGER_P] = lm ? b->eg.p : b->er.p;
+    v[EGGER_LIMIT] = lm ? b->eg.limit_estimate : b->er.limit;
+    v[EGGER_LIMIT_SE] = lm ? b->eg.limit_se : b->er.limit_se;
+    v[EGGER_LIMIT_LB] = lm ? b->eg.limit_ci_lb : b->er.limit_ci_lb;
+    v[EGGER_LIMIT_UB] = lm ? b->eg.limit_ci_ub : b->er.limit_ci_ub;
+    for (i = 0; i < EGGER_NV; i++)
+        if (b->eg_st != MA_OK || (!lim && i >= EGGER_LIMIT))
+            v[i] = NAN;
+}
+
 static void egger_text(FILE *f, const ma_rma_opts_t *o, const bias_t *b, int pct)
 {
     static const char *const WORDS[] = {
@@ -115,7 +146,7 @@ static void egger_text(FILE *f, const ma_rma_opts_t *o, const bias_t *b, int pct
         "the inverse square root of their sample sizes"};
     char x1[32], x2[32], x3[32], x4[32], st[48];
     int lm = b->egger == MA_EGGER_LM, sei = b->pred == MA_EGGER_SEI;
-    double p = lm ? b->eg.p : b->er.p;
+    double v[EGGER_NV];
     const char *xn = sei ? "SE" : ma_egger_pred_name(b->pred);
 
     if (lm)
@@ -132,25 +163,23 @@ static void egger_text(FILE *f, const ma_rma_opts_t *o, const bias_t *b, int pct
         fprintf(f, "  not computed: %s\n", b->eg_err.msg);
         return;
     }
-    if (lm)
-        snprintf(st, sizeof st, "t(%.0f) = %s", b->eg.df, cli_num(b->eg.t, x3, 32));
-    else if (isnan(b->er.df))
-        snprintf(st, sizeof st, "z = %s", cli_num(b->er.stat, x3, 32));
+    egger_values(b, v);
+    if (isnan(v[EGGER_DF]))
+        snprintf(st, sizeof st, "z = %s", cli_num(v[EGGER_STAT], x3, 32));
     else
-        snprintf(st, sizeof st, "t(%.0f) = %s", b->er.df, cli_num(b->er.stat, x3, 32));
+        snprintf(st, sizeof st, "t(%.0f) = %s", v[EGGER_DF], cli_num(v[EGGER_STAT], x3, 32));
     fprintf(f, "  bias (slope on %s) = %s (SE %s), %s, p = %s\n", xn,
-            cli_num(lm ? b->eg.bias : b->er.bias, x1, 32),
-            cli_num(lm ? b->eg.bias_se : b->er.bias_se, x2, 32), st, cli_pval(p, x4, 32));
+            cli_num(v[EGGER_BIAS], x1, 32), cli_num(v[EGGER_BIAS_SE], x2, 32), st,
+            cli_pval(v[EGGER_P], x4, 32));
     if (ma_egger_pred_has_limit(b->pred))
         fprintf(f, "  limit estimate (effect as %s -> 0) = %s [%d%% CI %s, %s]\n", xn,
-                cli_num(lm ? b->eg.limit_estimate : b->er.limit, x1, 32), pct,
-                cli_num(lm ? b->eg.limit_ci_lb : b->er.limit_ci_lb, x2, 32),
-                cli_num(lm ? b->eg.limit_ci_ub : b->er.limit_ci_ub, x3, 32));
+                cli_num(v[EGGER_LIMIT], x1, 32), pct, cli_num(v[EGGER_LIMIT_LB], x2, 32),
+                cli_num(v[EGGER_LIMIT_UB], x3, 32));
     if (!lm && b->er.note[0])
         fprintf(f, "  Note: %s.\n", b->er.note);
-    fprintf(f, "  %s\n", p < 0.1 ? "Funnel plot asymmetry (p < 0.10): smaller studies report "
-                                   "different effects."
-                                 : "No evidence of funnel plot asymmetry (p >= 0.10).");
+    fprintf(f, "  %s\n", v[EGGER_P] < 0.1 ? "Funnel plot asymmetry (p < 0.10): smaller "
+                                            "studies report different effects."
+                                          : "No evidence of funnel plot asymmetry (p >= 0.10).");
 }
 
 static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
@@ -241,32 +270,18 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
                                                                      : o->method));
     ma_writer_str(w, "fit_note", b->fit_st == MA_OK ? b->fit.note : "");
     ma_writer_num(w, "estimate", b->fit_st == MA_OK ? b->fit.estimate : NAN);
-    int lim = ma_egger_pred_has_limit(b->pred); /* regtest: no limit for ni, sqrtni */
+    double v[EGGER_NV];
+    egger_values(b, v);
     ma_writer_str(w, "egger_model", ma_egger_model_name(b->egger));
     ma_writer_str(w, "egger_predictor", ma_egger_pred_name(b->pred));
-    if (b->egger == MA_EGGER_LM) { /* regtest(model = "lm"): the names of the first set */
-        ma_writer_num(w, "egger_bias", eg ? b->eg.bias : NAN);
-        ma_writer_num(w, "egger_bias_se", eg ? b->eg.bias_se : NAN);
-        ma_writer_num(w, "egger_t", eg ? b->eg.t : NAN);
-        ma_writer_num(w, "egger_df", eg ? b->eg.df : NAN);
-        ma_writer_num(w, "egger_p", eg ? b->eg.p : NAN);
-        ma_writer_num(w, "egger_limit_estimate", eg && lim ? b->eg.limit_estimate : NAN);
-        ma_writer_num(w, "egger_limit_se", eg && lim ? b->eg.limit_se : NAN);
-        ma_writer_num(w, "egger_limit_ci_lb", eg && lim ? b->eg.limit_ci_lb : NAN);
-        ma_writer_num(w, "egger_limit_ci_ub", eg && lim ? b->eg.limit_ci_ub : NAN);
-    } else {
+    if (b->egger == MA_EGGER_RMA) {
         ma_writer_str(w, "egger_rma_method_used",
                       eg ? ma_method_name(b->er.method_used) : NULL);
         ma_writer_str(w, "egger_rma_test", ma_test_name(eg ? b->er.test : o->test));
-        ma_writer_num(w, "egger_rma_bias", eg ? b->er.bias : NAN);
-        ma_writer_num(w, "egger_rma_bias_se", eg ? b->er.bias_se : NAN);
-        ma_writer_num(w, "egger_rma_stat", eg ? b->er.stat : NAN);
-        ma_writer_num(w, "egger_rma_df", eg ? b->er.df : NAN);
-        ma_writer_num(w, "egger_rma_p", eg ? b->er.p : NAN);
-        ma_writer_num(w, "egger_rma_limit", eg && lim ? b->er.limit : NAN);
-        ma_writer_num(w, "egger_rma_limit_se", eg && lim ? b->er.limit_se : NAN);
-        ma_writer_num(w, "egger_rma_limit_lb", eg && lim ? b->er.limit_ci_lb : NAN);
-        ma_writer_num(w, "egger_rma_limit_ub", eg && lim ? b->er.limit_ci_ub : NAN);
+    }
+    for (i = 0; i < EGGER_NV; i++)
+        ma_writer_num(w, EGGER_FIELDS[b->egger][i], v[i]);
+    if (b->egger == MA_EGGER_RMA) {
         ma_writer_num(w, "egger_rma_tau2", eg ? b->er.tau2 : NAN);
         ma_writer_str(w, "egger_rma_note", eg ? b->er.note : "");
     }

@@ -90,7 +90,8 @@ ma_status_t ma_egger(const double *yi, const double *vi, const double *x, size_t
         sxy += w * dx * (yi[i] - ybar);
     }
     if (!(sxx > 0))
-        return ma_error_set(err, MA_EINPUT, "Egger's test: the predictor is the same for every study");
+        return ma_error_set(err, MA_EINPUT, "Egger's test: the predictor is the same for "
+                                            "every study");
     e->bias = sxy / sxx;
     e->limit_estimate = ybar - e->bias * xbar;
     for (i = 0; i < k; i++) {
