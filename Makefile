@@ -26,8 +26,8 @@ LIB      := $(BUILD)/libiastm.a
 PROG     := $(BUILD)/iastm
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps test unit clitest golden examples reference asan valgrind fuzz bench analyses \
-        site-test paper paper-test install uninstall install-test clean FORCE
+.PHONY: all deps test unit clitest golden examples manpage reference asan valgrind fuzz bench \
+        analyses site-test paper paper-test install uninstall install-test clean FORCE
 
 all: $(PROG)
 
@@ -75,8 +75,9 @@ $(BUILD)/tests/unit/testutil.o: tests/unit/testutil.c | $(DEPS_OK)
 	$(CC) $(WARN) $(CPPFLAGS) -Itests/unit $(CFLAGS) -MMD -MP -c $< -o $@
 
 # make test: unit tests, command-line tests, metafor reference comparisons, every
-# example shown in README.md, --help and the man page, and the evidence page in a browser.
-test: unit clitest golden examples install-test site-test
+# example shown in README.md, --help and the man page, the man page against every
+# command's --help, make install into a temporary prefix, and the evidence page in a browser.
+test: unit clitest golden examples manpage install-test site-test
 	@echo "make test: all test groups passed"
 
 unit: $(UNIT_BIN)
@@ -97,6 +98,10 @@ examples: $(PROG)
 # make install and uninstall into a temporary prefix (tests/install/run.sh).
 install-test: $(PROG)
 	@CC='$(CC)' CFLAGS='$(CFLAGS)' LDFLAGS='$(LDFLAGS)' sh tests/install/run.sh $(BUILD) $(REF)
+
+# man/iastm.1 lists every command and every option of every command's --help.
+manpage: $(PROG)
+	@python3 tests/manpage.py --iastm $(PROG) --man man/iastm.1
 
 # The evidence page from the committed results, checked in headless Chromium (installed by
 # scripts/deps.sh --browser when missing); screenshots in $(BUILD)/site-*.png.

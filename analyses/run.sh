@@ -77,9 +77,10 @@ for f in analyses/*.analysis; do
             # shellcheck disable=SC2086
             run "$RES/$name.loo.$fmt" loo --test adhoc $filter --format $fmt "$DATA" || { failures=$((failures + 1)); cat "$RES/$name.loo.$fmt.err"; rm -f "$RES/$name.loo.$fmt.err"; }
         done
-        # Small-study tests: computed when k allows, with the tool's own note on power.
+        # Small-study tests: computed when k allows, with the tool's own note on power;
+        # Egger's test is the meta-regression of the analysis' own model (regtest of it)
         # shellcheck disable=SC2086
-        if ! run "$RES/$name.bias.txt" bias $filter "$DATA"; then
+        if ! run "$RES/$name.bias.txt" bias --test adhoc $filter "$DATA"; then
             printf 'Small-study tests not computed: %s\n' "$(sed 's/^iastm[^:]*: //' "$RES/$name.bias.txt.err")" > "$RES/$name.bias.txt"
             rm -f "$RES/$name.bias.txt.err"
         fi

@@ -5,7 +5,7 @@ Each check runs one command, finds the records carrying the reference file's col
 and compares every numeric field at the tolerance the reference README gives:
 effect sizes 1e-10 relative; pooling, tau2 and its CI 1e-7 relative (1e-9 absolute near
 zero); subgroup, regression, bias and leave-one-out 1e-6 relative; the small-sample tests
-(t, adhoc) of the second set 1e-7 relative. "NA" in a reference
+(t, adhoc) and Egger as regtest's default (model "rma") of the second set 1e-7 relative. "NA" in a reference
 means metafor gives no value there: any output is accepted.
 """
 import argparse
@@ -203,14 +203,25 @@ class Harness:
                           "slope_ci_lb": "ci_lb", "slope_ci_ub": "ci_ub"})
 
     def check_bias(self, refname, infile):
+        """The first set: classic Egger, regtest(model = "lm")."""
         w = self.read(refname)[0]
         fields = list(w.keys())
-        got = self._one(refname, ["bias", "--format", "json", self.path(infile)], ["egger_bias"])
+        args = ["bias", "--egger", "lm", "--format", "json", self.path(infile)]
+        got = self._one(refname, args, ["egger_bias"])
         if got is not None:
             merged = {}
-            for rec in self.records(self.run(["bias", "--format", "json", self.path(infile)]), []):
+            for rec in self.records(self.run(args), []):
                 merged.update(rec)
             self.compare(refname, merged, w, fields, TOL_EXTRA)
+
+    def check_egger_rma(self, name):
+        """NAME.egger_rma.csv: regtest()'s default (model "rma", REML, z) is bias's default."""
+        refname = name + ".egger_rma.csv"
+        w = self.read(refname)[0]
+        got = self._one(refname, ["bias", "--format", "json", self.path(name + ".yivi.csv")],
+                        list(w.keys()))
+        if got is not None:
+            self.compare(refname, got[0], w, list(w.keys()), TOL_SMALL)
 
     def check_loo(self, refname, infile):
         want = self.read(refname)
@@ -338,6 +349,7 @@ def main():
         h.check_pool(refname, infile)
     for name in ("bcg", "raudenbush1985", "normand1999"):
         h.check_smalltests(name)
+        h.check_egger_rma(name)
     h.check_subgroup("bcg", "alloc")
     h.check_subgroup("raudenbush1985", "tester")
     h.check_metareg("bcg", "ablat")

@@ -1,6 +1,6 @@
 /* Small-study effects and publication bias for models without moderators: Egger's
  * regression test, Begg and Mazumdar's rank correlation, trim-and-fill, Rosenthal's
- * fail-safe N (as metafor's regtest(model="lm"), ranktest(), trimfill(), fsn()). */
+ * fail-safe N (as metafor's regtest(), ranktest(), trimfill(), fsn()). */
 #ifndef IASTM_BIAS_H
 #define IASTM_BIAS_H
 
@@ -11,17 +11,58 @@
 /* Fewer studies than this: the tests have little power (reports say so). */
 #define MA_BIAS_MIN_K 10
 
-/* Classic Egger test: weighted least squares of yi on sei with weights 1/vi and the
- * residual variance estimated (lm); the sei coefficient is the bias, tested with t on
- * k - 2 df; the intercept is the limit estimate (effect of a study with sei = 0). */
+/* regtest()'s predictor x of the effects: sei (default), vi, ni, ninv (1/ni), sqrtni,
+ * sqrtninv (1/sqrt(ni)), ni the total sample size (n1 + n2) of a study. */
+typedef enum {
+    MA_EGGER_SEI = 0, MA_EGGER_VI, MA_EGGER_NI, MA_EGGER_NINV, MA_EGGER_SQRTNI,
+    MA_EGGER_SQRTNINV
+} ma_egger_pred_t;
+const char *ma_egger_pred_name(ma_egger_pred_t p); /* "sei", "vi", ... */
+int ma_egger_pred_parse(const char *s);            /* -1 when unknown; case-insensitive */
+/* 1 when x tends to 0 as a study grows (sei, vi, ninv, sqrtninv): the intercept is then
+ * the limit estimate, which regtest() reports only for these. */
+int ma_egger_pred_has_limit(ma_egger_pred_t p);
+/* x[0..k) of predictor p from vi and ni (ni may be NULL for sei and vi). MA_EINPUT when
+ * a sample size is missing or not positive: the message names study i + 1. */
+ma_status_t ma_egger_predictor(ma_egger_pred_t p, const double *vi, const double *ni,
+                               size_t k, double *x, ma_error_t *err);
+
+/* Classic Egger test: weighted least squares of yi on x (sei unless given) with weights
+ * 1/vi and the residual variance estimated (lm); the x coefficient is the bias, tested with
+ * t on k - 2 df; the intercept is the limit estimate (effect of a study with x = 0). */
 typedef struct {
     double bias, bias_se, t, df, p;
     double limit_estimate, limit_se, limit_ci_lb, limit_ci_ub;
 } ma_egger_t;
 
-/* Needs k >= 3 and sei not all equal (MA_EINPUT). `level` as in ma_rma_opts_t. */
-ma_status_t ma_egger(const double *yi, const double *vi, size_t k, double level, ma_egger_t *e,
-                     ma_error_t *err);
+/* x NULL: sei = sqrt(vi). Needs k >= 3 and x not all equal (MA_EINPUT). `level` as in
+ * ma_rma_opts_t. */
+ma_status_t ma_egger(const double *yi, const double *vi, const double *x, size_t k,
+                     double level, ma_egger_t *e, ma_error_t *err);
+
+/* Egger's test as metafor's regtest() default (model = "rma", predictor = "sei"): the
+ * meta-regression of yi on (1, sei), or on another predictor x (regress.c), with the
+ * model's tau2 method, test and level, as regtest() refits the model it is given. The x
+ * coefficient is the bias, tested with the model's test (z; knha, t, adhoc: t with k - 2
+ * df); the intercept is the limit estimate (effect at x = 0) with the model's CI. */
+typedef struct {
+    double bias, bias_se, stat, df, p; /* df NaN under z */
+    double limit, limit_se, limit_ci_lb, limit_ci_ub;
+    double tau2;             /* residual heterogeneity of the meta-regression */
+    ma_test_t test;
+    ma_method_t method_used; /* differs from o->method after a fallback (see note) */
+    char note[256];
+} ma_egger_rma_t;
+
+/* x: another predictor (ma_egger_predictor), NULL for sei. Needs k >= 3 and x not all
+ * equal (MA_EINPUT); `o` NULL: the defaults (REML, z). */
+ma_status_t ma_egger_rma(const double *yi, const double *vi, const double *x, size_t k,
+                         const ma_rma_opts_t *o, ma_egger_rma_t *e, ma_error_t *err);
+
+/* Which of the two: metafor's default "rma" (ma_egger_rma) or the classic "lm" (ma_egger). */
+typedef enum { MA_EGGER_RMA = 0, MA_EGGER_LM } ma_egger_model_t;
+const char *ma_egger_model_name(ma_egger_model_t m); /* "rma", "lm" */
+int ma_egger_model_parse(const char *s);             /* -1 when unknown; case-insensitive */
 
 /* Begg-Mazumdar: Kendall's tau (tau-b) between standardized deviates
  * (yi - theta_FE)/sqrt(vi - 1/sum w) and vi. The p-value is exact (distribution of

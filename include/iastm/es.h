@@ -107,6 +107,10 @@ void ma_es_compute_all(const ma_es_input_t *in, size_t k, const ma_es_opts_t *op
  * - lgamma((m-1)/2)), m = n1 + n2 - 2. */
 double ma_hedges_j(double m);
 
+/* 95% Wald confidence interval of one effect size, yi -+ qnorm(0.975) sqrt(vi), as the
+ * per-row intervals of metafor's forest() and summary(escalc()). */
+void ma_es_ci95(double yi, double vi, double *lb, double *ub);
+
 /* Names for forms and directions as used in the data files ("final_sd", "favours_iastm").
  * Parsing returns -1 when the name is unknown. */
 int ma_form_parse(const char *s);

@@ -36,7 +36,9 @@ typedef enum {
  *   imprecision: a CI crossing 0; and again for fewer participants than the optimal
  *     information size (MA_OIS: 400, two arms of 200 detect an SMD of 0.28 with 80%
  *     power at two-sided alpha 0.05); a single trial never rates above low;
- *   suspected small-study effects: Egger p < 0.10, assessed only with 10 or more trials.
+ *   suspected small-study effects: Egger p < 0.10 (metafor's regtest() default: the
+ *     meta-regression of the effects on their standard errors with the question's model),
+ *     assessed only with 10 or more trials.
  * Never below very low. */
 #define MA_OIS 400
 typedef struct {
@@ -58,6 +60,12 @@ typedef struct {
     double egger_p;      /* NaN when not assessable (k < 10) */
     ma_grade_t grade;
 } ma_evidence_t;
+
+/* The model of a question or a claim unless the caller chooses another (Cochrane's 2025
+ * methods): REML with the Hartung-Knapp-Sidik-Jonkman interval in its ad hoc form (SE
+ * never below the z one, MA_TEST_ADHOC), the rest as ma_rma_opts_init. The evidence and
+ * claims commands start from it; the primary method of ma_claim_check's methods[] is it. */
+void ma_rma_opts_question_default(ma_rma_opts_t *o);
 
 /* Pool the rows of `d` that answer `q` with options `o` and rate the certainty. */
 ma_status_t ma_evidence_assess(const ma_dataset_t *d, const ma_question_t *q,

@@ -41,4 +41,12 @@ void ma_subgroups_free(ma_subgroups_t *s); /* accepts NULL */
 void ma_subgroups_split(const ma_dataset_t *d, const char *col, size_t *kept,
                         const char **group, size_t *nk, size_t *miss, size_t *nmiss);
 
+/* Participants (n1 + n2, as ma_study_n) of each subgroup of `s`, fitted on the rows
+ * kept[] of ma_subgroups_split, over the members whose group sizes are known: np[g] and
+ * known[g] (how many members were counted) for g < s->ngroups, and np[s->ngroups],
+ * known[s->ngroups] for all subgroups together. NaN when no size is known. np and known
+ * hold s->ngroups + 1 entries (allocated by the caller). */
+void ma_subgroups_participants(const ma_dataset_t *d, const size_t *kept,
+                               const ma_subgroups_t *s, double *np, size_t *known);
+
 #endif

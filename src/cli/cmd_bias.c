@@ -7,15 +7,17 @@
 
 #include "command.h"
 
-enum { OPT_ESTIMATOR = OPT_CMD_BASE, OPT_SIDE, OPT_ALPHA };
+enum { OPT_ESTIMATOR = OPT_CMD_BASE, OPT_SIDE, OPT_ALPHA, OPT_EGGER, OPT_PREDICTOR };
 
 static const char HELP[] =
     "Usage: iastm bias [OPTIONS] FILE.csv\n"
     "Small-study effects and publication bias, as R metafor:\n"
-    "  Egger's regression test    regtest(model=\"lm\", predictor=\"sei\"): weighted least\n"
-    "                             squares of yi on their standard errors (weights 1/vi); the\n"
-    "                             slope is the bias (t test, k-2 df), the intercept the\n"
-    "                             limit estimate (effect of an infinitely large study)\n"
+    "  Egger's regression test    regtest(predictor=\"sei\"): yi regressed on their standard\n"
+    "                             errors; the slope is the bias, the intercept the limit\n"
+    "                             estimate (effect of an infinitely large study). Default\n"
+    "                             model=\"rma\" (metafor's): the meta-regression with\n"
+    "                             --method and --test; --egger lm: weighted least squares\n"
+    "                             (weights 1/vi, t test with k-2 df)\n"
     "  Begg and Mazumdar          ranktest(): Kendall's tau between standardized effects and\n"
     "                             variances (exact p-value without ties)\n"
     "  trim-and-fill              trimfill(): estimated number of missing studies, the\n"
@@ -25,6 +27,10 @@ static const char HELP[] =
     "Rows that cannot be pooled are listed with their reason.\n"
     "\n%s%s"
     "Bias options:\n"
+    "  --egger rma|lm       Egger's test as regtest(model=\"rma\") (default) or \"lm\"\n"
+    "  --egger-predictor P  regtest's predictor: sei (default), vi, ni, ninv, sqrtni or\n"
+    "                       sqrtninv (ni = n1 + n2; the limit estimate with sei, vi, ninv,\n"
+    "                       sqrtninv only)\n"
     "  --estimator L0|R0    trim-and-fill estimator of the missing studies (default L0)\n"
     "  --side auto|left|right  side of the funnel plot where studies are missing\n"
     "                       (default auto: from the sign of the slope of yi on their\n"
@@ -33,32 +39,147 @@ static const char HELP[] =
     "Trim-and-fill refits use --method with z tests, as metafor's trimfill().\n"
     "\nExamples:\n"
     "  iastm bias data/examples/bcg.csv\n"
-    "  iastm bias --estimator R0 --side left --format json data/examples/bcg.csv\n";
+    "  iastm bias --estimator R0 --side left --format json data/examples/bcg.csv\n"
+    "  iastm bias --egger lm data/examples/bcg.csv\n";
 
 typedef struct {
     ma_tf_estimator_t est;
     ma_side_t side;
     double alpha;
+    ma_egger_model_t egger;
+    ma_egger_pred_t pred;
     /* results; *_st != MA_OK: not computed, the reason in *_err */
     ma_rma_t fit;
     ma_status_t fit_st, eg_st, bg_st, tf_st, fs_st;
     ma_error_t fit_err, eg_err, bg_err, tf_err, fs_err;
-    ma_egger_t eg;
+    ma_egger_t eg;         /* --egger lm */
+    ma_egger_rma_t er;     /* --egger rma */
     ma_begg_t bg;
     ma_trimfill_t tf;
     ma_fsn_t fs;
 } bias_t;
 
+/* Egger's test with the chosen model and predictor (ni = n1 + n2 of each study). */
+static ma_status_t egger(const ma_dataset_t *d, const ma_rma_opts_t *o, bias_t *b)
+{
+    double *x = NULL, *ni = NULL;
+    ma_status_t st = MA_OK;
+    size_t j;
+    if (b->pred != MA_EGGER_SEI) {
+        x = malloc(d->k * sizeof *x);
+        ni = malloc(d->k * sizeof *ni);
+        if (!x || !ni) {
+            free(x);
+            free(ni);
+            return ma_error_set(&b->eg_err, MA_ENOMEM, "out of memory (Egger's test)");
+        }
+        for (j = 0; j < d->k; j++)
+            ni[j] = ma_study_n(&d->s[d->idx[j]]);
+        st = ma_egger_predictor(b->pred, d->vi, ni, d->k, x, &b->eg_err);
+        if (st == MA_EINPUT && b->pred != MA_EGGER_VI) /* name the study, not its position */
+            for (j = 0; j < d->k; j++)
+                if (!(isfinite(ni[j]) && ni[j] > 0)) {
+                    ma_error_set(&b->eg_err, MA_EINPUT, "predictor %s needs the group sizes "
+                                 "(n1, n2) of every study; %s (line %ld) has none",
+                                 ma_egger_pred_name(b->pred), d->s[d->idx[j]].label,
+                                 d->s[d->idx[j]].line);
+                    break;
+                }
+    }
+    if (st == MA_OK)
+        st = b->egger == MA_EGGER_LM
+                 ? ma_egger(d->yi, d->vi, x, d->k, o->level, &b->eg, &b->eg_err)
+                 : ma_egger_rma(d->yi, d->vi, x, d->k, o, &b->er, &b->eg_err);
+    free(x);
+    free(ni);
+    return st;
+}
+
 static void run(const ma_dataset_t *d, const ma_rma_opts_t *o, bias_t *b)
 {
     ma_rma_opts_t ot = *o;
     b->fit_st = ma_rma_fit(d->yi, d->vi, d->k, o, &b->fit, &b->fit_err);
-    b->eg_st = ma_egger(d->yi, d->vi, d->k, o->level, &b->eg, &b->eg_err);
+    b->eg_st = egger(d, o, b);
     b->bg_st = ma_begg(d->yi, d->vi, d->k, &b->bg, &b->bg_err);
     ot.test = MA_TEST_Z; /* metafor's trimfill refits do not pass the test on */
     ot.tau2_ci = 0;
     b->tf_st = ma_trimfill(d->yi, d->vi, d->k, b->est, b->side, &ot, &b->tf, &b->tf_err);
     b->fs_st = ma_fsn_rosenthal(d->yi, d->vi, d->k, b->alpha, &b->fs, &b->fs_err);
+}
+
+/* Egger's numbers of either model, and their names in the reference files: "lm" as the
+ * first set (*.bias.csv), "rma" as the second (*.egger_rma.csv). */
+enum { EGGER_BIAS, EGGER_BIAS_SE, EGGER_STAT, EGGER_DF, EGGER_P, EGGER_LIMIT, EGGER_LIMIT_SE,
+       EGGER_LIMIT_LB, EGGER_LIMIT_UB, EGGER_NV };
+static const char *const EGGER_FIELDS[2][EGGER_NV] = {
+    [MA_EGGER_RMA] = {"egger_rma_bias", "egger_rma_bias_se", "egger_rma_stat", "egger_rma_df",
+                      "egger_rma_p", "egger_rma_limit", "egger_rma_limit_se",
+                      "egger_rma_limit_lb", "egger_rma_limit_ub"},
+    [MA_EGGER_LM] = {"egger_bias", "egger_bias_se", "egger_t", "egger_df", "egger_p",
+                     "egger_limit_estimate", "egger_limit_se", "egger_limit_ci_lb",
+                     "egger_limit_ci_ub"}};
+
+/* NaN where not computed, and the limit estimate NaN for ni and sqrtni (as regtest) */
+static void egger_values(const bias_t *b, double *v)
+{
+    int lm = b->egger == MA_EGGER_LM, lim = ma_egger_pred_has_limit(b->pred);
+    size_t i;
+    v[EGGER_BIAS] = lm ? b->eg.bias : b->er.bias;
+    v[EGGER_BIAS_SE] = lm ? b->eg.bias_se : b->er.bias_se;
+    v[EGGER_STAT] = lm ? b->eg.t : b->er.stat;
+    v[EGGER_DF] = lm ? b->eg.df : b->er.df;
+    v[EGGER_P] = lm ? b->eg.p : b->er.p;
+    v[EGGER_LIMIT] = lm ? b->eg.limit_estimate : b->er.limit;
+    v[EGGER_LIMIT_SE] = lm ? b->eg.limit_se : b->er.limit_se;
+    v[EGGER_LIMIT_LB] = lm ? b->eg.limit_ci_lb : b->er.limit_ci_lb;
+    v[EGGER_LIMIT_UB] = lm ? b->eg.limit_ci_ub : b->er.limit_ci_ub;
+    for (i = 0; i < EGGER_NV; i++)
+        if (b->eg_st != MA_OK || (!lim && i >= EGGER_LIMIT))
+            v[i] = NAN;
+}
+
+static void egger_text(FILE *f, const ma_rma_opts_t *o, const bias_t *b, int pct)
+{
+    static const char *const WORDS[] = {
+        "their standard errors", "their sampling variances", "their sample sizes",
+        "the inverse of their sample sizes", "the square root of their sample sizes",
+        "the inverse square root of their sample sizes"};
+    char x1[32], x2[32], x3[32], x4[32], st[48];
+    int lm = b->egger == MA_EGGER_LM, sei = b->pred == MA_EGGER_SEI;
+    double v[EGGER_NV];
+    const char *xn = sei ? "SE" : ma_egger_pred_name(b->pred);
+
+    if (lm)
+        fprintf(f, "\nEgger's regression test (regtest model \"lm\": weighted least squares of "
+                   "yi on %s, weights 1/vi):\n", WORDS[b->pred]);
+    else
+        fprintf(f, "\nEgger's regression test (regtest model \"rma\": meta-regression of yi on "
+                   "%s, %s, %s test):\n", WORDS[b->pred],
+                o->method == MA_METHOD_FE ? "common-effect"
+                : b->eg_st == MA_OK       ? ma_method_name(b->er.method_used)
+                                          : ma_method_name(o->method),
+                b->eg_st == MA_OK ? ma_test_name(b->er.test) : ma_test_name(o->test));
+    if (b->eg_st != MA_OK) {
+        fprintf(f, "  not computed: %s\n", b->eg_err.msg);
+        return;
+    }
+    egger_values(b, v);
+    if (isnan(v[EGGER_DF]))
+        snprintf(st, sizeof st, "z = %s", cli_num(v[EGGER_STAT], x3, 32));
+    else
+        snprintf(st, sizeof st, "t(%.0f) = %s", v[EGGER_DF], cli_num(v[EGGER_STAT], x3, 32));
+    fprintf(f, "  bias (slope on %s) = %s (SE %s), %s, p = %s\n", xn,
+            cli_num(v[EGGER_BIAS], x1, 32), cli_num(v[EGGER_BIAS_SE], x2, 32), st,
+            cli_pval(v[EGGER_P], x4, 32));
+    if (ma_egger_pred_has_limit(b->pred))
+        fprintf(f, "  limit estimate (effect as %s -> 0) = %s [%d%% CI %s, %s]\n", xn,
+                cli_num(v[EGGER_LIMIT], x1, 32), pct, cli_num(v[EGGER_LIMIT_LB], x2, 32),
+                cli_num(v[EGGER_LIMIT_UB], x3, 32));
+    if (!lm && b->er.note[0])
+        fprintf(f, "  Note: %s.\n", b->er.note);
+    fprintf(f, "  %s\n", v[EGGER_P] < 0.1 ? "Funnel plot asymmetry (p < 0.10): smaller "
+                                            "studies report different effects."
+                                          : "No evidence of funnel plot asymmetry (p >= 0.10).");
 }
 
 static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
@@ -83,20 +204,7 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
         fprintf(f, "Pooled estimate: %s [%d%% CI %s, %s]\n", cli_num(b->fit.estimate, x1, 32), pct,
                 cli_num(b->fit.ci_lb, x2, 32), cli_num(b->fit.ci_ub, x3, 32));
 
-    fprintf(f, "\nEgger's regression test (yi on their standard errors, weights 1/vi):\n");
-    if (b->eg_st == MA_OK) {
-        fprintf(f, "  bias (slope on SE) = %s (SE %s), t(%.0f) = %s, p = %s\n",
-                cli_num(b->eg.bias, x1, 32), cli_num(b->eg.bias_se, x2, 32), b->eg.df,
-                cli_num(b->eg.t, x3, 32), cli_pval(b->eg.p, x4, 32));
-        fprintf(f, "  limit estimate (effect as SE -> 0) = %s [%d%% CI %s, %s]\n",
-                cli_num(b->eg.limit_estimate, x1, 32), pct, cli_num(b->eg.limit_ci_lb, x2, 32),
-                cli_num(b->eg.limit_ci_ub, x3, 32));
-        fprintf(f, "  %s\n", b->eg.p < 0.1 ? "Funnel plot asymmetry (p < 0.10): smaller studies "
-                                             "report different effects."
-                                           : "No evidence of funnel plot asymmetry (p >= 0.10).");
-    } else {
-        fprintf(f, "  not computed: %s\n", b->eg_err.msg);
-    }
+    egger_text(f, o, b, pct);
 
     fprintf(f, "\nBegg and Mazumdar rank correlation test:\n");
     if (b->bg_st == MA_OK)
@@ -122,9 +230,8 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
                 cli_num(t->fit.ci_lb, x2, 32), cli_num(t->fit.ci_ub, x3, 32), cli_num(t->fit.tau2, x4, 32),
                 t->fit.k);
         for (i = 0; i < t->k0 && i < 20; i++)
-            fprintf(f, "  filled study %zu (mirror of %s): yi = %s, vi = %s\n", i + 1,
-                    d->s[d->idx[t->fill_of[i]]].label, cli_num(t->fill_yi[i], x1, 32),
-                    cli_num(t->fill_vi[i], x5, 32));
+            fprintf(f, "  %s (filled): yi = %s, vi = %s\n", d->s[d->idx[t->fill_of[i]]].label,
+                    cli_num(t->fill_yi[i], x1, 32), cli_num(t->fill_vi[i], x5, 32));
         if (t->k0 > 20)
             fprintf(f, "  ... and %zu more filled studies (all in --format csv/tsv/json)\n",
                     t->k0 - 20);
@@ -163,15 +270,21 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
                                                                      : o->method));
     ma_writer_str(w, "fit_note", b->fit_st == MA_OK ? b->fit.note : "");
     ma_writer_num(w, "estimate", b->fit_st == MA_OK ? b->fit.estimate : NAN);
-    ma_writer_num(w, "egger_bias", eg ? b->eg.bias : NAN);
-    ma_writer_num(w, "egger_bias_se", eg ? b->eg.bias_se : NAN);
-    ma_writer_num(w, "egger_t", eg ? b->eg.t : NAN);
-    ma_writer_num(w, "egger_df", eg ? b->eg.df : NAN);
-    ma_writer_num(w, "egger_p", eg ? b->eg.p : NAN);
-    ma_writer_num(w, "egger_limit_estimate", eg ? b->eg.limit_estimate : NAN);
-    ma_writer_num(w, "egger_limit_se", eg ? b->eg.limit_se : NAN);
-    ma_writer_num(w, "egger_limit_ci_lb", eg ? b->eg.limit_ci_lb : NAN);
-    ma_writer_num(w, "egger_limit_ci_ub", eg ? b->eg.limit_ci_ub : NAN);
+    double v[EGGER_NV];
+    egger_values(b, v);
+    ma_writer_str(w, "egger_model", ma_egger_model_name(b->egger));
+    ma_writer_str(w, "egger_predictor", ma_egger_pred_name(b->pred));
+    if (b->egger == MA_EGGER_RMA) {
+        ma_writer_str(w, "egger_rma_method_used",
+                      eg ? ma_method_name(b->er.method_used) : NULL);
+        ma_writer_str(w, "egger_rma_test", ma_test_name(eg ? b->er.test : o->test));
+    }
+    for (i = 0; i < EGGER_NV; i++)
+        ma_writer_num(w, EGGER_FIELDS[b->egger][i], v[i]);
+    if (b->egger == MA_EGGER_RMA) {
+        ma_writer_num(w, "egger_rma_tau2", eg ? b->er.tau2 : NAN);
+        ma_writer_str(w, "egger_rma_note", eg ? b->er.note : "");
+    }
     ma_writer_str(w, "egger_error", eg ? NULL : b->eg_err.msg);
     ma_writer_num(w, "begg_tau", bg ? b->bg.tau : NAN);
     ma_writer_num(w, "begg_p", bg ? b->bg.p : NAN);
@@ -199,7 +312,10 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
     for (i = 0; tf && i < b->tf.k0; i++) {
         const ma_study_t *s = &d->s[d->idx[b->tf.fill_of[i]]];
         ma_writer_begin(w);
+        char name[256];
+        snprintf(name, sizeof name, "%s (filled)", s->label);
         ma_writer_int(w, "filled", (long)(i + 1));
+        ma_writer_str(w, "study", name);
         ma_writer_str(w, "mirror_of", s->label);
         ma_writer_int(w, "mirror_line", s->line);
         ma_writer_num(w, "yi", b->tf.fill_yi[i]);
@@ -234,6 +350,23 @@ static int option(cli_ctx_t *x, int opt, const char *arg)
                                    arg),
                    -1;
         return 1;
+    case OPT_EGGER: {
+        int m = ma_egger_model_parse(arg);
+        if (m < 0)
+            return cli_usage_error("bias", "unknown Egger model '%s' (expected rma or lm)", arg),
+                   -1;
+        b->egger = (ma_egger_model_t)m;
+        return 1;
+    }
+    case OPT_PREDICTOR: {
+        int m = ma_egger_pred_parse(arg);
+        if (m < 0)
+            return cli_usage_error("bias", "unknown Egger predictor '%s' (expected sei, vi, "
+                                           "ni, ninv, sqrtni or sqrtninv)", arg),
+                   -1;
+        b->pred = (ma_egger_pred_t)m;
+        return 1;
+    }
     case OPT_ALPHA:
         return cli_parse_double("bias", "--alpha", arg, 0, 1, &b->alpha) < 0 ? -1 : 1;
     default:
@@ -275,6 +408,8 @@ static const struct option OPTIONS[] = {
     {"estimator", required_argument, NULL, OPT_ESTIMATOR},
     {"side", required_argument, NULL, OPT_SIDE},
     {"alpha", required_argument, NULL, OPT_ALPHA},
+    {"egger", required_argument, NULL, OPT_EGGER},
+    {"egger-predictor", required_argument, NULL, OPT_PREDICTOR},
     CLI_OPT_END};
 
 const cli_cmd_t CLI_CMD_BIAS = {

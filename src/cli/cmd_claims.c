@@ -66,7 +66,7 @@ static void trials_text(FILE *f, const ma_dataset_t *d, const ma_evidence_t *e,
         const ma_study_t *s = &d->s[e->rows[i]];
         const char *url = ma_dataset_cell(d, e->rows[i], "source_url");
         char cite[96];
-        double h;
+        double lb, ub;
         if (!s->included)
             continue;
         if (n++ == 0)
@@ -76,10 +76,10 @@ static void trials_text(FILE *f, const ma_dataset_t *d, const ma_evidence_t *e,
         char where[160] = "";
         if (*site || *cond)
             snprintf(where, sizeof where, " (%s%s%s)", site, *site && *cond ? ", " : "", cond);
-        h = 1.959963984540054 * sqrt(s->vi);
+        ma_es_ci95(s->yi, s->vi, &lb, &ub);
         fprintf(f, "%s%s %s%s: n %.0f vs %.0f, SMD %.2f [%.2f, %.2f]%s%s%s\n", indent,
                 md ? "-" : " ", ma_dataset_citation(d, e->rows[i], cite, sizeof cite), where,
-                s->n1, s->n2, s->yi, s->yi - h, s->yi + h, *url ? (md ? "; [source](" : "; ") : "",
+                s->n1, s->n2, s->yi, lb, ub, *url ? (md ? "; [source](" : "; ") : "",
                 url, *url && md ? ")" : "");
     }
 }
@@ -311,9 +311,10 @@ static void write_records(ma_writer_t *w, const ma_dataset_t *d, const item_t *i
         for (j = 0; j < e->nrows; j++) {
             const ma_study_t *s = &d->s[e->rows[j]];
             char cite[96];
-            double h = 1.959963984540054 * sqrt(s->vi);
+            double lb, ub;
             if (!s->included)
                 continue;
+            ma_es_ci95(s->yi, s->vi, &lb, &ub);
             ma_writer_begin(w);
             ma_writer_str(w, "claim_id", it[i].c.id);
             ma_writer_str(w, "study", s->label);
@@ -326,8 +327,8 @@ static void write_records(ma_writer_t *w, const ma_dataset_t *d, const item_t *i
             ma_writer_num(w, "n1", s->n1);
             ma_writer_num(w, "n2", s->n2);
             ma_writer_num(w, "yi", s->yi);
-            ma_writer_num(w, "ci_lb", s->yi - h);
-            ma_writer_num(w, "ci_ub", s->yi + h);
+            ma_writer_num(w, "ci_lb", lb);
+            ma_writer_num(w, "ci_ub", ub);
             ma_writer_str(w, "source_url", ma_dataset_cell(d, e->rows[j], "source_url"));
             ma_writer_str(w, "source_location",
                           ma_dataset_cell(d, e->rows[j], "source_location"));
@@ -372,7 +373,7 @@ static void init(cli_ctx_t *x)
     claims_t *u = x->self;
     u->claims_path = cli_data_file("claims.csv", u->default_path, sizeof u->default_path);
     u->margin = 0.5;
-    x->rma.test = MA_TEST_ADHOC; /* REML + HKSJ, Cochrane 2025; --test overrides */
+    ma_rma_opts_question_default(&x->rma); /* REML + HKSJ; --method, --test override */
 }
 
 static int option(cli_ctx_t *x, int opt, const char *arg)

@@ -56,15 +56,19 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
                 u->decreasing ? "decreasing" : "increasing", u->order);
     else
         fprintf(f, "Studies added in input order.\n\n");
-    fprintf(f, "%-*s %-*s %5s %10s %10s %10s %10s %10s %10s %8s\n", (int)w, "study added",
-            (int)kw, u->order ? u->order : "order", "k", "estimate", "se", "ci.lb", "ci.ub",
-            "pval", "tau^2", "I^2(%)");
+    /* the order column only with --order: in input order it would hold NA alone */
+    fprintf(f, "%-*s ", (int)w, "study added");
+    if (u->order)
+        fprintf(f, "%-*s ", (int)kw, u->order);
+    fprintf(f, "%5s %10s %10s %10s %10s %10s %10s %8s\n", "k", "estimate", "se", "ci.lb",
+            "ci.ub", "pval", "tau^2", "I^2(%)");
     for (j = 0; j < d->k; j++) {
         const ma_rma_t *r = &fits[j];
         size_t s = u->perm[j];
-        fprintf(f, "%-*.*s %-*.*s %5zu %10s %10s %10s %10s %10s %10s %8s\n", (int)w, (int)w,
-                d->s[d->idx[s]].label, (int)kw, (int)kw, u->key[s] ? u->key[s] : "NA", r->k,
-                cli_num(r->estimate, a, 32), cli_num(r->se, b, 32), cli_num(r->ci_lb, e, 32),
+        fprintf(f, "%-*.*s ", (int)w, (int)w, d->s[d->idx[s]].label);
+        if (u->order)
+            fprintf(f, "%-*.*s ", (int)kw, (int)kw, u->key[s] ? u->key[s] : "NA");
+        fprintf(f, "%5zu %10s %10s %10s %10s %10s %10s %8s\n", r->k, cli_num(r->estimate, a, 32), cli_num(r->se, b, 32), cli_num(r->ci_lb, e, 32),
                 cli_num(r->ci_ub, g, 32), cli_pval(r->pval, h, 32), cli_num(r->tau2, m, 32),
                 cli_num(r->I2, q, 32));
     }
@@ -92,7 +96,8 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
         ma_writer_str(w, "study", d->s[d->idx[s]].label);
         ma_writer_int(w, "line", d->s[d->idx[s]].line);
         ma_writer_int(w, "position", (long)(s + 1));
-        ma_writer_str(w, "order_value", u->key[s]);
+        if (u->order)
+            ma_writer_str(w, "order_value", u->key[s]);
         ma_writer_str(w, "measure", cli_measure_name(c, d));
         cli_rma_fields(w, r, "k estimate se stat df pval ci_lb ci_ub Q Q_p tau2 I2 H2 method_used "
                              "converged note");

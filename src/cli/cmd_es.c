@@ -36,9 +36,10 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d)
         fprintf(f, "%-*.*s %5ld  %-12s ", (int)w, (int)w, s->label, s->line,
                 ma_form_name(s->form));
         if (!isnan(s->yi)) {
-            double h = 1.959963984540054 * sqrt(s->vi);
+            double lb, ub;
             char ci[64];
-            snprintf(ci, sizeof ci, "[%.4f, %.4f]", s->yi - h, s->yi + h);
+            ma_es_ci95(s->yi, s->vi, &lb, &ub);
+            snprintf(ci, sizeof ci, "[%.4f, %.4f]", lb, ub);
             fprintf(f, "%10.4f %10.4f  %-22s  %s%s%s\n", s->yi, s->vi, ci, s->method,
                     s->included ? "" : "; EXCLUDED: ", s->included ? "" : s->reason);
         } else {

@@ -20,7 +20,8 @@ static const char HELP[] =
     "indirectness (numbers from a secondary source), inconsistency (I2 > 50%%, or a\n"
     "prediction interval crossing 0 while the CI does not), imprecision (CI crossing 0;\n"
     "again below the optimal information size of 400 participants; a single trial rates\n"
-    "low at most), and small-study effects (Egger p < 0.10, with 10 or more trials).\n"
+    "low at most), and small-study effects (Egger p < 0.10, with 10 or more trials;\n"
+    "metafor's regtest(): the meta-regression on the standard errors with the model).\n"
     "The model is Cochrane's (2025): REML with the Hartung-Knapp-Sidik-Jonkman interval\n"
     "(--test adhoc: its SE never below the z one) and a t-based prediction interval;\n"
     "--method and --test choose another.\n"
@@ -210,7 +211,7 @@ typedef struct {
 
 static void init(cli_ctx_t *x)
 {
-    x->rma.test = MA_TEST_ADHOC; /* REML + HKSJ, Cochrane 2025; --test overrides */
+    ma_rma_opts_question_default(&x->rma); /* REML + HKSJ; --method, --test override */
 }
 
 static int option(cli_ctx_t *x, int opt, const char *arg)

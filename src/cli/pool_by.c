@@ -6,23 +6,6 @@
 
 #include "cli.h"
 
-/* Participants (n1 + n2) over the members whose sizes are known; NaN when none is. */
-static double participants(const ma_dataset_t *d, const size_t *kept, const size_t *members,
-                           size_t k, size_t *known)
-{
-    double sum = 0;
-    size_t i;
-    *known = 0;
-    for (i = 0; i < k; i++) {
-        double n = ma_study_n(&d->s[d->idx[kept[members[i]]]]);
-        if (isfinite(n)) {
-            sum += n;
-            (*known)++;
-        }
-    }
-    return *known ? sum : NAN;
-}
-
 /* The rows left out for a missing subgroup value, in the layout of cli_excluded_records. */
 static void missing_records(ma_writer_t *w, const ma_dataset_t *d, const size_t *miss,
                             size_t nmiss, const char *reason)
@@ -94,24 +77,15 @@ int cli_pool_by(const cli_common_t *c, const cli_pool_t *p, const ma_dataset_t *
         rc = cli_report_in(&err, d->table->path);
         goto done;
     }
-    np = malloc(s->ngroups * sizeof *np);
-    known = malloc(s->ngroups * sizeof *known);
+    np = malloc((s->ngroups + 1) * sizeof *np);
+    known = malloc((s->ngroups + 1) * sizeof *known);
     if (!np || !known) {
         fprintf(stderr, "iastm pool: out of memory\n");
         goto done;
     }
-    for (g = 0; g < s->ngroups; g++)
-        np[g] = participants(d, kept, s->g[g].members, s->g[g].k, &known[g]);
-    {
-        double sum = 0;
-        known_all = 0;
-        for (g = 0; g < s->ngroups; g++)
-            if (known[g]) {
-                sum += np[g];
-                known_all += known[g];
-            }
-        np_all = known_all ? sum : NAN;
-    }
+    ma_subgroups_participants(d, kept, s, np, known);
+    np_all = np[s->ngroups];
+    known_all = known[s->ngroups];
 
     if (c->format == MA_FMT_TEXT) {
         int width = 8;

@@ -715,6 +715,13 @@ int ma_form_parse(const char *s)
     return -1;
 }
 
+void ma_es_ci95(double yi, double vi, double *lb, double *ub)
+{
+    double h = Z975 * sqrt(vi);
+    *lb = yi - h;
+    *ub = yi + h;
+}
+
 const char *ma_form_name(ma_form_t f)
 {
     if ((unsigned)f >= N_FORMS)

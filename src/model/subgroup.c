@@ -294,3 +294,26 @@ void ma_subgroups_split(const ma_dataset_t *d, const char *col, size_t *kept,
         }
     }
 }
+
+void ma_subgroups_participants(const ma_dataset_t *d, const size_t *kept,
+                               const ma_subgroups_t *s, double *np, size_t *known)
+{
+    size_t g, i, n = s->ngroups;
+    double all = 0;
+    known[n] = 0;
+    for (g = 0; g < n; g++) {
+        double sum = 0;
+        known[g] = 0;
+        for (i = 0; i < s->g[g].k; i++) {
+            double m = ma_study_n(&d->s[d->idx[kept[s->g[g].members[i]]]]);
+            if (isfinite(m)) {
+                sum += m;
+                known[g]++;
+            }
+        }
+        np[g] = known[g] ? sum : NAN;
+        all += sum;
+        known[n] += known[g];
+    }
+    np[n] = known[n] ? all : NAN;
+}

@@ -123,17 +123,12 @@ static ma_status_t kept_rows(const ma_dataset_t *d, const ma_evidence_t *e,
 }
 
 /* The frequentist fits of methods[] for an interval claim; Bayes below. */
-static void method_fit(const double *yi, const double *vi, size_t k, ma_method_t m,
-                       ma_test_t test, double level, ma_claim_alt_t *a)
+static void method_fit(const double *yi, const double *vi, size_t k, const ma_rma_opts_t *o,
+                       ma_claim_alt_t *a)
 {
-    ma_rma_opts_t o;
     ma_rma_t fit;
     ma_error_t err;
-    ma_rma_opts_init(&o);
-    o.method = m;
-    o.test = test;
-    o.level = level;
-    if (ma_rma_fit(yi, vi, k, &o, &fit, &err) != MA_OK) {
+    if (ma_rma_fit(yi, vi, k, o, &fit, &err) != MA_OK) {
         snprintf(a->note, sizeof a->note, "not computed: %.80s", err.msg);
         return;
     }
@@ -179,19 +174,14 @@ static ma_verdict_t spine_larger_test(const ma_rma_t *s, const ma_rma_t *o, doub
 
 /* The verdict of a spine_larger claim under one method: both regions refitted. */
 static void method_spine_larger(const double *ys, const double *vs, size_t ks,
-                                const double *yo, const double *vo, size_t ko, ma_method_t m,
-                                ma_test_t test, double level, ma_claim_alt_t *a)
+                                const double *yo, const double *vo, size_t ko,
+                                const ma_rma_opts_t *opt, ma_claim_alt_t *a)
 {
-    ma_rma_opts_t opt;
     ma_rma_t fs, fo;
     ma_error_t err;
-    double diff, se, p;
-    ma_rma_opts_init(&opt);
-    opt.method = m;
-    opt.test = test;
-    opt.level = level;
-    if (ma_rma_fit(ys, vs, ks, &opt, &fs, &err) != MA_OK ||
-        ma_rma_fit(yo, vo, ko, &opt, &fo, &err) != MA_OK) {
+    double diff, se, p, level = opt->level;
+    if (ma_rma_fit(ys, vs, ks, opt, &fs, &err) != MA_OK ||
+        ma_rma_fit(yo, vo, ko, opt, &fo, &err) != MA_OK) {
         snprintf(a->note, sizeof a->note, "not computed: %.80s", err.msg);
         return;
     }
@@ -207,13 +197,18 @@ static ma_status_t compare_methods(const ma_dataset_t *d, const ma_claim_t *c,
                                    const ma_rma_opts_t *o, double margin,
                                    ma_claim_result_t *r, ma_error_t *err)
 {
-    static const ma_method_t meth[3] = {MA_METHOD_REML, MA_METHOD_REML, MA_METHOD_DL};
-    static const ma_test_t test[3] = {MA_TEST_ADHOC, MA_TEST_Z, MA_TEST_Z};
+    ma_rma_opts_t mo[3]; /* REML + HKSJ (the question default), REML z, DL z */
     double *ys = NULL, *vs, *yo = NULL, *vo;
     size_t ks, ko, m, trials, none = 0;
     int spine = !strcmp(c->expected, "spine_larger"), first = -1, differ = 0;
     ma_status_t st;
 
+    ma_rma_opts_question_default(&mo[0]);
+    ma_rma_opts_init(&mo[1]);
+    ma_rma_opts_init(&mo[2]);
+    mo[2].method = MA_METHOD_DL;
+    for (m = 0; m < 3; m++)
+        mo[m].level = o->level;
     r->robustness = MA_ROBUST_NA;
     if (r->no_population || r->verdict == MA_VERDICT_INSUFFICIENT)
         return MA_OK;
@@ -228,9 +223,9 @@ static ma_status_t compare_methods(const ma_dataset_t *d, const ma_claim_t *c,
     for (m = 0; m < 3; m++) {
         ma_claim_alt_t *a = &r->methods[m];
         if (spine) {
-            method_spine_larger(ys, vs, ks, yo, vo, ko, meth[m], test[m], o->level, a);
+            method_spine_larger(ys, vs, ks, yo, vo, ko, &mo[m], a);
         } else {
-            method_fit(ys, vs, ks, meth[m], test[m], o->level, a);
+            method_fit(ys, vs, ks, &mo[m], a);
             if (a->ok)
                 a->verdict = verdict_of_interval(c->expected, a->lb, a->ub, margin);
         }
@@ -403,9 +398,9 @@ ma_status_t ma_claim_without(const ma_dataset_t *d, const ma_claim_t *c,
         goto done;
     }
     if (spine) {
-        method_spine_larger(y1, v1, k1, y2, v2, k2, o->method, o->test, o->level, &r->without);
+        method_spine_larger(y1, v1, k1, y2, v2, k2, o, &r->without);
     } else {
-        method_fit(y1, v1, k1, o->method, o->test, o->level, &r->without);
+        method_fit(y1, v1, k1, o, &r->without);
         if (r->without.ok)
             r->without.verdict = verdict_of_interval(c->expected, r->without.lb,
                                                      r->without.ub, margin);

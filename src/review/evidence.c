@@ -164,6 +164,13 @@ void ma_grade_indirect(ma_grade_t *g, const char *why)
         g->level = (ma_certainty_t)((int)g->level - 1);
 }
 
+void ma_rma_opts_question_default(ma_rma_opts_t *o)
+{
+    ma_rma_opts_init(o);
+    o->method = MA_METHOD_REML;
+    o->test = MA_TEST_ADHOC;
+}
+
 ma_status_t ma_evidence_assess(const ma_dataset_t *d, const ma_question_t *q,
                                const ma_rma_opts_t *o, ma_evidence_t *e, ma_error_t *err)
 {
@@ -209,7 +216,7 @@ ma_status_t ma_evidence_assess(const ma_dataset_t *d, const ma_question_t *q,
             goto done;
         e->fitted = 1;
         if (e->k >= MA_BIAS_MIN_K)
-            e->egger_p = ma_evidence_egger_p(yi, vi, e->k);
+            e->egger_p = ma_evidence_egger_p(yi, vi, e->k, o);
     }
     ma_grade_rate(e, d, &e->grade);
 done:
@@ -220,10 +227,11 @@ done:
     return st;
 }
 
-double ma_evidence_egger_p(const double *yi, const double *vi, size_t k)
+double ma_evidence_egger_p(const double *yi, const double *vi, size_t k,
+                           const ma_rma_opts_t *o)
 {
-    ma_egger_t eg;
-    return ma_egger(yi, vi, k, 0.95, &eg, NULL) == MA_OK ? eg.p : NAN;
+    ma_egger_rma_t eg;
+    return ma_egger_rma(yi, vi, NULL, k, o, &eg, NULL) == MA_OK ? eg.p : NAN;
 }
 
 void ma_evidence_clear(ma_evidence_t *e)

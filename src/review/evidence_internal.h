@@ -10,7 +10,10 @@ void ma_grade_rate(const ma_evidence_t *e, const ma_dataset_t *d, ma_grade_t *g)
 /* Rate an assessed question down one more level for indirectness (`why` in words). */
 void ma_grade_indirect(ma_grade_t *g, const char *why);
 
-/* p-value of the classic Egger test (NaN when it cannot be computed). */
-double ma_evidence_egger_p(const double *yi, const double *vi, size_t k);
+/* p-value of Egger's test as metafor's regtest() of the question's model `o` (model
+ * "rma": the meta-regression on the standard errors with o's method and test); NaN when
+ * it cannot be computed. */
+double ma_evidence_egger_p(const double *yi, const double *vi, size_t k,
+                           const ma_rma_opts_t *o);
 
 #endif

@@ -1,10 +1,11 @@
 /* Small-study effects and publication bias: Egger's regression test, Begg and Mazumdar's
  * rank correlation, trim-and-fill (Duval & Tweedie 2000), Rosenthal's fail-safe N, as
- * metafor's regtest(model = "lm"), ranktest(), trimfill() and fsn(). */
+ * metafor's regtest() (model "rma" and "lm"), ranktest(), trimfill() and fsn(). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -20,8 +21,52 @@ const char *ma_side_name(ma_side_t s)
 
 /* ---- Egger: WLS of yi on (1, sei), weights 1/vi, residual variance from the fit ---- */
 
-ma_status_t ma_egger(const double *yi, const double *vi, size_t k, double level, ma_egger_t *e,
-                     ma_error_t *err)
+static const char *const PRED[] = {"sei", "vi", "ni", "ninv", "sqrtni", "sqrtninv"};
+
+const char *ma_egger_pred_name(ma_egger_pred_t p)
+{
+    return (unsigned)p < sizeof PRED / sizeof PRED[0] ? PRED[p] : "?";
+}
+
+int ma_egger_pred_parse(const char *s)
+{
+    size_t i;
+    for (i = 0; i < sizeof PRED / sizeof PRED[0]; i++)
+        if (!strcasecmp(s, PRED[i]))
+            return (int)i;
+    return -1;
+}
+
+int ma_egger_pred_has_limit(ma_egger_pred_t p)
+{
+    return p == MA_EGGER_SEI || p == MA_EGGER_VI || p == MA_EGGER_NINV ||
+           p == MA_EGGER_SQRTNINV;
+}
+
+ma_status_t ma_egger_predictor(ma_egger_pred_t p, const double *vi, const double *ni,
+                               size_t k, double *x, ma_error_t *err)
+{
+    size_t i;
+    for (i = 0; i < k; i++) {
+        double n = ni ? ni[i] : NAN;
+        if (p != MA_EGGER_SEI && p != MA_EGGER_VI && !(isfinite(n) && n > 0))
+            return ma_error_set(err, MA_EINPUT, "Egger's test with predictor %s needs the "
+                                "sample size of every study (study %zu has none)",
+                                ma_egger_pred_name(p), i + 1);
+        switch (p) {
+        case MA_EGGER_VI: x[i] = vi[i]; break;
+        case MA_EGGER_NI: x[i] = n; break;
+        case MA_EGGER_NINV: x[i] = 1 / n; break;
+        case MA_EGGER_SQRTNI: x[i] = sqrt(n); break;
+        case MA_EGGER_SQRTNINV: x[i] = 1 / sqrt(n); break;
+        default: x[i] = sqrt(vi[i]); break;
+        }
+    }
+    return MA_OK;
+}
+
+ma_status_t ma_egger(const double *yi, const double *vi, const double *x, size_t k,
+                     double level, ma_egger_t *e, ma_error_t *err)
 {
     double sw = 0, sx = 0, sy = 0, xbar, ybar, sxx = 0, sxy = 0, rss = 0, s2, df, crit;
     size_t i;
@@ -33,23 +78,24 @@ ma_status_t ma_egger(const double *yi, const double *vi, size_t k, double level,
     for (i = 0; i < k; i++) {
         double w = 1 / vi[i];
         sw += w;
-        sx += w * sqrt(vi[i]);
+        sx += w * (x ? x[i] : sqrt(vi[i]));
         sy += w * yi[i];
     }
     xbar = sx / sw;
     ybar = sy / sw;
     /* centred sums keep the fit accurate when the standard errors are all similar */
     for (i = 0; i < k; i++) {
-        double w = 1 / vi[i], dx = sqrt(vi[i]) - xbar;
+        double w = 1 / vi[i], dx = (x ? x[i] : sqrt(vi[i])) - xbar;
         sxx += w * dx * dx;
         sxy += w * dx * (yi[i] - ybar);
     }
     if (!(sxx > 0))
-        return ma_error_set(err, MA_EINPUT, "Egger's test: all standard errors are equal");
+        return ma_error_set(err, MA_EINPUT, "Egger's test: the predictor is the same for "
+                                            "every study");
     e->bias = sxy / sxx;
     e->limit_estimate = ybar - e->bias * xbar;
     for (i = 0; i < k; i++) {
-        double r = yi[i] - e->limit_estimate - e->bias * sqrt(vi[i]);
+        double r = yi[i] - e->limit_estimate - e->bias * (x ? x[i] : sqrt(vi[i]));
         rss += r * r / vi[i];
     }
     df = (double)k - 2;
@@ -63,6 +109,67 @@ ma_status_t ma_egger(const double *yi, const double *vi, size_t k, double level,
     e->limit_ci_lb = e->limit_estimate - crit * e->limit_se;
     e->limit_ci_ub = e->limit_estimate + crit * e->limit_se;
     return MA_OK;
+}
+
+/* ---- Egger as regtest(model = "rma"): the meta-regression of regress.c on (1, sei), so
+ * that its Fisher scoring (scoring.c), fallbacks and tests are the model's own ---- */
+
+ma_status_t ma_egger_rma(const double *yi, const double *vi, const double *x, size_t k,
+                         const ma_rma_opts_t *o, ma_egger_rma_t *e, ma_error_t *err)
+{
+    ma_rma_opts_t oo;
+    ma_reg_t r;
+    ma_status_t st;
+    double *X;
+    size_t i;
+
+    memset(e, 0, sizeof *e);
+    if (k < 3)
+        return ma_error_set(err, MA_EINPUT, "Egger's test needs at least 3 studies (got %zu)",
+                            k);
+    if (o)
+        oo = *o;
+    else
+        ma_rma_opts_init(&oo);
+    oo.tau2_ci = 0;
+    if (!(X = malloc(2 * k * sizeof *X)))
+        return ma_error_set(err, MA_ENOMEM, "out of memory (Egger's test, %zu studies)", k);
+    for (i = 0; i < k; i++) {
+        X[2 * i] = 1;
+        X[2 * i + 1] = x ? x[i] : sqrt(vi[i]);
+    }
+    st = ma_regress_fit(yi, vi, k, X, 2, &oo, &r, err);
+    free(X);
+    if (st == MA_EINPUT)
+        return ma_error_set(err, MA_EINPUT, "Egger's test: the predictor is the same for "
+                                            "every study");
+    if (st != MA_OK)
+        return st;
+    e->bias = r.b[1];
+    e->bias_se = r.se[1];
+    e->stat = r.stat[1];
+    e->p = r.pval[1];
+    e->df = r.df;
+    e->limit = r.b[0];
+    e->limit_se = r.se[0];
+    e->limit_ci_lb = r.ci_lb[0];
+    e->limit_ci_ub = r.ci_ub[0];
+    e->tau2 = r.tau2;
+    e->test = r.test;
+    e->method_used = r.method_used;
+    memcpy(e->note, r.note, sizeof e->note);
+    ma_reg_clear(&r);
+    return MA_OK;
+}
+
+const char *ma_egger_model_name(ma_egger_model_t m)
+{
+    return m == MA_EGGER_LM ? "lm" : "rma";
+}
+
+int ma_egger_model_parse(const char *s)
+{
+    return !strcasecmp(s, "rma") ? MA_EGGER_RMA : !strcasecmp(s, "lm") ? MA_EGGER_LM : -1;
 }
 
 /* ---- Kendall's tau-b in O(k log k) (Knight 1966) ---- */
@@ -267,34 +374,23 @@ ma_status_t ma_begg(const double *yi, const double *vi, size_t k, ma_begg_t *b, 
 /* ---- Trim-and-fill ---- */
 
 /* Slope of yi on sqrt(vi) in a meta-regression with the tau2 estimator m (FE, DL, ML or
- * REML), as metafor's trimfill() chooses the side: the meta-regression of regress.c, so
- * that its Fisher scoring (scoring.c) and its traces are the safeguarded ones. */
+ * REML) and z tests, as metafor's trimfill() chooses the side: Egger's meta-regression. */
 static ma_status_t side_slope(const double *yi, const double *vi, size_t k, ma_method_t m,
                               const ma_rma_opts_t *o, double *slope, ma_error_t *err)
 {
     ma_rma_opts_t oo = *o;
-    ma_reg_t r;
+    ma_egger_rma_t e;
     ma_status_t st;
-    double *X = malloc(2 * k * sizeof *X);
-    size_t i;
 
-    if (!X)
-        return ma_error_set(err, MA_ENOMEM, "out of memory (trim-and-fill, %zu studies)", k);
-    for (i = 0; i < k; i++) {
-        X[2 * i] = 1;
-        X[2 * i + 1] = sqrt(vi[i]);
-    }
     oo.method = m;
     oo.test = MA_TEST_Z;
-    st = ma_regress_fit(yi, vi, k, X, 2, &oo, &r, err);
-    free(X);
+    st = ma_egger_rma(yi, vi, NULL, k, &oo, &e, err);
     if (st == MA_EINPUT)
         return ma_error_set(err, MA_EINPUT, "trim-and-fill: cannot regress the effects on "
                                             "their standard errors (all equal)");
     if (st != MA_OK)
         return st;
-    *slope = r.b[1];
-    ma_reg_clear(&r);
+    *slope = e.bias;
     return isfinite(*slope) ? MA_OK
                             : ma_error_set(err, MA_ENUMERIC, "trim-and-fill: the slope of "
                                            "the effects on their standard errors is not "

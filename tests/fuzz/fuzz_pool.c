@@ -1,6 +1,6 @@
 /* libFuzzer target for the numerical path of `iastm pool` and `iastm bias` on fuzzed
  * effect sizes: ma_rma_fit (every tau2 estimator, z or Knapp-Hartung, Q-profile CI), then
- * ma_egger, ma_begg, ma_trimfill and ma_fsn_rosenthal, as cmd_bias runs them. The input's
+ * ma_egger, ma_egger_rma, ma_begg, ma_trimfill and ma_fsn_rosenthal, as cmd_bias runs them. The input's
  * first two bytes choose the options; each further 4 bytes give one study: yi a 16-bit
  * integer scaled by 10^(-3..3), vi (1 + m/16) * 10^(-12..12), so values span what the
  * effect-size layer can hand on (finite yi, finite vi > 0). A hang (libFuzzer -timeout) is
@@ -36,6 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ma_rma_opts_t o, ot;
     ma_rma_t fit;
     ma_egger_t eg;
+    ma_egger_rma_t er;
     ma_begg_t bg;
     ma_trimfill_t tf;
     ma_fsn_t fs;
@@ -58,7 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (!isfinite(fit.estimate) || !(fit.ci_lb <= fit.estimate && fit.estimate <= fit.ci_ub)
          || !(fit.tau2 >= 0)))
         abort();
-    (void)ma_egger(yi, vi, k, o.level, &eg, &err);
+    (void)ma_egger(yi, vi, NULL, k, o.level, &eg, &err);
+    (void)ma_egger_rma(yi, vi, NULL, k, &o, &er, &err);
     (void)ma_begg(yi, vi, k, &bg, &err);
     ot = o;
     ot.test = MA_TEST_Z; /* as cmd_bias: metafor's trimfill refits do not pass it on */

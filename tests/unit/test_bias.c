@@ -29,7 +29,7 @@ static void check_ref(const char *in, const char *ref)
     ma_error_t err;
     const char *side = ma_table_cell(t, 0, ma_table_col(t, "trimfill_side"));
 
-    assert_int_equal(ma_egger(d.yi, d.vi, d.k, 0.95, &e, &err), MA_OK);
+    assert_int_equal(ma_egger(d.yi, d.vi, NULL, d.k, 0.95, &e, &err), MA_OK);
     assert_close(e.bias, testutil_num(t, 0, "egger_bias"), REL, ABS);
     assert_close(e.bias_se, testutil_num(t, 0, "egger_bias_se"), REL, ABS);
     assert_close(e.t, testutil_num(t, 0, "egger_t"), REL, ABS);
@@ -80,11 +80,130 @@ static void test_egger_small(void **state)
     ma_egger_t e;
     ma_error_t err;
     (void)state;
-    assert_int_equal(ma_egger(y, v, 2, 0.95, &e, &err), MA_EINPUT);
-    assert_int_equal(ma_egger(y, same, 3, 0.95, &e, &err), MA_EINPUT);
-    assert_int_equal(ma_egger(y, v, 3, 0.95, &e, &err), MA_OK);
+    assert_int_equal(ma_egger(y, v, NULL, 2, 0.95, &e, &err), MA_EINPUT);
+    assert_int_equal(ma_egger(y, same, NULL, 3, 0.95, &e, &err), MA_EINPUT);
+    assert_int_equal(ma_egger(y, v, NULL, 3, 0.95, &e, &err), MA_OK);
     assert_close(e.df, 1, 0, 0);
     assert_close(e.limit_ci_ub - e.limit_estimate, 12.706204736174707 * e.limit_se, 1e-10, 0);
+}
+
+/* Egger as regtest()'s default (model "rma", predictor "sei", REML, z): the
+ * NAME.egger_rma.csv references (make_reference.R, egger_rma_table). */
+static void check_egger_rma(const char *name)
+{
+    char in[64], ref[64];
+    testutil_data_t d;
+    ma_table_t *t;
+    ma_egger_rma_t e;
+    ma_error_t err;
+    snprintf(in, sizeof in, "%s.yivi.csv", name);
+    snprintf(ref, sizeof ref, "%s.egger_rma.csv", name);
+    d = testutil_data_load(in, SIZE_MAX, NULL, NULL);
+    t = testutil_ref_load(ref);
+    assert_int_equal(ma_egger_rma(d.yi, d.vi, NULL, d.k, NULL, &e, &err), MA_OK);
+    assert_int_equal(e.test, MA_TEST_Z);
+    assert_true(isnan(e.df));
+    assert_close(e.stat, testutil_num(t, 0, "egger_rma_stat"), REL, ABS);
+    assert_close(e.p, testutil_num(t, 0, "egger_rma_p"), REL, ABS);
+    assert_close(e.limit, testutil_num(t, 0, "egger_rma_limit"), REL, ABS);
+    assert_close(e.limit_ci_lb, testutil_num(t, 0, "egger_rma_limit_lb"), REL, ABS);
+    assert_close(e.limit_ci_ub, testutil_num(t, 0, "egger_rma_limit_ub"), REL, ABS);
+    ma_table_free(t);
+    testutil_data_free(&d);
+}
+
+/* The test is the model's: regtest(rma(yi, vi, data = bcg, test = T)) with T knha or adhoc
+ * gives t = -0.781154133601451 on 11 df, p = 0.451196679953963, limit CI lower bound
+ * -1.21234101659772; method = "DL" (z): -0.837908440484418, p = 0.402082127973013. */
+static void test_egger_rma(void **state)
+{
+    static const ma_test_t tests[2] = {MA_TEST_KNHA, MA_TEST_ADHOC};
+    testutil_data_t d = testutil_data_load("bcg.yivi.csv", SIZE_MAX, NULL, NULL);
+    double same[3] = {0.04, 0.04, 0.04};
+    ma_rma_opts_t o;
+    ma_egger_rma_t e;
+    ma_error_t err;
+    size_t i;
+    (void)state;
+    check_egger_rma("bcg");
+    check_egger_rma("normand1999");
+    check_egger_rma("raudenbush1985");
+    for (i = 0; i < 2; i++) {
+        ma_rma_opts_init(&o);
+        o.test = tests[i];
+        assert_int_equal(ma_egger_rma(d.yi, d.vi, NULL, d.k, &o, &e, &err), MA_OK);
+        assert_int_equal(e.test, tests[i]);
+        assert_close(e.df, 11, 0, 0);
+        assert_close(e.stat, -0.781154133601451, REL, ABS);
+        assert_close(e.p, 0.451196679953963, REL, ABS);
+        assert_close(e.limit_ci_lb, -1.21234101659772, REL, ABS);
+    }
+    ma_rma_opts_init(&o);
+    o.method = MA_METHOD_DL;
+    assert_int_equal(ma_egger_rma(d.yi, d.vi, NULL, d.k, &o, &e, &err), MA_OK);
+    assert_close(e.stat, -0.837908440484418, REL, ABS);
+    assert_close(e.p, 0.402082127973013, REL, ABS);
+    assert_int_equal(ma_egger_rma(d.yi, d.vi, NULL, 2, NULL, &e, &err), MA_EINPUT);
+    assert_int_equal(ma_egger_rma(d.yi, same, NULL, 3, NULL, &e, &err), MA_EINPUT);
+    assert_int_equal(ma_egger_model_parse("RMA"), MA_EGGER_RMA);
+    assert_int_equal(ma_egger_model_parse("lm"), MA_EGGER_LM);
+    assert_int_equal(ma_egger_model_parse("ols"), -1);
+    testutil_data_free(&d);
+}
+
+/* regtest()'s other predictors on normand1999 (SMD from escalc, ni = n1i + n2i):
+ *   r <- rma(yi, vi, data = escalc("SMD", ...)); regtest(r, predictor = P) and
+ *   regtest(r, predictor = P, model = "lm"): zval, pval, est (NULL for ni, sqrtni). */
+static void test_egger_predictors(void **state)
+{
+    static const double ni[9] = {311, 63, 146, 36, 21, 109, 67, 293, 112};
+    static const struct {
+        ma_egger_pred_t p;
+        double z, pv, est, t, tp, lm_est;
+    } R[] = {
+        {MA_EGGER_VI, -0.746092958816152, 0.455611262463304, -0.277299380428349,
+         -0.54418199441378, 0.603209984936168, -0.277441000552445},
+        {MA_EGGER_NI, 0.106184360559901, 0.91543607925496, NAN, -0.0918565680844101,
+         0.929385479715151, NAN},
+        {MA_EGGER_NINV, -0.250075840488994, 0.802528698992099, -0.4471292161886,
+         -0.0432335676492136, 0.966722739205754, -0.399267318982515},
+        {MA_EGGER_SQRTNI, 0.133823145321244, 0.893542424497068, NAN, -0.105414458818835,
+         0.919004060631005, NAN},
+        {MA_EGGER_SQRTNINV, -0.232326111210002, 0.816284733380733, -0.362909713672781,
+         0.0348717578419181, 0.973155560416171, -0.432777831339119},
+    };
+    testutil_data_t d = testutil_data_load("normand1999.smd.es.csv", SIZE_MAX, NULL, NULL);
+    double x[9], bad[9];
+    ma_egger_rma_t e;
+    ma_egger_t l;
+    ma_error_t err;
+    size_t i;
+    (void)state;
+    assert_int_equal(d.k, 9);
+    for (i = 0; i < sizeof R / sizeof R[0]; i++) {
+        assert_int_equal(ma_egger_predictor(R[i].p, d.vi, ni, d.k, x, &err), MA_OK);
+        assert_int_equal(ma_egger_rma(d.yi, d.vi, x, d.k, NULL, &e, &err), MA_OK);
+        assert_close(e.stat, R[i].z, REL, ABS);
+        assert_close(e.p, R[i].pv, REL, ABS);
+        assert_int_equal(ma_egger_pred_has_limit(R[i].p), !isnan(R[i].est));
+        if (!isnan(R[i].est))
+            assert_close(e.limit, R[i].est, REL, ABS);
+        assert_int_equal(ma_egger(d.yi, d.vi, x, d.k, 0.95, &l, &err), MA_OK);
+        assert_close(l.t, R[i].t, REL, ABS);
+        assert_close(l.p, R[i].tp, REL, ABS);
+        if (!isnan(R[i].lm_est))
+            assert_close(l.limit_estimate, R[i].lm_est, REL, ABS);
+        assert_int_equal(ma_egger_pred_parse(ma_egger_pred_name(R[i].p)), (int)R[i].p);
+    }
+    assert_int_equal(ma_egger_predictor(MA_EGGER_SEI, d.vi, NULL, d.k, x, &err), MA_OK);
+    assert_close(x[0], sqrt(d.vi[0]), 0, 0);
+    memcpy(bad, ni, sizeof bad);
+    bad[4] = NAN;
+    assert_int_equal(ma_egger_predictor(MA_EGGER_NINV, d.vi, bad, d.k, x, &err), MA_EINPUT);
+    assert_non_null(strstr(err.msg, "study 5"));
+    assert_int_equal(ma_egger_predictor(MA_EGGER_NI, d.vi, NULL, d.k, x, &err), MA_EINPUT);
+    assert_int_equal(ma_egger_pred_parse("n"), -1);
+    testutil_data_free(&d);
 }
 
 /* Kendall's tau-b and the exact p-value, R 4 cor()/cor.test():
@@ -225,6 +344,8 @@ int main(void)
         cmocka_unit_test(test_ref_raudenbush),
         cmocka_unit_test(test_ref_normand),
         cmocka_unit_test(test_egger_small),
+        cmocka_unit_test(test_egger_rma),
+        cmocka_unit_test(test_egger_predictors),
         cmocka_unit_test(test_kendall),
         cmocka_unit_test(test_begg_ties),
         cmocka_unit_test(test_trimfill_bcg_r0),

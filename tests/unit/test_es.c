@@ -127,6 +127,17 @@ static void test_hedges_j(void **state)
 
 /* ---- final_sd / change_sd ---------------------------------------------------------------- */
 
+/* The per-row 95% CI: R's yi + c(-1, 1) * qnorm(0.975) * sqrt(vi) for yi 0.5, vi 0.04
+ * gives 0.10800720309198925, 0.89199279690801081. */
+static void test_ci95(void **state)
+{
+    double lb, ub;
+    (void)state;
+    ma_es_ci95(0.5, 0.04, &lb, &ub);
+    assert_close(lb, 0.10800720309198925, 1e-15, 0);
+    assert_close(ub, 0.89199279690801081, 1e-15, 0);
+}
+
 static void test_final_sd_vtypes(void **state)
 {
     (void)state;
@@ -635,6 +646,7 @@ int main(void)
         cmocka_unit_test(test_reference_smd),
         cmocka_unit_test(test_reference_md),
         cmocka_unit_test(test_hedges_j),
+        cmocka_unit_test(test_ci95),
         cmocka_unit_test(test_final_sd_vtypes),
         cmocka_unit_test(test_av_all),
         cmocka_unit_test(test_revman5),

@@ -274,6 +274,30 @@ typedef struct {
     size_t nrows;
 } match_case_t;
 
+/* The small-study rule uses metafor's regtest() default on the question's model: for the
+ * ten ASYM10 trials, regtest(rma(yi, vi)) gives p = 0.00242019004688873 and
+ * regtest(rma(yi, vi, test = "adhoc")) p = 0.0162315795006867 (model = "lm": 1.52e-08). */
+static void test_egger_of_question(void **state)
+{
+    static const ma_test_t test[2] = {MA_TEST_Z, MA_TEST_ADHOC};
+    static const double want[2] = {0.00242019004688873, 0.0162315795006867};
+    data_t x = build(ASYM10);
+    ma_question_t q = {"pain", "any", "any", NULL, NULL};
+    size_t i;
+    (void)state;
+    for (i = 0; i < 2; i++) {
+        ma_rma_opts_t o;
+        ma_evidence_t e;
+        ma_error_t err;
+        ma_rma_opts_init(&o);
+        o.test = test[i];
+        assert_int_equal(ma_evidence_assess(x.d, &q, &o, &e, &err), MA_OK);
+        assert_close(e.egger_p, want[i], 1e-7, 0);
+        ma_evidence_clear(&e);
+    }
+    drop(&x);
+}
+
 static void test_question_matching(void **state)
 {
     static const char *rows =
@@ -434,6 +458,33 @@ static void test_verdict_rules(void **state)
     }
 }
 
+/* One default model for questions and claims: REML with HKSJ ad hoc; a claim checked with
+ * it has the same interval as the first of its four methods. */
+static void test_question_default(void **state)
+{
+    data_t x = build(SPINE("a", "0.5") SPINE("b", "0.6") SPINE("c", "0.9"));
+    ma_claim_t cl = {"c", "a claim", "pain", "spine", "any", "favours_iastm", "", "", "", 0};
+    ma_claim_result_t r;
+    ma_rma_opts_t o, z;
+    ma_error_t err;
+    (void)state;
+    ma_rma_opts_question_default(&o);
+    ma_rma_opts_init(&z);
+    assert_int_equal(o.method, MA_METHOD_REML);
+    assert_int_equal(o.test, MA_TEST_ADHOC);
+    assert_close(o.level, z.level, 0, 0);
+    assert_int_equal(o.pi, z.pi);
+    assert_int_equal(ma_claim_check(x.d, &cl, &o, 0.5, &r, &err), MA_OK);
+    assert_true(r.methods[MA_CLAIM_REML_HKSJ].ok);
+    assert_int_equal(r.main.fit.test, MA_TEST_ADHOC);
+    assert_close(r.methods[MA_CLAIM_REML_HKSJ].lb, r.main.fit.ci_lb, 1e-15, 0);
+    assert_close(r.methods[MA_CLAIM_REML_HKSJ].ub, r.main.fit.ci_ub, 1e-15, 0);
+    assert_true(r.methods[MA_CLAIM_REML_Z].ub - r.methods[MA_CLAIM_REML_Z].lb <
+                r.main.fit.ci_ub - r.main.fit.ci_lb); /* HKSJ ad hoc: never narrower */
+    ma_claim_result_clear(&r);
+    drop(&x);
+}
+
 /* Claims that cannot be checked are errors, not verdicts. */
 static void test_claim_errors(void **state)
 {
@@ -466,8 +517,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_certainty_rules),
+        cmocka_unit_test(test_egger_of_question),
         cmocka_unit_test(test_question_matching),
         cmocka_unit_test(test_verdict_rules),
+        cmocka_unit_test(test_question_default),
         cmocka_unit_test(test_claim_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

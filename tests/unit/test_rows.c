@@ -57,6 +57,55 @@ static void test_split(void **state)
     ma_table_free(t);
 }
 
+/* Participants per subgroup and overall count the rows with known group sizes only:
+ * x has A (40 + 40) and C (sizes unknown), y has B (25 + 30) and G (10 + 12); D has no
+ * group and is not counted; z has no known size (NaN). */
+static void test_participants(void **state)
+{
+    static const char csv[] = "study,yi,vi,grp,n1i,n2i\n"
+                              "A,0.30,0.04,x,40,40\n"
+                              "B,0.10,0.05,y,25,30\n"
+                              "C,0.45,0.03,x,,\n"
+                              "D,-0.05,0.06,,50,50\n"
+                              "E,0.20,0.05,z,NA,NA\n"
+                              "G,0.15,0.05,y,10,12\n";
+    ma_table_t *t;
+    ma_dataset_t *d = NULL;
+    ma_dataset_opts_t o;
+    ma_subgroups_t *s = NULL;
+    ma_rma_opts_t ro;
+    ma_error_t err;
+    size_t kept[6], miss[6], nk, nmiss, known[4], j;
+    const char *group[6];
+    double yi[6], vi[6], np[4];
+    (void)state;
+    assert_int_equal(ma_table_read_mem(csv, strlen(csv), "n.csv", &t, &err), MA_OK);
+    ma_dataset_opts_init(&o);
+    assert_int_equal(ma_dataset_build(t, &o, &d, &err), MA_OK);
+    ma_subgroups_split(d, "grp", kept, group, &nk, miss, &nmiss);
+    assert_int_equal(nk, 5);
+    for (j = 0; j < nk; j++) {
+        yi[j] = d->yi[kept[j]];
+        vi[j] = d->vi[kept[j]];
+    }
+    ma_rma_opts_init(&ro);
+    assert_int_equal(ma_subgroups_fit(yi, vi, group, nk, &ro, 0, &s, &err), MA_OK);
+    assert_int_equal(s->ngroups, 3);
+    ma_subgroups_participants(d, kept, s, np, known);
+    assert_string_equal(s->g[0].value, "x");
+    assert_close(np[0], 80, 0, 0);
+    assert_int_equal(known[0], 1);
+    assert_close(np[1], 77, 0, 0);
+    assert_int_equal(known[1], 2);
+    assert_true(isnan(np[2]));
+    assert_int_equal(known[2], 0);
+    assert_close(np[3], 157, 0, 0);
+    assert_int_equal(known[3], 3);
+    ma_subgroups_free(s);
+    ma_dataset_free(d);
+    ma_table_free(t);
+}
+
 /* Years sort numerically although '.', NA and '' are not numbers; those rows come last,
  * in input order, whichever the direction. */
 static void test_order(void **state)
@@ -127,6 +176,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_split),
+        cmocka_unit_test(test_participants),
         cmocka_unit_test(test_order),
         cmocka_unit_test(test_forest_row),
     };
