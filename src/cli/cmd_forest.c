@@ -117,15 +117,19 @@ static int forest_clusters(const ma_dataset_t *d, const char *extra, double z, d
         (*groups)[g].weight = NAN;
         for (j = 0; j < d->k; j++)
             if (id[j] == g) {
+                /* a cluster of one study's rows is headed by the study's citation */
                 if (r == (*groups)[g].first)
-                    (*groups)[g].name = *keys[j] ? keys[j] : "(missing)";
+                    (*groups)[g].name = !*keys[j] ? "(missing)"
+                                        : d->cluster == d->col[MA_COL_STUDY]
+                                            ? d->s[d->idx[j]].cite : keys[j];
                 /* within a cluster, name the effect: its own label, else the instrument,
                  * else its line */
-                const char *lab = d->s[d->idx[j]].label, *ins = "";
+                const char *lab = d->s[d->idx[j]].cite, *ins = "";
                 ma_forest_study_row(d, d->idx[j], extra, z, &rows[r]);
                 if (ma_table_col(d->table, "instrument") >= 0)
                     ins = ma_dataset_cell(d, d->idx[j], "instrument");
-                if (!*lab || strcmp(lab, keys[j]) == 0) {
+                if (!*lab || strcmp(lab, keys[j]) == 0 ||
+                    strcmp(lab, (*groups)[g].name) == 0) {
                     if (!(labels[r] = malloc(strlen(ins) + 32))) {
                         fprintf(stderr, "iastm forest: out of memory\n");
                         free(keys);
@@ -304,7 +308,7 @@ static int add_missing(const ma_dataset_t *d, const char *by, const size_t *miss
     snprintf(reason, rsize, "missing value in the --by column '%s'", by);
     for (i = 0; i < nmiss; i++) {
         const ma_study_t *st = &d->s[d->idx[miss[i]]];
-        e[*n + i].label = st->label;
+        e[*n + i].label = st->cite;
         e[*n + i].line = st->line;
         e[*n + i].reason = reason;
     }
@@ -554,7 +558,7 @@ static int run(cli_ctx_t *x)
         }
         for (j = 0; j < k; j++) {
             size_t m = perm[j];
-            const char *lab = d->s[d->idx[m]].label;
+            const char *lab = d->s[d->idx[m]].cite;
             size_t n = strlen(lab) + 16;
             memset(&rows[j], 0, sizeof rows[j]);
             if (!(labels[j] = malloc(n))) {
