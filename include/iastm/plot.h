@@ -22,6 +22,7 @@ typedef struct {
 typedef struct {
     const char *label;           /* study label (data text) */
     const char *extra;           /* design / risk-of-bias cell (data text), NULL: none */
+    const char *comparator;      /* comparator cell (data text), NULL: none */
     double yi, ci_lb, ci_ub;     /* effect and its confidence interval */
     double weight;               /* percent, NaN when not shown (squares then equal) */
     double n1, m1, sd1;          /* IASTM arm: NaN when not reported */
@@ -72,6 +73,12 @@ typedef struct {
     const char *title;          /* NULL: none (user text: quoted like data) */
     const char *label_header;   /* "Study" */
     const char *extra_header;   /* header of the extra column */
+    const char *comp_header;    /* header of the comparator column (NULL: no column) */
+    const char *arm_labels[2];  /* headers over the two arms' n and mean (SD) (NULL:
+                                   "Treatment", "Control") */
+    int transf_exp;             /* 1: effects are log ratios: numbers as exp(x), the
+                                   axis on the log scale labelled in ratios (metafor's
+                                   transf = exp, atransf = exp) */
     const char *est_header;     /* right column, e.g. "Hedges' g [95% CI]" */
     const char *xlabel;         /* axis label naming the measure */
     const char *favours_left, *favours_right; /* under the axis; NULL: none */
