@@ -10,6 +10,7 @@
 #include "gnuplot.h"
 #include "rma.h"
 #include "regress.h"
+#include "gosh.h"
 
 /* A row that could not be used, listed under the plot with its reason. */
 typedef struct {
@@ -151,5 +152,29 @@ ma_status_t ma_bubble_predict(const ma_bubble_t *b, const double *x0, size_t n, 
                               double *se, double *ci_lb, double *ci_ub, ma_error_t *err);
 ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
                              ma_gp_script_t *s, ma_error_t *err);
+
+/* GOSH plot (as metafor's plot.gosh): the estimate of every subset against its I2, with
+ * the histograms of both at the sides. With the pairs of the grid (few subsets) a scatter
+ * of translucent points; else the grid's counts as a density (log colour scale), so that
+ * millions of subsets cost one grid. */
+typedef struct {
+    const ma_gosh_grid_t *grid;  /* filled by ma_gosh */
+    const char *method;          /* e.g. "REML": named on the plot */
+    size_t k;
+    uint64_t subsets;
+    int exact;                   /* 1: all 2^k - 1 subsets */
+} ma_gosh_plot_t;
+
+typedef struct {
+    ma_plot_format_t format;
+    const char *title, *xlabel;  /* NULL title: "GOSH plot"; xlabel: "Estimate" */
+    double width_pt, height_pt;  /* 0: 460 x 440 */
+    double font_pt;              /* 0: 10 */
+} ma_gosh_plot_opts_t;
+
+void ma_gosh_plot_opts_init(ma_gosh_plot_opts_t *o);
+/* MA_EUSAGE when the grid holds no subset. */
+ma_status_t ma_gosh_plot_script(const ma_gosh_plot_t *g, const ma_gosh_plot_opts_t *o,
+                                ma_gp_script_t *s, ma_error_t *err);
 
 #endif

@@ -794,7 +794,7 @@ void ma_forest_study_row(const ma_dataset_t *d, size_t s, const char *extra_col,
     ma_es_input_t in;
     const ma_study_t *st = &d->s[s];
     memset(r, 0, sizeof *r);
-    r->label = st->cite;
+    r->label = st->cite ? st->cite : st->label;
     r->extra = extra_col ? ma_dataset_cell(d, s, extra_col) : NULL;
     r->yi = st->yi;
     r->ci_lb = st->yi - z * sqrt(st->vi);
