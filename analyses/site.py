@@ -571,7 +571,7 @@ def main():
     out_path = a.out or os.path.join(top, "analyses", "site", "index.html")
     res_dir = os.path.join(top, "analyses", "results")
     data = os.path.join(top, "data", "trials.csv")
-    trial_rows = ti.read_trials(data)
+    trial_rows = ti.read_trials(data, a.iastm)
     rows_by_line = ti.by_line(trial_rows)
     claims_json = load_json(os.path.join(res_dir, "claims.json"))
     ev_json = load_json(os.path.join(res_dir, "evidence.json"))

@@ -2,7 +2,9 @@
 one entry per study. Shared by the evidence page (analyses/site.py) and the paper
 (paper/build.py), so that both name and link a trial the same way."""
 import csv
+import json
 import re
+import subprocess
 
 COMPARATOR_WORDS = {
     "manual_mfr": "hands-on myofascial release",
@@ -14,17 +16,29 @@ COMPARATOR_WORDS = {
 OUTCOME_WORDS = {"pain": "pain", "function": "function", "rom": "range of motion"}
 
 
-def read_trials(path):
+def read_trials(path, iastm=None):
     """Rows of trials.csv as dicts, each with '_line': the file line where the record
-    starts (the line number iastm prints for a row)."""
+    starts (the line number iastm prints for a row), and, given the iastm program,
+    '_label': the row's label from `iastm es --format json` (the study id without it)."""
     rows = []
     with open(path, newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f)
+        reader.fieldnames  # read the header, so that line_num counts it
         start = reader.line_num + 1
         for row in reader:
             row["_line"] = start
             start = reader.line_num + 1
             rows.append(row)
+    labels = {}
+    if iastm:
+        p = subprocess.run([iastm, "es", "--format", "json", path], capture_output=True,
+                           text=True)
+        if p.returncode != 0:
+            raise SystemExit("iastm es failed: " + p.stderr.strip())
+        labels = {e["line"]: e.get("citation", e["study"])
+                  for e in json.loads(p.stdout)["effect_sizes"]}
+    for row in rows:
+        row["_label"] = labels.get(row["_line"], row["study_id"])
     return rows
 
 
@@ -40,37 +54,11 @@ def studies(rows):
     return out
 
 
-def _authors(author):
-    """Surnames of the author field: 'Braun M, Schwickert M' -> ['Braun', 'Schwickert'];
-    parenthesized remarks are dropped; 'X et al.' counts as several."""
-    text = re.sub(r"\([^)]*\)", "", author).strip()
-    several = "et al" in text
-    text = text.replace("et al.", "").replace("et al", "")
-    names = [n.strip() for n in text.split(",") if n.strip()]
-    surnames = [n.split()[0] for n in names if n.split()]
-    if several and len(surnames) < 3:
-        surnames += ["", ""]
-    return surnames
-
-
-def year(row):
-    y = row.get("year", "").strip()
-    return y if y and y != "NA" else "n.d."
-
-
 def label(row):
-    """Author-year label: 'Braun et al. 2011', 'Paranjape and Lad 2020', 'Noreen n.d.'."""
-    author = row.get("author", "").strip()
-    if not author or author.startswith(("not shown", "[")):
-        return row["study_id"]  # no author printed: the id says more than "not n.d."
-    s = _authors(author) or [row["study_id"]]
-    if len(s) >= 3:
-        who = s[0] + " et al."
-    elif len(s) == 2:
-        who = s[0] + " and " + s[1]
-    else:
-        who = s[0]
-    return "%s %s" % (who, year(row))
+    """The row's author-year label ('Braun et al. 2011', 'Paranjape and Lad 2020', with
+    letters for equal labels of different trials) as the plots print it: taken from
+    iastm's own output by read_trials(..., iastm=...), never rebuilt here."""
+    return row["_label"]
 
 
 def doi_url(doi):

@@ -8,6 +8,7 @@
 #include "iastm/csv.h"
 #include "iastm/es.h"
 #include "iastm/dataset.h"
+#include "iastm/codemap.h"
 #include "iastm/audit.h"
 #include "iastm/rma.h"
 #include "iastm/subgroup.h"

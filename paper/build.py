@@ -170,7 +170,7 @@ def main():
     with open(os.path.join(res, "evidence.json")) as f:
         ev_json = json.load(f)
     evidence = {(e["outcome"], e["region"], e["comparator"]): e for e in ev_json["evidence"]}
-    trials = ti.read_trials(os.path.join(a.top, "data", "trials.csv"))
+    trials = ti.read_trials(os.path.join(a.top, "data", "trials.csv"), a.iastm)
     version = subprocess.run([a.iastm, "--version"], capture_output=True,
                              text=True).stdout.strip()
 

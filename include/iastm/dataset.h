@@ -44,7 +44,9 @@ typedef struct {
                                          error); MA_PRIMARY_IF_PRESENT: the same when the
                                          column exists, every row otherwise (the default
                                          of evidence and claims); 0: every row */
-    const char *label_col;            /* header used as study label (default: study key) */
+    const char *label_col;            /* --label: a header used as study label, or a
+                                         template of column names in braces
+                                         ("{author} {year}"); NULL: the study key */
     const char *cluster_col;          /* rows of one cluster are dependent (--cluster);
                                          NULL: study_id when the table has it */
 } ma_dataset_opts_t;
@@ -57,7 +59,9 @@ void ma_dataset_opts_init(ma_dataset_opts_t *o);
 typedef struct {
     size_t row;          /* row index in the table */
     long line;           /* source line */
-    const char *label;   /* study label (points into the table) */
+    const char *label;   /* study label (points into the table or d->labels) */
+    const char *cite;    /* label for readers (plots, citations): the --label text, else
+                            the trial schema's "Author et al. year", else label */
     ma_form_t form;      /* data form used */
     int included;        /* 1: poolable */
     double n1, n2;       /* group sizes, NaN when not reported */
@@ -77,6 +81,9 @@ typedef struct {
     double *yi, *vi;         /* k values of the included rows, in input order */
     size_t *idx;             /* k indices into s */
     long cluster;            /* column of the clusters of dependent rows, -1 if none */
+    int trials;              /* 1: a file of the trial schema (study_id, outcome and
+                                data_form columns; data/README.md) */
+    char **labels;           /* per table row, owned (NULL when labels are cells) */
 } ma_dataset_t;
 
 /* Build the dataset. Malformed values (bad numbers, SD <= 0, n < 2 or fractional, vi <= 0,
@@ -101,11 +108,24 @@ const char *ma_dataset_cell(const ma_dataset_t *d, size_t i, const char *header)
  * list for messages in *expected (may be NULL); NULL when the column has no fixed list. */
 const char *const *ma_schema_values(const char *col, const char **expected);
 
-/* "Author year" for row i of a trials file: the first author's surname (the text of
- * column author up to the first space, comma or parenthesis) and column year ("n.d."
- * when NA or empty); the row's label when the author is not shown. Writes into buf (n
- * bytes) and returns it. */
+/* The reader's label of study i (d->s[i].cite) copied into buf (n bytes); returns buf. */
 const char *ma_dataset_citation(const ma_dataset_t *d, size_t i, char *buf, size_t n);
+
+/* Study labels (studylabel.c). The citation rule of the trial schema: the surnames of
+ * column author (the first word of each comma-separated name; remarks in parentheses
+ * dropped) as "A", "A and B" or "A et al." (three or more, or "et al." written), then
+ * column year ("n.d." when missing); the study key when no author is shown.
+ * A template holds column names in braces, "{author} {year} ({site})" ({{ and }} for
+ * braces; {citation}: the citation rule); missing cells expand to nothing.
+ * ma_table_labels: one label per table row from `label` (a template, a column name, or
+ * NULL: the citation rule), where equal labels of different studies (keycol values; -1:
+ * every row is a study) get letters after the year ("2011a", "2011b") in order of each
+ * study's first row. *out: t->nrow strings, caller frees each and the array.
+ * MA_EUSAGE for a placeholder naming no column (the message lists the columns). */
+int ma_label_is_template(const char *label);
+ma_status_t ma_label_check(const ma_table_t *t, const char *tmpl, ma_error_t *err);
+ma_status_t ma_table_labels(const ma_table_t *t, const char *label, long keycol, char ***out,
+                            ma_error_t *err);
 
 /* Participants of study i (n1 + n2), NaN when unknown. */
 double ma_study_n(const ma_study_t *s);

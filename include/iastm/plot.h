@@ -10,6 +10,7 @@
 #include "gnuplot.h"
 #include "rma.h"
 #include "regress.h"
+#include "gosh.h"
 
 /* A row that could not be used, listed under the plot with its reason. */
 typedef struct {
@@ -22,6 +23,7 @@ typedef struct {
 typedef struct {
     const char *label;           /* study label (data text) */
     const char *extra;           /* design / risk-of-bias cell (data text), NULL: none */
+    const char *comparator;      /* comparator cell (data text), NULL: none */
     double yi, ci_lb, ci_ub;     /* effect and its confidence interval */
     double weight;               /* percent, NaN when not shown (squares then equal) */
     double n1, m1, sd1;          /* IASTM arm: NaN when not reported */
@@ -72,6 +74,12 @@ typedef struct {
     const char *title;          /* NULL: none (user text: quoted like data) */
     const char *label_header;   /* "Study" */
     const char *extra_header;   /* header of the extra column */
+    const char *comp_header;    /* header of the comparator column (NULL: no column) */
+    const char *arm_labels[2];  /* headers over the two arms' n and mean (SD) (NULL:
+                                   "Treatment", "Control") */
+    int transf_exp;             /* 1: effects are log ratios: numbers as exp(x), the
+                                   axis on the log scale labelled in ratios (metafor's
+                                   transf = exp, atransf = exp) */
     const char *est_header;     /* right column, e.g. "Hedges' g [95% CI]" */
     const char *xlabel;         /* axis label naming the measure */
     const char *favours_left, *favours_right; /* under the axis; NULL: none */
@@ -144,5 +152,29 @@ ma_status_t ma_bubble_predict(const ma_bubble_t *b, const double *x0, size_t n, 
                               double *se, double *ci_lb, double *ci_ub, ma_error_t *err);
 ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
                              ma_gp_script_t *s, ma_error_t *err);
+
+/* GOSH plot (as metafor's plot.gosh): the estimate of every subset against its I2, with
+ * the histograms of both at the sides. With the pairs of the grid (few subsets) a scatter
+ * of translucent points; else the grid's counts as a density (log colour scale), so that
+ * millions of subsets cost one grid. */
+typedef struct {
+    const ma_gosh_grid_t *grid;  /* filled by ma_gosh */
+    const char *method;          /* e.g. "REML": named on the plot */
+    size_t k;
+    uint64_t subsets;
+    int exact;                   /* 1: all 2^k - 1 subsets */
+} ma_gosh_plot_t;
+
+typedef struct {
+    ma_plot_format_t format;
+    const char *title, *xlabel;  /* NULL title: "GOSH plot"; xlabel: "Estimate" */
+    double width_pt, height_pt;  /* 0: 460 x 440 */
+    double font_pt;              /* 0: 10 */
+} ma_gosh_plot_opts_t;
+
+void ma_gosh_plot_opts_init(ma_gosh_plot_opts_t *o);
+/* MA_EUSAGE when the grid holds no subset. */
+ma_status_t ma_gosh_plot_script(const ma_gosh_plot_t *g, const ma_gosh_plot_opts_t *o,
+                                ma_gp_script_t *s, ma_error_t *err);
 
 #endif

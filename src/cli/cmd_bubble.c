@@ -48,7 +48,7 @@ static ma_plot_excluded_t *excluded_rows(const ma_dataset_t *d, const ma_design_
         e = e2;
         for (i = 0; i < x->nmissing; i++) {
             const ma_study_t *st = &d->s[d->idx[x->missing[i]]];
-            e[m].label = st->label;
+            e[m].label = st->cite;
             e[m].line = st->line;
             e[m].reason = x->reason[i];
             m++;

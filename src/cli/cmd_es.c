@@ -58,6 +58,8 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
         const ma_study_t *s = &d->s[i];
         ma_writer_begin(w);
         ma_writer_str(w, "study", s->label);
+        if (d->labels) /* the readers' label, as in the plots */
+            ma_writer_str(w, "citation", s->cite);
         ma_writer_int(w, "line", s->line);
         ma_writer_str(w, "measure", cli_measure_name(c, d));
         ma_writer_str(w, "data_form", ma_form_name(s->form));

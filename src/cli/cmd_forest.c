@@ -7,6 +7,7 @@
 
 #include "command.h"
 #include "bayes_cli.h"
+#include "iastm/codemap.h"
 #include "iastm/cumul.h"
 #include "iastm/loo.h"
 #include "iastm/subgroup.h"
@@ -14,7 +15,8 @@
 #include "iastm/dependence.h"
 
 enum { OPT_BY = OPT_CMD_BASE, OPT_FAV_LEFT, OPT_FAV_RIGHT, OPT_XLIM, OPT_XLABEL, OPT_TYPE,
-       OPT_EXTRA, OPT_ORDER, OPT_NO_HET, OPT_BAYES, OPT_RHO };
+       OPT_EXTRA, OPT_ORDER, OPT_NO_HET, OPT_BAYES, OPT_RHO, OPT_LABELS, OPT_ARM_LABELS,
+       OPT_COMPARATOR, OPT_TRANSF };
 
 static const char HELP[] =
     "Usage: iastm forest [OPTIONS] -o FILE.png|svg|pdf FILE.csv\n"
@@ -32,8 +34,20 @@ static const char HELP[] =
     "  --order COL          --type cumul: add studies in increasing COL (default: input order)\n"
     "  --extra COL          a column for design or risk of bias (default: a column named\n"
     "                       rob or risk_of_bias when present)\n"
-    "  --favours-left TEXT  under the axis, left (default 'Favours comparator')\n"
-    "  --favours-right TEXT under the axis, right (default 'Favours IASTM')\n"
+    "  --comparator COL     a comparator column when the rows have two or more values\n"
+    "                       of COL (default: comparator_class when present)\n"
+    "  --labels FILE        words for codes in headings and columns: a CSV with columns\n"
+    "                       column,code,label (an empty column names a header); built\n"
+    "                       in: the codes of the trial schema (manual_mfr reads\n"
+    "                       'Hands-on myofascial release'); other codes print as they are\n"
+    "  --arm-labels A,B     headers of the two arms (default IASTM,Comparator for a\n"
+    "                       trials file, else Treatment,Control)\n"
+    "  --favours-left TEXT  under the axis, left (trials file: 'Favours comparator';\n"
+    "                       other data: none, as the direction is not known)\n"
+    "  --favours-right TEXT under the axis, right (trials file: 'Favours IASTM')\n"
+    "  --transf exp         effects given as log ratios (yi = log OR, log RR): numbers as\n"
+    "                       ratios, the axis on the log scale labelled in ratios, --xlim\n"
+    "                       in ratios (refused for SMD and MD, which are not logs)\n"
     "  --xlabel TEXT        axis label (default: the measure, e.g. Hedges' g)\n"
     "  --xlim A,B           axis range; intervals beyond it end in arrows\n"
     "  --no-heterogeneity   leave out the heterogeneity lines\n"
@@ -50,6 +64,10 @@ static const char HELP[] =
     "  iastm forest -o bcg.pdf --by alloc --favours-left 'Favours vaccine' \\\n"
     "      --favours-right 'Favours control' --xlabel 'Log risk ratio' data/examples/bcg.csv\n"
     "  iastm forest --type loo -o loo.svg data/examples/bcg.csv\n"
+    "  iastm forest --transf exp --xlabel 'Risk ratio' --by alloc --labels \\\n"
+    "      data/examples/labels.csv -o bcg_rr.png data/examples/bcg.csv\n"
+    "  iastm forest --label '{citation} ({site})' --primary --where outcome=pain \\\n"
+    "      -o pain.svg data/trials.csv\n"
     "  iastm forest --cluster cluster -o k.png data/examples/konstantopoulos2011.csv\n"
     "  iastm forest --bayes --tau-prior halfnormal:0.5 -o bayes.png data/examples/normand1999.csv\n"
     "  iastm forest --dry-run --script - -o x.png data/examples/bcg.csv   (print the script)\n";
@@ -82,10 +100,27 @@ static int parse_xlim(const char *arg, double *lo, double *hi)
     return isfinite(*lo) && isfinite(*hi) && *lo < *hi ? 0 : -1;
 }
 
+/* What a study row shows beyond ma_forest_study_row: the extra cell and the comparator
+ * in words. */
+typedef struct {
+    const char *extra, *comp;
+    const ma_codemap_t *map;
+} rowctx_t;
+
+static void study_row(const rowctx_t *rc, const ma_dataset_t *d, size_t s, double z,
+                      ma_forest_row_t *r)
+{
+    ma_forest_study_row(d, s, rc->extra, z, r);
+    if (r->extra)
+        r->extra = ma_codemap_get(rc->map, rc->extra, r->extra);
+    if (rc->comp)
+        r->comparator = ma_codemap_get(rc->map, rc->comp, ma_dataset_cell(d, s, rc->comp));
+}
+
 /* forest --cluster: the rows grouped by cluster (in order of first appearance, no
  * subgroup diamonds) and the overall diamond of the multilevel / CHE model with its CR2
  * cluster-robust CI and test (as iastm mv). Returns an exit status. */
-static int forest_clusters(const ma_dataset_t *d, const char *extra, double z, double rho,
+static int forest_clusters(const ma_dataset_t *d, const rowctx_t *rctx, double z, double rho,
                            double level, ma_mv_t *mv, ma_forest_row_t *rows,
                            ma_forest_group_t **groups, ma_forest_t *f, ma_rma_t *overall,
                            char *label, size_t nlabel, char *note, size_t nnote,
@@ -117,15 +152,19 @@ static int forest_clusters(const ma_dataset_t *d, const char *extra, double z, d
         (*groups)[g].weight = NAN;
         for (j = 0; j < d->k; j++)
             if (id[j] == g) {
+                /* a cluster of one study's rows is headed by the study's citation */
                 if (r == (*groups)[g].first)
-                    (*groups)[g].name = *keys[j] ? keys[j] : "(missing)";
+                    (*groups)[g].name = !*keys[j] ? "(missing)"
+                                        : d->cluster == d->col[MA_COL_STUDY]
+                                            ? d->s[d->idx[j]].cite : keys[j];
                 /* within a cluster, name the effect: its own label, else the instrument,
                  * else its line */
-                const char *lab = d->s[d->idx[j]].label, *ins = "";
-                ma_forest_study_row(d, d->idx[j], extra, z, &rows[r]);
+                const char *lab = d->s[d->idx[j]].cite, *ins = "";
+                study_row(rctx, d, d->idx[j], z, &rows[r]);
                 if (ma_table_col(d->table, "instrument") >= 0)
                     ins = ma_dataset_cell(d, d->idx[j], "instrument");
-                if (!*lab || strcmp(lab, keys[j]) == 0) {
+                if (!*lab || strcmp(lab, keys[j]) == 0 ||
+                    strcmp(lab, (*groups)[g].name) == 0) {
                     if (!(labels[r] = malloc(strlen(ins) + 32))) {
                         fprintf(stderr, "iastm forest: out of memory\n");
                         free(keys);
@@ -175,7 +214,11 @@ static int forest_clusters(const ma_dataset_t *d, const char *extra, double z, d
 
 typedef struct {
     ma_forest_opts_t fo;
-    const char *by, *extra, *order;
+    const char *by, *extra, *order, *labels_file, *comp;
+    const char *arm[2];
+    char arm_buf[512];
+    int fav_left_set, fav_right_set, xlim_set;
+    ma_codemap_t map;
     ftype_t type;
     double rho;
     int bayes, prior_set, bayes_opt;
@@ -186,8 +229,8 @@ static void init(cli_ctx_t *x)
 {
     forest_t *u = x->self;
     ma_forest_opts_init(&u->fo);
-    u->fo.favours_left = "Favours comparator";
-    u->fo.favours_right = "Favours IASTM";
+    u->fo.favours_left = u->fo.favours_right = NULL;
+    ma_codemap_init(&u->map);
     u->fo.xlabel = NULL;
     u->type = TYPE_STUDY;
     u->rho = NAN;
@@ -199,8 +242,27 @@ static int option(cli_ctx_t *x, int opt, const char *arg)
     forest_t *u = x->self;
     switch (opt) {
     case OPT_BY: u->by = arg; return 1;
-    case OPT_FAV_LEFT: u->fo.favours_left = *arg ? arg : NULL; return 1;
-    case OPT_FAV_RIGHT: u->fo.favours_right = *arg ? arg : NULL; return 1;
+    case OPT_FAV_LEFT: u->fo.favours_left = *arg ? arg : NULL; u->fav_left_set = 1; return 1;
+    case OPT_FAV_RIGHT: u->fo.favours_right = *arg ? arg : NULL; u->fav_right_set = 1; return 1;
+    case OPT_LABELS: u->labels_file = arg; return 1;
+    case OPT_COMPARATOR: u->comp = arg; return 1;
+    case OPT_ARM_LABELS: {
+        const char *comma = strchr(arg, ',');
+        if (!comma || comma == arg || !comma[1] || strchr(comma + 1, ',') ||
+            strlen(arg) >= sizeof u->arm_buf)
+            return cli_usage_error("forest", "--arm-labels takes two labels A,B, got '%s'",
+                                   arg), -1;
+        snprintf(u->arm_buf, sizeof u->arm_buf, "%s", arg);
+        u->arm_buf[comma - arg] = '\0';
+        u->arm[0] = u->arm_buf;
+        u->arm[1] = u->arm_buf + (comma - arg) + 1;
+        return 1;
+    }
+    case OPT_TRANSF:
+        if (strcmp(arg, "exp") != 0)
+            return cli_usage_error("forest", "unknown --transf '%s' (expected exp)", arg), -1;
+        u->fo.transf_exp = 1;
+        return 1;
     case OPT_XLABEL: u->fo.xlabel = arg; return 1;
     case OPT_EXTRA: u->extra = arg; return 1;
     case OPT_ORDER: u->order = arg; return 1;
@@ -220,6 +282,7 @@ static int option(cli_ctx_t *x, int opt, const char *arg)
     case OPT_XLIM:
         if (parse_xlim(arg, &u->fo.xlim_lo, &u->fo.xlim_hi) != 0)
             return cli_usage_error("forest", "--xlim takes A,B with A < B, got '%s'", arg), -1;
+        u->xlim_set = 1;
         return 1;
     case OPT_TYPE:
         if (!strcmp(arg, "study"))
@@ -282,6 +345,15 @@ static int loaded(cli_ctx_t *x)
         return rc;
     if ((rc = cli_need_column(x, "--extra", u->extra)) != 0)
         return rc;
+    if ((rc = cli_need_column(x, "--comparator", u->comp)) != 0)
+        return rc;
+    if (!u->comp && ma_table_col(t, "comparator_class") >= 0)
+        u->comp = "comparator_class";
+    if (u->labels_file) {
+        ma_error_t err;
+        if (ma_codemap_read(&u->map, u->labels_file, &err) != MA_OK)
+            return cli_report_in(&err, u->labels_file);
+    }
     if (!u->extra) {
         if (column_has_values(t, "rob"))
             u->extra = "rob";
@@ -304,7 +376,7 @@ static int add_missing(const ma_dataset_t *d, const char *by, const size_t *miss
     snprintf(reason, rsize, "missing value in the --by column '%s'", by);
     for (i = 0; i < nmiss; i++) {
         const ma_study_t *st = &d->s[d->idx[miss[i]]];
-        e[*n + i].label = st->label;
+        e[*n + i].label = st->cite;
         e[*n + i].line = st->line;
         e[*n + i].reason = reason;
     }
@@ -341,13 +413,45 @@ static int run(cli_ctx_t *x)
     ma_bayes_opts_t bo = u->bo;
     ma_bayes_t br;
     ma_rma_t bsum;
-    char post_header[128], pi_label[128], blines[3][256];
+    char post_header[128], pi_label[128], blines[3][256], fav[2][300];
     const char *btext[3];
+    rowctx_t rctx;
 
     memset(&mv, 0, sizeof mv);
     memset(&br, 0, sizeof br);
     ma_gp_init(&s);
     k = d->k;
+    rctx.extra = extra;
+    rctx.comp = type == TYPE_STUDY && !(by && u->comp && !strcmp(by, u->comp)) ? u->comp : NULL;
+    rctx.map = &u->map;
+    measure = cli_measure_name(&x->c, d);
+    if (fo->transf_exp && strcmp(measure, "yi as given") != 0) {
+        rc = cli_usage_error("forest", "--transf exp back-transforms log ratios (log odds "
+                             "or risk ratios given as yi, vi); %s effects are not logs",
+                             !strcmp(measure, "MD") ? "mean-difference (MD)"
+                                                    : "standardized mean difference (SMD)");
+        goto done;
+    }
+    if (fo->transf_exp && u->xlim_set) {
+        /* --xlim in ratios */
+        if (!(fo->xlim_lo > 0)) {
+            rc = cli_usage_error("forest", "--transf exp: --xlim takes ratios above 0");
+            goto done;
+        }
+        fo->xlim_lo = log(fo->xlim_lo);
+        fo->xlim_hi = log(fo->xlim_hi);
+    }
+    /* Arms and directions: the trial schema knows its arms (IASTM vs comparator) and
+     * orients every effect so that positive favours IASTM; other data say neither. */
+    fo->arm_labels[0] = u->arm[0] ? u->arm[0] : d->trials ? "IASTM" : "Treatment";
+    fo->arm_labels[1] = u->arm[1] ? u->arm[1] : d->trials ? "Comparator" : "Control";
+    for (i = 0; i < 2 && d->trials; i++)
+        snprintf(fav[i], sizeof fav[i], "Favours %s",
+                 u->arm[i] ? u->arm[i] : i ? "comparator" : "IASTM");
+    if (d->trials && !u->fav_left_set)
+        fo->favours_left = fav[1];
+    if (d->trials && !u->fav_right_set)
+        fo->favours_right = fav[0];
     if (k == 0 || (type == TYPE_LOO && k < 2)) {
         fprintf(stderr, "iastm forest: %s: %s (%zu row%s)\n", t->path,
                 k == 0 ? "no poolable rows" : "leave-one-out needs at least 2 studies", d->n,
@@ -373,18 +477,18 @@ static int run(cli_ctx_t *x)
             goto done;
         }
     }
-    measure = cli_measure_name(&x->c, d);
     if (!fo->xlabel)
-        fo->xlabel = cli_measure_axis(measure);
-    snprintf(est_header, sizeof est_header, "%s [%g%% CI]", fo->xlabel, 100 * x->rma.level);
+        fo->xlabel = fo->transf_exp ? "Ratio (log scale)" : cli_measure_axis(measure);
+    snprintf(est_header, sizeof est_header, "%s [%g%% CI]",
+             fo->transf_exp && !strcmp(fo->xlabel, "Ratio (log scale)") ? "Ratio" : fo->xlabel,
+             100 * x->rma.level);
     fo->est_header = est_header;
     fo->format = x->plot.format;
     fo->title = x->plot.title;
     fo->width_pt = x->plot.width;
     fo->height_pt = x->plot.height;
-    if (extra) {
-        fo->extra_header = extra;
-    }
+    if (extra)
+        fo->extra_header = ma_codemap_get(&u->map, "", extra);
     if (overall.method_used == MA_METHOD_FE)
         snprintf(overall_label, sizeof overall_label, "Common-effect model");
     else
@@ -445,15 +549,15 @@ static int run(cli_ctx_t *x)
     }
 
     if (type == TYPE_STUDY && x->c.ds.cluster_col) {
-        if ((rc = forest_clusters(d, extra, z, rho, x->rma.level, &mv, rows, &groups, &f,
+        if ((rc = forest_clusters(d, &rctx, z, rho, x->rma.level, &mv, rows, &groups, &f,
                                   &overall, overall_label, sizeof overall_label, mv_note,
                                   sizeof mv_note, labels)) != 0)
             goto done;
         fo->show_heterogeneity = 0;
-        fo->label_header = t->header[d->cluster];
+        fo->label_header = ma_codemap_get(&u->map, "", t->header[d->cluster]);
     } else if (type == TYPE_STUDY && !by) {
         for (j = 0; j < k; j++) {
-            ma_forest_study_row(d, d->idx[j], extra, z, &rows[j]);
+            study_row(&rctx, d, d->idx[j], z, &rows[j]);
             rows[j].weight = bayes ? NAN : w[j];
         }
         f.overall = bayes ? &bsum : &overall;
@@ -501,13 +605,13 @@ static int run(cli_ctx_t *x)
         }
         for (g = 0; g < sg->ngroups; g++) {
             double wsum = 0;
-            groups[g].name = sg->g[g].value;
+            groups[g].name = ma_codemap_get(&u->map, by, sg->g[g].value);
             groups[g].first = r;
             groups[g].count = sg->g[g].k;
             groups[g].fit = &sg->g[g].fit;
             for (i = 0; i < sg->g[g].k; i++, r++) {
                 size_t m = sg->g[g].members[i];
-                ma_forest_study_row(d, d->idx[kept[m]], extra, z, &rows[r]);
+                study_row(&rctx, d, d->idx[kept[m]], z, &rows[r]);
                 rows[r].weight = w[m];
                 wsum += w[m];
             }
@@ -554,7 +658,7 @@ static int run(cli_ctx_t *x)
         }
         for (j = 0; j < k; j++) {
             size_t m = perm[j];
-            const char *lab = d->s[d->idx[m]].label;
+            const char *lab = d->s[d->idx[m]].cite;
             size_t n = strlen(lab) + 16;
             memset(&rows[j], 0, sizeof rows[j]);
             if (!(labels[j] = malloc(n))) {
@@ -575,6 +679,14 @@ static int run(cli_ctx_t *x)
         fo->label_header = type == TYPE_LOO ? "Study left out" : "Study added";
     }
 
+    /* the comparator column only when the plotted rows mix comparators */
+    fo->comp_header = NULL;
+    for (j = 1; rctx.comp && j < f.nrows; j++)
+        if (rows[j].comparator && rows[0].comparator &&
+            strcmp(rows[j].comparator, rows[0].comparator) != 0) {
+            fo->comp_header = ma_codemap_get(&u->map, "", "comparator");
+            break;
+        }
     if (ma_forest_script(&f, fo, &s, &err) != MA_OK) {
         rc = cli_report(&err);
         goto done;
@@ -597,6 +709,7 @@ done:
     ma_subgroups_free(sg);
     ma_bayes_free(&br);
     ma_gp_clear(&s);
+    ma_codemap_clear(&u->map);
     return rc;
 }
 
@@ -614,6 +727,10 @@ static const struct option OPTIONS[] = {
     {"tau-prior", required_argument, NULL, OPT_TAU_PRIOR},
     {"mu-prior", required_argument, NULL, OPT_MU_PRIOR},
     {"rho", required_argument, NULL, OPT_RHO},
+    {"labels", required_argument, NULL, OPT_LABELS},
+    {"arm-labels", required_argument, NULL, OPT_ARM_LABELS},
+    {"comparator", required_argument, NULL, OPT_COMPARATOR},
+    {"transf", required_argument, NULL, OPT_TRANSF},
     CLI_OPT_END};
 
 const cli_cmd_t CLI_CMD_FOREST = {

@@ -133,7 +133,7 @@ ma_plot_excluded_t *cli_plot_excluded(const ma_dataset_t *d, size_t *n)
     for (i = 0; i < d->n; i++) {
         if (d->s[i].included)
             continue;
-        e[m].label = d->s[i].label;
+        e[m].label = d->s[i].cite;
         e[m].line = d->s[i].line;
         e[m].reason = d->s[i].reason ? d->s[i].reason : "not poolable";
         m++;

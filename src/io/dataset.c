@@ -479,6 +479,31 @@ static void no_form_reason(const ma_dataset_t *d, char *buf, size_t n)
         snprintf(buf + len, n - len, ")");
 }
 
+/* The readers' labels (s->cite): a --label template (then also s->label), the --label
+ * column, the citation rule in a trials file, else the label; equal labels of different
+ * studies disambiguated over the whole table, so that a study keeps its letter in
+ * every subset. */
+static ma_status_t reader_labels(ma_dataset_t *d, const ma_dataset_opts_t *o,
+                                 ma_error_t *err)
+{
+    const ma_table_t *t = d->table;
+    int tmpl = ma_label_is_template(o->label_col);
+    size_t i;
+    ma_status_t st;
+    for (i = 0; i < d->n; i++)
+        d->s[i].cite = d->s[i].label;
+    if (!tmpl && !(d->trials && !o->label_col && ma_table_col(t, "author") >= 0))
+        return MA_OK;
+    if ((st = ma_table_labels(t, o->label_col, d->col[MA_COL_STUDY], &d->labels, err)) != MA_OK)
+        return st;
+    for (i = 0; i < d->n; i++) {
+        d->s[i].cite = d->labels[d->s[i].row];
+        if (tmpl)
+            d->s[i].label = d->s[i].cite;
+    }
+    return MA_OK;
+}
+
 static ma_status_t build_row(ma_dataset_t *d, const ma_dataset_opts_t *o, size_t r,
                              ma_study_t *s, char *no_form, size_t no_form_size,
                              ma_error_t *err)
@@ -704,7 +729,10 @@ ma_status_t ma_dataset_build(const ma_table_t *t, const ma_dataset_opts_t *o,
         if ((st = find_col(d, o, k, err)) != MA_OK)
             goto fail;
     no_form[0] = '\0';
-    if (o->label_col && ma_table_col(t, o->label_col) < 0) {
+    if (ma_label_is_template(o->label_col)) {
+        if ((st = ma_label_check(t, o->label_col, err)) != MA_OK)
+            goto fail;
+    } else if (o->label_col && ma_table_col(t, o->label_col) < 0) {
         st = ma_error_at(err, MA_EUSAGE, t->path, 0, NULL, NULL,
                          "--label %s: no column '%s' in the header", o->label_col,
                          o->label_col);
@@ -784,6 +812,10 @@ ma_status_t ma_dataset_build(const ma_table_t *t, const ma_dataset_opts_t *o,
     }
     free(fcol);
     fcol = NULL;
+    d->trials = ma_table_col(t, "study_id") >= 0 && ma_table_col(t, "outcome") >= 0 &&
+                ma_table_col(t, "data_form") >= 0;
+    if ((st = reader_labels(d, o, err)) != MA_OK)
+        goto fail;
     /* vtype AV uses the mean g of the rows pooled together: recompute those rows as a set. */
     if (o->es.measure == MA_MEASURE_SMD && o->es.vtype == MA_VTYPE_AV && d->k > 0) {
         ma_es_input_t *in = malloc(d->k * sizeof *in);
@@ -819,6 +851,9 @@ void ma_dataset_free(ma_dataset_t *d)
     size_t i;
     if (!d)
         return;
+    for (i = 0; d->labels && i < d->table->nrow; i++)
+        free(d->labels[i]);
+    free(d->labels);
     for (i = 0; d->s && i < d->n; i++)
         free(d->s[i].reason);
     free(d->s);
@@ -835,14 +870,7 @@ const char *ma_dataset_cell(const ma_dataset_t *d, size_t i, const char *header)
 
 const char *ma_dataset_citation(const ma_dataset_t *d, size_t i, char *buf, size_t n)
 {
-    const char *author = ma_dataset_cell(d, i, "author");
-    const char *year = ma_dataset_cell(d, i, "year");
-    size_t len = strcspn(author, " ,(;");
-    if (len == 0 || !strncmp(author, "not shown", 9) || !strncmp(author, "[", 1)) {
-        snprintf(buf, n, "%s", d->s[i].label);
-        return buf;
-    }
-    snprintf(buf, n, "%.*s %s", (int)len, author, ma_is_missing(year) ? "n.d." : year);
+    snprintf(buf, n, "%s", d->s[i].cite);
     return buf;
 }
 

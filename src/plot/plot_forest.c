@@ -34,11 +34,12 @@ typedef struct {
 
 #define LABEL_MAX 44   /* characters of a study label before it is cut */
 #define EXTRA_MAX 22
+#define COMP_MAX 30    /* a comparator in words: "Hands-on myofascial release" */
 #define TEXT_SCALE 0.9 /* statistics lines use a smaller font */
 
 /* Column text of one study row. */
 typedef struct {
-    char label[LABEL_MAX * 4 + 8], extra[EXTRA_MAX * 4 + 8];
+    char label[LABEL_MAX * 4 + 8], extra[EXTRA_MAX * 4 + 8], comp[COMP_MAX * 4 + 8];
     char n1[32], ms1[72], n2[32], ms2[72], w[32], est[96], post[96];
 } cells_t;
 
@@ -69,9 +70,15 @@ static void test_text(char *buf, size_t n, const ma_rma_t *r)
         snprintf(buf, n, "Test for overall effect: t(%.0f) = %s, %s", r->df, z, p);
 }
 
-static void est_text(char *buf, size_t n, double est, double lb, double ub)
+/* ex: the effects are log ratios, printed as ratios */
+static void est_text(char *buf, size_t n, double est, double lb, double ub, int ex)
 {
     char a[32], b[32], c[32];
+    if (ex) {
+        est = exp(est);
+        lb = exp(lb);
+        ub = exp(ub);
+    }
     plot_fmt_num(a, sizeof a, est, 2);
     plot_fmt_num(b, sizeof b, lb, 2);
     plot_fmt_num(c, sizeof c, ub, 2);
@@ -90,12 +97,14 @@ static void mean_sd(char *buf, size_t n, double m, double sd)
     snprintf(buf, n, "%s (%s)", a, b);
 }
 
-static void fill_cells(cells_t *c, const ma_forest_row_t *r)
+static void fill_cells(cells_t *c, const ma_forest_row_t *r, int ex)
 {
     memset(c, 0, sizeof *c);
     ma_gp_clean(r->label, c->label, sizeof c->label, LABEL_MAX);
     if (r->extra)
         ma_gp_clean(r->extra, c->extra, sizeof c->extra, EXTRA_MAX);
+    if (r->comparator)
+        ma_gp_clean(r->comparator, c->comp, sizeof c->comp, COMP_MAX);
     if (!isnan(r->n1))
         snprintf(c->n1, sizeof c->n1, "%.0f", r->n1);
     if (!isnan(r->n2))
@@ -105,7 +114,7 @@ static void fill_cells(cells_t *c, const ma_forest_row_t *r)
     if (!isnan(r->weight))
         snprintf(c->w, sizeof c->w, "%.1f%%", r->weight);
     if (isfinite(r->yi))
-        est_text(c->est, sizeof c->est, r->yi, r->ci_lb, r->ci_ub);
+        est_text(c->est, sizeof c->est, r->yi, r->ci_lb, r->ci_ub, ex);
 }
 
 static double maxd(double a, double b)
@@ -124,6 +133,46 @@ static void extend(double *lo, double *hi, double x)
         *hi = x;
 }
 
+/* Tick marks of a log-ratio axis labelled in ratios (metafor's atransf = exp): ratios
+ * 1, 10^e, 2 and 1/2, 5 * 10^e and 2 * 10^e, other powers of 2, in this order of
+ * preference, each kept when its label does not crowd those already kept. */
+static void ratio_tics(ma_gp_script_t *s, double xmin, double xmax, double ptx, double cw,
+                       double F)
+{
+    double cand[160], keep[16];
+    int prio[160], nc = 0, nk = 0, p, e, j, i, q;
+    for (e = -6; e <= 6; e++) {
+        double t = pow(10, e);
+        cand[nc] = t, prio[nc++] = e == 0 ? 0 : 1;
+        cand[nc] = 5 * t, prio[nc++] = 3;
+        cand[nc] = 2 * t, prio[nc++] = e == 0 || e == -1 ? 2 : 3;
+    }
+    for (j = -12; j <= 12; j++)
+        if (j < -1 || j > 1)
+            cand[nc] = pow(2, j), prio[nc++] = 4;
+    ma_gp_printf(s, "set xtics out nomirror scale 0.6,0 font ',%g' (", F * 0.95);
+    for (p = 0; p <= 4; p++)
+        for (i = 0; i < nc; i++) {
+            double x = log(cand[i]);
+            char a[32];
+            int ok = prio[i] == p && x >= xmin - 1e-9 && x <= xmax + 1e-9 && nk < 16;
+            snprintf(a, sizeof a, "%g", cand[i]);
+            for (q = 0; ok && q < nk; q++) {
+                char b[32];
+                snprintf(b, sizeof b, "%g", keep[q]);
+                if (fabs(x - log(keep[q])) * ptx <
+                    (double)(strlen(a) + strlen(b)) / 2 * cw + 1.5 * F)
+                    ok = 0;
+            }
+            if (!ok)
+                continue;
+            keep[nk] = cand[i];
+            ma_gp_printf(s, "%s'%s' %.10g", nk ? ", " : "", a, x);
+            nk++;
+        }
+    ma_gp_printf(s, ")\n");
+}
+
 ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
                              ma_gp_script_t *s, ma_error_t *err)
 {
@@ -136,6 +185,8 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
     cells_t *cells = NULL;
     size_t nd = 0, i, g, maxrows;
     int has_raw = 0, has_w = 0, has_extra = o->extra_header != NULL, has_groups;
+    int has_comp = o->comp_header != NULL;
+    double w_comp = 0, x_comp = 0;
     double w_label, w_extra = 0, w_n1 = 0, w_ms1 = 0, w_n2 = 0, w_ms2 = 0, w_w = 0, w_est;
     double w_post = 0, x_post = 0;
     double w_text = 0, x, x_label, x_extra = 0, x_n1 = 0, x_ms1 = 0, x_n2 = 0, x_ms2 = 0;
@@ -209,10 +260,10 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
     /* Column widths from the text. */
     for (i = 0; i < f->nrows; i++) {
         const ma_forest_row_t *r = &f->rows[i];
-        fill_cells(&cells[i], r);
+        fill_cells(&cells[i], r, o->transf_exp);
         if (bayes && isfinite(f->post_mean[i]))
             est_text(cells[i].post, sizeof cells[i].post, f->post_mean[i], f->post_lb[i],
-                     f->post_ub[i]);
+                     f->post_ub[i], o->transf_exp);
         if (!isnan(r->n1) || !isnan(r->n2) || !isnan(r->m1) || !isnan(r->m2))
             has_raw = 1;
         if (!isnan(r->weight)) {
@@ -224,6 +275,8 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
     w_est = PLOT_BOLD * cw * (double)ma_gp_strwidth(o->est_header ? o->est_header : "");
     if (has_extra)
         w_extra = PLOT_BOLD * cw * (double)ma_gp_strwidth(o->extra_header);
+    if (has_comp)
+        w_comp = PLOT_BOLD * cw * (double)ma_gp_strwidth(o->comp_header);
     if (has_raw) {
         w_n1 = w_n2 = cw * 1.0;
         w_ms1 = w_ms2 = PLOT_BOLD * cw * 9.0; /* "Mean (SD)" */
@@ -237,6 +290,8 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
                                     (has_groups ? 0.8 * F : 0));
         if (has_extra)
             w_extra = maxd(w_extra, cw * (double)ma_gp_strwidth(c->extra));
+        if (has_comp)
+            w_comp = maxd(w_comp, cw * (double)ma_gp_strwidth(c->comp));
         if (has_raw) {
             w_n1 = maxd(w_n1, cw * (double)strlen(c->n1));
             w_ms1 = maxd(w_ms1, cw * (double)strlen(c->ms1));
@@ -252,7 +307,10 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
                                   (double)ma_gp_strwidth(f->post_header ? f->post_header : ""));
     if (has_raw) {
         /* the arm headers span n and Mean (SD) */
-        double arm1 = cw * 5, arm2 = cw * 10;
+        double arm1 = PLOT_BOLD * cw * (double)ma_gp_strwidth(o->arm_labels[0] ? o->arm_labels[0]
+                                                                               : "Treatment");
+        double arm2 = PLOT_BOLD * cw * (double)ma_gp_strwidth(o->arm_labels[1] ? o->arm_labels[1]
+                                                                               : "Control");
         if (w_n1 + pad + w_ms1 < arm1)
             w_ms1 = arm1 - w_n1 - pad;
         if (w_n2 + pad + w_ms2 < arm2)
@@ -272,7 +330,7 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
             ma_gp_clean(f->overall_label, tmp, sizeof tmp, 60);
             w_label = maxd(w_label, PLOT_BOLD * cw * (double)ma_gp_strwidth(tmp));
             est_text(tmp, sizeof tmp, f->overall->estimate, f->overall->ci_lb,
-                     f->overall->ci_ub);
+                     f->overall->ci_ub, o->transf_exp);
             if (bayes) /* a posterior: in the posterior column */
                 w_post = maxd(w_post, PLOT_BOLD * cw * (double)strlen(tmp));
             else
@@ -280,7 +338,8 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
             break;
         case ROW_SUBTOTAL:
             est_text(tmp, sizeof tmp, f->groups[rows[i].ref].fit->estimate,
-                     f->groups[rows[i].ref].fit->ci_lb, f->groups[rows[i].ref].fit->ci_ub);
+                     f->groups[rows[i].ref].fit->ci_lb, f->groups[rows[i].ref].fit->ci_ub,
+                     o->transf_exp);
             w_est = maxd(w_est, PLOT_BOLD * cw * (double)strlen(tmp));
             w_label = maxd(w_label, PLOT_BOLD * cw * 18);
             break;
@@ -300,6 +359,10 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
     if (has_extra) {
         x_extra = x;
         x += w_extra + pad;
+    }
+    if (has_comp) {
+        x_comp = x;
+        x += w_comp + pad;
     }
     if (has_raw) {
         x_n1 = x + w_n1;
@@ -412,9 +475,12 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
                  plot_l / W, plot_r / W, 1 - p_top / H, 1 - p_bot / H);
     ma_gp_printf(s, "set xrange [%.10g:%.10g]\nset yrange [%.6f:%.6f]\n", xmin, xmax,
                  (double)(nd + header_rows) - 0.5, -0.5);
-    ma_gp_printf(s, "set xtics %.10g,%.10g,%.10g out nomirror scale 0.6,0 font ',%g'\n"
-                    "set format x '%%g'\nset style fill solid 1.0 noborder\n",
-                 xmin, step, xmax + step * 1e-6, F * 0.95);
+    if (o->transf_exp)
+        ratio_tics(s, xmin, xmax, ptx, cw, F);
+    else
+        ma_gp_printf(s, "set xtics %.10g,%.10g,%.10g out nomirror scale 0.6,0 font ',%g'\n"
+                        "set format x '%%g'\n", xmin, step, xmax + step * 1e-6, F * 0.95);
+    ma_gp_printf(s, "set style fill solid 1.0 noborder\n");
 
     /* Labels: a helper writes `set label '...' at screen X, first ROW`. */
 #define LABEL(text, xpt, row, align, font)                                                   \
@@ -435,9 +501,13 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
     LABEL(o->label_header, x_label, 1, "left", " font ':Bold'");
     if (has_extra)
         LABEL(o->extra_header, x_extra, 1, "left", " font ':Bold'");
+    if (has_comp)
+        LABEL(o->comp_header, x_comp, 1, "left", " font ':Bold'");
     if (has_raw) {
-        LABEL("IASTM", (x_n1 - w_n1 + x_ms1) / 2, 0, "center", " font ':Bold'");
-        LABEL("Comparator", (x_n2 - w_n2 + x_ms2) / 2, 0, "center", " font ':Bold'");
+        LABEL(o->arm_labels[0] ? o->arm_labels[0] : "Treatment", (x_n1 - w_n1 + x_ms1) / 2, 0,
+              "center", " font ':Bold'");
+        LABEL(o->arm_labels[1] ? o->arm_labels[1] : "Control", (x_n2 - w_n2 + x_ms2) / 2, 0,
+              "center", " font ':Bold'");
         LABEL("n", x_n1, 1, "right", " font ':Bold'");
         LABEL("Mean (SD)", x_ms1, 1, "right", " font ':Bold'");
         LABEL("n", x_n2, 1, "right", " font ':Bold'");
@@ -465,6 +535,8 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
                 LABEL(c->label, x_label + (has_groups ? 0.8 * F : 0), row, "left", "");
                 if (has_extra && c->extra[0])
                     LABEL(c->extra, x_extra, row, "left", "");
+                if (has_comp && c->comp[0])
+                    LABEL(c->comp, x_comp, row, "left", "");
                 if (has_raw) {
                     if (c->n1[0])
                         LABEL(c->n1, x_n1, row, "right", "");
@@ -493,7 +565,8 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
                     snprintf(buf, sizeof buf, "%.1f%%", gr->weight);
                     LABEL(buf, x_w, row, "right", " font ':Bold'");
                 }
-                est_text(buf, sizeof buf, gr->fit->estimate, gr->fit->ci_lb, gr->fit->ci_ub);
+                est_text(buf, sizeof buf, gr->fit->estimate, gr->fit->ci_lb, gr->fit->ci_ub,
+                         o->transf_exp);
                 LABEL(buf, x_est, row, "right", " font ':Bold'");
             } else if (d->kind == ROW_TEXT) {
                 LABEL(d->text, x_label + (has_groups && d->ref < f->ngroups && i < overall_row
@@ -505,14 +578,16 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
                 if (has_w)
                     LABEL("100%", x_w, row, "right", " font ':Bold'");
                 est_text(buf, sizeof buf, f->overall->estimate, f->overall->ci_lb,
-                         f->overall->ci_ub);
+                         f->overall->ci_ub, o->transf_exp);
                 LABEL(buf, bayes ? x_post : x_est, row, "right", " font ':Bold'");
             } else if (d->kind == ROW_PI) {
                 char a[32], b[32];
                 LABEL(f->pi_label ? f->pi_label : "Prediction interval", x_label, row, "left",
                       fontsmall);
-                plot_fmt_num(a, sizeof a, f->overall->pi_lb, 2);
-                plot_fmt_num(b, sizeof b, f->overall->pi_ub, 2);
+                plot_fmt_num(a, sizeof a, o->transf_exp ? exp(f->overall->pi_lb)
+                                                         : f->overall->pi_lb, 2);
+                plot_fmt_num(b, sizeof b, o->transf_exp ? exp(f->overall->pi_ub)
+                                                         : f->overall->pi_ub, 2);
                 snprintf(buf, sizeof buf, "[%s, %s]", a, b);
                 LABEL(buf, bayes ? x_post : x_est, row, "right", fontsmall);
             }
@@ -719,7 +794,7 @@ void ma_forest_study_row(const ma_dataset_t *d, size_t s, const char *extra_col,
     ma_es_input_t in;
     const ma_study_t *st = &d->s[s];
     memset(r, 0, sizeof *r);
-    r->label = st->label;
+    r->label = st->cite ? st->cite : st->label;
     r->extra = extra_col ? ma_dataset_cell(d, s, extra_col) : NULL;
     r->yi = st->yi;
     r->ci_lb = st->yi - z * sqrt(st->vi);

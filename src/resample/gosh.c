@@ -28,12 +28,34 @@ const double ma_gosh_probs[MA_GOSH_NQ] = {0, 0.025, 0.25, 0.5, 0.75, 0.975, 1};
 void ma_gosh_opts_init(ma_gosh_opts_t *o)
 {
     memset(o, 0, sizeof *o);
-    o->method = MA_METHOD_DL;
+    o->method = MA_METHOD_REML; /* the pooling default, as iastm pool and metafor rma */
     o->seed = 1;
     o->q_cap = 1ULL << 25;
     ma_rma_opts_init(&o->rma);
     o->rma.tau2_ci = 0;
     ma_run_opts_init(&o->run);
+}
+
+ma_status_t ma_gosh_grid_init(ma_gosh_grid_t *g, size_t nx, size_t ny, size_t max_points,
+                              ma_error_t *err)
+{
+    memset(g, 0, sizeof *g);
+    if (nx == 0 || ny == 0)
+        return ma_error_set(err, MA_EUSAGE, "a GOSH grid needs at least one bin");
+    g->nx = nx;
+    g->ny = ny;
+    g->max_points = max_points;
+    if (!(g->count = calloc(nx * ny, sizeof *g->count)))
+        return ma_error_set(err, MA_ENOMEM, "out of memory");
+    return MA_OK;
+}
+
+void ma_gosh_grid_free(ma_gosh_grid_t *g)
+{
+    free(g->count);
+    free(g->px);
+    free(g->py);
+    memset(g, 0, sizeof *g);
 }
 
 typedef struct {
@@ -82,6 +104,8 @@ typedef struct {
     int own_out;      /* out is a temporary file */
     int io_error, nomem;
     double *yb, *vb;  /* members for the full fits */
+    uint64_t *grid;   /* this thread's grid counts (opts grid) */
+    vec_t px, py;     /* this thread's points */
     char *mask_str;   /* k + 1 */
 } tstate_t;
 
@@ -228,11 +252,26 @@ static void flush_block(tstate_t *s)
 static void write_row(const ctx_t *c, tstate_t *s, const fit_t *f, int ok)
 {
     if (ok)
-        fprintf(s->out, "%s,%d,%.17g,%.17g,%.17g,%.17g,%.17g\n", s->mask_str, f->m, f->est,
-                f->I2, f->H2, f->tau2, f->Q);
+        fprintf(s->out, "%s,%d,%.17g,%.17g,%.17g,%.17g,%.17g,%s\n", s->mask_str, f->m, f->est,
+                f->I2, f->H2, f->tau2, f->Q, ma_method_name(c->rma.method));
     else
-        fprintf(s->out, "%s,%d,NA,NA,NA,NA,NA\n", s->mask_str, f->m);
-    (void)c;
+        fprintf(s->out, "%s,%d,NA,NA,NA,NA,NA,%s\n", s->mask_str, f->m,
+                ma_method_name(c->rma.method));
+}
+
+/* Bin one subset into the thread's grid (and keep the pair when few subsets). */
+static void bin(const ctx_t *c, tstate_t *s, const fit_t *f)
+{
+    const ma_gosh_grid_t *g = c->o->grid;
+    double fx = (f->est - g->x_lo) / (g->x_hi - g->x_lo) * (double)g->nx;
+    double fy = f->I2 / 100 * (double)g->ny;
+    size_t ix = fx <= 0 ? 0 : fx >= (double)g->nx ? g->nx - 1 : (size_t)fx;
+    size_t iy = fy <= 0 ? 0 : fy >= (double)g->ny ? g->ny - 1 : (size_t)fy;
+    if (!(fx == fx) || !(fy == fy))
+        return;
+    s->grid[iy * g->nx + ix]++;
+    if (c->nsub <= g->max_points && (!vec_push(&s->px, f->est) || !vec_push(&s->py, f->I2)))
+        s->nomem = 1;
 }
 
 /* Record one subset; `key` picks the quantile sample. */
@@ -244,6 +283,8 @@ static void emit(const ctx_t *c, tstate_t *s, const fit_t *f, int ok, uint64_t k
         s->failed++;
         return;
     }
+    if (s->grid)
+        bin(c, s, f);
     s->n++;
     s->b_est += f->est;
     s->b_I2 += f->I2;
@@ -466,8 +507,8 @@ ma_status_t ma_gosh(const double *yi, const double *vi, size_t k, const ma_gosh_
                                 i + 1);
     if (k <= 62)
         full = (1ULL << k) - 1;
-    if (o->subsets == 0)
-        c.exact = k <= EXACT_DEFAULT_K;
+    if (o->subsets == 0) /* a full fit per subset: metafor's rule with its 10^6 */
+        c.exact = closed_form(o) ? k <= EXACT_DEFAULT_K : full <= RANDOM_DEFAULT;
     else
         c.exact = k <= 62 && full <= o->subsets;
     if (c.exact && k > EXACT_MAX_K)
@@ -494,6 +535,19 @@ ma_status_t ma_gosh(const double *yi, const double *vi, size_t k, const ma_gosh_
     c.c = swy / sw;
     for (i = 0; i < k; i++)
         c.yc[i] = yi[i] - c.c;
+    if (o->grid) {
+        double lo = yi[0], hi = yi[0];
+        for (i = 1; i < k; i++) {
+            lo = yi[i] < lo ? yi[i] : lo;
+            hi = yi[i] > hi ? yi[i] : hi;
+        }
+        if (!(hi > lo)) {
+            lo -= 0.5;
+            hi += 0.5;
+        }
+        o->grid->x_lo = lo;
+        o->grid->x_hi = hi;
+    }
     while (o->q_cap > 0 && (c.nsub >> c.keep_shift) > o->q_cap)
         c.keep_shift++;
     if (c.exact) {
@@ -523,6 +577,10 @@ ma_status_t ma_gosh(const double *yi, const double *vi, size_t k, const ma_gosh_
         s->yb = malloc(k * sizeof *s->yb);
         s->vb = malloc(k * sizeof *s->vb);
         s->mask_str = malloc(k + 1);
+        if (o->grid && !(s->grid = calloc(o->grid->nx * o->grid->ny, sizeof *s->grid))) {
+            st = ma_error_set(err, MA_ENOMEM, "out of memory");
+            goto done;
+        }
         if (!s->yb || !s->vb || !s->mask_str) {
             st = ma_error_set(err, MA_ENOMEM, "out of memory");
             goto done;
@@ -538,7 +596,7 @@ ma_status_t ma_gosh(const double *yi, const double *vi, size_t k, const ma_gosh_
             }
         }
     }
-    if (o->all && fprintf(o->all, "subset,k,estimate,I2,H2,tau2,Q\n") < 0) {
+    if (o->all && fprintf(o->all, "subset,k,estimate,I2,H2,tau2,Q,method\n") < 0) {
         st = ma_error_set(err, MA_EIO, "cannot write the subsets file");
         goto done;
     }
@@ -586,6 +644,27 @@ ma_status_t ma_gosh(const double *yi, const double *vi, size_t k, const ma_gosh_
             r->mean_k = ma_acc_get(&a[5]) / nfit;
         }
     }
+    /* the threads' grids and points, in thread order (bitmask order for all subsets) */
+    if (o->grid) {
+        ma_gosh_grid_t *g = o->grid;
+        size_t np = 0, n = g->nx * g->ny, b;
+        for (t = 0; t < nt; t++) {
+            for (b = 0; b < n; b++)
+                g->count[b] += c.ts[t].grid[b];
+            np += c.ts[t].px.n;
+        }
+        if (np && c.nsub <= g->max_points) {
+            if (!(g->px = malloc(np * sizeof *g->px)) || !(g->py = malloc(np * sizeof *g->py))) {
+                st = ma_error_set(err, MA_ENOMEM, "out of memory");
+                goto done;
+            }
+            for (t = 0; t < nt; t++) {
+                memcpy(g->px + g->np, c.ts[t].px.v, c.ts[t].px.n * sizeof *g->px);
+                memcpy(g->py + g->np, c.ts[t].py.v, c.ts[t].py.n * sizeof *g->py);
+                g->np += c.ts[t].px.n;
+            }
+        }
+    }
     r->k = k;
     r->method = o->method;
     r->exact = c.exact;
@@ -631,6 +710,9 @@ done:
             free(s->yb);
             free(s->vb);
             free(s->mask_str);
+            free(s->grid);
+            free(s->px.v);
+            free(s->py.v);
         }
         free(c.ts);
     }

@@ -276,10 +276,12 @@ static void hostile_forest(ma_gp_script_t *s, ma_plot_format_t fmt)
     fit.stat = 2.9;
     fit.pval = 0.004;
     fit.df = NAN;
+    memset(rows, 0, sizeof rows);
     for (i = 0; i < NHOSTILE; i++) {
         ma_forest_row_t *r = &rows[i];
         r->label = hostile[i];
         r->extra = hostile[NHOSTILE - 1 - i];
+        r->comparator = hostile[(i + 2) % NHOSTILE];
         r->yi = 0.1 * (double)i - 0.2;
         r->ci_lb = r->yi - 0.4;
         r->ci_ub = r->yi + 0.4;
@@ -321,6 +323,9 @@ static void hostile_forest(ma_gp_script_t *s, ma_plot_format_t fmt)
     o.title = hostile[0];
     o.label_header = hostile[1];
     o.extra_header = hostile[3];
+    o.comp_header = hostile[5];
+    o.arm_labels[0] = hostile[6];
+    o.arm_labels[1] = hostile[7];
     o.est_header = hostile[4];
     o.xlabel = hostile[6];
     o.favours_left = hostile[2];

@@ -7,6 +7,7 @@
 
 #include "testutil.h"
 #include "iastm/gosh.h"
+#include "iastm/plot.h"
 #include "core/quantile.h"
 #include "core/rng.h"
 
@@ -287,17 +288,20 @@ static void test_all_file(void **state)
     (void)state;
     assert_non_null(f);
     ma_gosh_opts_init(&o);
+    o.method = MA_METHOD_DL;
     o.run.progress = NULL;
     o.run.threads = 2;
     o.all = f;
     assert_int_equal(ma_gosh(d.yi, d.vi, d.k, &o, &r, &err), MA_OK);
     rewind(f);
     assert_non_null(fgets(line, sizeof line, f));
-    assert_string_equal(line, "subset,k,estimate,I2,H2,tau2,Q\n");
+    assert_string_equal(line, "subset,k,estimate,I2,H2,tau2,Q,method\n");
     while (fgets(line, sizeof line, f)) {
         n++;
         if (n == 1) /* study 1 alone */
             assert_int_equal(strncmp(line, "100000,1,", 9), 0);
+        /* every row names its method */
+        assert_string_equal(line + strlen(line) - 4, ",DL\n");
         if (n == 63) { /* every study: the DL fit of studies 1-6 */
             double est, I2, H2, tau2, Q, e2, i2, t2, q2;
             assert_int_equal(sscanf(line, "111111,6,%lf,%lf,%lf,%lf,%lf", &est, &I2, &H2,
@@ -313,6 +317,99 @@ static void test_all_file(void **state)
     assert_int_equal(n, 63);
     fclose(f);
     testutil_data_free(&d);
+}
+
+/* The default method is the pooling default (REML, as iastm pool and metafor's rma). */
+static void test_default_method(void **state)
+{
+    ma_gosh_opts_t o;
+    (void)state;
+    ma_gosh_opts_init(&o);
+    assert_int_equal(o.method, MA_METHOD_REML);
+}
+
+/* The plot grid: every fitted subset lands in one bin; with few subsets the pairs are
+ * kept, equal to the fits of the --all file, in bitmask order; with more subsets than
+ * max_points only the grid. */
+static void test_grid(void **state)
+{
+    testutil_data_t d = testutil_data_load("bcg.csv", 6, NULL, NULL);
+    ma_gosh_opts_t o;
+    ma_gosh_grid_t g;
+    ma_gosh_t r;
+    ma_error_t err;
+    uint64_t sum = 0, row0 = 0;
+    size_t b, i;
+    double lo = d.yi[0], hi = d.yi[0];
+    (void)state;
+    for (i = 1; i < d.k; i++) {
+        lo = d.yi[i] < lo ? d.yi[i] : lo;
+        hi = d.yi[i] > hi ? d.yi[i] : hi;
+    }
+    ma_gosh_opts_init(&o);
+    o.method = MA_METHOD_DL;
+    o.run.progress = NULL;
+    o.run.threads = 2;
+    assert_int_equal(ma_gosh_grid_init(&g, 20, 10, 100, &err), MA_OK);
+    o.grid = &g;
+    assert_int_equal(ma_gosh(d.yi, d.vi, d.k, &o, &r, &err), MA_OK);
+    assert_close(g.x_lo, lo, 0, 0);
+    assert_close(g.x_hi, hi, 0, 0);
+    for (b = 0; b < g.nx * g.ny; b++)
+        sum += g.count[b];
+    for (b = 0; b < g.nx; b++)
+        row0 += g.count[b];
+    assert_int_equal(sum, 63);
+    assert_true(row0 >= 6); /* the single studies have I2 = 0 */
+    assert_int_equal(g.np, 63);
+    for (i = 0; i < g.np; i++) {
+        double e2, i2, t2, q2;
+        direct(d.yi, d.vi, d.k, i + 1, &e2, &i2, &t2, &q2);
+        assert_close(g.px[i], e2, 1e-12, 1e-14);
+        assert_close(g.py[i], i2, 1e-12, 1e-12);
+        assert_true(g.px[i] >= lo && g.px[i] <= hi);
+    }
+    ma_gosh_grid_free(&g);
+    assert_int_equal(ma_gosh_grid_init(&g, 20, 10, 62, &err), MA_OK);
+    o.grid = &g;
+    assert_int_equal(ma_gosh(d.yi, d.vi, d.k, &o, &r, &err), MA_OK);
+    assert_int_equal(g.np, 0);
+    for (sum = 0, b = 0; b < g.nx * g.ny; b++)
+        sum += g.count[b];
+    assert_int_equal(sum, 63);
+    ma_gosh_grid_free(&g);
+    testutil_data_free(&d);
+}
+
+/* The plot refuses an empty grid and draws a filled one as points or as a density. */
+static void test_plot_script(void **state)
+{
+    ma_gosh_grid_t g;
+    ma_gosh_plot_t p;
+    ma_gosh_plot_opts_t o;
+    ma_gp_script_t s;
+    ma_error_t err;
+    (void)state;
+    assert_int_equal(ma_gosh_grid_init(&g, 4, 5, 10, &err), MA_OK);
+    g.x_lo = -1;
+    g.x_hi = 1;
+    memset(&p, 0, sizeof p);
+    p.grid = &g;
+    p.method = "REML";
+    p.k = 3;
+    p.subsets = 7;
+    p.exact = 1;
+    ma_gosh_plot_opts_init(&o);
+    ma_gp_init(&s);
+    assert_int_equal(ma_gosh_plot_script(&p, &o, &s, &err), MA_EUSAGE);
+    g.count[0] = 3;
+    g.count[19] = 4;
+    assert_int_equal(ma_gosh_plot_script(&p, &o, &s, &err), MA_OK);
+    assert_non_null(strstr(s.buf, "with image"));
+    assert_non_null(strstr(s.buf, "REML, k = 3: all 7 subsets"));
+    assert_non_null(strstr(s.buf, "set cbrange [1:4]"));
+    ma_gp_clear(&s);
+    ma_gosh_grid_free(&g);
 }
 
 static void test_errors(void **state)
@@ -399,6 +496,9 @@ int main(void)
         cmocka_unit_test(test_quantile_sample),
         cmocka_unit_test(test_all_file),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_default_method),
+        cmocka_unit_test(test_grid),
+        cmocka_unit_test(test_plot_script),
         cmocka_unit_test(test_interrupt),
         cmocka_unit_test(test_quantiles),
     };
