@@ -264,7 +264,7 @@ static int run(cli_ctx_t *x)
     if ((rc = cli_out_open(&out, x->c.output)) != 0)
         return rc;
     if (x->c.format == MA_FMT_CSV || x->c.format == MA_FMT_TSV || x->c.format == MA_FMT_JSON) {
-        if (!(w = ma_writer_new(out.f, x->c.format)))
+        if (!(w = cli_writer_new(&x->c, out.f, "evidence", "evidence", NULL)))
             ok = 0;
         else
             ma_writer_section(w, "evidence");
@@ -342,6 +342,7 @@ static const struct option OPTIONS[] = {
     CLI_OPT_END};
 
 const cli_cmd_t CLI_CMD_EVIDENCE = {
+    .table = "evidence",
     .name = "evidence", .summary = "summary of findings with GRADE-style certainty",
     .help = HELP, .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP}, .groups = CLI_GROUP_RMA,
     .options = OPTIONS,

@@ -196,7 +196,13 @@ static const struct option OPTIONS[] = {
     {"all", required_argument, NULL, OPT_ALL},
     CLI_OPT_END};
 
+/* The columns of the Markdown tables; csv and json have every field. */
+static const char *const MD_COLUMNS[] = {
+    "gosh: method k subsets mean_estimate mean_I2 mean_tau2",
+    NULL};
+
 const cli_cmd_t CLI_CMD_GOSH = {
+    .table = "quantiles", .md_columns = MD_COLUMNS,
     .name = "gosh", .summary = "GOSH: fits of every subset of studies", .help = HELP,
     .help_parts = {CLI_COMMON_HELP, CLI_RESAMPLE_HELP}, .options = OPTIONS, .shortopts = "m:",
     .self_size = sizeof(gosh_t), .min_k = 2, .k_style = CLI_K_GOT, .k_needs = "GOSH needs",
