@@ -25,7 +25,7 @@ LIB      := $(BUILD)/libiastm.a
 PROG     := $(BUILD)/iastm
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps test unit clitest golden examples reference asan valgrind fuzz bench analyses \
+.PHONY: all deps test unit clitest golden examples schema reference asan valgrind fuzz bench analyses \
         site-test paper paper-test install clean
 
 all: $(PROG)
@@ -66,7 +66,7 @@ $(BUILD)/tests/unit/testutil.o: tests/unit/testutil.c | $(DEPS_OK)
 
 # make test: unit tests, command-line tests, metafor reference comparisons, every
 # example shown in README.md, --help and the man page, and the evidence page in a browser.
-test: unit clitest golden examples site-test
+test: unit clitest golden examples schema site-test
 	@echo "make test: all test groups passed"
 
 unit: $(UNIT_BIN)
@@ -83,6 +83,10 @@ golden: $(PROG)
 
 examples: $(PROG)
 	@python3 tests/examples.py --iastm $(PROG)
+
+# every command's --format json output against its schema in docs/schema
+schema: $(PROG)
+	@python3 tests/schema.py --iastm $(PROG)
 
 # The evidence page from the committed results, checked in headless Chromium (installed by
 # scripts/deps.sh --browser when missing); screenshots in $(BUILD)/site-*.png.
