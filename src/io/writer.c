@@ -152,13 +152,18 @@ static int in_list(const char *list, const char *key)
 }
 
 /* A count or degrees of freedom by its name, printed without decimals in Markdown when
- * whole: df, *_df, *_df2, n1, n2, participants, *_k0, failsafe_n. */
+ * whole: df, *_df, *_df2, n, n1, n2, participants, *_k0, failsafe_n, the numbers of
+ * iterations, replicates, subsets and failures, a seed. */
 static int is_count_key(const char *key)
 {
-    size_t n = strlen(key);
-    return !strcmp(key, "df") || !strcmp(key, "n1") || !strcmp(key, "n2") ||
-           !strcmp(key, "participants") || !strcmp(key, "failsafe_n") ||
-           (n > 3 && (!strcmp(key + n - 3, "_df") || !strcmp(key + n - 3, "_k0"))) ||
+    static const char *const COUNTS[] = {"df", "n", "n1", "n2", "participants", "failsafe_n",
+                                         "iter", "exact_iter", "reps", "subsets", "failed",
+                                         "seed"};
+    size_t n = strlen(key), i;
+    for (i = 0; i < sizeof COUNTS / sizeof COUNTS[0]; i++)
+        if (!strcmp(key, COUNTS[i]))
+            return 1;
+    return (n > 3 && (!strcmp(key + n - 3, "_df") || !strcmp(key + n - 3, "_k0"))) ||
            (n > 4 && !strcmp(key + n - 4, "_df2"));
 }
 

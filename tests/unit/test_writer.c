@@ -331,6 +331,7 @@ static void fill_parts(ma_writer_t *w)
             ma_writer_int(w, "i", j);
             ma_writer_num(w, "p_value", 0.00001);
             ma_writer_num(w, "Q_df", 3);
+            ma_writer_num(w, "reps", 1000);
             ma_writer_str(w, "s", sec[i]);
             ma_writer_end(w);
         }
@@ -343,9 +344,9 @@ static void test_parts(void **state)
         const char *main;
         const char *want, *want_fit;
     } P[] = {
-        {"rows", "i,p_value,Q_df,s\n0,1e-05,3,rows\n1,1e-05,3,rows\n",
-         "i,p_value,Q_df,s\n0,1e-05,3,fit\n1,1e-05,3,fit\n"},
-        {NULL, "i,p_value,Q_df,s\n0,1e-05,3,fit\n1,1e-05,3,fit\n", NULL},
+        {"rows", "i,p_value,Q_df,reps,s\n0,1e-05,3,1000,rows\n1,1e-05,3,1000,rows\n",
+         "i,p_value,Q_df,reps,s\n0,1e-05,3,1000,fit\n1,1e-05,3,1000,fit\n"},
+        {NULL, "i,p_value,Q_df,reps,s\n0,1e-05,3,1000,fit\n1,1e-05,3,1000,fit\n", NULL},
     };
     size_t i;
     int j;
@@ -394,12 +395,12 @@ static void test_md_columns(void **state)
     ma_writer_free(w);
     assert_int_equal(fclose(f), 0);
     assert_output("md", buf,
-                  "### fit\n\n| i | p_value | Q_df | s |\n|---|---|---|---|\n"
-                  "| 0 | <.01 | 3 | fit |\n| 1 | <.01 | 3 | fit |\n\n"
+                  "### fit\n\n| i | p_value | Q_df | reps | s |\n|---|---|---|---|---|\n"
+                  "| 0 | <.01 | 3 | 1000 | fit |\n| 1 | <.01 | 3 | 1000 | fit |\n\n"
                   "### rows\n\n| i | p_value | Q_df |\n|---|---|---|\n"
                   "| 0 | <.01 | 3 |\n| 1 | <.01 | 3 |\n\n"
-                  "### dropped\n\n| i | p_value | Q_df | s |\n|---|---|---|---|\n"
-                  "| 0 | <.01 | 3 | dropped |\n| 1 | <.01 | 3 | dropped |\n");
+                  "### dropped\n\n| i | p_value | Q_df | reps | s |\n|---|---|---|---|---|\n"
+                  "| 0 | <.01 | 3 | 1000 | dropped |\n| 1 | <.01 | 3 | 1000 | dropped |\n");
     free(buf);
 }
 
