@@ -26,8 +26,8 @@ LIB      := $(BUILD)/libiastm.a
 PROG     := $(BUILD)/iastm
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps test unit clitest golden examples manpage reference asan valgrind fuzz bench \
-        analyses site-test paper paper-test install uninstall install-test clean FORCE
+.PHONY: all deps test unit clitest golden examples manpage schema reference asan valgrind fuzz \
+        bench analyses site-test paper paper-test install uninstall install-test clean FORCE
 
 all: $(PROG)
 
@@ -76,8 +76,9 @@ $(BUILD)/tests/unit/testutil.o: tests/unit/testutil.c | $(DEPS_OK)
 
 # make test: unit tests, command-line tests, metafor reference comparisons, every
 # example shown in README.md, --help and the man page, the man page against every
-# command's --help, make install into a temporary prefix, and the evidence page in a browser.
-test: unit clitest golden examples manpage install-test site-test
+# command's --help, every command's JSON against its schema, make install into a temporary
+# prefix, and the evidence page in a browser.
+test: unit clitest golden examples manpage schema install-test site-test
 	@echo "make test: all test groups passed"
 
 unit: $(UNIT_BIN)
@@ -102,6 +103,10 @@ install-test: $(PROG)
 # man/iastm.1 lists every command and every option of every command's --help.
 manpage: $(PROG)
 	@python3 tests/manpage.py --iastm $(PROG) --man man/iastm.1
+
+# every command's --format json output against its schema in docs/schema
+schema: $(PROG)
+	@python3 tests/schema.py --iastm $(PROG)
 
 # The evidence page from the committed results, checked in headless Chromium (installed by
 # scripts/deps.sh --browser when missing); screenshots in $(BUILD)/site-*.png.

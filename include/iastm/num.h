@@ -21,7 +21,18 @@ const char *ma_num_why(const char *s);
 /* True when `s` is a missing-value token (empty, NA, N/A, ".") after trimming blanks. */
 int ma_is_missing(const char *s);
 
-/* Format with %.17g, or "NA" for NaN. Returns buf. */
+/* Numbers for programs (csv, tsv, json): the shortest of %.15g, %.16g and %.17g that
+ * strtod reads back as the same double, so an input prints as it was given (0.95, not
+ * 0.94999999999999996) and a computed result keeps full precision; "NA" for NaN and
+ * infinities. Returns buf (32 bytes are enough). */
 char *ma_fmt_double(double x, char *buf, size_t size);
+
+/* Numbers for people (text, Markdown, plot labels), one rule for all of them, metafor's:
+ * `digits` decimals (%.*f); "NA" for NaN and infinities. Returns buf. */
+char *ma_fmt_fixed(double x, int digits, char *buf, size_t size);
+
+/* A p-value for people: `digits` decimals (at least 1), or "<.0001" (digits - 1 zeros,
+ * then 1) below 10^-digits, as metafor's print methods. Returns buf. */
+char *ma_fmt_pval(double p, int digits, char *buf, size_t size);
 
 #endif

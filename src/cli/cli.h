@@ -21,11 +21,15 @@ typedef struct {
     size_t nwhere;
     int pooling;                     /* 1 (default): the rows are pooled; cli_load refuses
                                         mixed outcomes. 0 for es, evidence, claims. */
+    int format_given;                /* --format was given (the plots refuse it) */
+    const char *parts;               /* --parts DIR: csv/tsv parts beside the main table */
+    int digits;                      /* --digits N for text and md; -1: the command's */
 } cli_common_t;
 
 /* Option codes for the shared long options (getopt_long `val`s). */
 enum {
     OPT_FORMAT = 'f', OPT_OUTPUT = 'o', OPT_HELP = 'h',
+    OPT_PARTS = 1020, OPT_DIGITS, /* output options */
     OPT_MEASURE = 1000, OPT_VTYPE, OPT_PRESET, OPT_COL, OPT_WHERE, OPT_PRIMARY, OPT_LABEL,
     OPT_CLUSTER, OPT_DELIM, OPT_DECIMAL_COMMA, OPT_VERBOSE,
     OPT_METHOD = 'm', OPT_TEST = 1050, OPT_PI, OPT_LEVEL, OPT_MAXITER, OPT_STEPADJ,
@@ -42,6 +46,8 @@ enum {
     {"format", required_argument, NULL, OPT_FORMAT},                     \
     {"output", required_argument, NULL, OPT_OUTPUT},                     \
     {"help", no_argument, NULL, OPT_HELP},                               \
+    {"parts", required_argument, NULL, OPT_PARTS},                       \
+    {"digits", required_argument, NULL, OPT_DIGITS},                     \
     {"measure", required_argument, NULL, OPT_MEASURE},                   \
     {"vtype", required_argument, NULL, OPT_VTYPE},                       \
     {"preset", required_argument, NULL, OPT_PRESET},                     \
@@ -56,8 +62,11 @@ enum {
 #define CLI_OPT_END {NULL, 0, NULL, 0}
 #define CLI_COMMON_SHORTOPTS ":f:o:h"
 
-/* Help text for the shared options (printed by each subcommand's --help). */
-extern const char CLI_COMMON_HELP[];
+/* Help text for the shared options (printed by each subcommand's --help): the input and
+ * the output options; the input options alone (the plots list their own output). */
+extern char CLI_COMMON_HELP[];
+extern const char CLI_INPUT_HELP[];
+void cli_common_help_init(void); /* builds CLI_COMMON_HELP (cli_help_init calls it) */
 
 void cli_common_init(cli_common_t *c);
 
@@ -147,10 +156,14 @@ typedef struct {
  * differences. Writes to `f` in format c->format. Returns an exit status. */
 int cli_pool_by(const cli_common_t *c, const cli_pool_t *p, const ma_dataset_t *d, FILE *f);
 
-/* Numbers for people: 4 decimals, or "<.0001" for tiny p-values; "NA" for NaN.
- * Write into buf (n bytes) and return it. */
+/* Numbers for people, the one rule of ma_fmt_fixed and ma_fmt_pval: the run's --digits
+ * decimals (default 4, as metafor), "<.0001" for tiny p-values, "NA" for NaN. Write into
+ * buf (n bytes, 32 are enough for any estimate) and return it. A run prints in one
+ * format with one precision: cli_set_digits sets it once, before any output. */
 const char *cli_num(double x, char *buf, size_t n);
 const char *cli_pval(double p, char *buf, size_t n);
+void cli_set_digits(int digits);
+int cli_digits(void);
 
 /* Shared printers (report.c). */
 void cli_rma_text(FILE *f, const ma_rma_t *r, const ma_rma_opts_t *o, const char *measure);
@@ -170,11 +183,23 @@ void cli_not_pooled_records(ma_writer_t *w, const ma_dataset_t *d);
 void cli_dependence_warn(const char *cmd, const ma_dataset_t *d);
 /* The same, clusters counted within each value of column `within` (NULL: none). */
 void cli_dependence_warn_within(const char *cmd, const ma_dataset_t *d, const char *within);
+/* The pooled rows with their weights (percent) in the fit with tau2: a text table, or
+ * the section "studies". */
+void cli_studies_text(FILE *f, const ma_dataset_t *d, double tau2);
 void cli_studies_records(ma_writer_t *w, const ma_dataset_t *d, double tau2);
 /* "SMD", "MD", or "yi as given" when every row gives yi/vi directly. */
 const char *cli_measure_name(const cli_common_t *c, const ma_dataset_t *d);
 
-/* Finish a writer and report errors; returns 1 when all went well. */
+/* A writer on `f` in format c->format for command `cmd`: csv/tsv write section `table`
+ * (NULL: the first one) as the main table and each other part, with --parts DIR, to
+ * DIR/PART.csv (or .tsv) in this run's transaction, else leave it out; md rounds to the
+ * run's digits and shows the columns of `md_columns` ("SECTION: key key ..." entries,
+ * ended by NULL; shared sections have defaults). NULL after "out of memory". */
+ma_writer_t *cli_writer_new(const cli_common_t *c, FILE *f, const char *cmd,
+                            const char *table, const char *const *md_columns);
+
+/* Finish a writer and report errors; the part files are closed and kept, and a note on
+ * stderr names the parts left out and how to get them. Returns 1 when all went well. */
 int cli_writer_done(ma_writer_t *w);
 
 /* Parse the pooling options shared by pool, loo, cumul, ...: --method, --test, --pi,

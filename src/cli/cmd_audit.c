@@ -124,7 +124,13 @@ static void clear(cli_ctx_t *x)
     ma_audit_free(*(ma_audit_t **)x->self);
 }
 
+/* The columns of the Markdown tables; csv and json have every field. */
+static const char *const MD_COLUMNS[] = {
+    "audit: study line outcome check arm result reason",
+    NULL};
+
 const cli_cmd_t CLI_CMD_AUDIT = {
+    .md_columns = MD_COLUMNS,
     .name = "audit", .summary = "data audit: SD or SE, GRIM, GRIMMER, p-values, scale ranges",
     .help = HELP, .help_parts = {CLI_COMMON_HELP},
     .row_by_row = 1, /* row by row: nothing is pooled */

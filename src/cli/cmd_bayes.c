@@ -306,7 +306,14 @@ static const struct option OPTIONS[] = {
     {"level", required_argument, NULL, OPT_LEVEL},
     CLI_OPT_END};
 
+/* The columns of the Markdown tables; csv and json have every field. */
+static const char *const MD_COLUMNS[] = {
+    "bayes: prior k mu_median mu_lb mu_ub mu_p_gt0 tau_median tau_lb tau_ub",
+    "studies: study yi shrunk_mean shrunk_lb shrunk_ub",
+    NULL};
+
 const cli_cmd_t CLI_CMD_BAYES = {
+    .md_columns = MD_COLUMNS,
     .name = "bayes",
     .summary = "Bayesian random-effects meta-analysis (prior on tau, quadrature)",
     .help = HELP, .help_parts = {CLI_COMMON_HELP}, .options = OPTIONS,

@@ -412,7 +412,14 @@ static const struct option OPTIONS[] = {
     {"egger-predictor", required_argument, NULL, OPT_PREDICTOR},
     CLI_OPT_END};
 
+/* The columns of the Markdown tables; csv and json have every field. */
+static const char *const MD_COLUMNS[] = {
+    "bias: k estimate egger_bias egger_p begg_tau begg_p trimfill_k0 trimfill_side trimfill_estimate trimfill_ci_lb trimfill_ci_ub failsafe_n",
+    "trimfill_filled: filled mirror_of yi vi",
+    NULL};
+
 const cli_cmd_t CLI_CMD_BIAS = {
+    .md_columns = MD_COLUMNS,
     .name = "bias", .summary = "small-study effects: Egger, Begg, trim-and-fill, fail-safe N",
     .help = HELP, .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP}, .groups = CLI_GROUP_RMA,
     .options = OPTIONS, .self_size = sizeof(bias_t), .min_k = 2, .k_style = CLI_K_OF_USABLE,

@@ -171,7 +171,14 @@ static const struct option OPTIONS[] = {
     {"bca", no_argument, NULL, OPT_BCA},
     CLI_OPT_END};
 
+/* The columns of the Markdown tables; csv and json have every field. */
+static const char *const MD_COLUMNS[] = {
+    "boot: type k reps level",
+    "intervals: quantity observed se pct_lb pct_ub bca_lb bca_ub",
+    NULL};
+
 const cli_cmd_t CLI_CMD_BOOT = {
+    .table = "intervals", .md_columns = MD_COLUMNS,
     .name = "boot", .summary = "bootstrap confidence intervals for the estimate and tau^2",
     .help = HELP, .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP, CLI_RESAMPLE_HELP},
     .groups = CLI_GROUP_RMA, .options = OPTIONS, .self_size = sizeof(boot_t), .min_k = 2,

@@ -193,7 +193,7 @@ static const struct option OPTIONS[] = {
 
 const cli_cmd_t CLI_CMD_BUBBLE = {
     .name = "bubble", .summary = "meta-regression bubble plot on one moderator (gnuplot)",
-    .help = HELP, .help_parts = {CLI_PLOT_HELP, CLI_COMMON_HELP, CLI_RMA_HELP},
+    .help = HELP, .help_parts = {CLI_PLOT_HELP, CLI_INPUT_HELP, CLI_RMA_HELP},
     .groups = CLI_GROUP_RMA | CLI_GROUP_PLOT, .options = OPTIONS,
     .self_size = sizeof(bubble_t), .min_k = 1, .k_style = CLI_K_NONE, .init = init,
     .option = option, .check = check, .loaded = loaded, .run = run, .clear = clear,

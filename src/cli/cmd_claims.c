@@ -39,6 +39,14 @@ typedef struct {
     ma_claim_result_t r;
 } item_t;
 
+/* "0.76 [0.27, 1.25]" at the run's digits. */
+static const char *est_ci(char *buf, size_t n, double est, double lb, double ub)
+{
+    char a[32], b[32], c[32];
+    snprintf(buf, n, "%s [%s, %s]", cli_num(est, a, 32), cli_num(lb, b, 32), cli_num(ub, c, 32));
+    return buf;
+}
+
 static void unpooled_text(FILE *f, const ma_dataset_t *d, const ma_evidence_t *e,
                           const char *indent, int md)
 {
@@ -65,7 +73,7 @@ static void trials_text(FILE *f, const ma_dataset_t *d, const ma_evidence_t *e,
     for (i = 0; i < e->nrows; i++) {
         const ma_study_t *s = &d->s[e->rows[i]];
         const char *url = ma_dataset_cell(d, e->rows[i], "source_url");
-        char cite[96];
+        char cite[96], ci[400];
         double lb, ub;
         if (!s->included)
             continue;
@@ -77,10 +85,10 @@ static void trials_text(FILE *f, const ma_dataset_t *d, const ma_evidence_t *e,
         if (*site || *cond)
             snprintf(where, sizeof where, " (%s%s%s)", site, *site && *cond ? ", " : "", cond);
         ma_es_ci95(s->yi, s->vi, &lb, &ub);
-        fprintf(f, "%s%s %s%s: n %.0f vs %.0f, SMD %.2f [%.2f, %.2f]%s%s%s\n", indent,
+        fprintf(f, "%s%s %s%s: n %.0f vs %.0f, SMD %s%s%s%s\n", indent,
                 md ? "-" : " ", ma_dataset_citation(d, e->rows[i], cite, sizeof cite), where,
-                s->n1, s->n2, s->yi, lb, ub, *url ? (md ? "; [source](" : "; ") : "",
-                url, *url && md ? ")" : "");
+                s->n1, s->n2, est_ci(ci, sizeof ci, s->yi, lb, ub),
+                *url ? (md ? "; [source](" : "; ") : "", url, *url && md ? ")" : "");
     }
 }
 
@@ -103,26 +111,31 @@ static void population_text(char *buf, size_t n, const ma_claim_t *c)
                  *c->condition ? "condition " : "", c->condition);
 }
 
-/* The verdict under the four methods and whether it depends on the method. */
-static void methods_text(FILE *f, const ma_claim_result_t *r, int md)
+/* The verdict under the four methods and whether it depends on the method: in Markdown
+ * (md, a writer) a table of the one Markdown writer. */
+static void methods_text(FILE *f, const ma_claim_result_t *r, ma_writer_t *md)
 {
     size_t m;
     if (r->robustness == MA_ROBUST_NA)
         return;
-    fprintf(f, md ? "- Robustness: **%s**\n\n| method | estimate [95%% interval] | verdict |\n"
-                    "|---|---|---|\n"
-                  : "  Robustness: %s\n", ma_robustness_name(r->robustness));
+    fprintf(f, md ? "- Robustness: **%s**\n\n" : "  Robustness: %s\n",
+            ma_robustness_name(r->robustness));
+    if (md)
+        ma_writer_section(md, ""); /* a table without a heading */
     for (m = 0; m < MA_CLAIM_NMETHODS; m++) {
         const ma_claim_alt_t *a = &r->methods[m];
-        char est[96];
+        char est[400];
         if (a->ok)
-            snprintf(est, sizeof est, "%.2f [%.2f, %.2f]", a->estimate, a->lb, a->ub);
+            est_ci(est, sizeof est, a->estimate, a->lb, a->ub);
         else
             snprintf(est, sizeof est, "%s", a->note);
-        if (md)
-            fprintf(f, "| %s | %s | %s |\n", ma_claim_method_name((ma_claim_method_t)m), est,
-                    a->ok ? ma_verdict_name(a->verdict) : "-");
-        else if (a->ok)
+        if (md) {
+            ma_writer_begin(md);
+            ma_writer_str(md, "method", ma_claim_method_name((ma_claim_method_t)m));
+            ma_writer_str(md, "estimate [95% interval]", est);
+            ma_writer_str(md, "verdict", a->ok ? ma_verdict_name(a->verdict) : "-");
+            ma_writer_end(md);
+        } else if (a->ok)
             fprintf(f, "    %-32s %-24s %s\n", ma_claim_method_name((ma_claim_method_t)m),
                     est, ma_verdict_name(a->verdict));
         else
@@ -132,30 +145,37 @@ static void methods_text(FILE *f, const ma_claim_result_t *r, int md)
         fputc('\n', f);
 }
 
-static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t n, int md,
-                       const char *filter)
+/* The report: text, or (md, a writer on f) Markdown whose tables are the writer's. */
+static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t n,
+                       ma_writer_t *md, const char *filter)
 {
     size_t i;
+    char x1[32], x2[32], x3[32];
     if (md) {
-        fprintf(f, "# Claims about IASTM checked against the pooled evidence\n\n"
-                   "| claim | population | about | verdict | robustness | pooled evidence | "
-                   "certainty |\n"
-                   "|---|---|---|---|---|---|---|\n");
+        fprintf(f, "# Claims about IASTM checked against the pooled evidence\n\n");
+        ma_writer_section(md, "");
         for (i = 0; i < n; i++) {
             const ma_evidence_t *e = it[i].r.no_population ? &it[i].r.indirect : &it[i].r.main;
-            char ev[160] = "none pooled", pop[320];
+            char ev[600] = "none pooled", ci[400], pop[320], about[200], verdict[64];
             if (e->fitted)
-                snprintf(ev, sizeof ev, "%s%.2f [%.2f, %.2f], %zu trial%s",
+                snprintf(ev, sizeof ev, "%s%s, %zu trial%s",
                          it[i].r.no_population ? "no trial in this population; indirect: " : "",
-                         e->fit.estimate, e->fit.ci_lb, e->fit.ci_ub, e->trials,
-                         e->trials == 1 ? "" : "s");
+                         est_ci(ci, sizeof ci, e->fit.estimate, e->fit.ci_lb, e->fit.ci_ub),
+                         e->trials, e->trials == 1 ? "" : "s");
             else if (it[i].r.no_population)
                 snprintf(ev, sizeof ev, "no trial in this population");
             population_text(pop, sizeof pop, &it[i].c);
-            fprintf(f, "| %s | %s | %s, %s | **%s** | %s | %s | %s |\n", it[i].c.id, pop,
-                    it[i].c.outcome, it[i].c.comparator, ma_verdict_name(it[i].r.verdict),
-                    ma_robustness_name(it[i].r.robustness), ev,
-                    ma_certainty_name(e->grade.level));
+            snprintf(about, sizeof about, "%s, %s", it[i].c.outcome, it[i].c.comparator);
+            snprintf(verdict, sizeof verdict, "**%s**", ma_verdict_name(it[i].r.verdict));
+            ma_writer_begin(md);
+            ma_writer_str(md, "claim", it[i].c.id);
+            ma_writer_str(md, "population", pop);
+            ma_writer_str(md, "about", about);
+            ma_writer_str(md, "verdict", verdict);
+            ma_writer_str(md, "robustness", ma_robustness_name(it[i].r.robustness));
+            ma_writer_str(md, "pooled evidence", ev);
+            ma_writer_str(md, "certainty", ma_certainty_name(e->grade.level));
+            ma_writer_end(md);
         }
         fprintf(f, "\nSMD: Hedges' g, random effects (REML, Hartung-Knapp-Sidik-Jonkman 95%% "
                    "CI); positive favours IASTM.\n");
@@ -178,14 +198,15 @@ static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t 
         if (x->r.dropped) {
             const ma_claim_alt_t *w = &x->r.without;
             if (w->ok)
-                fprintf(f, md ? "- Without the %zu pooled row%s the data audit flags: %s %.2f "
-                                "[%.2f, %.2f], %s\n"
-                              : "  Without the %zu pooled row%s the data audit flags: %s %.2f "
-                                "[%.2f, %.2f], %s\n",
+                fprintf(f, md ? "- Without the %zu pooled row%s the data audit flags: %s %s "
+                                "[%s, %s], %s\n"
+                              : "  Without the %zu pooled row%s the data audit flags: %s %s "
+                                "[%s, %s], %s\n",
                         x->r.dropped, x->r.dropped == 1 ? "" : "s",
                         strcmp(x->c.expected, "spine_larger") ? "SMD"
                                                                : "spine - other difference",
-                        w->estimate, w->lb, w->ub, ma_verdict_name(w->verdict));
+                        cli_num(w->estimate, x1, 32), cli_num(w->lb, x2, 32),
+                        cli_num(w->ub, x3, 32), ma_verdict_name(w->verdict));
             else
                 fprintf(f, md ? "- Without the %zu pooled row%s the data audit flags: %s "
                                 "(%s)\n"
@@ -197,13 +218,14 @@ static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t 
             const ma_evidence_t *ie = &x->r.indirect;
             if (ie->fitted) {
                 fprintf(f, md ? "- Indirect evidence (%s; rated down for indirectness): "
-                                "SMD %.2f [%.2f, %.2f], %zu trial%s; certainty %s\n"
+                                "SMD %s [%s, %s], %zu trial%s; certainty %s\n"
                               : "  Indirect evidence (%s; rated down for indirectness): "
-                                "SMD %.2f [%.2f, %.2f], %zu trial%s; certainty %s\n",
-                        x->r.indirect_scope, ie->fit.estimate, ie->fit.ci_lb, ie->fit.ci_ub,
+                                "SMD %s [%s, %s], %zu trial%s; certainty %s\n",
+                        x->r.indirect_scope, cli_num(ie->fit.estimate, x1, 32),
+                        cli_num(ie->fit.ci_lb, x2, 32), cli_num(ie->fit.ci_ub, x3, 32),
                         ie->trials, ie->trials == 1 ? "" : "s",
                         ma_certainty_name(ie->grade.level));
-                trials_text(f, d, ie, "Indirect trials", md ? "" : "  ", md);
+                trials_text(f, d, ie, "Indirect trials", md ? "" : "  ", md != NULL);
             } else {
                 fprintf(f, md ? "- Indirect evidence: no poolable trial nearby either\n"
                               : "  Indirect evidence: no poolable trial nearby either\n");
@@ -211,11 +233,12 @@ static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t 
             continue;
         }
         if (e->fitted && e->trials == 1) {
-            fprintf(f, md ? "- A single trial, shown as such (no pooled verdict): SMD %.2f "
-                            "[%.2f, %.2f], %.0f participants\n"
-                          : "  A single trial, shown as such (no pooled verdict): SMD %.2f "
-                            "[%.2f, %.2f], %.0f participants\n",
-                    e->fit.estimate, e->fit.ci_lb, e->fit.ci_ub, e->participants);
+            fprintf(f, md ? "- A single trial, shown as such (no pooled verdict): SMD %s "
+                            "[%s, %s], %.0f participants\n"
+                          : "  A single trial, shown as such (no pooled verdict): SMD %s "
+                            "[%s, %s], %.0f participants\n",
+                    cli_num(e->fit.estimate, x1, 32), cli_num(e->fit.ci_lb, x2, 32),
+                    cli_num(e->fit.ci_ub, x3, 32), e->participants);
         } else if (e->fitted) {
             fprintf(f, md ? "- Pooled: %zu row%s from %zu trial%s, %.0f participants"
                           : "  Pooled: %zu row%s from %zu trial%s, %.0f participants",
@@ -224,13 +247,14 @@ static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t 
             if (!isnan(e->fit.I2))
                 fprintf(f, "; I2 = %.0f%%", e->fit.I2);
             if (!isnan(e->fit.pi_lb))
-                fprintf(f, "; prediction interval [%.2f, %.2f]", e->fit.pi_lb, e->fit.pi_ub);
+                fprintf(f, "; prediction interval [%s, %s]", cli_num(e->fit.pi_lb, x1, 32),
+                        cli_num(e->fit.pi_ub, x2, 32));
             fputc('\n', f);
         }
         fprintf(f, md ? "- Certainty: %s (%s)\n" : "  Certainty: %s (%s)\n",
                 ma_certainty_name(e->grade.level), e->grade.reasons);
-        trials_text(f, d, e, "Trials pooled", md ? "" : "  ", md);
-        unpooled_text(f, d, e, md ? "" : "  ", md);
+        trials_text(f, d, e, "Trials pooled", md ? "" : "  ", md != NULL);
+        unpooled_text(f, d, e, md ? "" : "  ", md != NULL);
     }
 }
 
@@ -424,16 +448,23 @@ static int loaded(cli_ctx_t *x)
     return 0;
 }
 
-static void text(cli_ctx_t *x, FILE *f)
+/* Which rows and which model, the line under the claims. */
+static void filter_text(const cli_ctx_t *x, char *filter, size_t n)
 {
-    claims_t *u = x->self;
-    char filter[1200];
-    snprintf(filter, sizeof filter,
+    const claims_t *u = x->self;
+    snprintf(filter, n,
              "Rows: %s of %s; each claim pools the rows of its outcome, population and "
              "comparator (model %s, %s test).",
              u->all_rows || x->d->col[MA_COL_PRIMARY] < 0 ? "all rows" : "the primary rows",
              x->path, ma_method_name(x->rma.method), ma_test_name(x->rma.test));
-    write_text(f, x->d, u->it, u->n, x->c.format == MA_FMT_MD, filter);
+}
+
+static void text(cli_ctx_t *x, FILE *f)
+{
+    claims_t *u = x->self;
+    char filter[1200];
+    filter_text(x, filter, sizeof filter);
+    write_text(f, x->d, u->it, u->n, NULL, filter);
 }
 
 static void records(cli_ctx_t *x, ma_writer_t *w)
@@ -475,14 +506,19 @@ static int run(cli_ctx_t *x)
             return cli_report(&err);
         }
     }
-    /* Markdown is the text report with Markdown tables */
+    /* Markdown is the text report with the writer's Markdown tables */
     if (x->c.format == MA_FMT_MD) {
         cli_out_t out;
+        ma_writer_t *md;
+        char filter[1200];
         int rc;
         if ((rc = cli_out_open(&out, x->c.output)) != 0)
             return rc;
-        text(x, out.f);
-        return cli_out_close(&out, 1);
+        if (!(md = cli_writer_new(&x->c, out.f, "claims", NULL, NULL)))
+            return cli_out_close(&out, 0);
+        filter_text(x, filter, sizeof filter);
+        write_text(out.f, x->d, u->it, u->n, md, filter);
+        return cli_out_close(&out, cli_writer_done(md));
     }
     return cli_emit(x, text, records);
 }
@@ -507,6 +543,7 @@ static const struct option OPTIONS[] = {
     CLI_OPT_END};
 
 const cli_cmd_t CLI_CMD_CLAIMS = {
+    .digits = 2, /* verdicts on SMDs: 2 decimals, as summary-of-findings tables */
     .name = "claims", .summary = "check clinical claims against the pooled evidence",
     .help = HELP, .help_parts = {CLI_DATADIR, CLI_COMMON_HELP, CLI_RMA_HELP}, .groups = CLI_GROUP_RMA,
     .options = OPTIONS,

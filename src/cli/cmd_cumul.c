@@ -175,7 +175,13 @@ static const struct option OPTIONS[] = {
     {"decreasing", no_argument, NULL, OPT_DECREASING},
     CLI_OPT_END};
 
+/* The columns of the Markdown tables; csv and json have every field. */
+static const char *const MD_COLUMNS[] = {
+    "cumul: step study order_value k estimate ci_lb ci_ub pval tau2 I2",
+    NULL};
+
 const cli_cmd_t CLI_CMD_CUMUL = {
+    .md_columns = MD_COLUMNS,
     .name = "cumul", .summary = "cumulative meta-analysis", .help = HELP,
     .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP}, .groups = CLI_GROUP_RMA, .options = OPTIONS,
     .self_size = sizeof(cumul_t), .min_k = 1, .k_style = CLI_K_NONE_USABLE, .option = option,

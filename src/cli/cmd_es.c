@@ -94,7 +94,13 @@ static int run(cli_ctx_t *x)
     return cli_emit(x, text, records);
 }
 
+/* The columns of the Markdown tables; csv and json have every field. */
+static const char *const MD_COLUMNS[] = {
+    "effect_sizes: study data_form yi vi n1 n2 included excluded",
+    NULL};
+
 const cli_cmd_t CLI_CMD_ES = {
+    .md_columns = MD_COLUMNS,
     .name = "es", .summary = "effect sizes (Hedges' g or MD) from every reported data form",
     .help = HELP, .help_parts = {CLI_COMMON_HELP},
     .row_by_row = 1, /* effect sizes row by row: nothing is pooled */

@@ -34,6 +34,14 @@ static const char HELP[] =
     "  iastm evidence --reviews data/published_reviews.csv --format md data/trials.csv\n";
 
 /* Distinct values of a column over the dataset's rows, sorted; "any" first. */
+/* The columns of the Markdown tables; csv and json have every field. */
+static const char *const MD_COLUMNS[] = {
+    "evidence: outcome region comparator rows k trials participants estimate ci_lb ci_ub "
+    "pi_lb pi_ub I2 certainty certainty_reasons",
+    "published_reviews: review_id region outcome their_measure their_k their_estimate "
+    "their_ci_lb their_ci_ub our_trials our_estimate our_ci_lb our_ci_ub note",
+    NULL};
+
 static size_t distinct(const ma_dataset_t *d, const char *col, const char **out, size_t max)
 {
     size_t i, j, n = 0;
@@ -99,20 +107,24 @@ static void evidence_record(ma_writer_t *w, const ma_dataset_t *d, const ma_evid
     ma_writer_end(w);
 }
 
+/* "0.76 [0.27, 1.25]" at the run's digits, "-" when not pooled. */
 static void fmt_ci(char *buf, size_t n, const ma_evidence_t *e)
 {
+    char a[32], b[32], c[32];
     if (!e->fitted)
         snprintf(buf, n, "-");
     else
-        snprintf(buf, n, "%.2f [%.2f, %.2f]", e->fit.estimate, e->fit.ci_lb, e->fit.ci_ub);
+        snprintf(buf, n, "%s [%s, %s]", cli_num(e->fit.estimate, a, 32),
+                 cli_num(e->fit.ci_lb, b, 32), cli_num(e->fit.ci_ub, c, 32));
 }
 
 static void evidence_text(FILE *f, const ma_evidence_t *e)
 {
-    char ci[64], pi[64];
+    char ci[64], pi[80], a[32], b[32];
     fmt_ci(ci, sizeof ci, e);
     if (e->fitted && !isnan(e->fit.pi_lb))
-        snprintf(pi, sizeof pi, "[%.2f, %.2f]", e->fit.pi_lb, e->fit.pi_ub);
+        snprintf(pi, sizeof pi, "[%s, %s]", cli_num(e->fit.pi_lb, a, 32),
+                 cli_num(e->fit.pi_ub, b, 32));
     else
         snprintf(pi, sizeof pi, "-");
     char np[32] = "-", i2[16] = "-";
@@ -141,7 +153,7 @@ static int reviews_load(const cli_common_t *c, const char *path, ma_table_t **rt
     return 0;
 }
 
-static int reviews(ma_writer_t *w, FILE *f, int md, const ma_review_t *rv, size_t nrv,
+static int reviews(ma_writer_t *w, FILE *f, const ma_review_t *rv, size_t nrv,
                    const ma_dataset_t *d, const ma_rma_opts_t *ro)
 {
     ma_error_t err;
@@ -149,10 +161,7 @@ static int reviews(ma_writer_t *w, FILE *f, int md, const ma_review_t *rv, size_
     if (w)
         ma_writer_section(w, "published_reviews");
     else
-        fprintf(f, md ? "\n## Published reviews side by side\n\n"
-                        "| review | region | outcome | their measure | their estimate [CI] | "
-                        "k | ours: SMD [CI] | trials | note |\n|---|---|---|---|---|---|---|---|---|\n"
-                      : "\nPublished reviews side by side:\n");
+        fprintf(f, "\nPublished reviews side by side:\n");
     for (i = 0; i < nrv; i++) {
         const ma_review_t *x = &rv[i];
         const char *region = x->region;
@@ -188,15 +197,15 @@ static int reviews(ma_writer_t *w, FILE *f, int md, const ma_review_t *rv, size_
             ma_writer_str(w, "note", note);
             ma_writer_end(w);
         } else {
-            fprintf(f, md ? "| %s | %s | %s | %s | %.2f [%.2f, %.2f] | %s | %s | %zu | %s |\n"
-                          : "  %s (%s, %s; %s): theirs %.2f [%.2f, %.2f], k = %s; ours SMD %s, "
-                            "%zu trials. %s\n",
-                    x->id, region, q.outcome, meas, est, lb, ub, x->k, ours,
-                    e.trials, note);
+            char a[32], b[32], c[32];
+            fprintf(f, "  %s (%s, %s; %s): theirs %s [%s, %s], k = %s; ours SMD %s, "
+                       "%zu trials. %s\n",
+                    x->id, region, q.outcome, meas, cli_num(est, a, 32), cli_num(lb, b, 32),
+                    cli_num(ub, c, 32), x->k, ours, e.trials, note);
         }
         ma_evidence_clear(&e);
     }
-    if (!w && !md)
+    if (!w)
         fprintf(f, "  (their estimates oriented so that positive favours IASTM)\n");
     return 0;
 }
@@ -266,21 +275,18 @@ static int run(cli_ctx_t *x)
     nc = distinct(d, "comparator_class", comps, 64);
     if ((rc = cli_out_open(&out, x->c.output)) != 0)
         return rc;
-    if (x->c.format == MA_FMT_CSV || x->c.format == MA_FMT_TSV || x->c.format == MA_FMT_JSON) {
-        if (!(w = ma_writer_new(out.f, x->c.format)))
+    if (x->c.format == MA_FMT_MD)
+        fprintf(out.f, "# Summary of findings\n\n"
+                       "SMD: Hedges' g, random effects (%s, %s test), %g%% CI; positive favours "
+                       "IASTM. Rows: %s of %s. Trials: poolable trials; k: rows pooled; rows: "
+                       "relevant rows, pooled or not.\n\n",
+                ma_method_name(x->rma.method), ma_test_name(x->rma.test), 100 * x->rma.level,
+                u->all_rows || d->col[MA_COL_PRIMARY] < 0 ? "all rows" : "the primary rows", x->path);
+    if (x->c.format != MA_FMT_TEXT) {
+        if (!(w = cli_writer_new(&x->c, out.f, "evidence", "evidence", MD_COLUMNS)))
             ok = 0;
         else
             ma_writer_section(w, "evidence");
-    } else if (x->c.format == MA_FMT_MD) {
-        fprintf(out.f, "# Summary of findings\n\n"
-                       "SMD: Hedges' g, random effects (%s, %s test), 95%% CI; positive favours "
-                       "IASTM. Rows: %s of %s. Trials: poolable trials; not pooled: relevant "
-                       "rows without usable numbers.\n\n"
-                       "| outcome | region | comparator | trials | not pooled | participants | "
-                       "SMD [95%% CI] | prediction interval | I2 (%%) | certainty | reasons |\n"
-                       "|---|---|---|---|---|---|---|---|---|---|---|\n",
-                ma_method_name(x->rma.method), ma_test_name(x->rma.test),
-                u->all_rows || d->col[MA_COL_PRIMARY] < 0 ? "all rows" : "the primary rows", x->path);
     } else {
         fprintf(out.f, "Summary of findings (SMD, random effects %s, %s test; positive favours "
                        "IASTM)\nRows: %s of %s\n\n"
@@ -305,26 +311,12 @@ static int run(cli_ctx_t *x)
                 if (e.nrows > 0 && !(nr == 2 && b == 0) && !(nc == 2 && e3 == 0)) {
                     if (w)
                         evidence_record(w, d, &e);
-                    else if (x->c.format == MA_FMT_MD) {
-                        char i2[16] = "-", ci[64], pi[64] = "-";
-                        fmt_ci(ci, sizeof ci, &e);
-                        if (e.fitted && !isnan(e.fit.I2))
-                            snprintf(i2, sizeof i2, "%.0f", e.fit.I2);
-                        if (e.fitted && !isnan(e.fit.pi_lb))
-                            snprintf(pi, sizeof pi, "[%.2f, %.2f]", e.fit.pi_lb, e.fit.pi_ub);
-                        char np[32] = "-";
-                        if (!isnan(e.participants))
-                            snprintf(np, sizeof np, "%.0f", e.participants);
-                        fprintf(out.f, "| %s | %s | %s | %zu | %zu | %s | %s | %s | %s | %s | %s |\n",
-                                q.outcome, q.region, q.comparator, e.trials, e.nrows - e.k,
-                                np, ci, pi, i2, ma_certainty_name(e.grade.level),
-                                e.grade.reasons);
-                    } else
+                    else
                         evidence_text(out.f, &e);
                 }
                 ma_evidence_clear(&e);
             }
-    if (ok && u->rev && (rc = reviews(w, out.f, x->c.format == MA_FMT_MD, u->rv, u->nrv, d, &x->rma)) != 0)
+    if (ok && u->rev && (rc = reviews(w, out.f, u->rv, u->nrv, d, &x->rma)) != 0)
         ok = 0;
     if (w)
         ok = cli_writer_done(w) && ok;
@@ -345,6 +337,8 @@ static const struct option OPTIONS[] = {
     CLI_OPT_END};
 
 const cli_cmd_t CLI_CMD_EVIDENCE = {
+    .digits = 2, /* a summary of findings: SMDs to 2 decimals (GRADE) */
+    .table = "evidence",
     .name = "evidence", .summary = "summary of findings with GRADE-style certainty",
     .help = HELP, .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP}, .groups = CLI_GROUP_RMA,
     .options = OPTIONS,

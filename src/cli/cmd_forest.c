@@ -735,7 +735,7 @@ static const struct option OPTIONS[] = {
 
 const cli_cmd_t CLI_CMD_FOREST = {
     .name = "forest", .summary = "forest plot through gnuplot (PNG, SVG, PDF)", .help = HELP,
-    .help_parts = {CLI_PLOT_HELP, CLI_COMMON_HELP, CLI_RMA_HELP},
+    .help_parts = {CLI_PLOT_HELP, CLI_INPUT_HELP, CLI_RMA_HELP},
     .groups = CLI_GROUP_RMA | CLI_GROUP_PLOT, .options = OPTIONS,
     .self_size = sizeof(forest_t), .init = init, .option = option, .check = check,
     .loaded = loaded, .run = run,

@@ -127,7 +127,7 @@ static const struct option OPTIONS[] = {
 
 const cli_cmd_t CLI_CMD_FUNNEL = {
     .name = "funnel", .summary = "contour-enhanced funnel plot through gnuplot", .help = HELP,
-    .help_parts = {CLI_PLOT_HELP, CLI_COMMON_HELP, CLI_RMA_HELP},
+    .help_parts = {CLI_PLOT_HELP, CLI_INPUT_HELP, CLI_RMA_HELP},
     .groups = CLI_GROUP_RMA | CLI_GROUP_PLOT, .options = OPTIONS,
     .self_size = sizeof(funnel_t), .min_k = 1, .k_style = CLI_K_NONE, .init = init,
     .option = option, .run = run, .clear = clear,

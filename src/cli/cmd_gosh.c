@@ -115,6 +115,7 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
     for (j = 0; j < MA_GOSH_NQTY; j++) {
         ma_writer_begin(w);
         ma_writer_str(w, "quantity", QNAME[j]);
+        ma_writer_str(w, "method", ma_method_name(r->method)); /* each table names its fits */
         ma_writer_num(w, "n", (double)r->q_n);
         ma_writer_bool(w, "sampled", r->q_sampled);
         ma_writer_num(w, "mean", mean[j]);
@@ -287,7 +288,13 @@ static const struct option OPTIONS[] = {
     CLI_PLOT_LONGOPTS,
     CLI_OPT_END};
 
+/* The columns of the Markdown tables; csv and json have every field. */
+static const char *const MD_COLUMNS[] = {
+    "gosh: method k subsets mean_estimate mean_I2 mean_tau2",
+    NULL};
+
 const cli_cmd_t CLI_CMD_GOSH = {
+    .table = "quantiles", .md_columns = MD_COLUMNS,
     .name = "gosh", .summary = "GOSH: fits of every subset of studies", .help = HELP,
     .help_parts = {CLI_COMMON_HELP, CLI_RESAMPLE_HELP}, .options = OPTIONS, .shortopts = "m:",
     .self_size = sizeof(gosh_t), .min_k = 2, .k_style = CLI_K_GOT, .k_needs = "GOSH needs",

@@ -130,7 +130,13 @@ static void clear(cli_ctx_t *x)
     free(((influence_t *)x->self)->inf);
 }
 
+/* The columns of the Markdown tables; csv and json have every field. */
+static const char *const MD_COLUMNS[] = {
+    "influence: study rstudent dffits cook_d cov_r tau2_del QE_del hat weight inf",
+    NULL};
+
 const cli_cmd_t CLI_CMD_INFLUENCE = {
+    .table = "influence", .md_columns = MD_COLUMNS,
     .name = "influence", .summary = "influence diagnostics (residuals, Cook's distance, ...)",
     .help = HELP, .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP}, .groups = CLI_GROUP_RMA,
     .self_size = sizeof(influence_t), .min_k = 2, .k_style = CLI_K_OF_USABLE,

@@ -129,7 +129,13 @@ static void clear(cli_ctx_t *x)
     free(((loo_t *)x->self)->changes);
 }
 
+/* The columns of the Markdown tables; csv and json have every field. */
+static const char *const MD_COLUMNS[] = {
+    "loo: study k estimate ci_lb ci_ub pval Q_p tau2 I2",
+    NULL};
+
 const cli_cmd_t CLI_CMD_LOO = {
+    .table = "loo", .md_columns = MD_COLUMNS,
     .name = "loo", .summary = "leave-one-out sensitivity analysis", .help = HELP,
     .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP}, .groups = CLI_GROUP_RMA,
     .self_size = sizeof(loo_t), .min_k = 2, .k_style = CLI_K_OF_USABLE,

@@ -559,7 +559,14 @@ static const struct option OPTIONS[] = {
     {"no-sigma2-ci", no_argument, NULL, OPT_NO_SIGMA2_CI},
     CLI_OPT_END};
 
+/* The columns of the Markdown tables; csv and json have every field. */
+static const char *const MD_COLUMNS[] = {
+    "mv: model term k clusters estimate se pval ci_lb ci_ub rve_p rve_ci_lb rve_ci_ub sigma2_cluster sigma2_obs",
+    "rho_sensitivity: rho estimate rve_se rve_p rve_ci_lb rve_ci_ub",
+    NULL};
+
 const cli_cmd_t CLI_CMD_MV = {
+    .md_columns = MD_COLUMNS,
     .name = "mv", .summary = "dependent effects: multilevel / CHE model, CR2 robust inference",
     .help = HELP, .help_parts = {CLI_COMMON_HELP}, .options = OPTIONS, .shortopts = "m:",
     .self_size = sizeof(mv_t), .init = init, .option = option, .loaded = loaded, .run = run,

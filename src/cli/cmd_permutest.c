@@ -237,7 +237,14 @@ static const struct option OPTIONS[] = {
     {"iter", required_argument, NULL, OPT_ITER},
     CLI_OPT_END};
 
+/* The columns of the Markdown tables; csv and json have every field. */
+static const char *const MD_COLUMNS[] = {
+    "permutest: k iter QM QM_df QM_p QM_perm_p",
+    "coefficients: term estimate se pval perm_pval",
+    NULL};
+
 const cli_cmd_t CLI_CMD_PERMUTEST = {
+    .table = "coefficients", .md_columns = MD_COLUMNS,
     .name = "permutest", .summary = "permutation tests for the pooled effect and moderators",
     .help = HELP, .help_parts = {CLI_COMMON_HELP, CLI_RMA_HELP, CLI_RESAMPLE_HELP},
     .groups = CLI_GROUP_RMA, .options = OPTIONS, .self_size = sizeof(permutest_t), .min_k = 2,

@@ -19,7 +19,7 @@ static const char HELP[] =
     "                       subgroup differences (Q between subgroup estimates)\n"
     "  --common-tau2        with --by: one tau^2 shared by all subgroups\n"
     "  --no-tau2-ci         skip the Q-profile confidence interval of tau^2\n"
-    "  --studies            also list each pooled study with its weight (csv/json/md)\n"
+    "  --studies            also list each pooled study with its weight\n"
     "\nExamples:\n"
     "  iastm pool data/examples/bcg.csv                         (REML, z test)\n"
     "  iastm pool --method DL --test knha --format json data/examples/bcg.csv\n"
@@ -70,6 +70,8 @@ static void text(cli_ctx_t *x, FILE *f)
 {
     pool_t *p = x->self;
     cli_rma_text(f, &p->r, &x->rma, cli_measure_name(&x->c, x->d));
+    if (p->studies)
+        cli_studies_text(f, x->d, p->r.tau2);
     cli_excluded_text(f, x->d);
 }
 

@@ -264,7 +264,13 @@ static const struct option OPTIONS[] = {
     {"mods", required_argument, NULL, OPT_MODS},
     CLI_OPT_END};
 
+/* The columns of the Markdown tables; csv and json have every field. */
+static const char *const MD_COLUMNS[] = {
+    "model: k tau2 I2 R2 QM QM_df QM_p QE QE_df QE_p",
+    NULL};
+
 const cli_cmd_t CLI_CMD_REGRESS = {
+    .table = "coefficients", .md_columns = MD_COLUMNS,
     .name = "regress", .summary = "mixed-effects meta-regression on moderators", .help = HELP,
     .help_parts = {CLI_COMMON_HELP, CLI_METHOD_HELP},
     .groups = CLI_GROUP_RMA_PARSE, /* no --pi: the options are listed above */

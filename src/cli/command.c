@@ -110,6 +110,22 @@ static int check_k(const cli_ctx_t *x)
     return 2;
 }
 
+/* The output options that go together: --parts with csv or tsv, --digits with text or
+ * md (csv, tsv and json always have full precision). Sets the run's digits. */
+static int check_output(cli_ctx_t *x)
+{
+    const cli_common_t *c = &x->c;
+    int table = c->format == MA_FMT_CSV || c->format == MA_FMT_TSV;
+    if (c->parts && !table && !(x->cmd->groups & CLI_GROUP_PLOT))
+        return cli_usage_error(x->cmd->name, "--parts needs --format csv or tsv (json holds "
+                                             "every part in one object)");
+    if (c->digits >= 0 && (table || c->format == MA_FMT_JSON))
+        return cli_usage_error(x->cmd->name, "--digits applies to text and md output; csv, "
+                                             "tsv and json keep full precision");
+    cli_set_digits(c->digits >= 0 ? c->digits : x->cmd->digits ? x->cmd->digits : 4);
+    return 0;
+}
+
 int cli_run(const cli_cmd_t *cmd, int argc, char **argv)
 {
     cli_ctx_t x;
@@ -136,6 +152,8 @@ int cli_run(const cli_cmd_t *cmd, int argc, char **argv)
         rc = 0;
         goto done;
     }
+    if (rc == 0)
+        rc = check_output(&x);
     if (rc == 0 && cmd->check)
         rc = cmd->check(&x);
     if (rc == 0 && (cmd->groups & CLI_GROUP_PLOT))
@@ -177,9 +195,9 @@ int cli_emit_to(cli_ctx_t *x, cli_out_t *out, cli_text_fn text, cli_records_fn r
         if (text)
             text(x, out->f);
     } else {
-        ma_writer_t *w = ma_writer_new(out->f, x->c.format);
+        ma_writer_t *w = cli_writer_new(&x->c, out->f, x->cmd->name, x->cmd->table,
+                                        x->cmd->md_columns);
         if (!w) {
-            fprintf(stderr, "iastm: out of memory\n");
             ok = 0;
         } else {
             if (records)

@@ -51,6 +51,13 @@ struct cli_cmd {
     size_t min_k;                      /* 0: no check */
     cli_k_style_t k_style;
     const char *k_needs;               /* "leave-one-out needs", for the k check */
+    /* Output: the section csv/tsv write as the main table (NULL: the first; the others
+     * are parts, written by --parts DIR), the Markdown columns of its sections
+     * ("SECTION: key key ...", ended by NULL; cli_writer_new), and the default of
+     * --digits (0: 4, as metafor). */
+    const char *table;
+    const char *const *md_columns;
+    int digits;
     /* All may be NULL. Each returns an exit status (0: go on) unless said otherwise. */
     void (*init)(cli_ctx_t *x);                          /* defaults of own options */
     /* Own option: 1 handled, 0 not ours, -1 usage error printed (exit 2), or -2 another

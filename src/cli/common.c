@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const char CLI_COMMON_HELP[] =
+const char CLI_INPUT_HELP[] =
     "Input options:\n"
     "  --measure SMD|MD     effect measure (default SMD: Hedges' g)\n"
     "  --vtype LS|UB|LS2|AV sampling variance of g (default LS, as metafor)\n"
@@ -26,11 +27,26 @@ const char CLI_COMMON_HELP[] =
     "                       pooling several rows of a cluster is flagged in the output\n"
     "  --delim C            field delimiter ',' ';' or tab (default: detected)\n"
     "  --decimal-comma      read 0,5 as 0.5 in a ';'- or tab-separated file\n"
-    "  --verbose            say on stderr how the input was read\n"
+    "  --verbose            say on stderr how the input was read\n";
+
+static const char OUTPUT_HELP[] =
     "Output options:\n"
     "  -f, --format FMT     text (default), csv, tsv, json or md (Markdown tables)\n"
     "  -o, --output FILE    write to FILE (replaced only when the run succeeds)\n"
+    "  --parts DIR          csv/tsv hold one table, the main one; the other parts of the\n"
+    "                       output go to DIR/PART.csv (.tsv), one table per file\n"
+    "                       (--format json has them all in one object)\n"
+    "  --digits N           decimals of text and md output (default 4; p-values below\n"
+    "                       10^-N print as <.0001); csv, tsv and json keep full precision\n"
     "  -h, --help           this help\n";
+
+/* The input and the output options, in the help of every command but the plots. */
+char CLI_COMMON_HELP[sizeof CLI_INPUT_HELP + sizeof OUTPUT_HELP];
+
+void cli_common_help_init(void)
+{
+    snprintf(CLI_COMMON_HELP, sizeof CLI_COMMON_HELP, "%s%s", CLI_INPUT_HELP, OUTPUT_HELP);
+}
 
 void cli_common_init(cli_common_t *c)
 {
@@ -38,6 +54,7 @@ void cli_common_init(cli_common_t *c)
     optind = 1;
     memset(c, 0, sizeof *c);
     c->format = MA_FMT_TEXT;
+    c->digits = -1;
     ma_dataset_opts_init(&c->ds);
     c->ds.where = c->where;
     c->pooling = 1;
@@ -80,7 +97,22 @@ int cli_common_opt(cli_common_t *c, int opt, const char *arg, const char *cmd)
             return -1;
         }
         c->format = (ma_format_t)x;
+        c->format_given = 1;
         return 1;
+    case OPT_PARTS:
+        if (cli_check_path(cmd, "--parts", arg) < 0)
+            return -1;
+        c->parts = arg;
+        return 1;
+    case OPT_DIGITS: {
+        double n;
+        if (ma_parse_double(arg, &n) != MA_NUM_OK || n != floor(n) || n < 0 || n > 12) {
+            cli_usage_error(cmd, "--digits must be a whole number from 0 to 12, got '%s'", arg);
+            return -1;
+        }
+        c->digits = (int)n;
+        return 1;
+    }
     case OPT_OUTPUT:
         if (cli_check_path(cmd, "-o", arg) < 0)
             return -1;
@@ -482,4 +514,118 @@ int cli_outputs_finish(int rc)
     memset(ids, 0, sizeof ids);
     ma_outfile_remove_all(); /* outputs opened and never closed */
     return rc;
+}
+
+/* The parts of this run's csv/tsv output beside its main table (cli_writer_new). */
+#define MAX_PARTS 8
+static struct {
+    const char *cmd, *dir, *ext;
+    cli_out_t out[MAX_PARTS];
+    char path[MAX_PARTS][MA_OUTFILE_PATH];
+    size_t n;
+    char omitted[256]; /* the parts left out, "pool, excluded" */
+    int failed;
+} parts;
+
+/* The writer's ma_writer_part_fn: DIR/NAME.EXT with --parts DIR, else nothing. */
+static FILE *part_stream(void *ctx, const char *name)
+{
+    size_t len = strlen(parts.omitted), i = parts.n;
+    (void)ctx;
+    if (!parts.dir) {
+        if (len + strlen(name) + 3 < sizeof parts.omitted)
+            snprintf(parts.omitted + len, sizeof parts.omitted - len, "%s%s", len ? ", " : "",
+                     name);
+        return NULL;
+    }
+    if (parts.failed)
+        return NULL;
+    if (i == MAX_PARTS) {
+        fprintf(stderr, "iastm %s: --parts: more than %d parts\n", parts.cmd, MAX_PARTS);
+        parts.failed = 1;
+        return NULL;
+    }
+    if (mkdir(parts.dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "iastm %s: --parts %s: cannot create the folder: %s\n", parts.cmd,
+                parts.dir, strerror(errno));
+        parts.failed = 1;
+        return NULL;
+    }
+    snprintf(parts.path[i], sizeof parts.path[i], "%s/%s.%s", parts.dir, name, parts.ext);
+    if (cli_out_open(&parts.out[i], parts.path[i]) != 0) {
+        parts.failed = 1;
+        return NULL;
+    }
+    parts.n++;
+    return parts.out[i].f;
+}
+
+/* Markdown columns of the sections several commands write. */
+static const char *const MD_SHARED[] = {
+    "pool: measure k estimate se pval ci_lb ci_ub tau2 I2 Q_p pi_lb pi_ub note",
+    "studies: study yi vi weight n1 n2",
+    "excluded: study line data_form reason",
+    "dependence: cluster_column k clusters clusters_with_several_rows note",
+    NULL};
+
+/* "SECTION: key key" entries into the writer (the strings are static). */
+static void md_columns(ma_writer_t *w, const char *const *list)
+{
+    static char names[64][64];
+    static size_t nnames;
+    for (; list && *list; list++) {
+        const char *colon = strchr(*list, ':');
+        size_t n = colon ? (size_t)(colon - *list) : 0, i;
+        if (!colon || n >= sizeof names[0])
+            continue;
+        for (i = 0; i < nnames; i++)
+            if (strlen(names[i]) == n && !strncmp(names[i], *list, n))
+                break;
+        if (i == nnames) {
+            if (nnames == sizeof names / sizeof names[0])
+                continue;
+            memcpy(names[nnames], *list, n);
+            names[nnames++][n] = '\0';
+        }
+        ma_writer_md_columns(w, names[i], colon + 1 + strspn(colon + 1, " "));
+    }
+}
+
+ma_writer_t *cli_writer_new(const cli_common_t *c, FILE *f, const char *cmd,
+                            const char *table, const char *const *md_cols)
+{
+    ma_writer_t *w = ma_writer_new(f, c->format);
+    if (!w) {
+        fprintf(stderr, "iastm %s: out of memory\n", cmd);
+        return NULL;
+    }
+    memset(&parts, 0, sizeof parts);
+    parts.cmd = cmd;
+    parts.dir = c->parts;
+    parts.ext = c->format == MA_FMT_TSV ? "tsv" : "csv";
+    ma_writer_parts(w, table, part_stream, NULL);
+    ma_writer_digits(w, cli_digits());
+    md_columns(w, MD_SHARED);
+    md_columns(w, md_cols);
+    return w;
+}
+
+int cli_writer_done(ma_writer_t *w)
+{
+    ma_error_t err;
+    size_t i;
+    int ok = ma_writer_finish(w, &err) == MA_OK;
+    if (!ok)
+        cli_report(&err);
+    ma_writer_free(w);
+    ok = ok && !parts.failed;
+    for (i = 0; i < parts.n; i++)
+        if (cli_out_close(&parts.out[i], ok) != 0)
+            ok = 0;
+    if (ok && parts.omitted[0])
+        fprintf(stderr, "iastm %s: note: the %s output holds one table; its other parts "
+                        "(%s) are written one file each by --parts DIR, or all in one object "
+                        "by --format json\n", parts.cmd, parts.ext, parts.omitted);
+    memset(&parts, 0, sizeof parts);
+    return ok;
 }

@@ -13,7 +13,8 @@ const char CLI_PLOT_HELP[] =
     "  --dry-run            write the script only; do not run gnuplot\n"
     "  --gnuplot PATH       the gnuplot program (default: gnuplot from PATH)\n"
     "  --title TEXT         title above the plot\n"
-    "  --width PT, --height PT  size in points (1/72 inch; PNG has 2 pixels per point)\n";
+    "  --width PT, --height PT  size in points (1/72 inch; PNG has 2 pixels per point)\n"
+    "  -h, --help           this help\n";
 
 int cli_plot_opt(cli_plot_t *p, int opt, const char *arg, const char *cmd)
 {
@@ -44,6 +45,12 @@ int cli_plot_opt(cli_plot_t *p, int opt, const char *arg, const char *cmd)
 int cli_plot_check(cli_plot_t *p, const cli_common_t *c, const char *cmd)
 {
     int f;
+    if (c->format_given)
+        return cli_usage_error(cmd, "--format does not apply to a plot: the -o name gives "
+                                    "its format (.png, .svg or .pdf)");
+    if (c->parts || c->digits >= 0)
+        return cli_usage_error(cmd, "%s does not apply to a plot", c->parts ? "--parts"
+                                                                            : "--digits");
     if (!c->output || !strcmp(c->output, "-"))
         return cli_usage_error(cmd, "-o FILE.png|svg|pdf is required");
     if ((f = ma_plot_format_from_path(c->output)) < 0)

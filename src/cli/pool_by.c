@@ -39,6 +39,12 @@ static void text_row(FILE *f, const char *name, size_t k, double np, const ma_rm
             cli_num(r->estimate, a, 32), ci, cli_num(r->tau2, t, 32), i2, cli_pval(r->Q_p, q, 32));
 }
 
+/* What a reader of the Markdown tables needs; csv and json have every field. */
+static const char *const MD_COLUMNS[] = {
+    "subgroups: group k participants estimate ci_lb ci_ub pval tau2 I2 Q_p",
+    "overall: k participants estimate ci_lb ci_ub pval tau2 I2 Q_p pi_lb pi_ub",
+    "subgroup_test: by groups Q_between Q_between_df Q_between_p tau2_common", NULL};
+
 int cli_pool_by(const cli_common_t *c, const cli_pool_t *p, const ma_dataset_t *d, FILE *f)
 {
     size_t *kept = NULL, *miss = NULL, nk = 0, nmiss = 0, j, g;
@@ -145,11 +151,9 @@ int cli_pool_by(const cli_common_t *c, const cli_pool_t *p, const ma_dataset_t *
         }
         rc = 0;
     } else {
-        ma_writer_t *w = ma_writer_new(f, c->format);
-        if (!w) {
-            fprintf(stderr, "iastm pool: out of memory\n");
+        ma_writer_t *w = cli_writer_new(c, f, "pool", "subgroups", MD_COLUMNS);
+        if (!w)
             goto done;
-        }
         ma_writer_section(w, "subgroups");
         for (g = 0; g < s->ngroups; g++) {
             ma_writer_begin(w);

@@ -41,6 +41,7 @@ char CLI_RMA_HELP[2048];
 void cli_help_init(void)
 {
     char list[192];
+    cli_common_help_init();
     method_list(list, sizeof list, MA_METHOD_REML);
     snprintf(CLI_METHOD_HELP, sizeof CLI_METHOD_HELP, "  -m, --method M       %s\n", list);
     snprintf(CLI_RMA_HELP, sizeof CLI_RMA_HELP, "Model options:\n%s%s", CLI_METHOD_HELP,
@@ -150,34 +151,27 @@ const char *cli_measure_name(const cli_common_t *c, const ma_dataset_t *d)
     return c->ds.es.measure == MA_MEASURE_MD ? "MD" : "SMD";
 }
 
-int cli_writer_done(ma_writer_t *w)
+/* The decimals of this run's text and md output, set once from --digits. */
+static int run_digits = 4;
+
+void cli_set_digits(int digits)
 {
-    ma_error_t err;
-    int ok = ma_writer_finish(w, &err) == MA_OK;
-    if (!ok)
-        cli_report(&err);
-    ma_writer_free(w);
-    return ok;
+    run_digits = digits;
+}
+
+int cli_digits(void)
+{
+    return run_digits;
 }
 
 const char *cli_num(double x, char *buf, size_t n)
 {
-    if (isnan(x))
-        snprintf(buf, n, "NA");
-    else
-        snprintf(buf, n, "%.4f", x);
-    return buf;
+    return ma_fmt_fixed(x, run_digits, buf, n);
 }
 
 const char *cli_pval(double p, char *buf, size_t n)
 {
-    if (isnan(p))
-        snprintf(buf, n, "NA");
-    else if (p < 1e-4)
-        snprintf(buf, n, "<.0001");
-    else
-        snprintf(buf, n, "%.4f", p);
-    return buf;
+    return ma_fmt_pval(p, run_digits, buf, n);
 }
 
 void cli_rma_text(FILE *f, const ma_rma_t *r, const ma_rma_opts_t *o, const char *measure)
@@ -372,12 +366,40 @@ void cli_dependence_warn_within(const char *cmd, const ma_dataset_t *d, const ch
         fprintf(stderr, "iastm %s: warning: %s\n", cmd, dep.note);
 }
 
+/* The sum of the pooled rows' weights 1/(vi + tau2). */
+static double weight_sum(const ma_dataset_t *d, double tau2)
+{
+    size_t i;
+    double sw = 0;
+    for (i = 0; i < d->k; i++)
+        sw += 1.0 / (d->vi[i] + tau2);
+    return sw;
+}
+
+void cli_studies_text(FILE *f, const ma_dataset_t *d, double tau2)
+{
+    char a[32], b[32], c[32];
+    size_t j, w = 12;
+    double sw = weight_sum(d, tau2);
+    for (j = 0; j < d->k; j++) {
+        size_t l = strlen(d->s[d->idx[j]].label);
+        if (l > w)
+            w = l < 30 ? l : 30;
+    }
+    fprintf(f, "\nStudies pooled (k = %zu):\n\n%-*s %6s %10s %10s %10s\n", d->k, (int)w, "study",
+            "line", "yi", "vi", "weight(%)");
+    for (j = 0; j < d->k; j++) {
+        const ma_study_t *s = &d->s[d->idx[j]];
+        fprintf(f, "%-*.*s %6ld %10s %10s %10s\n", (int)w, (int)w, s->label, s->line,
+                cli_num(s->yi, a, 32), cli_num(s->vi, b, 32),
+                cli_num(100.0 / (d->vi[j] + tau2) / sw, c, 32));
+    }
+}
+
 void cli_studies_records(ma_writer_t *w, const ma_dataset_t *d, double tau2)
 {
     size_t j;
-    double sw = 0;
-    for (j = 0; j < d->k; j++)
-        sw += 1.0 / (d->vi[j] + tau2);
+    double sw = weight_sum(d, tau2);
     ma_writer_section(w, "studies");
     for (j = 0; j < d->k; j++) {
         const ma_study_t *s = &d->s[d->idx[j]];

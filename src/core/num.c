@@ -92,9 +92,39 @@ const char *ma_num_why(const char *s)
 
 char *ma_fmt_double(double x, char *buf, size_t size)
 {
-    if (isnan(x))
+    int prec;
+    if (!isfinite(x)) {
+        snprintf(buf, size, "NA");
+        return buf;
+    }
+    /* The shortest of 15, 16 and 17 significant digits that reads back as x: 0.95 stays
+     * 0.95 (not 0.94999999999999996), a computed result keeps every digit it needs. */
+    for (prec = 15; prec < 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            return buf;
+    }
+    snprintf(buf, size, "%.17g", x);
+    return buf;
+}
+
+char *ma_fmt_fixed(double x, int digits, char *buf, size_t size)
+{
+    if (!isfinite(x))
         snprintf(buf, size, "NA");
     else
-        snprintf(buf, size, "%.17g", x);
+        snprintf(buf, size, "%.*f", digits < 0 ? 0 : digits, x);
+    return buf;
+}
+
+char *ma_fmt_pval(double p, int digits, char *buf, size_t size)
+{
+    int d = digits < 1 ? 1 : digits;
+    if (!isfinite(p))
+        snprintf(buf, size, "NA");
+    else if (p < pow(10, -d)) /* metafor's fmtp: "<.0001" at 4 digits, "<.01" at 2 */
+        snprintf(buf, size, "<.%0*d", d, 1);
+    else
+        snprintf(buf, size, "%.*f", d, p);
     return buf;
 }

@@ -1,6 +1,8 @@
 /* The record writers (writer.c), table-driven: every format's layout, the escaping of
  * text cells (quotes, separators, line breaks, control bytes), NaN and infinities as
- * NA/null, numbers with %.17g (read back exactly) or 4 digits in Markdown. */
+ * NA/null, numbers with the shortest digits that read back exactly, or rounded to N
+ * decimals in Markdown; one table per csv/tsv file, the other sections in parts. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,26 +124,33 @@ typedef struct {
 } num_case_t;
 
 static const num_case_t NUM[] = {
-    {MA_FMT_CSV, 0.1, "0.10000000000000001"},
-    {MA_FMT_CSV, 1.0 / 3.0, "0.33333333333333331"},
-    {MA_FMT_CSV, 1e300, "1.0000000000000001e+300"},
-    {MA_FMT_CSV, 1e-20, "9.9999999999999995e-21"},
-    {MA_FMT_CSV, 4.9406564584124654e-324, "4.9406564584124654e-324"},
+    {MA_FMT_CSV, 0.1, "0.1"},
+    {MA_FMT_CSV, 0.95, "0.95"}, /* an input prints as given */
+    {MA_FMT_CSV, 0.1 + 0.2, "0.30000000000000004"}, /* a result keeps the digits it needs */
+    {MA_FMT_CSV, 1.0 / 3.0, "0.3333333333333333"},
+    {MA_FMT_CSV, 2.0 / 3.0, "0.6666666666666666"},
+    {MA_FMT_CSV, 1e300, "1e+300"},
+    {MA_FMT_CSV, 1e-20, "1e-20"},
+    {MA_FMT_CSV, 0.7145323421581391, "0.7145323421581391"},
+    {MA_FMT_CSV, 1.9967645908457628e-26, "1.9967645908457628e-26"},
+    {MA_FMT_CSV, 4.9406564584124654e-324, "4.94065645841247e-324"},
     {MA_FMT_CSV, 9007199254740992.0, "9007199254740992"},
     {MA_FMT_CSV, -0.0, "-0"},
     {MA_FMT_CSV, 2, "2"},
     {MA_FMT_CSV, NAN, "NA"},
     {MA_FMT_CSV, INFINITY, "NA"},
     {MA_FMT_CSV, -INFINITY, "NA"},
-    {MA_FMT_TSV, 0.1, "0.10000000000000001"},
+    {MA_FMT_TSV, 0.1, "0.1"},
     {MA_FMT_TSV, NAN, "NA"},
-    {MA_FMT_JSON, 0.1, "0.10000000000000001"},
-    {MA_FMT_JSON, -2.5e-8, "-2.4999999999999999e-08"},
+    {MA_FMT_JSON, 0.1, "0.1"},
+    {MA_FMT_JSON, 0.94999999999999996, "0.95"},
+    {MA_FMT_JSON, -2.5e-8, "-2.5e-08"},
     {MA_FMT_JSON, NAN, "null"},
     {MA_FMT_JSON, INFINITY, "null"},
     {MA_FMT_MD, 0.123456, "0.1235"},
-    {MA_FMT_MD, 12345.6, "1.235e+04"},
-    {MA_FMT_MD, 100, "100"},
+    {MA_FMT_MD, 12345.6, "12345.6000"},
+    {MA_FMT_MD, 100, "100.0000"},
+    {MA_FMT_MD, -0.00004, "-0.0000"},
     {MA_FMT_MD, NAN, "NA"},
 };
 
@@ -166,6 +175,20 @@ static void test_numbers(void **state)
         if (NUM[i].fmt != MA_FMT_MD && isfinite(NUM[i].x)) {
             double back = strtod(NUM[i].cell, NULL);
             assert_memory_equal(&back, &NUM[i].x, sizeof back);
+        }
+        /* ... and no fewer significant digits would do (15 are exact for any decimal of
+         * 15 digits: the search stops there; subnormals have fewer bits and keep 15) */
+        if (NUM[i].fmt != MA_FMT_MD && isfinite(NUM[i].x) && fabs(NUM[i].x) >= DBL_MIN) {
+            char shorter[64];
+            int prec;
+            for (prec = 1; prec < 15; prec++) {
+                snprintf(shorter, sizeof shorter, "%.*g", prec, NUM[i].x);
+                if (strtod(shorter, NULL) == NUM[i].x)
+                    break;
+            }
+            if (prec < 15 && strlen(shorter) < strlen(NUM[i].cell))
+                fail_msg("row %zu: '%s' reads back too, shorter than '%s'", i, shorter,
+                         NUM[i].cell);
         }
         free(got);
     }
@@ -213,10 +236,11 @@ typedef struct {
 } doc_case_t;
 
 static const doc_case_t DOC[] = {
+    /* one table per file: the first section; the others are parts (see test_parts) */
     {MA_FMT_CSV, fill_two_sections,
-     "label,estimate,k,converged\n\"A, 1999\",0.5,3,true\nB,NA,-1,false\n\nnote\nNA\n"},
+     "label,estimate,k,converged\n\"A, 1999\",0.5,3,true\nB,NA,-1,false\n"},
     {MA_FMT_TSV, fill_two_sections,
-     "label\testimate\tk\tconverged\nA, 1999\t0.5\t3\ttrue\nB\tNA\t-1\tfalse\n\nnote\nNA\n"},
+     "label\testimate\tk\tconverged\nA, 1999\t0.5\t3\ttrue\nB\tNA\t-1\tfalse\n"},
     {MA_FMT_JSON, fill_two_sections,
      "{\n  \"fits\": [\n"
      "    {\"label\": \"A, 1999\", \"estimate\": 0.5, \"k\": 3, \"converged\": true},\n"
@@ -224,14 +248,14 @@ static const doc_case_t DOC[] = {
      "  ],\n  \"notes\": [\n    {\"note\": null}\n  ]\n}\n"},
     {MA_FMT_MD, fill_two_sections,
      "### fits\n\n| label | estimate | k | converged |\n|---|---|---|---|\n"
-     "| A, 1999 | 0.5 | 3 | true |\n| B | NA | -1 | false |\n\n"
+     "| A, 1999 | 0.5000 | 3 | true |\n| B | NA | -1 | false |\n\n"
      "### notes\n\n| note |\n|---|\n| NA |\n"},
     {MA_FMT_JSON, fill_nothing, "{}\n"},
     {MA_FMT_CSV, fill_nothing, ""},
     {MA_FMT_MD, fill_nothing, ""},
     {MA_FMT_JSON, fill_empty_section, "{\n  \"rows\": []\n}\n"},
     {MA_FMT_CSV, fill_empty_section, ""},
-    {MA_FMT_MD, fill_empty_section, "### rows\n\n"},
+    {MA_FMT_MD, fill_empty_section, ""}, /* no heading without a table */
 };
 
 static void test_documents(void **state)
@@ -275,6 +299,130 @@ static void test_keys(void **state)
     }
 }
 
+/* csv/tsv parts: the main section to the writer's stream, every other section with
+ * records to the stream its part function gives, none to a part that gives NULL. */
+typedef struct {
+    FILE *f[4];
+    char *buf[4];
+    size_t len[4];
+    char names[4][16];
+    int n;
+} parts_t;
+
+static FILE *part_stream(void *ctx, const char *name)
+{
+    parts_t *p = ctx;
+    if (!strcmp(name, "dropped"))
+        return NULL;
+    snprintf(p->names[p->n], sizeof p->names[0], "%s", name);
+    p->f[p->n] = open_memstream(&p->buf[p->n], &p->len[p->n]);
+    return p->f[p->n++];
+}
+
+static void fill_parts(ma_writer_t *w)
+{
+    static const char *const sec[] = {"fit", "rows", "empty", "dropped"};
+    size_t i;
+    int j;
+    for (i = 0; i < 4; i++) {
+        ma_writer_section(w, sec[i]);
+        for (j = 0; i != 2 && j < 2; j++) {
+            ma_writer_begin(w);
+            ma_writer_int(w, "i", j);
+            ma_writer_num(w, "p_value", 0.00001);
+            ma_writer_num(w, "Q_df", 3);
+            ma_writer_num(w, "reps", 1000);
+            ma_writer_str(w, "s", sec[i]);
+            ma_writer_end(w);
+        }
+    }
+}
+
+static void test_parts(void **state)
+{
+    static const struct {
+        const char *main;
+        const char *want, *want_fit;
+    } P[] = {
+        {"rows", "i,p_value,Q_df,reps,s\n0,1e-05,3,1000,rows\n1,1e-05,3,1000,rows\n",
+         "i,p_value,Q_df,reps,s\n0,1e-05,3,1000,fit\n1,1e-05,3,1000,fit\n"},
+        {NULL, "i,p_value,Q_df,reps,s\n0,1e-05,3,1000,fit\n1,1e-05,3,1000,fit\n", NULL},
+    };
+    size_t i;
+    int j;
+    (void)state;
+    for (i = 0; i < 2; i++) {
+        parts_t p;
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        ma_writer_t *w = ma_writer_new(f, MA_FMT_CSV);
+        ma_error_t err;
+        memset(&p, 0, sizeof p);
+        ma_writer_parts(w, P[i].main, part_stream, &p);
+        fill_parts(w);
+        assert_int_equal(ma_writer_finish(w, &err), MA_OK);
+        ma_writer_free(w);
+        assert_int_equal(fclose(f), 0);
+        assert_output("main table", buf, P[i].want);
+        /* the parts with records, in order: "empty" asks for nothing, "dropped" is NULL */
+        assert_int_equal(p.n, 1);
+        assert_string_equal(p.names[0], P[i].main ? "fit" : "rows");
+        for (j = 0; j < p.n; j++) {
+            assert_int_equal(fclose(p.f[j]), 0);
+            if (P[i].want_fit)
+                assert_output("part", p.buf[j], P[i].want_fit);
+            free(p.buf[j]);
+        }
+        free(buf);
+    }
+}
+
+/* Markdown: the columns a reader needs, p-values by the p rule, counts without decimals,
+ * N decimals. */
+static void test_md_columns(void **state)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ma_writer_t *w = ma_writer_new(f, MA_FMT_MD);
+    ma_error_t err;
+    (void)state;
+    ma_writer_md_columns(w, "rows", "i p_value Q_df");
+    ma_writer_digits(w, 2);
+    fill_parts(w);
+    assert_int_equal(ma_writer_finish(w, &err), MA_OK);
+    ma_writer_free(w);
+    assert_int_equal(fclose(f), 0);
+    assert_output("md", buf,
+                  "### fit\n\n| i | p_value | Q_df | reps | s |\n|---|---|---|---|---|\n"
+                  "| 0 | <.01 | 3 | 1000 | fit |\n| 1 | <.01 | 3 | 1000 | fit |\n\n"
+                  "### rows\n\n| i | p_value | Q_df |\n|---|---|---|\n"
+                  "| 0 | <.01 | 3 |\n| 1 | <.01 | 3 |\n\n"
+                  "### dropped\n\n| i | p_value | Q_df | reps | s |\n|---|---|---|---|---|\n"
+                  "| 0 | <.01 | 3 | 1000 | dropped |\n| 1 | <.01 | 3 | 1000 | dropped |\n");
+    free(buf);
+}
+
+/* The one rounding rule for people (num.h), shared by text, md and plots. */
+static void test_fixed_and_p(void **state)
+{
+    char b[64];
+    (void)state;
+    assert_string_equal(ma_fmt_fixed(0.123456, 4, b, sizeof b), "0.1235");
+    assert_string_equal(ma_fmt_fixed(0.125, 2, b, sizeof b), "0.12"); /* binary 0.125 ties even */
+    assert_string_equal(ma_fmt_fixed(-1.5, 0, b, sizeof b), "-2");
+    assert_string_equal(ma_fmt_fixed(NAN, 4, b, sizeof b), "NA");
+    assert_string_equal(ma_fmt_fixed(INFINITY, 4, b, sizeof b), "NA");
+    assert_string_equal(ma_fmt_pval(0.00005, 4, b, sizeof b), "<.0001");
+    assert_string_equal(ma_fmt_pval(0.0001, 4, b, sizeof b), "0.0001");
+    assert_string_equal(ma_fmt_pval(0.004, 2, b, sizeof b), "<.01");
+    assert_string_equal(ma_fmt_pval(0.5, 0, b, sizeof b), "0.5");
+    assert_string_equal(ma_fmt_pval(NAN, 4, b, sizeof b), "NA");
+    assert_string_equal(ma_fmt_double(0.94999999999999996, b, sizeof b), "0.95");
+    assert_string_equal(ma_fmt_double(NAN, b, sizeof b), "NA");
+}
+
 static void test_format_names(void **state)
 {
     static const struct {
@@ -300,6 +448,9 @@ int main(void)
         cmocka_unit_test(test_documents),
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_format_names),
+        cmocka_unit_test(test_parts),
+        cmocka_unit_test(test_md_columns),
+        cmocka_unit_test(test_fixed_and_p),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
