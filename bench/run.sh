@@ -41,6 +41,16 @@ for k in 1000 10000 100000 1000000; do
     printf '%10s %10s %14s\n' "$k" "$1" "$2"
 done
 
+# Every row written: `es --format csv` must stay linear in k (a per-row O(k) call once
+# made 10^5 rows take 7.3 s).
+printf '%10s %10s  (es --format csv)\n' k seconds
+for k in 1000 10000 100000 1000000; do
+    t0=$(date +%s.%N)
+    "$prog" es --format csv "$tmp/k$k.csv" >"$tmp/out"
+    t1=$(date +%s.%N)
+    awk -v k="$k" -v a="$t0" -v b="$t1" 'BEGIN { printf "%10s %10.2f\n", k, b - a }'
+done
+
 # Resampling commands (gosh, permutest, boot) against R metafor when it is installed.
 sh bench/resampling.sh "$prog"
 

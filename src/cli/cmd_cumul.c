@@ -87,6 +87,7 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
                           const cumul_t *u, const ma_rma_t *fits)
 {
     size_t j;
+    const char *measure = cli_measure_name(c, d); /* O(n): once, not per step */
     ma_writer_section(w, "cumul");
     for (j = 0; j < d->k; j++) {
         const ma_rma_t *r = &fits[j];
@@ -98,7 +99,7 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
         ma_writer_int(w, "position", (long)(s + 1));
         if (u->order)
             ma_writer_str(w, "order_value", u->key[s]);
-        ma_writer_str(w, "measure", cli_measure_name(c, d));
+        ma_writer_str(w, "measure", measure);
         cli_rma_fields(w, r, "k estimate se stat df pval ci_lb ci_ub Q Q_p tau2 I2 H2 method_used "
                              "converged note");
         ma_writer_end(w);

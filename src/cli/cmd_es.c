@@ -53,6 +53,7 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
     size_t i;
     long c_url = ma_table_col(d->table, "source_url");
     long c_loc = ma_table_col(d->table, "source_location");
+    const char *measure = cli_measure_name(c, d); /* O(n): once, not per row */
     ma_writer_section(w, "effect_sizes");
     for (i = 0; i < d->n; i++) {
         const ma_study_t *s = &d->s[i];
@@ -61,7 +62,7 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
         if (d->labels) /* the readers' label, as in the plots */
             ma_writer_str(w, "citation", s->cite);
         ma_writer_int(w, "line", s->line);
-        ma_writer_str(w, "measure", cli_measure_name(c, d));
+        ma_writer_str(w, "measure", measure);
         ma_writer_str(w, "data_form", ma_form_name(s->form));
         ma_writer_num(w, "yi", s->yi);
         ma_writer_num(w, "vi", s->vi);

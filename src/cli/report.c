@@ -139,6 +139,7 @@ int cli_rma_opt(ma_rma_opts_t *o, int opt, const char *arg, const char *cmd)
     }
 }
 
+/* O(n): call it once per output, not once per row. */
 const char *cli_measure_name(const cli_common_t *c, const ma_dataset_t *d)
 {
     size_t i;
