@@ -382,6 +382,9 @@ static int run(cli_ctx_t *x)
     fo->title = x->plot.title;
     fo->width_pt = x->plot.width;
     fo->height_pt = x->plot.height;
+    fo->font_pt = x->plot.font_size;
+    fo->dpi = x->plot.dpi;
+    fo->unit = x->plot.unit;
     if (extra) {
         fo->extra_header = extra;
     }

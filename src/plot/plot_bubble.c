@@ -135,8 +135,10 @@ static void model_line(const ma_bubble_t *b, char *buf, size_t n)
 ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
                              ma_gp_script_t *s, ma_error_t *err)
 {
-    const double F = o->font_pt > 0 ? o->font_pt : 10;
+    const double F = plot_font_floor(o->font_pt > 0 ? o->font_pt : 10);
     const double rmax_pt = 1.15 * F, rmin_pt = 0.22 * F, pad_pt = rmax_pt + 0.4 * F;
+    const double f9 = plot_font_floor(0.9 * F), f8 = plot_font_floor(0.8 * F);
+    char fsb[64];
     double W = o->width_pt > 0 ? o->width_pt : 560, H, plot_h = 320, plot_w;
     double top = (o->title ? 2.8 : 1.2) * F, left = 6.8 * F, right = 1.6 * F;
     double below = 10.6 * F; /* tics, axis label, three lines of text */
@@ -186,8 +188,14 @@ ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
         H = o->height_pt;
     }
     plot_w = W - left - right;
-    if (plot_w < 2 * pad_pt + 10 * F)
-        return ma_error_set(err, MA_EUSAGE, "bubble plot: width %.0f pt is too small", W);
+    if (plot_w < 2 * pad_pt + 10 * F) {
+        char want[32], need[32];
+        plot_fmt_length(want, sizeof want, W, o->unit);
+        plot_fmt_length(need, sizeof need, left + right + 2 * pad_pt + 10 * F, o->unit);
+        return ma_error_set(err, MA_EUSAGE, "bubble plot: width %s is too small at %g pt "
+                            "(at least %s; or a smaller --font-size)", want, F, need);
+    }
+    ma_gp_font(fsb, sizeof fsb, f9, 1);
     /* Ranges: the data span the plot less room for the largest circle on each side. */
     ux = (xmax - xmin) / (plot_w - 2 * pad_pt); /* x units per point */
     uy = (ymax - ymin) / (plot_h - 2 * pad_pt);
@@ -210,7 +218,7 @@ ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
     qsort(pts, b->k, sizeof *pts, by_radius_desc); /* small circles drawn over large */
 
     ma_gp_printf(s, "# Bubble plot: %zu studies; drawn by iastm\n", b->k);
-    ma_gp_terminal(s, o->format, W, H, F, PLOT_PNG_SCALE);
+    ma_gp_terminal(s, o->format, W, H, F, plot_png_scale(o->dpi));
     ma_gp_printf(s, "set lmargin at screen %.6f\nset rmargin at screen %.6f\n"
                     "set tmargin at screen %.6f\nset bmargin at screen %.6f\n",
                  left / W, (W - right) / W, 1 - top / H, 1 - (top + plot_h) / H);
@@ -226,8 +234,8 @@ ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
     if (o->title) {
         ma_gp_printf(s, "set label ");
         ma_gp_quote(s, o->title);
-        ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced font ',%g'\n",
-                     1.0 * F / W, 1 - 1.6 * F / H, F * 1.2);
+        ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced font '%s,%g'\n",
+                     1.0 * F / W, 1 - 1.6 * F / H, MA_GP_FONT, F * 1.2);
     }
     if (isfinite(o->null_value) && o->null_value > ylo && o->null_value < yhi)
         ma_gp_printf(s, "set arrow from graph 0, first %.10g to graph 1, first %.10g nohead "
@@ -235,8 +243,8 @@ ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
                      o->null_value, o->null_value);
     /* Under the axis: the slope and tau2, the model, what the marks mean. */
     {
-        size_t maxc = (size_t)((W - 2 * F) / (PLOT_CHAR_EM * F * 0.9));
-        size_t maxc2 = (size_t)((W - 2 * F) / (PLOT_CHAR_EM * F * 0.8));
+        size_t maxc = (size_t)((W - 2 * F) / (PLOT_CHAR_EM * f9));
+        size_t maxc2 = (size_t)((W - 2 * F) / (PLOT_CHAR_EM * f8));
         double y = top + plot_h + 6.7 * F;
         int l;
         for (l = 0; l < 3; l++) {
@@ -253,22 +261,22 @@ ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
             ma_gp_clean(buf, line, sizeof line, l ? maxc2 : maxc);
             ma_gp_printf(s, "set label ");
             ma_gp_quote(s, line);
-            ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced font ',%g'%s\n",
-                         F / W, 1 - y / H, l ? F * 0.8 : F * 0.9,
+            ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced font '%s,%g'%s\n",
+                         F / W, 1 - y / H, MA_GP_FONT, l ? f8 : f9,
                          l ? " tc rgb '#4d4d4d'" : "");
             y += (l ? 1.2 : 1.35) * F;
         }
     }
     /* Rows that could not be used. */
     if (b->nexcluded) {
-        size_t maxc = (size_t)((W - 2 * F) / (PLOT_CHAR_EM * F * 0.9));
+        size_t maxc = (size_t)((W - 2 * F) / (PLOT_CHAR_EM * f9));
         double y = top + plot_h + below + 0.6 * F;
         snprintf(buf, sizeof buf, "Not in the model (%zu row%s):", b->nexcluded,
                  b->nexcluded == 1 ? "" : "s");
         ma_gp_printf(s, "set label ");
         ma_gp_quote(s, buf);
-        ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced font ':Bold,%g'\n",
-                     F / W, 1 - y / H, F * 0.9);
+        ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced %s\n",
+                     F / W, 1 - y / H, fsb);
         for (i = 0; i < b->nexcluded; i++) {
             const ma_plot_excluded_t *e = &b->excluded[i];
             y += 1.35 * F;
@@ -277,8 +285,8 @@ ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
             ma_gp_clean(buf, line, sizeof line, maxc);
             ma_gp_printf(s, "set label ");
             ma_gp_quote(s, line);
-            ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced font ',%g'\n",
-                         F / W, 1 - y / H, F * 0.9);
+            ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced font '%s,%g'\n",
+                         F / W, 1 - y / H, MA_GP_FONT, f9);
         }
     }
     /* Datablocks hold numbers only. */

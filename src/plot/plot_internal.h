@@ -9,8 +9,25 @@
 #define PLOT_CHAR_EM 0.70
 /* Bold text is wider. */
 #define PLOT_BOLD 1.12
-/* PNG pixels per point: 2 gives 144 dpi. */
-#define PLOT_PNG_SCALE 2.0
+/* PNG resolution when none is asked for: 144 dpi (2 pixels per point). */
+#define PLOT_DPI 144.0
+/* No text is drawn smaller than this at print size (journals ask for 6 to 8 pt). */
+#define PLOT_MIN_FONT 6.0
+
+/* Width in points of `s` set in DejaVu Sans (the font fontconfig gives for sans-serif;
+ * narrower sans fonts such as Arial or Helvetica fit in it) at `size_pt`, bold or not.
+ * Characters beyond ASCII count 0.7 em. */
+double plot_text_width(const char *s, double size_pt, int bold);
+/* The longest prefix of `s` (characters, an ellipsis added when cut) whose width is at
+ * most `max_pt`, into out (size bytes). Returns 1 when cut. */
+int plot_fit_text(const char *s, double size_pt, int bold, double max_pt, char *out,
+                  size_t size);
+/* A text size in points, never below PLOT_MIN_FONT. */
+double plot_font_floor(double size_pt);
+/* PNG pixels per point of a --dpi value (0: PLOT_DPI). */
+double plot_png_scale(double dpi);
+/* A length for a message: "3.5 in", "8.9 cm", "89 mm" or "252 pt" (unit NULL: pt). */
+void plot_fmt_length(char *buf, size_t n, double pt, const char *unit);
 
 /* x with `decimals` decimals for people; "-0.00" is written "0.00", NaN "NA". */
 void plot_fmt_num(char *buf, size_t n, double x, int decimals);
