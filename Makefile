@@ -25,7 +25,7 @@ LIB      := $(BUILD)/libiastm.a
 PROG     := $(BUILD)/iastm
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps test unit clitest golden examples reference asan valgrind fuzz bench analyses \
+.PHONY: all deps test unit clitest golden examples plots reference asan valgrind fuzz bench analyses \
         site-test paper paper-test install clean
 
 all: $(PROG)
@@ -65,8 +65,9 @@ $(BUILD)/tests/unit/testutil.o: tests/unit/testutil.c | $(DEPS_OK)
 	$(CC) $(WARN) $(CPPFLAGS) -Itests/unit $(CFLAGS) -MMD -MP -c $< -o $@
 
 # make test: unit tests, command-line tests, metafor reference comparisons, every
-# example shown in README.md, --help and the man page, and the evidence page in a browser.
-test: unit clitest golden examples site-test
+# example shown in README.md, --help and the man page, the plots rendered, and the evidence
+# page in a browser.
+test: unit clitest golden examples plots site-test
 	@echo "make test: all test groups passed"
 
 unit: $(UNIT_BIN)
@@ -83,6 +84,11 @@ golden: $(PROG)
 
 examples: $(PROG)
 	@python3 tests/examples.py --iastm $(PROG)
+
+# Every plot type drawn in PNG, SVG and PDF: SVG fonts, the PDF's text size from its
+# raster (pdftoppm), a reference image; the renderings are kept in $(BUILD)/plots.
+plots: $(PROG)
+	@python3 tests/plots.py --iastm $(PROG) --out $(BUILD)/plots
 
 # The evidence page from the committed results, checked in headless Chromium (installed by
 # scripts/deps.sh --browser when missing); screenshots in $(BUILD)/site-*.png.

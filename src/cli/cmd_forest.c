@@ -49,6 +49,7 @@ static const char HELP[] =
     "  iastm forest -o plots/pain.png --primary --where outcome=pain --by region data/trials.csv\n"
     "  iastm forest -o bcg.pdf --by alloc --favours-left 'Favours vaccine' \\\n"
     "      --favours-right 'Favours control' --xlabel 'Log risk ratio' data/examples/bcg.csv\n"
+    "  iastm forest --width 3.5in -o pain.pdf --primary --where outcome=pain data/trials.csv\n"
     "  iastm forest --type loo -o loo.svg data/examples/bcg.csv\n"
     "  iastm forest --cluster cluster -o k.png data/examples/konstantopoulos2011.csv\n"
     "  iastm forest --bayes --tau-prior halfnormal:0.5 -o bayes.png data/examples/normand1999.csv\n"

@@ -216,34 +216,54 @@ static drow_t *add_row(rows_t *rs, rowkind_t kind, size_t ref)
 }
 
 /* Break `text` into lines of at most `width` points at spaces; a word too long for a
- * line is cut with "...". Calls line(ctx, text) per line; returns the number of lines. */
-static size_t wrap_text(const char *text, double size, int bold, double width,
+ * line is cut with "...". With `units`, a line breaks after a comma, semicolon or colon
+ * when it can ("p < 0.001" stays whole). Calls line(ctx, text) per line; returns the
+ * number of lines. */
+static size_t wrap_text(const char *text, double size, int bold, double width, int units,
                         void (*line)(void *, const char *), void *ctx)
 {
-    char cur[256], cand[512], clean[256];
+    char cur[256], cand[512], clean[256], unit[256];
     const char *p;
     size_t n = 0;
     ma_gp_clean(text, clean, sizeof clean, 0);
     cur[0] = '\0';
     p = clean;
     while (*p) {
-        const char *e = strchr(p, ' ');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        char word[256];
-        if (len >= sizeof word)
-            len = sizeof word - 1;
-        memcpy(word, p, len);
-        word[len] = '\0';
-        snprintf(cand, sizeof cand, "%s%s%s", cur, *cur ? " " : "", word);
+        /* the next unit: a word, or with `units` the words up to one ending in , ; : */
+        const char *e = p;
+        size_t len;
+        for (;;) {
+            const char *sp = strchr(e, ' ');
+            const char *end = sp ? sp : e + strlen(e);
+            if (!units || !sp || strchr(",;:", end[-1]))
+                {
+                    e = end;
+                    break;
+                }
+            e = sp + 1;
+        }
+        len = (size_t)(e - p);
+        if (len >= sizeof unit)
+            len = sizeof unit - 1;
+        memcpy(unit, p, len);
+        unit[len] = '\0';
+        if (units && plot_text_width(unit, size, bold) > width + 1e-6) {
+            /* a unit wider than a line: word by word */
+            e = strchr(p, ' ');
+            len = e ? (size_t)(e - p) : strlen(p);
+            memcpy(unit, p, len);
+            unit[len] = '\0';
+        }
+        snprintf(cand, sizeof cand, "%s%s%s", cur, *cur ? " " : "", unit);
         if (!*cur || plot_text_width(cand, size, bold) <= width + 1e-6) {
             if (!*cur)
-                plot_fit_text(word, size, bold, width, cur, sizeof cur);
+                plot_fit_text(unit, size, bold, width, cur, sizeof cur);
             else
-                snprintf(cur, sizeof cur, "%s", cand);
+                snprintf(cur, sizeof cur, "%.*s", (int)sizeof cur - 1, cand);
         } else {
             line(ctx, cur);
             n++;
-            plot_fit_text(word, size, bold, width, cur, sizeof cur);
+            plot_fit_text(unit, size, bold, width, cur, sizeof cur);
         }
         p += len;
         while (*p == ' ')
@@ -296,7 +316,7 @@ static void add_text_row(rows_t *rs, rowkind_t kind, size_t ref, const char *tex
     w.rs = rs;
     w.first = rs->n - 1;
     w.nlines = 0;
-    wrap_text(text, size, bold, width - indent, put_line, &w);
+    wrap_text(text, size, bold, width - indent, 0, put_line, &w);
 }
 
 /* The display rows at font F, text wrapped within `area` points (the label column and
@@ -389,7 +409,7 @@ static size_t excluded_lines(const ma_forest_t *f, double small, double width)
         return 0;
     for (i = 0; i < f->nexcluded; i++) {
         excluded_text(&f->excluded[i], raw, sizeof raw);
-        n += wrap_text(raw, small, 0, width, count_line, NULL);
+        n += wrap_text(raw, small, 0, width, 0, count_line, NULL);
     }
     return n + 1;
 }
@@ -947,7 +967,7 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
             /* wrap into lines, then print them */
             {
                 rows_t tmp = {NULL, 0, 0, 0};
-                add_text_row(&tmp, ROW_TEXT, 0, raw, 0, 1, 0, small, W - 2 * margin);
+                add_text_row(&tmp, ROW_TEXT, 0, raw, 0, 0, 0, small, W - 2 * margin);
                 nl = tmp.n;
                 for (l = 0; l < nl; l++) {
                     y += 1.35 * F;
