@@ -1041,10 +1041,10 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
             if (bayes)
                 side = 0.42 * rowh;
             /* the square never hides the ends of its interval: at most 70% of the
-             * interval's width (points), and no smaller than a visible mark */
+             * interval's width (points), even below the smallest mark */
             ci_half = isfinite(r->ci_lb) && isfinite(r->ci_ub)
                           ? (fmin(r->ci_ub, xmax) - fmax(r->ci_lb, xmin)) / 2 * ptx : INFINITY;
-            side = maxd(fmin(side, 1.4 * ci_half), 0.2 * rowh);
+            side = fmin(side, 1.4 * ci_half);
             ma_gp_printf(s, "%.10g %.10g %.10g %.6f\n", r->yi, (double)(i + header_rows) - off,
                          side / 2 / ptx, side / 2 / rowh);
             nsq++;
