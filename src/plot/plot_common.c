@@ -88,14 +88,15 @@ double plot_png_scale(double dpi)
 
 void plot_fmt_length(char *buf, size_t n, double pt, const char *unit)
 {
+    /* rounded up: a minimum written this way is enough */
     if (unit && !strcmp(unit, "in"))
-        snprintf(buf, n, "%.2f in", pt / 72);
+        snprintf(buf, n, "%.2f in", ceil(pt / 72 * 100 - 1e-9) / 100);
     else if (unit && !strcmp(unit, "cm"))
-        snprintf(buf, n, "%.2f cm", pt / 72 * 2.54);
+        snprintf(buf, n, "%.2f cm", ceil(pt / 72 * 254 - 1e-9) / 100);
     else if (unit && !strcmp(unit, "mm"))
-        snprintf(buf, n, "%.1f mm", pt / 72 * 25.4);
+        snprintf(buf, n, "%.1f mm", ceil(pt / 72 * 254 - 1e-9) / 10);
     else
-        snprintf(buf, n, "%.0f pt", pt);
+        snprintf(buf, n, "%.0f pt", ceil(pt - 1e-9));
 }
 
 void plot_fmt_num(char *buf, size_t n, double x, int decimals)

@@ -32,6 +32,7 @@ typedef struct {
     rowkind_t kind;
     size_t ref;        /* study index or group index */
     int bold, small;   /* how the text is set */
+    int span;          /* a statistics line across the plot area (no marks in it) */
     double indent;     /* points right of the label column's start */
     char text[256];    /* the row's label text (wrapped) */
 } drow_t;
@@ -42,13 +43,14 @@ typedef struct {
 #define PAD_EM 1.0     /* space between columns */
 #define MARGIN_EM 1.0
 #define ROW_EM 1.6     /* row height (2.1 with two markers per row) */
-#define PLOT_MIN_EM 10 /* narrowest plot area */
-#define PLOT_PREF_EM 22 /* plot area wanted before long text lines are unwrapped */
+#define PLOT_MIN_EM 12 /* narrowest plot area */
+#define PLOT_PREF_EM 26 /* plot area wanted before long labels are unwrapped */
 #define PLOT_NAT_EM 26 /* plot area of the natural width */
 #define LABEL_KEEP_EM 17 /* study labels are cut below this width only at 6 pt */
 #define LABEL_MIN_EM 8
 #define DEFAULT_WIDTH 504.0 /* 7 in, a two-column figure */
 #define DEFAULT_MIN_FONT 8.0
+#define FOOT_LINE 1.35 /* line height of the text under the axis, in its font size */
 
 /* The columns of the table, left to right: the plot area lies between the last left
  * column and COL_W. A new column is a new entry here, in COLDEF and in cell_text. */
@@ -215,9 +217,23 @@ static drow_t *add_row(rows_t *rs, rowkind_t kind, size_t ref)
     return d;
 }
 
+static size_t word_len(const char *w)
+{
+    const char *e = strchr(w, ' ');
+    return e ? (size_t)(e - w) : strlen(w);
+}
+
+/* A relation sign standing as a word: kept on the line of its neighbours. */
+static int is_operator(const char *w, size_t n)
+{
+    return (n == 1 && strchr("=<>~", w[0])) ||
+           (n == 3 && (!memcmp(w, "\xe2\x89\xa4", 3) || !memcmp(w, "\xe2\x89\xa5", 3)));
+}
+
 /* Break `text` into lines of at most `width` points at spaces; a word too long for a
- * line is cut with "...". With `units`, a line breaks after a comma, semicolon or colon
- * when it can ("p < 0.001" stays whole). Calls line(ctx, text) per line; returns the
+ * line is cut with "...". A relation sign stays with its neighbours ("p < 0.001" is
+ * never split) and, with `units`, a line breaks only after a comma, semicolon or colon
+ * when it can. Calls line(ctx, text) per line; returns the
  * number of lines. */
 static size_t wrap_text(const char *text, double size, int bold, double width, int units,
                         void (*line)(void *, const char *), void *ctx)
@@ -235,19 +251,20 @@ static size_t wrap_text(const char *text, double size, int bold, double width, i
         for (;;) {
             const char *sp = strchr(e, ' ');
             const char *end = sp ? sp : e + strlen(e);
-            if (!units || !sp || strchr(",;:", end[-1]))
-                {
-                    e = end;
-                    break;
-                }
-            e = sp + 1;
+            if (sp && (is_operator(e, (size_t)(end - e)) || is_operator(sp + 1, word_len(sp + 1)) ||
+                       (units && !strchr(",;:", end[-1])))) {
+                e = sp + 1; /* "p < 0.001", "Q = 1.2" stay on one line */
+                continue;
+            }
+            e = end;
+            break;
         }
         len = (size_t)(e - p);
         if (len >= sizeof unit)
             len = sizeof unit - 1;
         memcpy(unit, p, len);
         unit[len] = '\0';
-        if (units && plot_text_width(unit, size, bold) > width + 1e-6) {
+        if (plot_text_width(unit, size, bold) > width + 1e-6 && strchr(unit, ' ')) {
             /* a unit wider than a line: word by word */
             e = strchr(p, ' ');
             len = e ? (size_t)(e - p) : strlen(p);
@@ -319,10 +336,12 @@ static void add_text_row(rows_t *rs, rowkind_t kind, size_t ref, const char *tex
     wrap_text(text, size, bold, width - indent, 0, put_line, &w);
 }
 
-/* The display rows at font F, text wrapped within `area` points (the label column and
- * the columns up to the plot). Study labels are cut to `label_w`. */
+/* The display rows at font F: labels wrapped within `area` points (the label column
+ * and the columns up to the plot), the subgroups' statistics lines within `full` (the
+ * figure less its margins: they run across the plot area, where the reference lines
+ * stop for them). The overall model's lines go to `foot`, under the axis. */
 static void build_rows(const ma_forest_t *f, const ma_forest_opts_t *o, double F, double small,
-                       double area, rows_t *rs)
+                       double area, double full, rows_t *rs, rows_t *foot)
 {
     const int has_groups = f->groups && f->ngroups > 0;
     const double ind = has_groups ? 0.8 * F : 0;
@@ -339,8 +358,11 @@ static void build_rows(const ma_forest_t *f, const ma_forest_opts_t *o, double F
                 snprintf(buf, sizeof buf, "Subtotal (k = %zu)", gr->fit->k);
                 add_text_row(rs, ROW_SUBTOTAL, g, buf, 1, 0, ind, F, area);
                 if (o->show_heterogeneity && gr->fit->k > 1) {
+                    size_t from = rs->n, j;
                     het_text(buf, sizeof buf, gr->fit);
-                    add_text_row(rs, ROW_TEXT, g, buf, 0, 1, ind, small, area);
+                    add_text_row(rs, ROW_TEXT, g, buf, 0, 1, ind, small, full);
+                    for (j = from; j < rs->n; j++)
+                        rs->r[j].span = 1;
                 }
             }
             add_row(rs, ROW_BLANK, 0);
@@ -351,6 +373,7 @@ static void build_rows(const ma_forest_t *f, const ma_forest_opts_t *o, double F
         if (f->overall)
             add_row(rs, ROW_BLANK, 0);
     }
+    foot->n = 0;
     if (f->overall) {
         const ma_rma_t *r = f->overall;
         const size_t NOREF = (size_t)-1; /* text rows of the overall model: not indented */
@@ -361,24 +384,24 @@ static void build_rows(const ma_forest_t *f, const ma_forest_opts_t *o, double F
                          1, 0, small, area);
         if (f->overall_text) {
             for (i = 0; i < f->n_overall_text; i++)
-                add_text_row(rs, ROW_TEXT, NOREF, f->overall_text[i], 0, 1, 0, small, area);
+                add_text_row(foot, ROW_TEXT, NOREF, f->overall_text[i], 0, 1, 0, small, full);
         } else {
             if (o->show_heterogeneity && r->k > 1) {
                 het_text(buf, sizeof buf, r);
-                add_text_row(rs, ROW_TEXT, NOREF, buf, 0, 1, 0, small, area);
+                add_text_row(foot, ROW_TEXT, NOREF, buf, 0, 1, 0, small, full);
             }
             test_text(buf, sizeof buf, r);
-            add_text_row(rs, ROW_TEXT, NOREF, buf, 0, 1, 0, small, area);
+            add_text_row(foot, ROW_TEXT, NOREF, buf, 0, 1, 0, small, full);
         }
         if (f->overall_note)
-            add_text_row(rs, ROW_TEXT, NOREF, f->overall_note, 0, 1, 0, small, area);
+            add_text_row(foot, ROW_TEXT, NOREF, f->overall_note, 0, 1, 0, small, full);
         if (has_groups && isfinite(f->Q_between)) {
             char q[32], p[32];
             plot_fmt_num(q, sizeof q, f->Q_between, 2);
             plot_fmt_p(p, sizeof p, f->Q_between_p);
             snprintf(buf, sizeof buf, "Test for subgroup differences: Q = %s (df = %.0f), %s",
                      q, f->Q_between_df, p);
-            add_text_row(rs, ROW_TEXT, NOREF, buf, 0, 1, 0, small, area);
+            add_text_row(foot, ROW_TEXT, NOREF, buf, 0, 1, 0, small, full);
         }
     }
     while (rs->n > 0 && rs->r[rs->n - 1].kind == ROW_BLANK)
@@ -567,10 +590,10 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
     const double off = bayes ? 0.2 : 0; /* observed above, posterior below the row centre */
     const int has_groups = f->groups && f->ngroups > 0;
     cells_t *cells = NULL;
-    rows_t rs = {NULL, 0, 0, 0};
+    rows_t rs = {NULL, 0, 0, 0}, foot = {NULL, 0, 0, 0};
     table_t *t = NULL;
     fit_t fit;
-    size_t i, g, header_rows, first_data_row, overall_row = 0, nexl = 0, nd;
+    size_t i, g, header_rows, overall_row = 0, nexl = 0, nd;
     int dec1 = 0, dec2 = 0, c, has_raw = 0;
     double F, small, rowh, pad, margin, xc[NCOL], plot_l, plot_r, plot_w, W, H, p_top, p_bot;
     double axis_h, xmin, xmax, step, wmax = 0, ptx, null = o->null_value, area;
@@ -664,11 +687,6 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
     if (f->overall) {
         t->text_em = maxd(t->text_em,
                           plot_text_width(f->overall_label ? f->overall_label : "Overall", 1, 1));
-        build_rows(f, o, 1, TEXT_SCALE, 1e9, &rs);
-        for (i = 0; i < rs.n; i++)
-            if (rs.r[i].kind == ROW_TEXT)
-                t->text_em = maxd(t->text_em, rs.r[i].indent +
-                                                  plot_text_width(rs.r[i].text, TEXT_SCALE, 0));
     }
 
     /* Width: the font and columns that fit it. */
@@ -715,14 +733,15 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
     /* Vertical layout: title, header rows, the rows, the axis, excluded rows. A height
      * too small shrinks the font (to 6 pt), as a width does. */
     for (;;) {
-        build_rows(f, o, F, small, area, &rs);
-        if (rs.failed) {
+        build_rows(f, o, F, small, area, W - 2 * margin, &rs, &foot);
+        if (rs.failed || foot.failed) {
             st = ma_error_set(err, MA_ENOMEM, "out of memory");
             goto done;
         }
         header_rows = kept(t, COL_N1, fit.level) || t->split ? 2 : 1;
         nexl = excluded_lines(f, small, W - 2 * margin);
-        H = plot_height(o, F, rowh, rs.n, header_rows, nexl);
+        H = plot_height(o, F, rowh, rs.n, header_rows, nexl) +
+            (foot.n ? (double)foot.n * FOOT_LINE * small + 0.4 * F : 0);
         if (!(o->height_pt > 0) || o->height_pt >= H)
             break;
         if (F <= PLOT_MIN_FONT + 1e-9) {
@@ -751,7 +770,6 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
         if (rs.r[i].kind == ROW_OVERALL)
             overall_row = i;
     p_top = o->title ? 2.6 * F : margin;
-    first_data_row = header_rows;
     p_bot = p_top + (double)(nd + header_rows) * rowh;
     axis_h = 6.0 * F;
     ma_gp_font(fnt, sizeof fnt, F, 0);
@@ -954,9 +972,14 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
                          y2, "center", fnt);
         }
     }
-    /* Rows that could not be pooled, wrapped at the figure's width. */
+    /* The overall model's statistics under the axis, then the rows that could not be
+     * pooled, wrapped at the figure's width. */
+    for (i = 0; i < foot.n; i++)
+        SCREEN_LABEL(foot.r[i].text, margin + (foot.r[i].kind == ROW_CONT ? 0.8 * F : 0),
+                     p_bot + axis_h + 0.2 * F + (double)i * FOOT_LINE * small, "left", fnts);
     if (f->nexcluded) {
-        double y = p_bot + axis_h + 0.6 * F;
+        double y = p_bot + axis_h + 0.6 * F +
+                   (foot.n ? (double)foot.n * FOOT_LINE * small + 0.4 * F : 0);
         snprintf(buf, sizeof buf, "Not pooled (%zu row%s):", f->nexcluded,
                  f->nexcluded == 1 ? "" : "s");
         SCREEN_LABEL(buf, margin, y, "left", fntsb);
@@ -982,16 +1005,37 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
 #undef LABEL
 #undef SCREEN_LABEL
 
-    /* Reference lines: the null effect through all rows, the pooled estimate dashed. */
-    if (null >= xmin && null <= xmax)
-        ma_gp_printf(s, "set arrow from first %.10g, first %.4f to first %.10g, graph 0 "
-                        "nohead lw 1 lc rgb '#404040' back\n",
-                     null, (double)first_data_row - 0.5, null);
-    if (f->overall && f->overall->estimate >= xmin && f->overall->estimate <= xmax)
-        ma_gp_printf(s, "set arrow from first %.10g, first %.4f to first %.10g, first %.4f "
-                        "nohead lw 1 dt 2 lc rgb '#909090' back\n",
-                     f->overall->estimate, (double)first_data_row - 0.5, f->overall->estimate,
-                     (double)(overall_row + header_rows));
+    /* Reference lines: the null effect through all rows down to the axis, the pooled
+     * estimate dashed down to its diamond; both stop where a statistics line crosses. */
+    {
+        size_t a = 0, b;
+        while (a < nd) {
+            while (a < nd && rs.r[a].span)
+                a++;
+            for (b = a; b < nd && !rs.r[b].span; b++)
+                ;
+            if (a >= nd)
+                break;
+            if (null >= xmin && null <= xmax) {
+                ma_gp_printf(s, "set arrow from first %.10g, first %.4f to first %.10g, ",
+                             null, (double)(a + header_rows) - 0.5, null);
+                if (b == nd)
+                    ma_gp_printf(s, "graph 0");
+                else
+                    ma_gp_printf(s, "first %.4f", (double)(b + header_rows) - 0.5);
+                ma_gp_printf(s, " nohead lw 1 lc rgb '#404040' back\n");
+            }
+            if (f->overall && f->overall->estimate >= xmin && f->overall->estimate <= xmax &&
+                a <= overall_row)
+                ma_gp_printf(s, "set arrow from first %.10g, first %.4f to first %.10g, "
+                                "first %.4f nohead lw 1 dt 2 lc rgb '#909090' back\n",
+                             f->overall->estimate, (double)(a + header_rows) - 0.5,
+                             f->overall->estimate,
+                             b > overall_row ? (double)(overall_row + header_rows)
+                                             : (double)(b + header_rows) - 0.5);
+            a = b;
+        }
+    }
 
     /* Diamonds (subgroups and overall) and the prediction interval bar. */
     for (i = 0; i < nd; i++) {
@@ -1124,6 +1168,7 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
         st = ma_error_set(err, MA_ENOMEM, "out of memory while writing the gnuplot script");
 done:
     free(rs.r);
+    free(foot.r);
     free(cells);
     free(t);
     return st;

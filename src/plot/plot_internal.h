@@ -26,7 +26,8 @@ int plot_fit_text(const char *s, double size_pt, int bold, double max_pt, char *
 double plot_font_floor(double size_pt);
 /* PNG pixels per point of a --dpi value (0: PLOT_DPI). */
 double plot_png_scale(double dpi);
-/* A length for a message: "3.5 in", "8.9 cm", "89 mm" or "252 pt" (unit NULL: pt). */
+/* A length for a message, rounded up: "3.50 in", "8.90 cm", "89.0 mm" or "252 pt" (unit
+ * NULL: pt). */
 void plot_fmt_length(char *buf, size_t n, double pt, const char *unit);
 
 /* x with `decimals` decimals for people; "-0.00" is written "0.00", NaN "NA". */
