@@ -76,6 +76,123 @@ int plot_fit_text(const char *s, double size_pt, int bold, double max_pt, char *
     return 1;
 }
 
+static size_t word_len(const char *w)
+{
+    const char *e = strchr(w, ' ');
+    return e ? (size_t)(e - w) : strlen(w);
+}
+
+/* A relation sign standing as a word: kept on the line of its neighbours. */
+static int is_operator(const char *w, size_t n)
+{
+    return (n == 1 && strchr("=<>~", w[0])) ||
+           (n == 3 && (!memcmp(w, "\xe2\x89\xa4", 3) || !memcmp(w, "\xe2\x89\xa5", 3)));
+}
+
+size_t plot_wrap(const char *text, double size, int bold, double width,
+                 void (*line)(void *, const char *), void *ctx)
+{
+    char cur[256], cand[512], clean[256], unit[256];
+    const char *p;
+    size_t n = 0;
+    ma_gp_clean(text, clean, sizeof clean, 0);
+    cur[0] = '\0';
+    p = clean;
+    while (*p) {
+        /* the next unit: a word, with a relation sign and its neighbours */
+        const char *e = p;
+        size_t len;
+        for (;;) {
+            const char *sp = strchr(e, ' ');
+            const char *end = sp ? sp : e + strlen(e);
+            if (sp && (is_operator(e, (size_t)(end - e)) ||
+                       is_operator(sp + 1, word_len(sp + 1)))) {
+                e = sp + 1; /* "p < 0.001", "Q = 1.2" stay on one line */
+                continue;
+            }
+            e = end;
+            break;
+        }
+        len = (size_t)(e - p);
+        if (len >= sizeof unit)
+            len = sizeof unit - 1;
+        memcpy(unit, p, len);
+        unit[len] = '\0';
+        if (plot_text_width(unit, size, bold) > width + 1e-6 && strchr(unit, ' ')) {
+            /* a unit wider than a line: word by word */
+            e = strchr(p, ' ');
+            len = e ? (size_t)(e - p) : strlen(p);
+            memcpy(unit, p, len);
+            unit[len] = '\0';
+        }
+        snprintf(cand, sizeof cand, "%s%s%s", cur, *cur ? " " : "", unit);
+        if (!*cur || plot_text_width(cand, size, bold) <= width + 1e-6) {
+            if (!*cur)
+                plot_fit_text(unit, size, bold, width, cur, sizeof cur);
+            else
+                snprintf(cur, sizeof cur, "%.*s", (int)sizeof cur - 1, cand);
+        } else {
+            if (line)
+                line(ctx, cur);
+            n++;
+            plot_fit_text(unit, size, bold, width, cur, sizeof cur);
+        }
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+    if (*cur || n == 0) {
+        if (line)
+            line(ctx, cur);
+        n++;
+    }
+    return n;
+}
+
+typedef struct {
+    ma_gp_script_t *s;
+    double x, y, W, H, step, indent;
+    const char *font, *extra;
+    size_t n;
+} lines_t;
+
+static void put_screen_line(void *vctx, const char *text)
+{
+    lines_t *l = vctx;
+    ma_gp_printf(l->s, "set label ");
+    ma_gp_quote(l->s, text);
+    ma_gp_printf(l->s, " at screen %.6f, screen %.6f left noenhanced%s%s\n",
+                 (l->x + (l->n ? l->indent : 0)) / l->W, 1 - l->y / l->H, l->font, l->extra);
+    l->y += l->step;
+    l->n++;
+}
+
+double plot_text_lines(ma_gp_script_t *s, const char *text, double x, double y, double W,
+                       double H, double size, int bold, double width, double step,
+                       const char *extra)
+{
+    char font[64];
+    lines_t l;
+    size_t n;
+    if (!s)
+        return y + (double)plot_wrap(text, size, bold, width - 0.8 * size, NULL, NULL) * step;
+    ma_gp_font(font, sizeof font, size, bold);
+    l.s = s;
+    l.x = x;
+    l.y = y;
+    l.W = W;
+    l.H = H;
+    l.step = step;
+    l.indent = 0.8 * size;
+    l.font = font;
+    l.extra = extra ? extra : "";
+    l.n = 0;
+    /* continuation lines are indented: the width left for them is smaller */
+    n = plot_wrap(text, size, bold, width - l.indent, put_screen_line, &l);
+    (void)n;
+    return l.y;
+}
+
 double plot_font_floor(double size_pt)
 {
     return size_pt < PLOT_MIN_FONT ? PLOT_MIN_FONT : size_pt;

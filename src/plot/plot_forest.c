@@ -217,82 +217,6 @@ static drow_t *add_row(rows_t *rs, rowkind_t kind, size_t ref)
     return d;
 }
 
-static size_t word_len(const char *w)
-{
-    const char *e = strchr(w, ' ');
-    return e ? (size_t)(e - w) : strlen(w);
-}
-
-/* A relation sign standing as a word: kept on the line of its neighbours. */
-static int is_operator(const char *w, size_t n)
-{
-    return (n == 1 && strchr("=<>~", w[0])) ||
-           (n == 3 && (!memcmp(w, "\xe2\x89\xa4", 3) || !memcmp(w, "\xe2\x89\xa5", 3)));
-}
-
-/* Break `text` into lines of at most `width` points at spaces; a word too long for a
- * line is cut with "...". A relation sign stays with its neighbours ("p < 0.001" is
- * never split) and, with `units`, a line breaks only after a comma, semicolon or colon
- * when it can. Calls line(ctx, text) per line; returns the
- * number of lines. */
-static size_t wrap_text(const char *text, double size, int bold, double width, int units,
-                        void (*line)(void *, const char *), void *ctx)
-{
-    char cur[256], cand[512], clean[256], unit[256];
-    const char *p;
-    size_t n = 0;
-    ma_gp_clean(text, clean, sizeof clean, 0);
-    cur[0] = '\0';
-    p = clean;
-    while (*p) {
-        /* the next unit: a word, or with `units` the words up to one ending in , ; : */
-        const char *e = p;
-        size_t len;
-        for (;;) {
-            const char *sp = strchr(e, ' ');
-            const char *end = sp ? sp : e + strlen(e);
-            if (sp && (is_operator(e, (size_t)(end - e)) || is_operator(sp + 1, word_len(sp + 1)) ||
-                       (units && !strchr(",;:", end[-1])))) {
-                e = sp + 1; /* "p < 0.001", "Q = 1.2" stay on one line */
-                continue;
-            }
-            e = end;
-            break;
-        }
-        len = (size_t)(e - p);
-        if (len >= sizeof unit)
-            len = sizeof unit - 1;
-        memcpy(unit, p, len);
-        unit[len] = '\0';
-        if (plot_text_width(unit, size, bold) > width + 1e-6 && strchr(unit, ' ')) {
-            /* a unit wider than a line: word by word */
-            e = strchr(p, ' ');
-            len = e ? (size_t)(e - p) : strlen(p);
-            memcpy(unit, p, len);
-            unit[len] = '\0';
-        }
-        snprintf(cand, sizeof cand, "%s%s%s", cur, *cur ? " " : "", unit);
-        if (!*cur || plot_text_width(cand, size, bold) <= width + 1e-6) {
-            if (!*cur)
-                plot_fit_text(unit, size, bold, width, cur, sizeof cur);
-            else
-                snprintf(cur, sizeof cur, "%.*s", (int)sizeof cur - 1, cand);
-        } else {
-            line(ctx, cur);
-            n++;
-            plot_fit_text(unit, size, bold, width, cur, sizeof cur);
-        }
-        p += len;
-        while (*p == ' ')
-            p++;
-    }
-    if (*cur || n == 0) {
-        line(ctx, cur);
-        n++;
-    }
-    return n;
-}
-
 /* Where wrapped lines go: the first into the row itself, the others into ROW_CONT rows. */
 typedef struct {
     rows_t *rs;
@@ -333,7 +257,7 @@ static void add_text_row(rows_t *rs, rowkind_t kind, size_t ref, const char *tex
     w.rs = rs;
     w.first = rs->n - 1;
     w.nlines = 0;
-    wrap_text(text, size, bold, width - indent, 0, put_line, &w);
+    plot_wrap(text, size, bold, width - indent, put_line, &w);
 }
 
 /* The display rows at font F: labels wrapped within `area` points (the label column
@@ -408,13 +332,6 @@ static void build_rows(const ma_forest_t *f, const ma_forest_opts_t *o, double F
         rs->n--;
 }
 
-/* Lines of the note on rows not pooled, wrapped within `width`. */
-static void count_line(void *ctx, const char *text)
-{
-    (void)text;
-    (void)ctx;
-}
-
 static void excluded_text(const ma_plot_excluded_t *e, char *raw, size_t n)
 {
     if (e->line > 0)
@@ -432,7 +349,7 @@ static size_t excluded_lines(const ma_forest_t *f, double small, double width)
         return 0;
     for (i = 0; i < f->nexcluded; i++) {
         excluded_text(&f->excluded[i], raw, sizeof raw);
-        n += wrap_text(raw, small, 0, width, 0, count_line, NULL);
+        n += plot_wrap(raw, small, 0, width, NULL, NULL);
     }
     return n + 1;
 }

@@ -106,7 +106,18 @@ ma_status_t ma_funnel_script(const ma_funnel_t *f, const ma_funnel_opts_t *o,
     }
     lo -= 0.04 * (hi - lo);
     hi += 0.04 * (hi - lo);
-    H = top + plot_h + bottom + (double)nexl * 1.35 * F + (nexl ? 0.8 * F : 0) + 1.0 * F;
+    {
+        /* the rows not pooled, each wrapped at the width */
+        double fs9 = plot_font_floor(0.9 * F), y = 0;
+        char buf[1024];
+        for (i = 0; i < f->nexcluded; i++) {
+            const ma_plot_excluded_t *e = &f->excluded[i];
+            snprintf(buf, sizeof buf, "%s (line %ld): %s", e->label ? e->label : "", e->line,
+                     e->reason ? e->reason : "");
+            y = plot_text_lines(NULL, buf, 0, y, W, 1, fs9, 0, W - 2 * F, 1.35 * F, NULL);
+        }
+        H = top + plot_h + bottom + (nexl ? y + 1.35 * F + 0.8 * F : 0) + 1.0 * F;
+    }
     if (o->height_pt > 0) {
         if (o->height_pt < H - plot_h + 8 * F) {
             char want[32], need[32];
@@ -125,7 +136,10 @@ ma_status_t ma_funnel_script(const ma_funnel_t *f, const ma_funnel_opts_t *o,
                     "set tmargin at screen %.6f\nset bmargin at screen %.6f\n",
                  left / W, (W - key_w) / W, 1 - top / H, 1 - (top + plot_h) / H);
     ma_gp_printf(s, "set xrange [%.10g:%.10g]\nset yrange [%.10g:0]\n", lo, hi, sb);
-    ma_gp_printf(s, "set ytics 0,%.10g,%.10g out nomirror\nset xtics out nomirror\n"
+    /* x tics at least 4.5 em apart, so that narrow plots do not run their labels together */
+    ma_gp_printf(s, "set xtics %.10g out nomirror\n",
+                 plot_nice_step((hi - lo) / fmax(2, floor((W - key_w - left) / (4.5 * F)))));
+    ma_gp_printf(s, "set ytics 0,%.10g,%.10g out nomirror\n"
                     "set border 3 back\nset format x '%%g'\nset format y '%%g'\n",
                  step, sb * (1 + 1e-6));
     if (key_below) /* under the axis label */
@@ -176,25 +190,21 @@ ma_status_t ma_funnel_script(const ma_funnel_t *f, const ma_funnel_opts_t *o,
                      f->fill_estimate, f->fill_estimate, sb);
     /* Rows that could not be used. */
     if (f->nexcluded) {
-        size_t maxc = (size_t)((W - 2 * F) / (PLOT_CHAR_EM * plot_font_floor(0.9 * F)));
         double y = top + plot_h + bottom + 0.8 * F;
-        char buf[1024], line[1024];
+        char buf[1024];
         snprintf(buf, sizeof buf, "Not pooled (%zu row%s):", f->nexcluded,
                  f->nexcluded == 1 ? "" : "s");
         ma_gp_printf(s, "set label ");
         ma_gp_quote(s, buf);
         ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced%s\n", F / W,
                      1 - y / H, fsb);
+        y += 1.35 * F;
         for (i = 0; i < f->nexcluded; i++) {
             const ma_plot_excluded_t *e = &f->excluded[i];
-            y += 1.35 * F;
             snprintf(buf, sizeof buf, "%s (line %ld): %s", e->label ? e->label : "", e->line,
                      e->reason ? e->reason : "");
-            ma_gp_clean(buf, line, sizeof line, maxc);
-            ma_gp_printf(s, "set label ");
-            ma_gp_quote(s, line);
-            ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced%s\n", F / W,
-                         1 - y / H, fs);
+            y = plot_text_lines(s, buf, F, y, W, H, plot_font_floor(0.9 * F), 0, W - 2 * F,
+                                1.35 * F, NULL);
         }
     }
     ma_gp_printf(s, "$studies << EOD\n");

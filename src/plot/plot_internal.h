@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "iastm/gnuplot.h"
+
 /* Average width of a character of the sans font, in em: for layout only (right-aligned
  * numbers do not depend on it). */
 #define PLOT_CHAR_EM 0.70
@@ -22,6 +24,19 @@ double plot_text_width(const char *s, double size_pt, int bold);
  * most `max_pt`, into out (size bytes). Returns 1 when cut. */
 int plot_fit_text(const char *s, double size_pt, int bold, double max_pt, char *out,
                   size_t size);
+/* Break `text` (cleaned as ma_gp_clean) into lines of at most `width` points at spaces;
+ * a word too long for a line is cut with "...". A relation sign stays with its
+ * neighbours ("p < 0.001" is never split). Calls line(ctx, text) per line (line may be
+ * NULL: count only); returns the number of lines (at least 1). */
+size_t plot_wrap(const char *text, double size, int bold, double width,
+                 void (*line)(void *, const char *), void *ctx);
+/* Write `text` as screen labels wrapped within `width` points, the first line's
+ * baseline region at (x, y) points from the top left of a W x H figure, one line every
+ * `step` points, continuation lines indented; `extra` is appended to each label (e.g. a
+ * colour, or NULL). With s NULL only counts. Returns the y of the line after the last. */
+double plot_text_lines(ma_gp_script_t *s, const char *text, double x, double y, double W,
+                       double H, double size, int bold, double width, double step,
+                       const char *extra);
 /* A text size in points, never below PLOT_MIN_FONT. */
 double plot_font_floor(double size_pt);
 /* PNG pixels per point of a --dpi value (0: PLOT_DPI). */
