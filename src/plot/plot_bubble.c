@@ -138,15 +138,14 @@ ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
     const double F = plot_font_floor(o->font_pt > 0 ? o->font_pt : 10);
     const double rmax_pt = 1.15 * F, rmin_pt = 0.22 * F, pad_pt = rmax_pt + 0.4 * F;
     const double f9 = plot_font_floor(0.9 * F), f8 = plot_font_floor(0.8 * F);
-    char fsb[64];
     double W = o->width_pt > 0 ? o->width_pt : 560, H, plot_h = 320, plot_w;
     double top = (o->title ? 2.8 : 1.2) * F, left = 6.8 * F, right = 1.6 * F;
-    double below; /* tics, axis label, the lines of text */
+    double below, excl_h; /* below: tics, axis label, the lines of text */
     char notes[3][512];
     double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
     double xlo, xhi, ylo, yhi, ux, uy, wmax = 0;
     double gx[BAND_POINTS], gp[BAND_POINTS], gl[BAND_POINTS], gu[BAND_POINTS];
-    size_t i, nexl = b->nexcluded ? b->nexcluded + 1 : 0;
+    size_t i;
     bubble_t *pts;
     char buf[1024];
     ma_status_t st;
@@ -194,16 +193,9 @@ ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
         below = plot_text_lines(NULL, notes[i], 0, below, W, 1, i ? f8 : f9, 0, W - 2 * F,
                                 (i ? 1.2 : 1.35) * F, NULL);
     below += 0.15 * F;
-    {
-        double y = 0;
-        for (i = 0; i < b->nexcluded; i++) {
-            const ma_plot_excluded_t *e = &b->excluded[i];
-            snprintf(buf, sizeof buf, "%s (line %ld): %s", e->label ? e->label : "", e->line,
-                     e->reason ? e->reason : "");
-            y = plot_text_lines(NULL, buf, 0, y, W, 1, f9, 0, W - 2 * F, 1.35 * F, NULL);
-        }
-        H = top + plot_h + below + (nexl ? y + 1.35 * F + 0.6 * F : 0) + 0.6 * F;
-    }
+    excl_h = plot_excluded(NULL, "Not in the model", b->excluded, b->nexcluded, 0, 0, W, 1,
+                           f9, W - 2 * F, 1.35 * F);
+    H = top + plot_h + below + (excl_h > 0 ? excl_h + 0.6 * F : 0) + 0.6 * F;
     if (o->height_pt > 0) {
         if (o->height_pt < H - plot_h + 8 * F)
             return ma_error_set(err, MA_EUSAGE, "bubble plot: height %.0f pt is too small",
@@ -219,7 +211,6 @@ ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
         return ma_error_set(err, MA_EUSAGE, "bubble plot: width %s is too small at %g pt "
                             "(at least %s; or a smaller --font-size)", want, F, need);
     }
-    ma_gp_font(fsb, sizeof fsb, f9, 1);
     /* Ranges: the data span the plot less room for the largest circle on each side. */
     ux = (xmax - xmin) / (plot_w - 2 * pad_pt); /* x units per point */
     uy = (ymax - ymin) / (plot_h - 2 * pad_pt);
@@ -277,20 +268,10 @@ ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
     }
     /* Rows that could not be used. */
     if (b->nexcluded) {
-        double y = top + plot_h + below + 0.6 * F;
         snprintf(buf, sizeof buf, "Not in the model (%zu row%s):", b->nexcluded,
                  b->nexcluded == 1 ? "" : "s");
-        ma_gp_printf(s, "set label ");
-        ma_gp_quote(s, buf);
-        ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced %s\n",
-                     F / W, 1 - y / H, fsb);
-        y += 1.35 * F;
-        for (i = 0; i < b->nexcluded; i++) {
-            const ma_plot_excluded_t *e = &b->excluded[i];
-            snprintf(buf, sizeof buf, "%s (line %ld): %s", e->label ? e->label : "", e->line,
-                     e->reason ? e->reason : "");
-            y = plot_text_lines(s, buf, F, y, W, H, f9, 0, W - 2 * F, 1.35 * F, NULL);
-        }
+        plot_excluded(s, buf, b->excluded, b->nexcluded, F, top + plot_h + below + 0.6 * F, W,
+                      H, f9, W - 2 * F, 1.35 * F);
     }
     /* Datablocks hold numbers only. */
     ma_gp_printf(s, "$band << EOD\n");

@@ -193,6 +193,27 @@ double plot_text_lines(ma_gp_script_t *s, const char *text, double x, double y, 
     return l.y;
 }
 
+double plot_excluded(ma_gp_script_t *s, const char *title, const ma_plot_excluded_t *e,
+                     size_t n, double x, double y, double W, double H, double size,
+                     double width, double step)
+{
+    char buf[1024];
+    size_t i;
+    if (n == 0)
+        return y;
+    y = plot_text_lines(s, title, x, y, W, H, size, 1, width, step, NULL);
+    for (i = 0; i < n; i++) {
+        if (e[i].line > 0)
+            snprintf(buf, sizeof buf, "%s (line %ld): %s", e[i].label ? e[i].label : "",
+                     e[i].line, e[i].reason ? e[i].reason : "");
+        else
+            snprintf(buf, sizeof buf, "%s: %s", e[i].label ? e[i].label : "",
+                     e[i].reason ? e[i].reason : "");
+        y = plot_text_lines(s, buf, x, y, W, H, size, 0, width, step, NULL);
+    }
+    return y;
+}
+
 double plot_font_floor(double size_pt)
 {
     return size_pt < PLOT_MIN_FONT ? PLOT_MIN_FONT : size_pt;

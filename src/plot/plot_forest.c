@@ -51,6 +51,7 @@ typedef struct {
 #define DEFAULT_WIDTH 504.0 /* 7 in, a two-column figure */
 #define DEFAULT_MIN_FONT 8.0
 #define FOOT_LINE 1.35 /* line height of the text under the axis, in its font size */
+#define EXCL_LINE 1.35 /* line height of the rows not pooled, in em of the base font */
 
 /* The columns of the table, left to right: the plot area lies between the last left
  * column and COL_W. A new column is a new entry here, in COLDEF and in cell_text. */
@@ -332,28 +333,6 @@ static void build_rows(const ma_forest_t *f, const ma_forest_opts_t *o, double F
         rs->n--;
 }
 
-static void excluded_text(const ma_plot_excluded_t *e, char *raw, size_t n)
-{
-    if (e->line > 0)
-        snprintf(raw, n, "%s (line %ld): %s", e->label ? e->label : "", e->line,
-                 e->reason ? e->reason : "");
-    else
-        snprintf(raw, n, "%s: %s", e->label ? e->label : "", e->reason ? e->reason : "");
-}
-
-static size_t excluded_lines(const ma_forest_t *f, double small, double width)
-{
-    size_t i, n = 0;
-    char raw[1024];
-    if (!f->nexcluded)
-        return 0;
-    for (i = 0; i < f->nexcluded; i++) {
-        excluded_text(&f->excluded[i], raw, sizeof raw);
-        n += plot_wrap(raw, small, 0, width, NULL, NULL);
-    }
-    return n + 1;
-}
-
 /* The table's columns: widths at a 1 pt font (text widths scale with the size). */
 typedef struct {
     int on[NCOL];            /* the data have the column */
@@ -433,13 +412,13 @@ typedef struct {
     int level;
 } fit_t;
 
-/* Height of the plot with these rows. */
-static double plot_height(const ma_forest_opts_t *o, double F,
-                          double rowh, size_t nrows, size_t header_rows, size_t nexl)
+/* Height of the plot with these rows and `excl_h` points of notes under the axis. */
+static double plot_height(const ma_forest_opts_t *o, double F, double rowh, size_t nrows,
+                          size_t header_rows, double excl_h)
 {
     double top = o->title ? 2.6 * F : MARGIN_EM * F;
-    return top + (double)(nrows + header_rows) * rowh + 6.0 * F + (double)nexl * 1.35 * F +
-           (nexl ? 0.6 * F : 0) + MARGIN_EM * F;
+    return top + (double)(nrows + header_rows) * rowh + 6.0 * F + excl_h +
+           (excl_h > 0 ? 0.6 * F : 0) + MARGIN_EM * F;
 }
 
 /* Try font F and drop level `level` in width W with study labels cut no shorter than
@@ -510,10 +489,10 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
     rows_t rs = {NULL, 0, 0, 0}, foot = {NULL, 0, 0, 0};
     table_t *t = NULL;
     fit_t fit;
-    size_t i, g, header_rows, overall_row = 0, nexl = 0, nd;
+    size_t i, g, header_rows, overall_row = 0, nd;
     int dec1 = 0, dec2 = 0, c, has_raw = 0;
     double F, small, rowh, pad, margin, xc[NCOL], plot_l, plot_r, plot_w, W, H, p_top, p_bot;
-    double axis_h, xmin, xmax, step, wmax = 0, ptx, null = o->null_value, area;
+    double axis_h, xmin, xmax, step, wmax = 0, ptx, null = o->null_value, area, excl_h;
     char buf[512], fnt[64], fntb[64], fnts[64], fntsb[64];
     ma_status_t st = MA_OK;
 
@@ -656,8 +635,9 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
             goto done;
         }
         header_rows = kept(t, COL_N1, fit.level) || t->split ? 2 : 1;
-        nexl = excluded_lines(f, small, W - 2 * margin);
-        H = plot_height(o, F, rowh, rs.n, header_rows, nexl) +
+        excl_h = plot_excluded(NULL, "Not pooled", f->excluded, f->nexcluded, 0, 0, W, 1,
+                               small, W - 2 * margin, EXCL_LINE * F);
+        H = plot_height(o, F, rowh, rs.n, header_rows, excl_h) +
             (foot.n ? (double)foot.n * FOOT_LINE * small + 0.4 * F : 0);
         if (!(o->height_pt > 0) || o->height_pt >= H)
             break;
@@ -895,29 +875,12 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
         SCREEN_LABEL(foot.r[i].text, margin + (foot.r[i].kind == ROW_CONT ? 0.8 * F : 0),
                      p_bot + axis_h + 0.2 * F + (double)i * FOOT_LINE * small, "left", fnts);
     if (f->nexcluded) {
-        double y = p_bot + axis_h + 0.6 * F +
-                   (foot.n ? (double)foot.n * FOOT_LINE * small + 0.4 * F : 0);
         snprintf(buf, sizeof buf, "Not pooled (%zu row%s):", f->nexcluded,
                  f->nexcluded == 1 ? "" : "s");
-        SCREEN_LABEL(buf, margin, y, "left", fntsb);
-        for (i = 0; i < f->nexcluded; i++) {
-            char raw[1024];
-            size_t l, nl;
-            excluded_text(&f->excluded[i], raw, sizeof raw);
-            /* wrap into lines, then print them */
-            {
-                rows_t tmp = {NULL, 0, 0, 0};
-                add_text_row(&tmp, ROW_TEXT, 0, raw, 0, 0, 0, small, W - 2 * margin);
-                nl = tmp.n;
-                for (l = 0; l < nl; l++) {
-                    y += 1.35 * F;
-                    SCREEN_LABEL(tmp.r[l].text, margin + (l ? 0.8 * F : 0), y, "left", fnts);
-                }
-                if (tmp.failed)
-                    s->failed = 1;
-                free(tmp.r);
-            }
-        }
+        plot_excluded(s, buf, f->excluded, f->nexcluded, margin,
+                      p_bot + axis_h + 0.6 * F +
+                          (foot.n ? (double)foot.n * FOOT_LINE * small + 0.4 * F : 0),
+                      W, H, small, W - 2 * margin, EXCL_LINE * F);
     }
 #undef LABEL
 #undef SCREEN_LABEL

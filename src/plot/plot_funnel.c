@@ -46,10 +46,10 @@ ma_status_t ma_funnel_script(const ma_funnel_t *f, const ma_funnel_opts_t *o,
     const double c = o->null_value;
     double F = plot_font_floor(o->font_pt > 0 ? o->font_pt : 10);
     double W = o->width_pt > 0 ? o->width_pt : 620, H, plot_h;
-    double semax = 0, lo, hi, sb, step, key_w, key_h = 0, top, bottom, left;
-    size_t i, nexl = f->nexcluded ? f->nexcluded + 1 : 0;
+    double semax = 0, lo, hi, sb, step, key_w, key_h = 0, top, bottom, left, excl_h;
+    size_t i;
     int i3, key_below = 0;
-    char fs[64], fsb[64];
+    char fs[64];
 
     /* A narrow width moves the key under the plot, then shrinks the font (to 6 pt). */
     for (;;) {
@@ -76,7 +76,6 @@ ma_status_t ma_funnel_script(const ma_funnel_t *f, const ma_funnel_opts_t *o,
     top = (o->title ? 2.6 : 1.0) * F;
     bottom = 5.4 * F + key_h;
     ma_gp_font(fs, sizeof fs, plot_font_floor(0.9 * F), 0);
-    ma_gp_font(fsb, sizeof fsb, plot_font_floor(0.9 * F), 1);
 
     if (f->k == 0)
         return ma_error_set(err, MA_EUSAGE, "funnel plot: no studies to draw");
@@ -106,18 +105,9 @@ ma_status_t ma_funnel_script(const ma_funnel_t *f, const ma_funnel_opts_t *o,
     }
     lo -= 0.04 * (hi - lo);
     hi += 0.04 * (hi - lo);
-    {
-        /* the rows not pooled, each wrapped at the width */
-        double fs9 = plot_font_floor(0.9 * F), y = 0;
-        char buf[1024];
-        for (i = 0; i < f->nexcluded; i++) {
-            const ma_plot_excluded_t *e = &f->excluded[i];
-            snprintf(buf, sizeof buf, "%s (line %ld): %s", e->label ? e->label : "", e->line,
-                     e->reason ? e->reason : "");
-            y = plot_text_lines(NULL, buf, 0, y, W, 1, fs9, 0, W - 2 * F, 1.35 * F, NULL);
-        }
-        H = top + plot_h + bottom + (nexl ? y + 1.35 * F + 0.8 * F : 0) + 1.0 * F;
-    }
+    excl_h = plot_excluded(NULL, "Not pooled", f->excluded, f->nexcluded, 0, 0, W, 1,
+                           plot_font_floor(0.9 * F), W - 2 * F, 1.35 * F);
+    H = top + plot_h + bottom + (excl_h > 0 ? excl_h + 0.8 * F : 0) + 1.0 * F;
     if (o->height_pt > 0) {
         if (o->height_pt < H - plot_h + 8 * F) {
             char want[32], need[32];
@@ -190,22 +180,11 @@ ma_status_t ma_funnel_script(const ma_funnel_t *f, const ma_funnel_opts_t *o,
                      f->fill_estimate, f->fill_estimate, sb);
     /* Rows that could not be used. */
     if (f->nexcluded) {
-        double y = top + plot_h + bottom + 0.8 * F;
-        char buf[1024];
+        char buf[64];
         snprintf(buf, sizeof buf, "Not pooled (%zu row%s):", f->nexcluded,
                  f->nexcluded == 1 ? "" : "s");
-        ma_gp_printf(s, "set label ");
-        ma_gp_quote(s, buf);
-        ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced%s\n", F / W,
-                     1 - y / H, fsb);
-        y += 1.35 * F;
-        for (i = 0; i < f->nexcluded; i++) {
-            const ma_plot_excluded_t *e = &f->excluded[i];
-            snprintf(buf, sizeof buf, "%s (line %ld): %s", e->label ? e->label : "", e->line,
-                     e->reason ? e->reason : "");
-            y = plot_text_lines(s, buf, F, y, W, H, plot_font_floor(0.9 * F), 0, W - 2 * F,
-                                1.35 * F, NULL);
-        }
+        plot_excluded(s, buf, f->excluded, f->nexcluded, F, top + plot_h + bottom + 0.8 * F, W,
+                      H, plot_font_floor(0.9 * F), W - 2 * F, 1.35 * F);
     }
     ma_gp_printf(s, "$studies << EOD\n");
     for (i = 0; i < f->k; i++)
