@@ -7,22 +7,21 @@
 
 #include "iastm/gnuplot.h"
 
-/* Advance widths of ASCII 32..126 in DejaVu Sans (Book and Bold), in 1/1000 em, from
+/* Advance widths of ASCII 32..126 in DejaVu Sans (Book, then Bold), in 1/1000 em, from
  * the fonts' hmtx tables. */
-static const unsigned short WIDTH_BOOK[95] = {
+static const unsigned short WIDTH[2][95] = {{
     318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636,
     636, 636, 636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684,
     686, 698, 770, 632, 575, 775, 752, 295, 295, 656, 557, 863, 748, 787, 603, 787, 695,
     635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838, 500, 500, 613, 635, 550,
     635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612, 635, 635, 411, 521, 392,
-    634, 592, 818, 592, 592, 525, 636, 337, 636, 838};
-static const unsigned short WIDTH_BOLD[95] = {
+    634, 592, 818, 592, 592, 525, 636, 337, 636, 838}, {
     348, 456, 521, 838, 696, 1002, 872, 306, 457, 457, 523, 838, 380, 415, 380, 365, 696,
     696, 696, 696, 696, 696, 696, 696, 696, 696, 400, 400, 838, 838, 838, 580, 1000, 774,
     762, 734, 830, 683, 683, 821, 837, 372, 372, 775, 637, 995, 837, 850, 733, 850, 770,
     720, 682, 812, 774, 1103, 771, 724, 725, 457, 365, 457, 838, 500, 500, 675, 716, 593,
     716, 678, 435, 716, 712, 343, 343, 665, 343, 1042, 712, 687, 716, 716, 493, 595, 478,
-    712, 652, 924, 645, 652, 582, 712, 365, 712, 838};
+    712, 652, 924, 645, 652, 582, 712, 365, 712, 838}};
 
 /* Width of the character at *p in em; *p advances past it. */
 static double char_em(const unsigned char **p, int bold)
@@ -30,7 +29,7 @@ static double char_em(const unsigned char **p, int bold)
     unsigned char c = **p;
     if (c >= 32 && c < 127) {
         (*p)++;
-        return (bold ? WIDTH_BOLD : WIDTH_BOOK)[c - 32] / 1000.0;
+        return WIDTH[bold != 0][c - 32] / 1000.0;
     }
     (*p)++;
     while ((**p & 0xC0u) == 0x80u)
@@ -51,7 +50,7 @@ int plot_fit_text(const char *s, double size_pt, int bold, double max_pt, char *
                   size_t size)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : ""), *prev;
-    double w = 0, dots = 3 * WIDTH_BOOK['.' - 32] / 1000.0 * size_pt;
+    double w = 0, dots = 3 * WIDTH[0]['.' - 32] / 1000.0 * size_pt;
     size_t keep = 0;
     if (size == 0)
         return 0;

@@ -43,10 +43,11 @@ typedef struct {
 #define PAD_EM 1.0     /* space between columns */
 #define MARGIN_EM 1.0
 #define ROW_EM 1.6     /* row height (2.1 with two markers per row) */
-#define PLOT_MIN_EM 12 /* narrowest plot area */
-#define PLOT_PREF_EM 26 /* plot area wanted before long labels are unwrapped */
+#define PLOT_MIN_EM 12 /* narrowest plot area above 6 pt */
+#define PLOT_TIGHT_EM 9 /* narrowest plot area at 6 pt */
+#define PLOT_PREF_EM 26 /* plot area wanted before long bold labels are unwrapped */
 #define PLOT_NAT_EM 26 /* plot area of the natural width */
-#define LABEL_KEEP_EM 17 /* study labels are cut below this width only at 6 pt */
+#define LABEL_KEEP_EM 24 /* study labels (about 40 characters) are cut below this only at 6 pt */
 #define LABEL_MIN_EM 8
 #define DEFAULT_WIDTH 504.0 /* 7 in, a two-column figure */
 #define DEFAULT_MIN_FONT 8.0
@@ -339,7 +340,7 @@ typedef struct {
     double em[NCOL];         /* its width in em (header and cells) */
     char head[NCOL][2][128]; /* header, on one or two lines ("" when none) */
     double label_nat;        /* widest study label, with its indent, in em */
-    double text_em;          /* widest label or statistics line spanning the left area */
+    double text_em;          /* widest bold label spanning the left area (group, model) */
     int split;               /* some header on two lines */
 } table_t;
 
@@ -422,12 +423,13 @@ static double plot_height(const ma_forest_opts_t *o, double F, double rowh, size
 }
 
 /* Try font F and drop level `level` in width W with study labels cut no shorter than
- * `label_min` em: fills *fit and returns 1 when the table fits. */
+ * `label_min` em and a plot area of at least `plot_min` em: fills *fit and returns 1 when
+ * the table fits. */
 static int try_fit(const table_t *t, double W, double F, int level, double label_min,
-                   fit_t *fit)
+                   double plot_min, fit_t *fit)
 {
     double x[NCOL], pl, pr, lmin = fmin(t->label_nat, label_min) * F, fixed, avail;
-    double pmin = PLOT_MIN_EM * F, pref = PLOT_PREF_EM * F, area;
+    double pmin = plot_min * F, pref = PLOT_PREF_EM * F, area;
     fixed = place(t, level, F, 0, 0, 0, x, &pl, &pr);
     avail = W - fixed; /* label column and plot area */
     if (avail < lmin + pmin)
@@ -452,15 +454,15 @@ static int fit_fonts(const table_t *t, double W, double hi, double lo, int level
 {
     double F;
     for (F = hi; F >= lo - 1e-9; F -= 0.5)
-        if (try_fit(t, W, F, level, label_min, fit))
+        if (try_fit(t, W, F, level, label_min, PLOT_MIN_EM, fit))
             return 1;
     return 0;
 }
 
 /* Choose font and columns for width W: first the font shrinks to `soft` (8 pt) with every
  * column, then columns go one drop rank at a time (each with the font from F0 to `soft`),
- * then the font shrinks to 6 pt (keeping as many columns as fit at each size), and last
- * study labels are cut shorter. */
+ * then the font shrinks to 6 pt (keeping as many columns as fit at each size), then at
+ * 6 pt the plot area narrows, and last study labels are cut shorter. */
 static int choose_fit(const table_t *t, double W, double F0, double soft, fit_t *fit)
 {
     int level;
@@ -470,10 +472,13 @@ static int choose_fit(const table_t *t, double W, double F0, double soft, fit_t 
             return 1;
     for (F = soft - 0.5; F >= PLOT_MIN_FONT - 1e-9; F -= 0.5)
         for (level = 0; level <= MAX_DROP; level++)
-            if (try_fit(t, W, F, level, LABEL_KEEP_EM, fit))
+            if (try_fit(t, W, F, level, LABEL_KEEP_EM, PLOT_MIN_EM, fit))
                 return 1;
     for (level = 0; level <= MAX_DROP; level++)
-        if (try_fit(t, W, PLOT_MIN_FONT, level, LABEL_MIN_EM, fit))
+        if (try_fit(t, W, PLOT_MIN_FONT, level, LABEL_KEEP_EM, PLOT_TIGHT_EM, fit))
+            return 1;
+    for (level = 0; level <= MAX_DROP; level++)
+        if (try_fit(t, W, PLOT_MIN_FONT, level, LABEL_MIN_EM, PLOT_TIGHT_EM, fit))
             return 1;
     return 0;
 }
@@ -592,7 +597,7 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
             char want[32], need[32];
             double x[NCOL], pl, pr;
             double least = place(t, MAX_DROP, PLOT_MIN_FONT, fmin(t->label_nat, LABEL_MIN_EM) *
-                                 PLOT_MIN_FONT, PLOT_MIN_EM * PLOT_MIN_FONT, 0, x, &pl, &pr);
+                                 PLOT_MIN_FONT, PLOT_TIGHT_EM * PLOT_MIN_FONT, 0, x, &pl, &pr);
             plot_fmt_length(want, sizeof want, o->width_pt, o->unit);
             plot_fmt_length(need, sizeof need, least, o->unit);
             st = ma_error_set(err, MA_EUSAGE, "forest plot: width %s is too small even with "

@@ -7,11 +7,6 @@
 #include "iastm/gnuplot.h"
 #include "iastm/plot.h"
 
-/* Average width of a character of the sans font, in em: for layout only (right-aligned
- * numbers do not depend on it). */
-#define PLOT_CHAR_EM 0.70
-/* Bold text is wider. */
-#define PLOT_BOLD 1.12
 /* PNG resolution when none is asked for: 144 dpi (2 pixels per point). */
 #define PLOT_DPI 144.0
 /* No text is drawn smaller than this at print size (journals ask for 6 to 8 pt). */
