@@ -26,8 +26,8 @@ LIB      := $(BUILD)/libiastm.a
 PROG     := $(BUILD)/iastm
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps test unit clitest golden examples manpage schema reference asan valgrind fuzz \
-        bench analyses site-test paper paper-test install uninstall install-test clean FORCE
+.PHONY: all deps test unit clitest golden examples manpage schema plots reference asan valgrind \
+        fuzz bench analyses site-test paper paper-test install uninstall install-test clean FORCE
 
 all: $(PROG)
 
@@ -76,9 +76,9 @@ $(BUILD)/tests/unit/testutil.o: tests/unit/testutil.c | $(DEPS_OK)
 
 # make test: unit tests, command-line tests, metafor reference comparisons, every
 # example shown in README.md, --help and the man page, the man page against every
-# command's --help, every command's JSON against its schema, make install into a temporary
-# prefix, and the evidence page in a browser.
-test: unit clitest golden examples manpage schema install-test site-test
+# command's --help, every command's JSON against its schema, the plots rendered, make install
+# into a temporary prefix, and the evidence page in a browser.
+test: unit clitest golden examples manpage schema plots install-test site-test
 	@echo "make test: all test groups passed"
 
 unit: $(UNIT_BIN)
@@ -107,6 +107,11 @@ manpage: $(PROG)
 # every command's --format json output against its schema in docs/schema
 schema: $(PROG)
 	@python3 tests/schema.py --iastm $(PROG)
+
+# Every plot type drawn in PNG, SVG and PDF: SVG fonts, the PDF's text size from its
+# raster (pdftoppm), a reference image; the renderings are kept in $(BUILD)/plots.
+plots: $(PROG)
+	@python3 tests/plots.py --iastm $(PROG) --out $(BUILD)/plots
 
 # The evidence page from the committed results, checked in headless Chromium (installed by
 # scripts/deps.sh --browser when missing); screenshots in $(BUILD)/site-*.png.

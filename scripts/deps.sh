@@ -27,6 +27,8 @@ have_header cmocka.h     || missing="$missing libcmocka-dev"
 command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
+# pdftoppm and pdftotext: the rendering tests rasterise the PDF plots (tests/plots.py)
+command -v pdftoppm >/dev/null 2>&1 || missing="$missing poppler-utils"
 
 if [ $tools -eq 1 ]; then
     command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"

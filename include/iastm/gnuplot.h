@@ -48,8 +48,18 @@ size_t ma_gp_clean(const char *in, char *out, size_t size, size_t maxchars);
 /* Characters (UTF-8 code points) in s. */
 size_t ma_gp_strwidth(const char *s);
 
+/* The font family of every text: a generic family that fontconfig (PNG, PDF) and every
+ * browser (SVG) resolve to a sans-serif font. */
+#define MA_GP_FONT "sans-serif"
+
+/* " font 'sans-serif,SIZE'" or, bold, " font 'sans-serif Bold,SIZE'": the style as a
+ * word of the font name, which pango reads as bold (PNG, PDF) and gnuplot's svg
+ * terminal writes as font-weight="bold" (a ":Bold" suffix would become the SVG family). */
+void ma_gp_font(char *buf, size_t n, double size_pt, int bold);
+
 /* Append `set terminal` for the format: size in points (1/72 inch), font size in points.
- * PNG is drawn at `png_scale` pixels per point (1 when <= 0). Text is never enhanced. */
+ * PNG is drawn at `png_scale` pixels per point (1 when <= 0: 72 dpi); in every format a
+ * font point and a line width unit are 1/72 inch at print size. Text is never enhanced. */
 void ma_gp_terminal(ma_gp_script_t *s, ma_plot_format_t fmt, double width_pt,
                     double height_pt, double font_pt, double png_scale);
 

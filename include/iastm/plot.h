@@ -84,8 +84,16 @@ typedef struct {
     const char *xlabel;         /* axis label naming the measure */
     const char *favours_left, *favours_right; /* under the axis; NULL: none */
     double xlim_lo, xlim_hi;    /* NaN: from the data */
+    /* Size. A width reflows the table so that no text is below 6 pt: the font shrinks
+     * from font_pt (at most to 6 pt), the per-arm columns, then the weights, then the
+     * extra column are left out, long labels are cut with "..." and text lines wrap; a
+     * width too small even then is refused. Without a width: 7 in (504 pt) when the
+     * whole table fits there at 8 pt or more (font_pt 0) or at font_pt, else the width
+     * the table needs at font_pt. A height too small for the rows shrinks the font too. */
     double width_pt, height_pt; /* 0: from the layout */
-    double font_pt;             /* 0: 10 */
+    double font_pt;             /* 0: 10 (and 7 in wide when the table fits at >= 8 pt) */
+    double dpi;                 /* PNG pixels per inch, 0: 144 */
+    const char *unit;           /* unit of the sizes in messages: "in", "cm", "mm", NULL pt */
     double null_value;          /* reference line (0 for differences) */
     int show_heterogeneity;     /* 1: tau2, I2, Q lines under the diamonds */
 } ma_forest_opts_t;
@@ -114,7 +122,9 @@ typedef struct {
     ma_plot_format_t format;
     const char *title, *xlabel;
     double width_pt, height_pt;  /* 0: 460 x 380 + excluded rows */
-    double font_pt;              /* 0: 10 */
+    double font_pt;              /* 0: 10; smaller (to 6 pt) when the width needs it */
+    double dpi;                  /* PNG pixels per inch, 0: 144 */
+    const char *unit;            /* unit of the sizes in messages (NULL: pt) */
     double null_value;           /* centre of the significance contours */
 } ma_funnel_opts_t;
 
@@ -138,7 +148,9 @@ typedef struct {
     ma_plot_format_t format;
     const char *title, *xlabel, *ylabel;
     double width_pt, height_pt;  /* 0: 560 x 444 (+ title, excluded rows) */
-    double font_pt;              /* 0: 10 */
+    double font_pt;              /* 0: 10; smaller (to 6 pt) when the width needs it */
+    double dpi;                  /* PNG pixels per inch, 0: 144 */
+    const char *unit;            /* unit of the sizes in messages (NULL: pt) */
     double null_value;           /* dotted reference line (NaN: none) */
 } ma_bubble_opts_t;
 
@@ -170,6 +182,7 @@ typedef struct {
     const char *title, *xlabel;  /* NULL title: "GOSH plot"; xlabel: "Estimate" */
     double width_pt, height_pt;  /* 0: 460 x 440 */
     double font_pt;              /* 0: 10 */
+    double dpi;                  /* PNG pixels per inch, 0: 144 */
 } ma_gosh_plot_opts_t;
 
 void ma_gosh_plot_opts_init(ma_gosh_plot_opts_t *o);

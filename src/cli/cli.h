@@ -36,6 +36,7 @@ enum {
     OPT_TAU2_INIT,
     /* option groups of several commands, each its own range */
     OPT_SCRIPT = 1100, OPT_GNUPLOT, OPT_DRY_RUN, OPT_TITLE, OPT_WIDTH, OPT_HEIGHT, /* plots */
+    OPT_FONT_SIZE, OPT_DPI,
     OPT_THREADS = 1150, OPT_SEED, OPT_NO_PROGRESS, OPT_PROGRESS,               /* resampling */
     OPT_TAU_PRIOR = 1200, OPT_MU_PRIOR, OPT_BAYES_MARGIN,                           /* bayes */
     OPT_CMD_BASE = 1300 /* subcommands number their own options from here */

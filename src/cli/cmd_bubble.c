@@ -168,6 +168,9 @@ static int run(cli_ctx_t *x)
     u->bo.title = x->plot.title;
     u->bo.width_pt = x->plot.width;
     u->bo.height_pt = x->plot.height;
+    u->bo.font_pt = x->plot.font_size;
+    u->bo.dpi = x->plot.dpi;
+    u->bo.unit = x->plot.unit;
     if (ma_bubble_script(&b, &u->bo, &u->s, &err) != MA_OK)
         return cli_report(&err);
     return cli_plot_finish(&x->plot, x->c.output, &u->s, "bubble");

@@ -63,6 +63,7 @@ static const char HELP[] =
     "  iastm forest -o plots/pain.png --primary --where outcome=pain --by region data/trials.csv\n"
     "  iastm forest -o bcg.pdf --by alloc --favours-left 'Favours vaccine' \\\n"
     "      --favours-right 'Favours control' --xlabel 'Log risk ratio' data/examples/bcg.csv\n"
+    "  iastm forest --width 3.5in -o pain.pdf --primary --where outcome=pain data/trials.csv\n"
     "  iastm forest --type loo -o loo.svg data/examples/bcg.csv\n"
     "  iastm forest --transf exp --xlabel 'Risk ratio' --by alloc --labels \\\n"
     "      data/examples/labels.csv -o bcg_rr.png data/examples/bcg.csv\n"
@@ -487,6 +488,9 @@ static int run(cli_ctx_t *x)
     fo->title = x->plot.title;
     fo->width_pt = x->plot.width;
     fo->height_pt = x->plot.height;
+    fo->font_pt = x->plot.font_size;
+    fo->dpi = x->plot.dpi;
+    fo->unit = x->plot.unit;
     if (extra)
         fo->extra_header = ma_codemap_get(&u->map, "", extra);
     if (overall.method_used == MA_METHOD_FE)

@@ -104,6 +104,9 @@ static int run(cli_ctx_t *x)
     u->fo.title = x->plot.title;
     u->fo.width_pt = x->plot.width;
     u->fo.height_pt = x->plot.height;
+    u->fo.font_pt = x->plot.font_size;
+    u->fo.dpi = x->plot.dpi;
+    u->fo.unit = x->plot.unit;
     if (ma_funnel_script(&f, &u->fo, &u->s, &err) != MA_OK)
         return cli_report(&err);
     return cli_plot_finish(&x->plot, x->c.output, &u->s, "funnel");

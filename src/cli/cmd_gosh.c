@@ -35,7 +35,8 @@ static const char HELP[] =
     "                       estimate against I^2 with the histograms of both; up to 50000\n"
     "                       subsets as points, more as a density of a 100 x 100 grid\n"
     "                       binned while fitting; with --script, --dry-run, --gnuplot,\n"
-    "                       --title, --width PT, --height PT as for the other plots\n"
+    "                       --title, --width, --height, --font-size, --dpi as for the\n"
+    "                       other plots\n"
     "%s"
     "\nExamples:\n"
     "  iastm gosh data/examples/bcg.csv\n"
@@ -192,9 +193,9 @@ static int check(cli_ctx_t *x)
     gosh_t *g = x->self;
     const cli_plot_t *p = &g->plot;
     if (!g->plot_path && (p->script || p->dry_run || p->gnuplot || p->title || p->width > 0 ||
-                          p->height > 0))
-        return cli_usage_error("gosh", "--script, --dry-run, --gnuplot, --title, --width and "
-                                       "--height need --plot FILE");
+                          p->height > 0 || p->font_size > 0 || p->dpi > 0))
+        return cli_usage_error("gosh", "--script, --dry-run, --gnuplot, --title, --width, "
+                                       "--height, --font-size and --dpi need --plot FILE");
     if (p->dry_run && !p->script)
         return cli_usage_error("gosh", "--dry-run needs --script FILE");
     return 0;
@@ -219,6 +220,8 @@ static int draw(cli_ctx_t *x, const ma_gosh_grid_t *grid)
     po.title = g->plot.title;
     po.width_pt = g->plot.width;
     po.height_pt = g->plot.height;
+    po.font_pt = g->plot.font_size;
+    po.dpi = g->plot.dpi;
     po.xlabel = cli_measure_axis(cli_measure_name(&x->c, x->d));
     ma_gp_init(&s);
     if (ma_gosh_plot_script(&p, &po, &s, &err) != MA_OK)

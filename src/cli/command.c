@@ -5,7 +5,7 @@
 #include <string.h>
 
 /* The option groups number their ids in ranges of their own, below the commands' own. */
-_Static_assert(OPT_TAU2_INIT < OPT_SCRIPT && OPT_HEIGHT < OPT_THREADS &&
+_Static_assert(OPT_TAU2_INIT < OPT_SCRIPT && OPT_DPI < OPT_THREADS &&
                    OPT_PROGRESS < OPT_TAU_PRIOR && OPT_BAYES_MARGIN < OPT_CMD_BASE,
                "option id ranges overlap");
 

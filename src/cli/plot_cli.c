@@ -2,6 +2,7 @@
 #include "plot_cli.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,8 +14,55 @@ const char CLI_PLOT_HELP[] =
     "  --dry-run            write the script only; do not run gnuplot\n"
     "  --gnuplot PATH       the gnuplot program (default: gnuplot from PATH)\n"
     "  --title TEXT         title above the plot\n"
-    "  --width PT, --height PT  size in points (1/72 inch; PNG has 2 pixels per point)\n"
+    "  --width L, --height L  size: a number with a unit, in, cm, mm or pt (a plain\n"
+    "                       number is pt, 1/72 inch), e.g. --width 3.5in (one journal\n"
+    "                       column) or 7in (two); a forest plot reflows to fit: its font\n"
+    "                       shrinks (never below 6 pt), then the per-arm, weight and extra\n"
+    "                       columns are left out, labels cut and text lines wrapped\n"
+    "  --font-size PT       base font size in points (default 10; forest: 7 in wide at\n"
+    "                       8 to 10 pt when the table fits there, else as wide as needed)\n"
+    "  --dpi N              PNG resolution in pixels per inch (default 144)\n"
     "  -h, --help           this help\n";
+
+int cli_parse_length(const char *arg, double *pt, const char **unit)
+{
+    static const struct {
+        const char *name;
+        double pt;
+    } UNITS[] = {{"in", 72}, {"cm", 72 / 2.54}, {"mm", 72 / 25.4}, {"pt", 1}};
+    char num[64];
+    size_t n = strlen(arg), i, len;
+    double x;
+    for (i = 0; i < sizeof UNITS / sizeof UNITS[0]; i++) {
+        len = strlen(UNITS[i].name);
+        if (n > len && !strcmp(arg + n - len, UNITS[i].name))
+            break;
+    }
+    len = i < sizeof UNITS / sizeof UNITS[0] ? n - strlen(UNITS[i].name) : n;
+    if (len == 0 || len >= sizeof num)
+        return -1;
+    memcpy(num, arg, len);
+    num[len] = '\0';
+    while (len > 0 && num[len - 1] == ' ')
+        num[--len] = '\0';
+    if (ma_parse_double(num, &x) != MA_NUM_OK || !isfinite(x))
+        return -1;
+    *pt = i < sizeof UNITS / sizeof UNITS[0] ? x * UNITS[i].pt : x;
+    *unit = i < 3 ? UNITS[i].name : NULL;
+    return 0;
+}
+
+/* --width / --height: a positive length of at most 1e5 pt (about 35 m). */
+static int length_opt(const char *cmd, const char *opt, const char *arg, double *pt,
+                      const char **unit)
+{
+    if (cli_parse_length(arg, pt, unit) != 0 || !(*pt > 0 && *pt <= 1e5)) {
+        cli_usage_error(cmd, "%s takes a positive length with an optional unit in, cm, mm "
+                        "or pt (e.g. 3.5in, 8.9cm, 252), got '%s'", opt, arg);
+        return -1;
+    }
+    return 1;
+}
 
 int cli_plot_opt(cli_plot_t *p, int opt, const char *arg, const char *cmd)
 {
@@ -34,9 +82,22 @@ int cli_plot_opt(cli_plot_t *p, int opt, const char *arg, const char *cmd)
         p->title = arg;
         return 1;
     case OPT_WIDTH:
-        return cli_parse_double(cmd, "--width", arg, 0, 1e5, &p->width) < 0 ? -1 : 1;
-    case OPT_HEIGHT:
-        return cli_parse_double(cmd, "--height", arg, 0, 1e6, &p->height) < 0 ? -1 : 1;
+        return length_opt(cmd, "--width", arg, &p->width, &p->unit);
+    case OPT_HEIGHT: {
+        const char *unit = NULL;
+        int rc = length_opt(cmd, "--height", arg, &p->height, &unit);
+        if (!p->width)
+            p->unit = unit;
+        return rc;
+    }
+    case OPT_FONT_SIZE:
+        if (ma_parse_double(arg, &p->font_size) != MA_NUM_OK ||
+            !(p->font_size >= 6 && p->font_size <= 72))
+            return cli_usage_error(cmd, "--font-size takes points from 6 to 72 (text below "
+                                   "6 pt is unreadable in print), got '%s'", arg), -1;
+        return 1;
+    case OPT_DPI:
+        return cli_parse_double(cmd, "--dpi", arg, 9, 2401, &p->dpi) < 0 ? -1 : 1;
     default:
         return 0;
     }

@@ -12,6 +12,9 @@ typedef struct {
     const char *title;
     int dry_run;          /* --dry-run: write the script only */
     double width, height; /* points, 0: from the layout */
+    const char *unit;     /* unit --width (else --height) was given in: "in", "cm", "mm", NULL pt */
+    double font_size;     /* --font-size, points (0: the layout's) */
+    double dpi;           /* --dpi, PNG pixels per inch (0: 144) */
     ma_plot_format_t format;
 } cli_plot_t;
 
@@ -21,8 +24,14 @@ typedef struct {
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},                        \
     {"title", required_argument, NULL, OPT_TITLE},                      \
     {"width", required_argument, NULL, OPT_WIDTH},                      \
-    {"height", required_argument, NULL, OPT_HEIGHT}
+    {"height", required_argument, NULL, OPT_HEIGHT},                    \
+    {"font-size", required_argument, NULL, OPT_FONT_SIZE},              \
+    {"dpi", required_argument, NULL, OPT_DPI}
 extern const char CLI_PLOT_HELP[];
+
+/* A length with a unit, "3.5in", "8.9cm", "89mm", "252pt" or "252" (points), into
+ * points; *unit gets "in", "cm", "mm" or NULL (points). -1 when it is not one. */
+int cli_parse_length(const char *arg, double *pt, const char **unit);
 
 /* 1 handled, 0 not ours, -1 usage error printed. */
 int cli_plot_opt(cli_plot_t *p, int opt, const char *arg, const char *cmd);

@@ -280,32 +280,44 @@ size_t ma_gp_strwidth(const char *s)
     return n;
 }
 
+#define CAIRO_FONTSCALE 0.75
+
 void ma_gp_terminal(ma_gp_script_t *s, ma_plot_format_t fmt, double width_pt,
                     double height_pt, double font_pt, double png_scale)
 {
     if (png_scale <= 0)
         png_scale = 1;
+    /* Every terminal draws 1 font point and 1 line width unit as 1/72 inch of the page.
+     * The cairo terminals set text through pango at 96 dpi on a 72 dpi surface (a font
+     * of N comes out at 4/3 N) and pdfcairo halves fonts (fontscale 0.5) and lines
+     * (0.5 pt) unless told otherwise: fontscale 0.75 (times the pixels per point for
+     * pngcairo, which takes pixels) gives the size asked for. */
     switch (fmt) {
     case MA_PLOT_PNG:
-        /* pngcairo takes pixels; fonts scale with `fontscale`. */
-        ma_gp_printf(s, "set terminal pngcairo size %.0f,%.0f noenhanced font 'Sans,%g' "
+        ma_gp_printf(s, "set terminal pngcairo size %.0f,%.0f noenhanced font '%s,%g' "
                         "fontscale %g linewidth %g background '#ffffff'\n",
-                     width_pt * png_scale, height_pt * png_scale, font_pt, png_scale,
-                     png_scale);
+                     width_pt * png_scale, height_pt * png_scale, MA_GP_FONT, font_pt,
+                     CAIRO_FONTSCALE * png_scale, png_scale);
         break;
     case MA_PLOT_SVG:
-        ma_gp_printf(s, "set terminal svg size %.0f,%.0f fixed noenhanced font 'Sans,%g' "
+        ma_gp_printf(s, "set terminal svg size %.0f,%.0f fixed noenhanced font '%s,%g' "
                         "background '#ffffff'\n",
-                     width_pt, height_pt, font_pt);
+                     width_pt, height_pt, MA_GP_FONT, font_pt);
         break;
     case MA_PLOT_PDF:
-        ma_gp_printf(s, "set terminal pdfcairo size %.4fin,%.4fin noenhanced font 'Sans,%g'\n",
-                     width_pt / 72.0, height_pt / 72.0, font_pt);
+        ma_gp_printf(s, "set terminal pdfcairo size %.4fin,%.4fin noenhanced font '%s,%g' "
+                        "fontscale %g linewidth 2\n",
+                     width_pt / 72.0, height_pt / 72.0, MA_GP_FONT, font_pt, CAIRO_FONTSCALE);
         break;
     }
     /* point symbols do not follow fontscale: scale them with the pixels */
     ma_gp_printf(s, "set encoding utf8\nset pointsize %g\n",
                  fmt == MA_PLOT_PNG ? png_scale : 1.0);
+}
+
+void ma_gp_font(char *buf, size_t n, double size_pt, int bold)
+{
+    snprintf(buf, n, " font '%s%s,%g'", MA_GP_FONT, bold ? " Bold" : "", size_pt);
 }
 
 /* `set output` for a script the user runs: the path exactly (no cleaning), so control

@@ -135,17 +135,19 @@ static void model_line(const ma_bubble_t *b, char *buf, size_t n)
 ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
                              ma_gp_script_t *s, ma_error_t *err)
 {
-    const double F = o->font_pt > 0 ? o->font_pt : 10;
+    const double F = plot_font_floor(o->font_pt > 0 ? o->font_pt : 10);
     const double rmax_pt = 1.15 * F, rmin_pt = 0.22 * F, pad_pt = rmax_pt + 0.4 * F;
+    const double f9 = plot_font_floor(0.9 * F), f8 = plot_font_floor(0.8 * F);
     double W = o->width_pt > 0 ? o->width_pt : 560, H, plot_h = 320, plot_w;
     double top = (o->title ? 2.8 : 1.2) * F, left = 6.8 * F, right = 1.6 * F;
-    double below = 10.6 * F; /* tics, axis label, three lines of text */
+    double below, excl_h; /* below: tics, axis label, the lines of text */
+    char notes[3][512];
     double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
     double xlo, xhi, ylo, yhi, ux, uy, wmax = 0;
     double gx[BAND_POINTS], gp[BAND_POINTS], gl[BAND_POINTS], gu[BAND_POINTS];
-    size_t i, nexl = b->nexcluded ? b->nexcluded + 1 : 0;
+    size_t i;
     bubble_t *pts;
-    char buf[1024], line[1024];
+    char buf[1024];
     ma_status_t st;
 
     if (b->k == 0)
@@ -177,7 +179,23 @@ ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
         ymax += 0.5;
     }
 
-    H = top + plot_h + below + (double)nexl * 1.35 * F + (nexl ? 0.6 * F : 0) + 0.6 * F;
+    /* the lines under the plot, wrapped at the width */
+    stats_line(b, notes[0], sizeof notes[0]);
+    model_line(b, notes[1], sizeof notes[1]);
+    if (fabs(b->level * 100 - round(b->level * 100)) < 1e-9)
+        snprintf(notes[2], sizeof notes[2], "Circle area proportional to the study's weight; "
+                 "shaded: %.0f%% confidence band", b->level * 100);
+    else
+        snprintf(notes[2], sizeof notes[2], "Circle area proportional to the study's weight; "
+                 "shaded: %g%% confidence band", b->level * 100);
+    below = 6.7 * F;
+    for (i = 0; i < 3; i++)
+        below = plot_text_lines(NULL, notes[i], 0, below, W, 1, i ? f8 : f9, 0, W - 2 * F,
+                                (i ? 1.2 : 1.35) * F, NULL);
+    below += 0.15 * F;
+    excl_h = plot_excluded(NULL, "Not in the model", b->excluded, b->nexcluded, 0, 0, W, 1,
+                           f9, W - 2 * F, 1.35 * F);
+    H = top + plot_h + below + (excl_h > 0 ? excl_h + 0.6 * F : 0) + 0.6 * F;
     if (o->height_pt > 0) {
         if (o->height_pt < H - plot_h + 8 * F)
             return ma_error_set(err, MA_EUSAGE, "bubble plot: height %.0f pt is too small",
@@ -186,8 +204,13 @@ ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
         H = o->height_pt;
     }
     plot_w = W - left - right;
-    if (plot_w < 2 * pad_pt + 10 * F)
-        return ma_error_set(err, MA_EUSAGE, "bubble plot: width %.0f pt is too small", W);
+    if (plot_w < 2 * pad_pt + 10 * F) {
+        char want[32], need[32];
+        plot_fmt_length(want, sizeof want, W, o->unit);
+        plot_fmt_length(need, sizeof need, left + right + 2 * pad_pt + 10 * F, o->unit);
+        return ma_error_set(err, MA_EUSAGE, "bubble plot: width %s is too small at %g pt "
+                            "(at least %s; or a smaller --font-size)", want, F, need);
+    }
     /* Ranges: the data span the plot less room for the largest circle on each side. */
     ux = (xmax - xmin) / (plot_w - 2 * pad_pt); /* x units per point */
     uy = (ymax - ymin) / (plot_h - 2 * pad_pt);
@@ -210,13 +233,16 @@ ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
     qsort(pts, b->k, sizeof *pts, by_radius_desc); /* small circles drawn over large */
 
     ma_gp_printf(s, "# Bubble plot: %zu studies; drawn by iastm\n", b->k);
-    ma_gp_terminal(s, o->format, W, H, F, PLOT_PNG_SCALE);
+    ma_gp_terminal(s, o->format, W, H, F, plot_png_scale(o->dpi));
     ma_gp_printf(s, "set lmargin at screen %.6f\nset rmargin at screen %.6f\n"
                     "set tmargin at screen %.6f\nset bmargin at screen %.6f\n",
                  left / W, (W - right) / W, 1 - top / H, 1 - (top + plot_h) / H);
     ma_gp_printf(s, "set xrange [%.10g:%.10g]\nset yrange [%.10g:%.10g]\n", xlo, xhi, ylo,
                  yhi);
-    ma_gp_printf(s, "set xtics out nomirror\nset ytics out nomirror\nset border 3 back\n"
+    /* x tics at least 5 em apart, so that narrow plots do not run their labels together */
+    ma_gp_printf(s, "set xtics %.10g out nomirror\n",
+                 plot_nice_step((xhi - xlo) / fmax(2, floor(plot_w / (5 * F)))));
+    ma_gp_printf(s, "set ytics out nomirror\nset border 3 back\n"
                     "set format x '%%g'\nset format y '%%g'\nunset key\n");
     ma_gp_printf(s, "set xlabel ");
     ma_gp_quote(s, o->xlabel ? o->xlabel : "Moderator");
@@ -226,8 +252,8 @@ ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
     if (o->title) {
         ma_gp_printf(s, "set label ");
         ma_gp_quote(s, o->title);
-        ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced font ',%g'\n",
-                     1.0 * F / W, 1 - 1.6 * F / H, F * 1.2);
+        ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced font '%s,%g'\n",
+                     1.0 * F / W, 1 - 1.6 * F / H, MA_GP_FONT, F * 1.2);
     }
     if (isfinite(o->null_value) && o->null_value > ylo && o->null_value < yhi)
         ma_gp_printf(s, "set arrow from graph 0, first %.10g to graph 1, first %.10g nohead "
@@ -235,51 +261,17 @@ ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
                      o->null_value, o->null_value);
     /* Under the axis: the slope and tau2, the model, what the marks mean. */
     {
-        size_t maxc = (size_t)((W - 2 * F) / (PLOT_CHAR_EM * F * 0.9));
-        size_t maxc2 = (size_t)((W - 2 * F) / (PLOT_CHAR_EM * F * 0.8));
         double y = top + plot_h + 6.7 * F;
-        int l;
-        for (l = 0; l < 3; l++) {
-            if (l == 0)
-                stats_line(b, buf, sizeof buf);
-            else if (l == 1)
-                model_line(b, buf, sizeof buf);
-            else if (fabs(b->level * 100 - round(b->level * 100)) < 1e-9)
-                snprintf(buf, sizeof buf, "Circle area proportional to the study's weight; "
-                         "shaded: %.0f%% confidence band", b->level * 100);
-            else
-                snprintf(buf, sizeof buf, "Circle area proportional to the study's weight; "
-                         "shaded: %g%% confidence band", b->level * 100);
-            ma_gp_clean(buf, line, sizeof line, l ? maxc2 : maxc);
-            ma_gp_printf(s, "set label ");
-            ma_gp_quote(s, line);
-            ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced font ',%g'%s\n",
-                         F / W, 1 - y / H, l ? F * 0.8 : F * 0.9,
-                         l ? " tc rgb '#4d4d4d'" : "");
-            y += (l ? 1.2 : 1.35) * F;
-        }
+        for (i = 0; i < 3; i++)
+            y = plot_text_lines(s, notes[i], F, y, W, H, i ? f8 : f9, 0, W - 2 * F,
+                                (i ? 1.2 : 1.35) * F, i ? " tc rgb '#4d4d4d'" : NULL);
     }
     /* Rows that could not be used. */
     if (b->nexcluded) {
-        size_t maxc = (size_t)((W - 2 * F) / (PLOT_CHAR_EM * F * 0.9));
-        double y = top + plot_h + below + 0.6 * F;
         snprintf(buf, sizeof buf, "Not in the model (%zu row%s):", b->nexcluded,
                  b->nexcluded == 1 ? "" : "s");
-        ma_gp_printf(s, "set label ");
-        ma_gp_quote(s, buf);
-        ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced font ':Bold,%g'\n",
-                     F / W, 1 - y / H, F * 0.9);
-        for (i = 0; i < b->nexcluded; i++) {
-            const ma_plot_excluded_t *e = &b->excluded[i];
-            y += 1.35 * F;
-            snprintf(buf, sizeof buf, "%s (line %ld): %s", e->label ? e->label : "", e->line,
-                     e->reason ? e->reason : "");
-            ma_gp_clean(buf, line, sizeof line, maxc);
-            ma_gp_printf(s, "set label ");
-            ma_gp_quote(s, line);
-            ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced font ',%g'\n",
-                         F / W, 1 - y / H, F * 0.9);
-        }
+        plot_excluded(s, buf, b->excluded, b->nexcluded, F, top + plot_h + below + 0.6 * F, W,
+                      H, f9, W - 2 * F, 1.35 * F);
     }
     /* Datablocks hold numbers only. */
     ma_gp_printf(s, "$band << EOD\n");

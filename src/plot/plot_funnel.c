@@ -43,13 +43,39 @@ static void triangle(ma_gp_script_t *s, double c, double z, double sb, double xm
 ma_status_t ma_funnel_script(const ma_funnel_t *f, const ma_funnel_opts_t *o,
                              ma_gp_script_t *s, ma_error_t *err)
 {
-    const double F = o->font_pt > 0 ? o->font_pt : 10;
     const double c = o->null_value;
-    double W = o->width_pt > 0 ? o->width_pt : 620, H, plot_h = 380 - 6 * F;
-    double semax = 0, lo, hi, sb, step, key_w = 22 * 0.9 * F * PLOT_CHAR_EM + 5 * F;
-    double top = (o->title ? 2.6 : 1.0) * F, bottom = 5.4 * F, left = 7.0 * F;
-    size_t i, nexl = f->nexcluded ? f->nexcluded + 1 : 0;
-    int i3;
+    double F = plot_font_floor(o->font_pt > 0 ? o->font_pt : 10);
+    double W = o->width_pt > 0 ? o->width_pt : 620, H, plot_h;
+    double semax = 0, lo, hi, sb, step, key_w, key_h = 0, top, bottom, left, excl_h;
+    size_t i;
+    int i3, key_below = 0;
+    char fs[64];
+
+    /* A narrow width moves the key under the plot, then shrinks the font (to 6 pt). */
+    for (;;) {
+        key_w = plot_text_width("Filled (trim-and-fill)", 0.9 * F, 0) + 5 * F;
+        left = 7.0 * F;
+        if (W >= left + key_w + 12 * F)
+            break;
+        if (W >= left + 13 * F) {
+            key_below = 1;
+            key_w = 1.0 * F; /* right margin */
+            key_h = (double)(5 + (f->k0 > 0)) * 1.25 * plot_font_floor(0.9 * F) + 1.2 * F;
+            break;
+        }
+        if (F <= PLOT_MIN_FONT) {
+            char want[32], need[32];
+            plot_fmt_length(want, sizeof want, W, o->unit);
+            plot_fmt_length(need, sizeof need, 20 * PLOT_MIN_FONT, o->unit);
+            return ma_error_set(err, MA_EUSAGE, "funnel plot: width %s is too small even "
+                                "with 6 pt text (at least %s)", want, need);
+        }
+        F = fmax(PLOT_MIN_FONT, F - 0.5);
+    }
+    plot_h = 380 - 6 * F;
+    top = (o->title ? 2.6 : 1.0) * F;
+    bottom = 5.4 * F + key_h;
+    ma_gp_font(fs, sizeof fs, plot_font_floor(0.9 * F), 0);
 
     if (f->k == 0)
         return ma_error_set(err, MA_EUSAGE, "funnel plot: no studies to draw");
@@ -79,29 +105,41 @@ ma_status_t ma_funnel_script(const ma_funnel_t *f, const ma_funnel_opts_t *o,
     }
     lo -= 0.04 * (hi - lo);
     hi += 0.04 * (hi - lo);
-    H = top + plot_h + bottom + (double)nexl * 1.35 * F + (nexl ? 0.8 * F : 0) + 1.0 * F;
+    excl_h = plot_excluded(NULL, "Not pooled", f->excluded, f->nexcluded, 0, 0, W, 1,
+                           plot_font_floor(0.9 * F), W - 2 * F, 1.35 * F);
+    H = top + plot_h + bottom + (excl_h > 0 ? excl_h + 0.8 * F : 0) + 1.0 * F;
     if (o->height_pt > 0) {
-        if (o->height_pt < H - plot_h + 8 * F)
-            return ma_error_set(err, MA_EUSAGE, "funnel plot: height %.0f pt is too small",
-                                o->height_pt);
+        if (o->height_pt < H - plot_h + 8 * F) {
+            char want[32], need[32];
+            plot_fmt_length(want, sizeof want, o->height_pt, o->unit);
+            plot_fmt_length(need, sizeof need, H - plot_h + 8 * F, o->unit);
+            return ma_error_set(err, MA_EUSAGE, "funnel plot: height %s is too small (at "
+                                "least %s)", want, need);
+        }
         plot_h += o->height_pt - H;
         H = o->height_pt;
     }
-    if (W < left + key_w + 12 * F)
-        return ma_error_set(err, MA_EUSAGE, "funnel plot: width %.0f pt is too small", W);
 
     ma_gp_printf(s, "# Funnel plot: %zu studies, %zu filled; drawn by iastm\n", f->k, f->k0);
-    ma_gp_terminal(s, o->format, W, H, F, PLOT_PNG_SCALE);
+    ma_gp_terminal(s, o->format, W, H, F, plot_png_scale(o->dpi));
     ma_gp_printf(s, "set lmargin at screen %.6f\nset rmargin at screen %.6f\n"
                     "set tmargin at screen %.6f\nset bmargin at screen %.6f\n",
                  left / W, (W - key_w) / W, 1 - top / H, 1 - (top + plot_h) / H);
     ma_gp_printf(s, "set xrange [%.10g:%.10g]\nset yrange [%.10g:0]\n", lo, hi, sb);
-    ma_gp_printf(s, "set ytics 0,%.10g,%.10g out nomirror\nset xtics out nomirror\n"
+    /* x tics at least 4.5 em apart, so that narrow plots do not run their labels together */
+    ma_gp_printf(s, "set xtics %.10g out nomirror\n",
+                 plot_nice_step((hi - lo) / fmax(2, floor((W - key_w - left) / (4.5 * F)))));
+    ma_gp_printf(s, "set ytics 0,%.10g,%.10g out nomirror\n"
                     "set border 3 back\nset format x '%%g'\nset format y '%%g'\n",
                  step, sb * (1 + 1e-6));
-    ma_gp_printf(s, "set key at screen %.6f, screen %.6f left top vertical Left reverse "
-                    "samplen 1.5 spacing 1.2 noenhanced font ',%g'\n",
-                 (W - key_w + 1.2 * F) / W, 1 - top / H, F * 0.9);
+    if (key_below) /* under the axis label */
+        ma_gp_printf(s, "set key at screen %.6f, screen %.6f left top vertical "
+                        "Left reverse samplen 1.5 spacing 1.2 noenhanced%s\n",
+                     1.0 * F / W, 1 - (top + plot_h + bottom - key_h + 0.4 * F) / H, fs);
+    else
+        ma_gp_printf(s, "set key at screen %.6f, screen %.6f left top vertical Left reverse "
+                        "samplen 1.5 spacing 1.2 noenhanced%s\n",
+                     (W - key_w + 1.2 * F) / W, 1 - top / H, fs);
     ma_gp_printf(s, "set ylabel 'Standard error'\n");
     ma_gp_printf(s, "set xlabel ");
     ma_gp_quote(s, o->xlabel ? o->xlabel : "Effect size");
@@ -109,8 +147,10 @@ ma_status_t ma_funnel_script(const ma_funnel_t *f, const ma_funnel_opts_t *o,
     if (o->title) {
         ma_gp_printf(s, "set label ");
         ma_gp_quote(s, o->title);
-        ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced font ',%g'\n",
-                     1.0 * F / W, 1 - 1.5 * F / H, F * 1.2);
+        char tf[64];
+        ma_gp_font(tf, sizeof tf, 1.2 * F, 0);
+        ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced%s\n", 1.0 * F / W,
+                     1 - 1.5 * F / H, tf);
     }
     /* Regions, outermost first: beyond 99% (p < 0.01) is the background. */
     ma_gp_printf(s, "set object rectangle from graph 0, graph 0 to graph 1, graph 1 "
@@ -140,26 +180,11 @@ ma_status_t ma_funnel_script(const ma_funnel_t *f, const ma_funnel_opts_t *o,
                      f->fill_estimate, f->fill_estimate, sb);
     /* Rows that could not be used. */
     if (f->nexcluded) {
-        size_t maxc = (size_t)((W - 2 * F) / (PLOT_CHAR_EM * F * 0.9));
-        double y = top + plot_h + bottom + 0.8 * F;
-        char buf[1024], line[1024];
+        char buf[64];
         snprintf(buf, sizeof buf, "Not pooled (%zu row%s):", f->nexcluded,
                  f->nexcluded == 1 ? "" : "s");
-        ma_gp_printf(s, "set label ");
-        ma_gp_quote(s, buf);
-        ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced font ':Bold,%g'\n",
-                     F / W, 1 - y / H, F * 0.9);
-        for (i = 0; i < f->nexcluded; i++) {
-            const ma_plot_excluded_t *e = &f->excluded[i];
-            y += 1.35 * F;
-            snprintf(buf, sizeof buf, "%s (line %ld): %s", e->label ? e->label : "", e->line,
-                     e->reason ? e->reason : "");
-            ma_gp_clean(buf, line, sizeof line, maxc);
-            ma_gp_printf(s, "set label ");
-            ma_gp_quote(s, line);
-            ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced font ',%g'\n",
-                         F / W, 1 - y / H, F * 0.9);
-        }
+        plot_excluded(s, buf, f->excluded, f->nexcluded, F, top + plot_h + bottom + 0.8 * F, W,
+                      H, plot_font_floor(0.9 * F), W - 2 * F, 1.35 * F);
     }
     ma_gp_printf(s, "$studies << EOD\n");
     for (i = 0; i < f->k; i++)

@@ -50,7 +50,7 @@ ma_status_t ma_gosh_plot_script(const ma_gosh_plot_t *p, const ma_gosh_plot_opts
     double xl, xr, yb, yt, xs, ys, mx = 0, my = 0, pad;
     uint64_t total = 0, maxc = 0;
     size_t b, ix, iy;
-    char sub[256];
+    char sub[256], fnt[64];
 
     if (!g || !g->count)
         return ma_error_set(err, MA_EUSAGE, "GOSH plot: no grid");
@@ -76,18 +76,20 @@ ma_status_t ma_gosh_plot_script(const ma_gosh_plot_t *p, const ma_gosh_plot_opts
 
     ma_gp_printf(s, "# GOSH plot: %llu subsets (%s); drawn by iastm\n",
                  (unsigned long long)total, g->np ? "points" : "density grid");
-    ma_gp_terminal(s, o->format, W, H, F, PLOT_PNG_SCALE);
+    ma_gp_terminal(s, o->format, W, H, F, plot_png_scale(o->dpi));
     ma_gp_printf(s, "unset key\nset style fill solid 1.0 noborder\n");
+    ma_gp_font(fnt, sizeof fnt, F * 1.15, 1);
     ma_gp_printf(s, "set label 1 ");
     ma_gp_quote(s, o->title ? o->title : "GOSH plot");
-    ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced font ',%g'\n", xl,
-                 1 - 1.4 * F / H, F * 1.15);
+    ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced%s\n", xl,
+                 1 - 1.4 * F / H, fnt);
     snprintf(sub, sizeof sub, "%s, k = %zu: %s %llu subsets", p->method ? p->method : "",
              p->k, p->exact ? "all" : "random", (unsigned long long)p->subsets);
+    ma_gp_font(fnt, sizeof fnt, plot_font_floor(F * 0.85), 0);
     ma_gp_printf(s, "set label 2 ");
     ma_gp_quote(s, sub);
-    ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced font ',%g'\n", xl,
-                 1 - 2.8 * F / H, F * 0.85);
+    ma_gp_printf(s, " at screen %.6f, screen %.6f left noenhanced%s\n", xl,
+                 1 - 2.8 * F / H, fnt);
 
     /* data blocks */
     ma_gp_printf(s, "$xhist << EOD\n");

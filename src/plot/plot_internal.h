@@ -4,13 +4,48 @@
 
 #include <stddef.h>
 
-/* Average width of a character of the sans font, in em: for layout only (right-aligned
- * numbers do not depend on it). */
-#define PLOT_CHAR_EM 0.70
-/* Bold text is wider. */
-#define PLOT_BOLD 1.12
-/* PNG pixels per point: 2 gives 144 dpi. */
-#define PLOT_PNG_SCALE 2.0
+#include "iastm/gnuplot.h"
+#include "iastm/plot.h"
+
+/* PNG resolution when none is asked for: 144 dpi (2 pixels per point). */
+#define PLOT_DPI 144.0
+/* No text is drawn smaller than this at print size (journals ask for 6 to 8 pt). */
+#define PLOT_MIN_FONT 6.0
+
+/* Width in points of `s` set in DejaVu Sans (the font fontconfig gives for sans-serif;
+ * narrower sans fonts such as Arial or Helvetica fit in it) at `size_pt`, bold or not.
+ * Characters beyond ASCII count 0.7 em. */
+double plot_text_width(const char *s, double size_pt, int bold);
+/* The longest prefix of `s` (characters, an ellipsis added when cut) whose width is at
+ * most `max_pt`, into out (size bytes). Returns 1 when cut. */
+int plot_fit_text(const char *s, double size_pt, int bold, double max_pt, char *out,
+                  size_t size);
+/* Break `text` (cleaned as ma_gp_clean) into lines of at most `width` points at spaces;
+ * a word too long for a line is cut with "...". A relation sign stays with its
+ * neighbours ("p < 0.001" is never split). Calls line(ctx, text) per line (line may be
+ * NULL: count only); returns the number of lines (at least 1). */
+size_t plot_wrap(const char *text, double size, int bold, double width,
+                 void (*line)(void *, const char *), void *ctx);
+/* Write `text` as screen labels wrapped within `width` points, the first line's
+ * baseline region at (x, y) points from the top left of a W x H figure, one line every
+ * `step` points, continuation lines indented; `extra` is appended to each label (e.g. a
+ * colour, or NULL). With s NULL only counts. Returns the y of the line after the last. */
+double plot_text_lines(ma_gp_script_t *s, const char *text, double x, double y, double W,
+                       double H, double size, int bold, double width, double step,
+                       const char *extra);
+/* The note on rows not used: `title` in bold, then "label (line N): reason" per row,
+ * each wrapped as plot_text_lines (s NULL: only counts). Returns the y after the last
+ * line (y itself when n is 0). */
+double plot_excluded(ma_gp_script_t *s, const char *title, const ma_plot_excluded_t *e,
+                     size_t n, double x, double y, double W, double H, double size,
+                     double width, double step);
+/* A text size in points, never below PLOT_MIN_FONT. */
+double plot_font_floor(double size_pt);
+/* PNG pixels per point of a --dpi value (0: PLOT_DPI). */
+double plot_png_scale(double dpi);
+/* A length for a message, rounded up: "3.50 in", "8.90 cm", "89.0 mm" or "252 pt" (unit
+ * NULL: pt). */
+void plot_fmt_length(char *buf, size_t n, double pt, const char *unit);
 
 /* x with `decimals` decimals for people; "-0.00" is written "0.00", NaN "NA". */
 void plot_fmt_num(char *buf, size_t n, double x, int decimals);

@@ -185,6 +185,7 @@ static void forest_build(forest_t *x, const forest_case_t *c)
     x->o.est_header = "SMD [95% CI]";
     x->o.xlim_lo = c->xlo;
     x->o.xlim_hi = c->xhi;
+    x->o.font_pt = 10; /* the natural width at 10 pt: nothing left out or cut */
     ma_gp_init(&x->s);
     if (ma_forest_script(&x->f, &x->o, &x->s, &err) != MA_OK)
         fail_msg("%s: %s", c->name, err.msg);
