@@ -68,8 +68,11 @@ for f in analyses/*.analysis; do
       cat "$RES/$name.md"; } > "$RES/$name.md.tmp" && mv "$RES/$name.md.tmp" "$RES/$name.md"
     if [ $have_gnuplot -eq 1 ]; then
         for ext in png svg; do
+            # PNG: the print default (7 in wide when the table fits at 8 pt or more); SVG,
+            # inlined by the evidence page and scaled to the screen: set at 10 pt
+            sizeopt=""; [ $ext = svg ] && sizeopt="--font-size 10"
             # shellcheck disable=SC2086
-            run "$PLOTS/$name.$ext" forest $filter $plotopt --title "$title" "$DATA" || { failures=$((failures + 1)); cat "$PLOTS/$name.$ext.err"; rm -f "$PLOTS/$name.$ext.err"; }
+            run "$PLOTS/$name.$ext" forest $filter $plotopt $sizeopt --title "$title" "$DATA" || { failures=$((failures + 1)); cat "$PLOTS/$name.$ext.err"; rm -f "$PLOTS/$name.$ext.err"; }
         done
     fi
     if [ "$loo" = yes ]; then

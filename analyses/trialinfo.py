@@ -54,6 +54,12 @@ def studies(rows):
     return out
 
 
+def year(row):
+    """The year as a reference list prints it ('n.d.' when not known)."""
+    y = row.get("year", "").strip()
+    return y if y and y != "NA" else "n.d."
+
+
 def label(row):
     """The row's author-year label ('Braun et al. 2011', 'Paranjape and Lad 2020', with
     letters for equal labels of different trials) as the plots print it: taken from
