@@ -153,11 +153,49 @@ def load_json(path):
 
 # ---------------------------------------------------------------- SVG
 
-def inline_svg(path, prefix, title):
-    """The SVG file as an inline element: prolog dropped, ids made unique on the page,
-    fixed width and height replaced by the viewBox so that it scales with the page, its
-    natural width kept as the basis of its min- and max-width (text stays readable: on a
-    narrow screen the figure scrolls inside its container instead of shrinking)."""
+# an entry of gnuplot's <defs>: a point symbol (one element) or a filter, with its id
+SVG_DEF = re.compile(r"""<(filter)\b[^>]*\bid=['"]([\w-]+)['"].*?</filter>\n?|"""
+                     r"""<(\w+)\b[^>]*\bid=['"]([\w-]+)['"][^>]*/>\n?""", re.S)
+
+
+GP_GROUP = ('fill="none" color="black" stroke="currentColor" stroke-width="1.00" '
+            'stroke-linecap="butt" stroke-linejoin="miter"')
+
+
+def compact_svg(body):
+    """Gnuplot's SVG with the same drawing in fewer bytes (the page inlines two per figure):
+    no <desc>, no definition nobody refers to, no empty group, no indentation, no padding
+    inside rgb(). Text is untouched: a line break stays where there was one."""
+    body = re.sub(r"<desc>.*?</desc>\n?", "", body, flags=re.S)
+    dm = re.search(r"<defs>(.*?)</defs>", body, flags=re.S)
+    if dm:
+        defs = dm.group(1)
+        while True:
+            rest = body[:dm.start(1)] + defs + body[dm.end(1):]
+            unused = [d for d in SVG_DEF.finditer(defs)
+                      if not re.search(r"#%s\b" % re.escape(d.group(2) or d.group(4)),
+                                       rest.replace(d.group(0), ""))]
+            if not unused:
+                break
+            for d in unused:
+                defs = defs.replace(d.group(0), "")
+        body = body[:dm.start(1)] + defs + body[dm.end(1):]
+    body = re.sub(r"\n[ \t]+", "\n", body)
+    body = re.sub(r"<g\b[^>]*>\n*</g>\n?", "", body)
+    body = re.sub(r"rgb\(\s*(\d+),\s*(\d+),\s*(\d+)\)", r"rgb(\1,\2,\3)", body)
+    body = re.sub(r"""(\bd=(['"])[^'"]*?)\s+\2""", r"\1\2", body)
+    body = re.sub(r"""(['"])[ \t]{2,}(?=[\w:-]+=|/?>)""", r"\1 ", body)
+    # gnuplot's group of every line and label, as a class of the page's style sheet
+    body = body.replace('<g %s>' % GP_GROUP, '<g class="gp">')
+    return re.sub(r"\n\n+", "\n", body)
+
+
+def inline_svg(path, prefix, title, cls="plot", scale=(0.9, 1.25)):
+    """The SVG file as an inline element: prolog dropped, ids made unique on the page (every
+    id and reference to one gets PREFIX), its title replaced by TITLE, fixed width and height
+    replaced by the viewBox so that it scales with the page, its natural width times SCALE
+    (least, most) as its min- and max-width (text stays readable: a figure wider than the
+    screen scrolls inside its container instead of shrinking; most None: no upper bound)."""
     with open(path, encoding="utf-8") as f:
         svg = f.read()
     svg = svg[svg.index("<svg"):]
@@ -174,15 +212,21 @@ def inline_svg(path, prefix, title):
     vb = attr("viewBox") or "0 0 %g %g" % (width, height)
     if not width:
         width = float(vb.split()[2])
-    body = svg[m.end():]
+    body = compact_svg(svg[m.end():])
+    fonts = set(re.findall(r'\sfont-family="([^"]*)"', body))
+    font = ""
+    if len(fonts) == 1:  # one family for every label: said once, on the figure
+        body = re.sub(r'\sfont-family="[^"]*"', "", body)
+        font = ' font-family="%s"' % esc(fonts.pop())
     body = re.sub(r"""\bid=(['"])""", lambda mm: "id=" + mm.group(1) + prefix, body)
     body = re.sub(r"""(href=['"])#""", lambda mm: mm.group(1) + "#" + prefix, body)
     body = body.replace("url(#", "url(#" + prefix)
     tid = prefix + "title"
     head = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-            'viewBox="%s" role="img" aria-labelledby="%s" class="plot" '
-            'style="min-width:%dpx;max-width:%dpx">\n<title id="%s">%s</title>'
-            % (esc(vb), tid, round(width * 0.9), round(width * 1.25), tid, esc(title)))
+            'viewBox="%s" role="img" aria-labelledby="%s" class="%s"%s '
+            'style="min-width:%dpx%s">\n<title id="%s">%s</title>'
+            % (esc(vb), tid, cls, font, round(width * scale[0]),
+               "" if scale[1] is None else ";max-width:%dpx" % round(width * scale[1]), tid, esc(title)))
     return head + body.rstrip() + "\n"
 
 
@@ -471,11 +515,21 @@ def question_section(a, top, res, es, evidence, rows_by_line, main_of):
     if a["comment"]:
         out.append("<p>%s</p>" % esc(a["comment"]))
     svg = os.path.join(top, "plots", name + ".svg")
+    narrow = os.path.join(top, "plots", name + ".narrow.svg")
     if os.path.exists(svg):
+        # Two drawings of one figure: the table at its natural width, and one reflowed to a
+        # phone's width (plots/NAME.narrow.svg); CSS shows the narrow one up to NARROW_PX
+        # px of viewport width, the wide one above. Each has
+        # its own id prefix and title; the one not displayed is out of the accessibility tree.
+        two = os.path.exists(narrow)
+        figs = inline_svg(svg, "p-%s-" % name, a["title"], "plot plot-wide" if two else "plot")
+        hint = "Wider than a phone screen: scroll sideways."
+        if two:
+            figs += inline_svg(narrow, "p-%s-n-" % name, a["title"], "plot plot-narrow", (0.9, 2.0))
+            hint = '<span class="plot-wide">Wider than a narrow window: scroll sideways.</span>'
         out.append('<figure class="forest"><div class="scroll">%s</div><figcaption class="small muted">'
                    'Forest plot: each trial\u2019s SMD with its 95%% CI; diamonds: pooled estimates. '
-                   'Wider than a phone screen: scroll sideways.</figcaption></figure>'
-                   % inline_svg(svg, "p-%s-" % name, a["title"]))
+                   '%s</figcaption></figure>' % (figs, hint))
     else:
         out.append('<p class="muted">Forest plot not drawn (gnuplot was not installed when the page was made).</p>')
     if res is None:
@@ -514,6 +568,8 @@ def reviews_section(reviews):
     return ('<section id="reviews"><h2>Published reviews side by side</h2>\n%s</section>' % table(head, body, "reviews"))
 
 
+NARROW_PX = 600  # up to this viewport width (px) the page shows the narrow forest plots
+
 CSS = """
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
@@ -547,6 +603,9 @@ table.trials td:nth-child(4),table.excluded td:nth-child(5){min-width:12rem}
 figure{margin:1rem 0}
 figure.forest .scroll{border:1px solid #e3e3e3}
 svg.plot{display:block;width:100%;height:auto}
+svg.plot g.gp{fill:none;color:black;stroke:currentColor;stroke-width:1;stroke-linecap:butt;stroke-linejoin:miter}
+svg.plot-narrow{display:none}
+@media (max-width:NARROW_PXpx){svg.plot-wide,span.plot-wide{display:none}svg.plot-narrow{display:block}}
 .claim{border-left:6px solid #999;background:#fafafa;padding:.5rem 1rem;margin:1rem 0}
 .claim p{margin:.35rem 0}
 .claimtext{font-style:italic;font-size:1.05rem}
@@ -641,7 +700,7 @@ def main():
     page = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             "<title>IASTM: what the trials say \u2014 evidence page</title>",
-            "<style>%s</style></head><body>" % CSS.strip(),
+            "<style>%s</style></head><body>" % CSS.strip().replace("NARROW_PX", str(NARROW_PX)),
             "<header><h1>Instrument-assisted soft tissue mobilization (IASTM): what the trials say</h1>",
             '<p>Claims made about IASTM (the Graston technique, gua sha and similar tools), checked '
             'against the trials whose numbers could be read from publicly reachable reports. '
