@@ -4,7 +4,7 @@
 # variable, whether to run leave-one-out, and `model: che` for the correlated and
 # hierarchical effects model of `iastm mv` over dependent rows instead of `iastm pool`);
 # this script runs build/iastm on it and writes
-# results/NAME.{json,csv,md,txt}, plots/NAME.{png,svg}, and the cross-cutting reports:
+# results/NAME.{json,csv,md,txt}, plots/NAME.{png,svg,narrow.svg}, and the cross-cutting reports:
 # the data audit (audit.*), the summary of findings (evidence.*), the claims check
 # (claims.*), published reviews.
 # Usage: sh analyses/run.sh build/iastm
@@ -52,7 +52,7 @@ for f in analyses/*.analysis; do
     if ! run "$RES/$name.json" $cmd $filter $byopt --format json "$DATA"; then
         msg=$(cat "$RES/$name.json.err")
         rm -f "$RES/$name.json.err" "$RES/$name.json" "$RES/$name.csv" "$RES/$name.txt" \
-            "$PLOTS/$name.png" "$PLOTS/$name.svg"
+            "$PLOTS/$name.png" "$PLOTS/$name.svg" "$PLOTS/$name.narrow.svg"
         msg=${msg#iastm pool: }
         msg=${msg#iastm mv: }
         printf '# %s\n\nNot analysable: %s\n' "$title" "$msg" > "$RES/$name.md"
@@ -67,10 +67,14 @@ for f in analyses/*.analysis; do
     { printf '# %s\n\n%s\n\nFilter: `%s`%s\n\n' "$title" "$(sed -n '1s/^# //p' "$f")" "$filter" "${by:+; subgroups by \`$by\`}"
       cat "$RES/$name.md"; } > "$RES/$name.md.tmp" && mv "$RES/$name.md.tmp" "$RES/$name.md"
     if [ $have_gnuplot -eq 1 ]; then
-        for ext in png svg; do
+        for ext in png svg narrow.svg; do
             # PNG: the print default (7 in wide when the table fits at 8 pt or more); SVG,
-            # inlined by the evidence page and scaled to the screen: set at 10 pt
-            sizeopt=""; [ $ext = svg ] && sizeopt="--font-size 10"
+            # inlined by the evidence page and scaled to the screen: set at 10 pt; narrow.svg,
+            # the page's figure on a phone: reflowed to 3.5 in (no per-arm columns, text at
+            # 6 pt or more), which a 390 px screen shows at about 1.45 px per point, so no
+            # text is below 8 px
+            sizeopt=""
+            case $ext in svg) sizeopt="--font-size 10" ;; narrow.svg) sizeopt="--width 3.5in --font-size 10" ;; esac
             # shellcheck disable=SC2086
             run "$PLOTS/$name.$ext" forest $filter $plotopt $sizeopt --title "$title" "$DATA" || { failures=$((failures + 1)); cat "$PLOTS/$name.$ext.err"; rm -f "$PLOTS/$name.$ext.err"; }
         done
@@ -122,9 +126,15 @@ if [ $have_gnuplot -eq 1 ]; then
     echo "analysis examples: figures for the reference data sets (plots/examples/)"
     mkdir -p "$PLOTS/examples"
     ex() { ex_out=$PLOTS/examples/$1; shift; run "$ex_out" "$@" || { failures=$((failures + 1)); cat "$ex_out.err"; rm -f "$ex_out.err"; }; }
-    ex bcg_by_alloc.png forest --by alloc --favours-left "Favours vaccine" --favours-right "Favours control" --xlabel "Log risk ratio" --title "BCG vaccine trials by allocation" "$REF/bcg.csv"
-    ex bcg_loo.png forest --type loo --favours-left "Favours vaccine" --favours-right "Favours control" --xlabel "Log risk ratio" "$REF/bcg.csv"
-    ex bcg_cumul.png forest --type cumul --order year --favours-left "Favours vaccine" --favours-right "Favours control" --xlabel "Log risk ratio" "$REF/bcg.csv"
+    ex bcg_by_alloc.png forest --by alloc --favours-left "Favours vaccine" --favours-right "Favours control" --transf exp --xlabel "Risk ratio" --title "BCG vaccine trials by allocation" "$REF/bcg.csv"
+    ex bcg_loo.png forest --type loo --favours-left "Favours vaccine" --favours-right "Favours control" --transf exp --xlabel "Risk ratio" "$REF/bcg.csv"
+    ex bcg_cumul.png forest --type cumul --order year --favours-left "Favours vaccine" --favours-right "Favours control" --transf exp --xlabel "Risk ratio" "$REF/bcg.csv"
+    # GOSH: the fit of every subset of the 13 trials (8191), estimate against I^2; its
+    # text summary is not kept
+    if ! "$IASTM" gosh --plot "$PLOTS/examples/bcg_gosh.png" "$REF/bcg.csv" >/dev/null 2>"$PLOTS/examples/bcg_gosh.png.err"; then
+        failures=$((failures + 1)); cat "$PLOTS/examples/bcg_gosh.png.err"
+    fi
+    rm -f "$PLOTS/examples/bcg_gosh.png.err"
     ex bcg_funnel.png funnel --xlabel "Log risk ratio" "$REF/bcg.csv"
     ex bcg_bubble_ablat.png bubble --mods ablat --xlabel "Absolute latitude (degrees)" --ylabel "Log risk ratio" "$REF/bcg.csv"
     ex raudenbush1985_bubble_weeks.png bubble --mods weeks --xlabel "Weeks of teacher-student contact before expectancy induction" --ylabel "Standardized mean difference" "$REF/raudenbush1985.csv"
