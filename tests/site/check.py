@@ -7,7 +7,11 @@ Checks at every width:
   - the page does not scroll sideways, and no element sticks out of the viewport unless a
     scroll container (overflow-x auto/scroll) that itself fits holds it;
   - every <img> and <svg> renders with a non-zero size (images loaded);
-  - text in inline SVG figures renders at --min-svg-px or more, and no <img> is drawn at
+  - every <figure> of inline SVG shows one drawing, the .plot-narrow one (when it has one)
+    up to --narrow-px, else the .plot-wide one; the drawing shown fits the viewport without
+    scrolling sideways (up to --narrow-px a figure with no narrow drawing may scroll inside
+    its box), and has one <title> that labels it; no id is used twice;
+  - text in visible inline SVG figures renders at --min-svg-px or more, and no <img> is drawn at
     less than --min-img-scale of its own size (figures not shrunk to illegibility);
   - no table row is taller than --max-row-px;
   - with --self-contained: no script, and nothing (style, font, image, frame) loaded;
@@ -53,8 +57,10 @@ MEASURE = r"""
     }
     if (!held) out.wide.push(name(el) + ' ' + Math.round(r.left) + '..' + Math.round(r.right));
   }
+  const shown = el => el.getClientRects().length > 0;  // not display:none, nor inside one
   for (const el of document.querySelectorAll('img, svg')) {
     if (el.parentElement && el.parentElement.closest('svg')) continue;
+    if (!shown(el)) continue;  // a figure's other drawing: checked under figures below
     const r = el.getBoundingClientRect();
     const bad = r.width < 1 || r.height < 1 ||
                 (el.tagName.toLowerCase() === 'img' && !(el.complete && el.naturalWidth > 0));
@@ -64,6 +70,7 @@ MEASURE = r"""
   }
   for (const svg of document.querySelectorAll('svg')) {
     if (svg.parentElement && svg.parentElement.closest('svg')) continue;
+    if (!shown(svg)) continue;
     let min = Infinity;
     for (const t of svg.querySelectorAll('text')) {
       if (!t.textContent.trim()) continue;
@@ -77,6 +84,37 @@ MEASURE = r"""
     const t = tr.closest('table');
     out.tallRows.push([tr.getBoundingClientRect().height,
                        (t && t.className ? t.className : 'table') + ' row ' + tr.rowIndex]);
+  }
+  // figures of inline SVG: which drawing is shown (class plot-wide, plot-narrow), its
+  // rendered width, whether its scroll container scrolls, its title
+  out.figures = [];
+  for (const fig of document.querySelectorAll('figure')) {
+    const svgs = [...fig.querySelectorAll('svg')].filter(s => !(s.parentElement && s.parentElement.closest('svg')));
+    if (!svgs.length) continue;
+    const f = {name: (svgs[0].getAttribute('aria-labelledby') || name(svgs[0])), drawings: svgs.length,
+               shown: [], kinds: []};
+    for (const s of svgs) {
+      const kind = s.classList.contains('plot-narrow') ? 'narrow' : s.classList.contains('plot-wide') ? 'wide' : 'plot';
+      f.kinds.push(kind);
+      if (!shown(s)) continue;
+      const r = s.getBoundingClientRect();
+      let sc = s.parentElement, scrolled = false;
+      while (sc && sc !== fig.parentElement) {
+        if (sc.scrollWidth > sc.clientWidth + 0.5) scrolled = true;
+        sc = sc.parentElement;
+      }
+      const titles = [...s.children].filter(c => c.tagName.toLowerCase() === 'title');
+      const lab = s.getAttribute('aria-labelledby');
+      f.shown.push({kind: kind, left: r.left, right: r.right, width: r.width, scrolled: scrolled,
+                    titles: titles.length,
+                    labelled: !!(lab && titles.length && titles[0].id === lab && document.getElementById(lab) === titles[0])});
+    }
+    out.figures.push(f);
+  }
+  const seen = {}; out.dupIds = [];
+  for (const el of document.querySelectorAll('[id]')) {
+    if (seen[el.id] && out.dupIds.length < 8) out.dupIds.push(el.id);
+    seen[el.id] = true;
   }
   out.tallestTable = 0;
   for (const t of document.querySelectorAll('table'))
@@ -213,6 +251,8 @@ def main():
     ap.add_argument("--min-img-scale", type=float, default=0.85,
                     help="smallest rendered/natural width of an <img> (figure text stays legible)")
     ap.add_argument("--max-row-px", type=float, default=200.0)
+    ap.add_argument("--narrow-px", type=int, default=600,
+                    help="up to this viewport width a figure drawn twice shows its .plot-narrow drawing")
     ap.add_argument("--tile", type=int, default=1400)
     a = ap.parse_args()
     url = "file://" + os.path.abspath(a.page)
@@ -247,6 +287,19 @@ def main():
             check(not small, "%s: figure text below %.0f px: %s" % (tag, a.min_svg_px, small[:6]))
             shrunk = [(n, round(x, 2)) for n, x in m["imgScale"] if x < a.min_img_scale]
             check(not shrunk, "%s: image(s) shrunk below %.2f of their size: %s" % (tag, a.min_img_scale, shrunk[:6]))
+            check(not m["dupIds"], "%s: id(s) used more than once: %s" % (tag, m["dupIds"]))
+            for f in m["figures"]:
+                fn = "%s: figure %s" % (tag, f["name"])
+                check(len(f["shown"]) == 1, "%s: %d of its %d drawings shown, expected 1" % (fn, len(f["shown"]), f["drawings"]))
+                # a figure drawn twice shows the narrow drawing up to --narrow-px, the wide one above
+                want = ("narrow" if w <= a.narrow_px else "wide") if "narrow" in f["kinds"] else None
+                for d in f["shown"]:
+                    check(want is None or d["kind"] == want, "%s: the %s drawing is shown, expected the %s one" % (fn, d["kind"], want))
+                    # on a phone, a figure with only its wide drawing may scroll in its box
+                    fits = d["left"] >= -0.5 and d["right"] <= m["vw"] + 0.5 and not d["scrolled"]
+                    check(fits or (w <= a.narrow_px and "narrow" not in f["kinds"]),
+                          "%s: scrolls sideways (drawn %d..%d px, viewport %d px)" % (fn, round(d["left"]), round(d["right"]), m["vw"]))
+                    check(d["titles"] == 1 and d["labelled"], "%s: %d <title>(s), labelled by it: %s" % (fn, d["titles"], d["labelled"]))
             tall = ["%s: %d px" % (w, round(x)) for x, w in m["tallRows"] if x > a.max_row_px]
             check(not tall, "%s: %d table row(s) taller than %.0f px: %s" % (tag, len(tall), a.max_row_px, tall[:8]))
             if a.claims:
