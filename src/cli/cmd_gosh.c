@@ -98,10 +98,7 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
     ma_writer_str(w, "method", ma_method_name(r->method));
     ma_writer_int(w, "k", (long)r->k);
     ma_writer_bool(w, "exact", r->exact);
-    if (r->exact)
-        ma_writer_str(w, "seed", NULL);
-    else
-        ma_writer_num(w, "seed", (double)seed);
+    cli_seed_field(w, r->exact, seed);
     ma_writer_num(w, "subsets", (double)r->subsets);
     ma_writer_num(w, "failed", (double)r->failed);
     ma_writer_num(w, "mean_k", r->mean_k);

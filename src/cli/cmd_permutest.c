@@ -108,10 +108,7 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
     ma_writer_bool(w, "exact", r->exact);
     ma_writer_num(w, "exact_iter", r->exact_iter);
     ma_writer_num(w, "iter", (double)r->iter);
-    if (r->exact)
-        ma_writer_str(w, "seed", NULL);
-    else
-        ma_writer_num(w, "seed", (double)o->seed);
+    cli_seed_field(w, r->exact, o->seed);
     ma_writer_num(w, "failed", (double)r->failed);
     ma_writer_num(w, "tau2", r->tau2);
     ma_writer_num(w, "QM", r->QM);
