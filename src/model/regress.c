@@ -478,9 +478,10 @@ ma_status_t ma_tau2_reg_lik(reg_ws_t *ws, ma_method_t m, const ma_rma_opts_t *o,
 
 /* One estimator of the table; MA_ENUMERIC on non-convergence. *reset when ll0check set
  * tau2 to 0. */
-static ma_status_t tau2_fit(reg_ws_t *ws, ma_method_t m, const ma_rma_opts_t *o, double *tau2,
+static ma_status_t tau2_fit(void *ctx, ma_method_t m, const ma_rma_opts_t *o, double *tau2,
                             int *iterations, int *reset)
 {
+    reg_ws_t *ws = ctx;
     const ma_method_def_t *def = ma_method_def(m);
     double t = 0;
     ma_status_t st;
@@ -540,18 +541,10 @@ static ma_status_t check_input(const double *yi, const double *vi, size_t k, con
 {
     size_t i, j;
     char val[64];
+    ma_status_t st;
     for (i = 0; i < k; i++) {
-        if (!isfinite(yi[i])) {
-            snprintf(val, sizeof val, "%.17g", yi[i]);
-            return ma_error_at(err, MA_EINPUT, NULL, 0, "yi", val,
-                               "study %zu: effect size is not finite", i + 1);
-        }
-        if (!(vi[i] > 0) || !isfinite(vi[i])) {
-            snprintf(val, sizeof val, "%.17g", vi[i]);
-            return ma_error_at(err, MA_EINPUT, NULL, 0, "vi", val,
-                               "study %zu: sampling variance must be positive and finite",
-                               i + 1);
-        }
+        if ((st = ma_check_study(yi, vi, i, err)) != MA_OK)
+            return st;
         for (j = 0; j < p; j++)
             if (!isfinite(X[i * p + j])) {
                 snprintf(val, sizeof val, "%.17g", X[i * p + j]);
@@ -704,32 +697,15 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
     if (fe || (int_only && k == 1)) {
         r->tau2 = 0;
     } else {
-        ma_method_t mm = o->method;
-        int it = 0, reset = 0;
-        for (;;) {
-            st = tau2_fit(&ws, mm, o, &r->tau2, &it, &reset);
-            r->iterations = it;
-            if (st == MA_OK)
-                break;
-            if (st != MA_ENUMERIC) {
+        st = ma_tau2_fallback(tau2_fit, &ws, o, &r->tau2, &r->iterations, &r->converged,
+                              &r->method_used, r->note, sizeof r->note);
+        if (st != MA_OK) {
+            if (st != MA_ENUMERIC)
                 ma_error_set(err, st, "tau2 estimation failed");
-                goto fail;
-            }
-            if (ma_method_info(mm)->fallback < 0) {
-                st = ma_error_set(err, MA_ENUMERIC, "tau2 could not be estimated (DL failed)");
-                goto fail;
-            }
-            r->converged = 0;
-            {
-                ma_method_t next = (ma_method_t)ma_method_info(mm)->fallback;
-                ma_fallback_note(r->note, sizeof r->note, mm, it, o->maxiter, next);
-                mm = next;
-            }
+            else
+                ma_error_set(err, MA_ENUMERIC, "tau2 could not be estimated (DL failed)");
+            goto fail;
         }
-        r->method_used = mm;
-        if (reset)
-            MA_NOTE(r, "%s: log-likelihood at tau2 = 0 was higher; tau2 set to 0 (as metafor)",
-                     ma_method_name(mm));
     }
 
     /* coefficients at weights 1/(vi + tau2), on the uncentred y */

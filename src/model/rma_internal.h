@@ -24,6 +24,22 @@ void ma_note_append(char *note, size_t size, const char *fmt, ...)
 void ma_fallback_note(char *note, size_t size, ma_method_t m, int it, int maxiter,
                       ma_method_t next);
 
+/* MA_EINPUT naming study i (1-based in the message) and its value when its effect size is
+ * not finite or its sampling variance not positive and finite; MA_OK otherwise. */
+ma_status_t ma_check_study(const double *yi, const double *vi, size_t i, ma_error_t *err);
+
+/* One tau2 estimator by method m on the data ctx (ma_tau2_fit's arguments). */
+typedef ma_status_t (*ma_tau2_fn)(void *ctx, ma_method_t m, const ma_rma_opts_t *o,
+                                  double *tau2, int *iterations, int *reset);
+
+/* tau2 by o->method, falling back along the method table (with its note) while a fit
+ * fails numerically: *converged = 0 after a fallback, *used the method that gave tau2, the
+ * note of a reset at tau2 = 0. Returns MA_OK, MA_ENUMERIC when the last method failed too,
+ * or the first other error of a fit. *iterations: those of the last fit. */
+ma_status_t ma_tau2_fallback(ma_tau2_fn fit, void *ctx, const ma_rma_opts_t *o, double *tau2,
+                             int *iterations, int *converged, ma_method_t *used, char *note,
+                             size_t size);
+
 /* MA_ENUMERIC naming the study (1-based) whose weight 1/vi overflows, or the smallest vi
  * when the sum of the weights does; MA_OK when all are finite. */
 ma_status_t ma_check_weights(const double *vi, size_t k, ma_error_t *err);
