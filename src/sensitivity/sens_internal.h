@@ -11,4 +11,11 @@ void ma_rma_mark_failed(ma_rma_t *r, size_t k, const ma_rma_opts_t *o, const ma_
 /* 1 when a refit error is fatal for the whole analysis (memory, bad options or data). */
 int ma_refit_fatal(const ma_error_t *e);
 
+/* Stable merge sort of the index array a (n entries, tmp as long): before(ctx, i, j)
+ * nonzero when i goes first; ties keep their order. With swaps, adds the number of
+ * exchanges (pairs out of order) to *swaps (cumul.c). */
+typedef int (*ma_before_fn)(const void *ctx, size_t a, size_t b);
+void ma_merge_sort(size_t *a, size_t *tmp, size_t n, ma_before_fn before, const void *ctx,
+                   double *swaps);
+
 #endif
