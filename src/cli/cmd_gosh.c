@@ -213,12 +213,7 @@ static int draw(cli_ctx_t *x, const ma_gosh_grid_t *grid)
     p.subsets = g->r.subsets - g->r.failed;
     p.exact = g->r.exact;
     ma_gosh_plot_opts_init(&po);
-    po.format = g->plot.format;
-    po.title = g->plot.title;
-    po.width_pt = g->plot.width;
-    po.height_pt = g->plot.height;
-    po.font_pt = g->plot.font_size;
-    po.dpi = g->plot.dpi;
+    CLI_PLOT_PAGE(po, g->plot);
     po.xlabel = cli_measure_axis(cli_measure_name(&x->c, x->d));
     ma_gp_init(&s);
     if (ma_gosh_plot_script(&p, &po, &s, &err) != MA_OK)
