@@ -102,6 +102,19 @@ int cli_parse_double(const char *cmd, const char *opt, const char *arg, double l
  * Returns the count, or 0 after a usage error. */
 size_t cli_split_mods(const char *cmd, char *buf, const char **names, size_t max);
 
+/* The moderators of --mods: a copy of the argument and the names in it. */
+#define CLI_MAX_MODS 64
+typedef struct {
+    char *buf;
+    const char *names[CLI_MAX_MODS];
+    size_t n;
+} cli_mods_t;
+
+/* --mods ARG into m (replacing an earlier one), at most max (<= CLI_MAX_MODS) names.
+ * Returns 1, -1 after a usage error, -2 after "out of memory" (an option's returns). */
+int cli_mods_parse(cli_mods_t *m, const char *cmd, const char *arg, size_t max);
+void cli_mods_free(cli_mods_t *m);
+
 /* The single input file argument: optind must leave exactly one. Returns NULL after a
  * usage error. */
 const char *cli_input_arg(int argc, char **argv, const char *cmd);

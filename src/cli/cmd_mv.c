@@ -9,7 +9,6 @@
 
 enum { OPT_OBS = OPT_CMD_BASE, OPT_RHO, OPT_CHE, OPT_ARM, OPT_MODS, OPT_NO_SIGMA2_CI };
 
-#define MAX_MODS 64
 #define CHE_RHO 0.6
 
 static const char HELP[] =
@@ -47,9 +46,7 @@ static const char HELP[] =
 typedef struct {
     ma_mv_opts_t o;
     const char *obs, *arm;
-    const char *mods[MAX_MODS];
-    size_t nmods;
-    char *modbuf;
+    cli_mods_t mods;
 } mv_cli_t;
 
 /* The model's rows: ids, arrays for ma_mv_fit, the design; all owned. */
@@ -93,17 +90,17 @@ static int rows_build(const mv_cli_t *m, const ma_dataset_t *d, mv_rows_t *r)
         return cli_usage_error("mv", "--arm: no column '%s' in %s", m->arm, t->path);
     if (!m->arm)
         acol = ma_table_col(t, "comp_arm");
-    if (m->nmods) {
-        for (j = 0; j < m->nmods; j++)
-            if (ma_table_col(t, m->mods[j]) < 0)
-                return cli_usage_error("mv", "--mods: no column '%s' in %s", m->mods[j],
+    if (m->mods.n) {
+        for (j = 0; j < m->mods.n; j++)
+            if (ma_table_col(t, m->mods.names[j]) < 0)
+                return cli_usage_error("mv", "--mods: no column '%s' in %s", m->mods.names[j],
                                        t->path);
-        if (!(cells = malloc(d->k * m->nmods * sizeof *cells)))
+        if (!(cells = malloc(d->k * m->mods.n * sizeof *cells)))
             goto oom;
         for (i = 0; i < d->k; i++)
-            for (j = 0; j < m->nmods; j++)
-                cells[i * m->nmods + j] = ma_dataset_cell(d, d->idx[i], m->mods[j]);
-        if (ma_design_build(m->mods, m->nmods, cells, d->k, &r->x, &err) != MA_OK) {
+            for (j = 0; j < m->mods.n; j++)
+                cells[i * m->mods.n + j] = ma_dataset_cell(d, d->idx[i], m->mods.names[j]);
+        if (ma_design_build(m->mods.names, m->mods.n, cells, d->k, &r->x, &err) != MA_OK) {
             char buf[1400];
             fprintf(stderr, "iastm mv: %s: %s\n", t->path,
                     ma_error_format(&err, buf, sizeof buf));
@@ -432,15 +429,7 @@ static int parse_opt(mv_cli_t *m, int opt, const char *arg)
         m->o.level = x / 100;
         return 1;
     case OPT_MODS:
-        free(m->modbuf);
-        if (!(m->modbuf = malloc(strlen(arg) + 1))) {
-            fprintf(stderr, "iastm mv: out of memory\n");
-            return -1;
-        }
-        memcpy(m->modbuf, arg, strlen(arg) + 1);
-        if ((m->nmods = cli_split_mods("mv", m->modbuf, m->mods, MAX_MODS)) == 0)
-            return -1;
-        return 1;
+        return cli_mods_parse(&m->mods, "mv", arg, CLI_MAX_MODS);
     default:
         return 0;
     }
@@ -545,7 +534,7 @@ static void clear(cli_ctx_t *x)
         ma_mv_clear(&u->sens[i]);
     ma_mv_clear(&u->r);
     rows_free(&u->rows);
-    free(u->m.modbuf);
+    cli_mods_free(&u->m.mods);
 }
 
 static const struct option OPTIONS[] = {

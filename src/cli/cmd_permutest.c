@@ -144,9 +144,7 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
 
 typedef struct {
     ma_permutest_opts_t o;
-    char modbuf[1024];
-    const char *mods[MAX_MODS];
-    size_t nmods;
+    cli_mods_t mods;
     ma_design_t *x;
     double *yi, *vi; /* the rows of the model (with --mods), else the dataset's */
     ma_permutest_t r;
@@ -162,9 +160,7 @@ static int option(cli_ctx_t *x, int opt, const char *arg)
     permutest_t *p = x->self;
     switch (opt) {
     case OPT_MODS:
-        snprintf(p->modbuf, sizeof p->modbuf, "%s", arg);
-        return (p->nmods = cli_split_mods("permutest", p->modbuf, p->mods, MAX_MODS)) == 0
-                   ? -1 : 1;
+        return cli_mods_parse(&p->mods, "permutest", arg, MAX_MODS);
     case OPT_EXACT:
         p->o.exact = 1;
         return 1;
@@ -178,13 +174,7 @@ static int option(cli_ctx_t *x, int opt, const char *arg)
 
 static int loaded(cli_ctx_t *x)
 {
-    permutest_t *p = x->self;
-    size_t j;
-    int rc;
-    for (j = 0; j < p->nmods; j++)
-        if ((rc = cli_need_column(x, "--mods", p->mods[j])) != 0)
-            return rc;
-    return 0;
+    return cli_need_mods(x, &((permutest_t *)x->self)->mods);
 }
 
 static void text(cli_ctx_t *x, FILE *f)
@@ -207,8 +197,8 @@ static int run(cli_ctx_t *x)
     int rc;
     p->o.rma = x->rma;
     p->o.rma.tau2_ci = 0;
-    if (p->nmods &&
-        (rc = cli_model_matrix(x, p->mods, p->nmods, &p->x, &p->yi, &p->vi)) != 0)
+    if (p->mods.n &&
+        (rc = cli_model_matrix(x, p->mods.names, p->mods.n, &p->x, &p->yi, &p->vi)) != 0)
         return rc;
     m = p->x;
     cli_resample_start(&p->o.run);
@@ -222,6 +212,7 @@ static void clear(cli_ctx_t *x)
 {
     permutest_t *p = x->self;
     ma_permutest_clear(&p->r);
+    cli_mods_free(&p->mods);
     free(p->yi);
     free(p->vi);
     ma_design_free(p->x);

@@ -7,7 +7,6 @@
 
 enum { OPT_MODS = OPT_CMD_BASE };
 
-#define MAX_MODS 64
 
 static const char HELP[] =
     "Usage: iastm regress --mods COL[,COL...] [OPTIONS] FILE.csv\n"
@@ -108,9 +107,7 @@ static void text_report(FILE *f, const ma_reg_t *r, const ma_design_t *x,
 }
 
 typedef struct {
-    char *modbuf;
-    const char *mods[MAX_MODS];
-    size_t nmods;
+    cli_mods_t mods;
     ma_design_t *x;
     double *yi, *vi;
     ma_reg_t r;
@@ -121,29 +118,19 @@ static int option(cli_ctx_t *x, int opt, const char *arg)
     regress_t *g = x->self;
     if (opt != OPT_MODS)
         return 0;
-    free(g->modbuf);
-    if (!(g->modbuf = malloc(strlen(arg) + 1)))
-        return cli_oom(x), -2;
-    strcpy(g->modbuf, arg);
-    return (g->nmods = cli_split_mods("regress", g->modbuf, g->mods, MAX_MODS)) == 0 ? -1 : 1;
+    return cli_mods_parse(&g->mods, "regress", arg, CLI_MAX_MODS);
 }
 
 static int check(cli_ctx_t *x)
 {
-    if (((regress_t *)x->self)->nmods == 0)
+    if (((regress_t *)x->self)->mods.n == 0)
         return cli_usage_error("regress", "--mods COL[,COL...] is required");
     return 0;
 }
 
 static int loaded(cli_ctx_t *x)
 {
-    regress_t *g = x->self;
-    size_t j;
-    int rc;
-    for (j = 0; j < g->nmods; j++)
-        if ((rc = cli_need_column(x, "--mods", g->mods[j])) != 0)
-            return rc;
-    return 0;
+    return cli_need_mods(x, &((regress_t *)x->self)->mods);
 }
 
 static void text(cli_ctx_t *x, FILE *f)
@@ -151,7 +138,7 @@ static void text(cli_ctx_t *x, FILE *f)
     regress_t *g = x->self;
     const ma_dataset_t *d = x->d;
     size_t i;
-    text_report(f, &g->r, g->x, &x->rma, g->mods, cli_measure_name(&x->c, d));
+    text_report(f, &g->r, g->x, &x->rma, g->mods.names, cli_measure_name(&x->c, d));
     cli_excluded_text(f, d);
     if (g->x->nmissing) {
         fprintf(f, "\nNot in the model (%zu row%s):\n", g->x->nmissing,
@@ -170,9 +157,9 @@ static void records(cli_ctx_t *x, ma_writer_t *w)
     const ma_reg_t *r = &g->r;
     char modlist[1024] = "";
     size_t i, j;
-    for (j = 0; j < g->nmods; j++) {
+    for (j = 0; j < g->mods.n; j++) {
         size_t n = strlen(modlist);
-        snprintf(modlist + n, sizeof modlist - n, "%s%s", j ? "," : "", g->mods[j]);
+        snprintf(modlist + n, sizeof modlist - n, "%s%s", j ? "," : "", g->mods.names[j]);
     }
     ma_writer_section(w, "model");
     ma_writer_begin(w);
@@ -232,7 +219,7 @@ static int run(cli_ctx_t *x)
     ma_error_t err;
     size_t j;
     int rc;
-    if ((rc = cli_model_matrix(x, g->mods, g->nmods, &g->x, &g->yi, &g->vi)) != 0)
+    if ((rc = cli_model_matrix(x, g->mods.names, g->mods.n, &g->x, &g->yi, &g->vi)) != 0)
         return rc;
     if (ma_regress_fit(g->yi, g->vi, g->x->k, g->x->X, g->x->p, &x->rma, &g->r, &err) != MA_OK) {
         rc = cli_fit_error(x, &err);
@@ -251,7 +238,7 @@ static void clear(cli_ctx_t *x)
     ma_design_free(g->x);
     free(g->yi);
     free(g->vi);
-    free(g->modbuf);
+    cli_mods_free(&g->mods);
 }
 
 static const struct option OPTIONS[] = {
