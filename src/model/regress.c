@@ -355,27 +355,16 @@ static ma_status_t score_eval(double tau2, void *arg, ma_score_eval_t *e)
 {
     const score_arg_t *sa = arg;
     reg_ws_t *ws = sa->ws;
-    double k = (double)ws->k, p = (double)ws->p;
+    double k = (double)ws->k, p = (double)ws->p, trP = NAN, trPP = NAN;
     reg_sums_t s;
 
     set_weights(ws, tau2);
     if (wls(ws, 1, &s) != MA_OK)
         return MA_ENUMERIC;
-    if (sa->m == MA_METHOD_EB) {
-        e->num = s.q * k / (k - p) - k;
-        e->den = s.sw;
-        return MA_OK;
-    }
-    if (sa->m == MA_METHOD_ML) {
-        e->num = s.sw2e2 - s.sw;
-        e->den = s.sw2;
-    } else {
-        double trP, trPP;
-        if (hat_traces(ws, &trP, &trPP) != MA_OK)
-            return MA_ENUMERIC;
-        e->num = s.sw2e2 - trP;
-        e->den = trPP;
-    }
+    /* the traces of P only where the equation needs them (REML): O(k p^2) */
+    if (sa->m != MA_METHOD_EB && sa->m != MA_METHOD_ML && hat_traces(ws, &trP, &trPP) != MA_OK)
+        return MA_ENUMERIC;
+    ma_score_equation(sa->m, k, p, s.q, s.sw, s.sw2, s.sw2e2, trP, trPP, e);
     return MA_OK;
 }
 
