@@ -156,7 +156,7 @@ static void records(cli_ctx_t *x, ma_writer_t *w)
     const ma_dataset_t *d = x->d;
     const ma_reg_t *r = &g->r;
     char modlist[1024] = "";
-    size_t i, j;
+    size_t j;
     for (j = 0; j < g->mods.n; j++) {
         size_t n = strlen(modlist);
         snprintf(modlist + n, sizeof modlist - n, "%s%s", j ? "," : "", g->mods.names[j]);
@@ -201,16 +201,8 @@ static void records(cli_ctx_t *x, ma_writer_t *w)
         ma_writer_num(w, "ci_ub", r->ci_ub[j]);
         ma_writer_end(w);
     }
-    cli_excluded_records(w, d);
-    for (i = 0; i < g->x->nmissing; i++) {
-        const ma_study_t *s = &d->s[d->idx[g->x->missing[i]]];
-        ma_writer_begin(w);
-        ma_writer_str(w, "study", s->label);
-        ma_writer_int(w, "line", s->line);
-        ma_writer_str(w, "data_form", ma_form_name(s->form));
-        ma_writer_str(w, "reason", g->x->reason[i]);
-        ma_writer_end(w);
-    }
+    /* the rows without a moderator among the excluded ones */
+    cli_excluded_records_and(w, d, g->x->missing, g->x->nmissing, g->x->reason, NULL);
 }
 
 static int run(cli_ctx_t *x)

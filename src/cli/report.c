@@ -337,8 +337,24 @@ void cli_excluded_text(FILE *f, const ma_dataset_t *d)
 
 void cli_excluded_records(ma_writer_t *w, const ma_dataset_t *d)
 {
+    cli_excluded_records_and(w, d, NULL, 0, NULL, NULL);
+}
+
+void cli_excluded_records_and(ma_writer_t *w, const ma_dataset_t *d, const size_t *pos,
+                              size_t n, char *const *reasons, const char *reason)
+{
     ma_dependence_t dep;
+    size_t i;
     cli_not_pooled_records(w, d);
+    for (i = 0; i < n; i++) {
+        const ma_study_t *s = &d->s[d->idx[pos[i]]];
+        ma_writer_begin(w);
+        ma_writer_str(w, "study", s->label);
+        ma_writer_int(w, "line", s->line);
+        ma_writer_str(w, "data_form", ma_form_name(s->form));
+        ma_writer_str(w, "reason", reasons ? reasons[i] : reason);
+        ma_writer_end(w);
+    }
     dependence(d, &dep);
     if (!dep.note[0])
         return;
