@@ -374,20 +374,6 @@ static void sensitivity_records(ma_writer_t *w, const ma_mv_t *fits)
     }
 }
 
-/* Rows left out of the model because a moderator is missing. */
-static void mods_missing_text(FILE *f, const ma_dataset_t *d, const ma_design_t *x)
-{
-    size_t i;
-    if (!x || x->nmissing == 0)
-        return;
-    fprintf(f, "\nLeft out for a missing moderator (%zu row%s):\n", x->nmissing,
-            x->nmissing == 1 ? "" : "s");
-    for (i = 0; i < x->nmissing; i++) {
-        const ma_study_t *s = &d->s[d->idx[x->missing[i]]];
-        fprintf(f, "  %s (line %ld): %s\n", s->label, s->line, x->reason[i]);
-    }
-}
-
 static int parse_opt(mv_cli_t *m, int opt, const char *arg)
 {
     double x;
@@ -498,7 +484,7 @@ static void text(cli_ctx_t *x, FILE *f)
                 cli_measure_name(&x->c, d), u->m.o.level);
     if (u->che)
         sensitivity_text(f, u->sens, term(&u->rows, 0));
-    mods_missing_text(f, d, u->rows.x);
+    cli_design_missing_text(f, d, u->rows.x, "Left out for a missing moderator");
     cli_not_pooled_text(f, d);
 }
 

@@ -84,14 +84,7 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
         fprintf(f, "%-16.16s %10.4f %10.4f %10.4f %10s %12s\n", term_name(x, j), r->b[j],
                 r->se[j], r->stat[j], pv(r->pval_model[j], a, 32), pv(r->pval[j], b, 32));
     cli_excluded_text(f, d);
-    if (x && x->nmissing) {
-        fprintf(f, "\nLeft out for a missing moderator (%zu row%s):\n", x->nmissing,
-                x->nmissing == 1 ? "" : "s");
-        for (j = 0; j < x->nmissing; j++) {
-            const ma_study_t *s = &d->s[d->idx[x->missing[j]]];
-            fprintf(f, "  %s (line %ld): %s\n", s->label, s->line, x->reason[j]);
-        }
-    }
+    cli_design_missing_text(f, d, x, "Left out for a missing moderator");
 }
 
 static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_dataset_t *d,

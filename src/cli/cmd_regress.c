@@ -137,17 +137,9 @@ static void text(cli_ctx_t *x, FILE *f)
 {
     regress_t *g = x->self;
     const ma_dataset_t *d = x->d;
-    size_t i;
     text_report(f, &g->r, g->x, &x->rma, g->mods.names, cli_measure_name(&x->c, d));
     cli_excluded_text(f, d);
-    if (g->x->nmissing) {
-        fprintf(f, "\nNot in the model (%zu row%s):\n", g->x->nmissing,
-                g->x->nmissing == 1 ? "" : "s");
-        for (i = 0; i < g->x->nmissing; i++) {
-            const ma_study_t *s = &d->s[d->idx[g->x->missing[i]]];
-            fprintf(f, "  %s (line %ld): %s\n", s->label, s->line, g->x->reason[i]);
-        }
-    }
+    cli_design_missing_text(f, d, g->x, "Not in the model");
 }
 
 static void records(cli_ctx_t *x, ma_writer_t *w)

@@ -335,6 +335,19 @@ void cli_excluded_text(FILE *f, const ma_dataset_t *d)
         fprintf(f, "\nWarning: %s.\n", dep.note);
 }
 
+void cli_design_missing_text(FILE *f, const ma_dataset_t *d, const ma_design_t *x,
+                             const char *heading)
+{
+    size_t i;
+    if (!x || x->nmissing == 0)
+        return;
+    fprintf(f, "\n%s (%zu row%s):\n", heading, x->nmissing, x->nmissing == 1 ? "" : "s");
+    for (i = 0; i < x->nmissing; i++) {
+        const ma_study_t *s = &d->s[d->idx[x->missing[i]]];
+        fprintf(f, "  %s (line %ld): %s\n", s->label, s->line, x->reason[i]);
+    }
+}
+
 void cli_excluded_records(ma_writer_t *w, const ma_dataset_t *d)
 {
     cli_excluded_records_and(w, d, NULL, 0, NULL, NULL);
