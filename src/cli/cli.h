@@ -228,9 +228,12 @@ int cli_writer_done(ma_writer_t *w);
  * error printed. */
 int cli_rma_opt(ma_rma_opts_t *o, int opt, const char *arg, const char *cmd);
 #define CLI_RMA_LONGOPTS                                        \
+    CLI_RMA_FIT_LONGOPTS,                                       \
+    {"pi", required_argument, NULL, OPT_PI}
+/* The same without --pi, for models that have no prediction interval (regress). */
+#define CLI_RMA_FIT_LONGOPTS                                    \
     {"method", required_argument, NULL, OPT_METHOD},            \
     {"test", required_argument, NULL, OPT_TEST},                \
-    {"pi", required_argument, NULL, OPT_PI},                    \
     {"level", required_argument, NULL, OPT_LEVEL},              \
     {"maxiter", required_argument, NULL, OPT_MAXITER},          \
     {"stepadj", required_argument, NULL, OPT_STEPADJ},          \

@@ -226,12 +226,7 @@ static void clear(cli_ctx_t *x)
 }
 
 static const struct option OPTIONS[] = {
-    {"method", required_argument, NULL, OPT_METHOD},
-    {"test", required_argument, NULL, OPT_TEST},
-    {"level", required_argument, NULL, OPT_LEVEL},
-    {"maxiter", required_argument, NULL, OPT_MAXITER},
-    {"stepadj", required_argument, NULL, OPT_STEPADJ},
-    {"tau2-init", required_argument, NULL, OPT_TAU2_INIT},
+    CLI_RMA_FIT_LONGOPTS,
     {"mods", required_argument, NULL, OPT_MODS},
     CLI_OPT_END};
 
@@ -244,7 +239,7 @@ const cli_cmd_t CLI_CMD_REGRESS = {
     .table = "coefficients", .md_columns = MD_COLUMNS,
     .name = "regress", .summary = "mixed-effects meta-regression on moderators", .help = HELP,
     .help_parts = {CLI_COMMON_HELP, CLI_METHOD_HELP},
-    .groups = CLI_GROUP_RMA_PARSE, /* no --pi: the options are listed above */
+    .groups = CLI_GROUP_RMA_PARSE, /* no --pi: CLI_RMA_FIT_LONGOPTS above */
     .options = OPTIONS, .self_size = sizeof(regress_t), .min_k = 1,
     .k_style = CLI_K_NONE_USABLE, .option = option, .check = check, .loaded = loaded,
     .run = run, .clear = clear,
