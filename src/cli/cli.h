@@ -190,6 +190,9 @@ void cli_pool_section(ma_writer_t *w, const cli_common_t *c, const ma_dataset_t 
 void cli_rma_fields(ma_writer_t *w, const ma_rma_t *r, const char *names);
 void cli_excluded_text(FILE *f, const ma_dataset_t *d);
 void cli_excluded_records(ma_writer_t *w, const ma_dataset_t *d);
+/* The fields of one coefficient of a model: estimate se stat pval ci_lb ci_ub. */
+void cli_coef_fields(ma_writer_t *w, double b, double se, double stat, double pval,
+                     double ci_lb, double ci_ub);
 /* The rows a model matrix left out (none: nothing), under "HEADING (N rows):". */
 void cli_design_missing_text(FILE *f, const ma_dataset_t *d, const ma_design_t *x,
                              const char *heading);

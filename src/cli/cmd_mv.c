@@ -280,12 +280,7 @@ static void records(ma_writer_t *w, const ma_mv_t *r, const mv_rows_t *rows,
         ma_writer_int(w, "obs_levels", (long)r->nobs);
         ma_writer_str(w, "method", r->method == MA_MV_REML ? "REML" : "ML");
         ma_writer_num(w, "rho", r->rho);
-        ma_writer_num(w, "estimate", r->b[j]);
-        ma_writer_num(w, "se", r->se[j]);
-        ma_writer_num(w, "stat", r->stat[j]);
-        ma_writer_num(w, "pval", r->pval[j]);
-        ma_writer_num(w, "ci_lb", r->ci_lb[j]);
-        ma_writer_num(w, "ci_ub", r->ci_ub[j]);
+        cli_coef_fields(w, r->b[j], r->se[j], r->stat[j], r->pval[j], r->ci_lb[j], r->ci_ub[j]);
         ma_writer_num(w, "rve_se", r->rve_se[j]);
         ma_writer_num(w, "rve_stat", r->rve_stat[j]);
         ma_writer_num(w, "rve_df", r->rve_df[j]);

@@ -185,12 +185,7 @@ static void records(cli_ctx_t *x, ma_writer_t *w)
     for (j = 0; j < r->p; j++) {
         ma_writer_begin(w);
         ma_writer_str(w, "term", g->x->term[j]);
-        ma_writer_num(w, "estimate", r->b[j]);
-        ma_writer_num(w, "se", r->se[j]);
-        ma_writer_num(w, "stat", r->stat[j]);
-        ma_writer_num(w, "pval", r->pval[j]);
-        ma_writer_num(w, "ci_lb", r->ci_lb[j]);
-        ma_writer_num(w, "ci_ub", r->ci_ub[j]);
+        cli_coef_fields(w, r->b[j], r->se[j], r->stat[j], r->pval[j], r->ci_lb[j], r->ci_ub[j]);
         ma_writer_end(w);
     }
     /* the rows without a moderator among the excluded ones */

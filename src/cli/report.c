@@ -335,6 +335,17 @@ void cli_excluded_text(FILE *f, const ma_dataset_t *d)
         fprintf(f, "\nWarning: %s.\n", dep.note);
 }
 
+void cli_coef_fields(ma_writer_t *w, double b, double se, double stat, double pval,
+                     double ci_lb, double ci_ub)
+{
+    ma_writer_num(w, "estimate", b);
+    ma_writer_num(w, "se", se);
+    ma_writer_num(w, "stat", stat);
+    ma_writer_num(w, "pval", pval);
+    ma_writer_num(w, "ci_lb", ci_lb);
+    ma_writer_num(w, "ci_ub", ci_ub);
+}
+
 void cli_design_missing_text(FILE *f, const ma_dataset_t *d, const ma_design_t *x,
                              const char *heading)
 {
