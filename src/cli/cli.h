@@ -190,6 +190,12 @@ void cli_pool_section(ma_writer_t *w, const cli_common_t *c, const ma_dataset_t 
 void cli_rma_fields(ma_writer_t *w, const ma_rma_t *r, const char *names);
 void cli_excluded_text(FILE *f, const ma_dataset_t *d);
 void cli_excluded_records(ma_writer_t *w, const ma_dataset_t *d);
+/* The width of the study column of a text table: the longest pooled label, 12 to 30. */
+size_t cli_label_width(const ma_dataset_t *d);
+/* "TITLE (random-effects model; METHOD; k = K; MEASURE)" and a newline; "common-effect
+ * model; inverse-variance weights" when m is FE. */
+void cli_analysis_heading(FILE *f, const char *title, ma_method_t m, size_t k,
+                          const char *measure);
 /* The fields of one coefficient of a model: estimate se stat pval ci_lb ci_ub. */
 void cli_coef_fields(ma_writer_t *w, double b, double se, double stat, double pval,
                      double ci_lb, double ci_ub);

@@ -417,16 +417,31 @@ static double weight_sum(const ma_dataset_t *d, double tau2)
     return sw;
 }
 
-void cli_studies_text(FILE *f, const ma_dataset_t *d, double tau2)
+size_t cli_label_width(const ma_dataset_t *d)
 {
-    char a[32], b[32], c[32];
     size_t j, w = 12;
-    double sw = weight_sum(d, tau2);
     for (j = 0; j < d->k; j++) {
         size_t l = strlen(d->s[d->idx[j]].label);
         if (l > w)
             w = l < 30 ? l : 30;
     }
+    return w;
+}
+
+void cli_analysis_heading(FILE *f, const char *title, ma_method_t m, size_t k,
+                          const char *measure)
+{
+    int fe = m == MA_METHOD_FE;
+    fprintf(f, "%s (%s; %s; k = %zu; %s)\n", title,
+            fe ? "common-effect model" : "random-effects model",
+            fe ? "inverse-variance weights" : ma_method_name(m), k, measure);
+}
+
+void cli_studies_text(FILE *f, const ma_dataset_t *d, double tau2)
+{
+    char a[32], b[32], c[32];
+    size_t j, w = cli_label_width(d);
+    double sw = weight_sum(d, tau2);
     fprintf(f, "\nStudies pooled (k = %zu):\n\n%-*s %6s %10s %10s %10s\n", d->k, (int)w, "study",
             "line", "yi", "vi", "weight(%)");
     for (j = 0; j < d->k; j++) {
