@@ -719,11 +719,9 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
     if (tdist)
         r->df = (double)(k - p);
     /* Knapp & Hartung: vb scaled by RSS/(k-p), as the intercept-only fit */
-    s2w = ma_knha_scale(r->test, s.q, (double)(k - p));
+    s2w = ma_knha_scale(r->test, s.q, (double)(k - p), r->note, sizeof r->note);
     if (s2w != 1)
         gsl_matrix_scale(vb, s2w);
-    if (s2w == 0)
-        MA_NOTE(r, "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
     crit = tdist ? (r->df > 0 ? gsl_cdf_tdist_Qinv(alpha / 2, r->df) : NAN)
                 : gsl_cdf_ugaussian_Qinv(alpha / 2);
     for (j = 0; j < p; j++) {

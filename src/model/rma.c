@@ -308,7 +308,7 @@ static void fit_single(const double *yi, const double *vi, const ma_rma_opts_t *
                 "interval undefined");
 }
 
-double ma_knha_scale(ma_test_t test, double rss, double df)
+double ma_knha_scale(ma_test_t test, double rss, double df, char *note, size_t size)
 {
     double s2w;
     if (test != MA_TEST_KNHA && test != MA_TEST_ADHOC)
@@ -317,7 +317,12 @@ double ma_knha_scale(ma_test_t test, double rss, double df)
      * metafor sets it to 0 when RSS <= machine epsilon. adhoc truncates it at 1 (Knapp &
      * Hartung 2003's ad hoc variant). */
     s2w = rss <= DBL_EPSILON ? 0.0 : rss / df;
-    return test == MA_TEST_ADHOC && s2w < 1 ? 1 : s2w;
+    if (test == MA_TEST_ADHOC && s2w < 1)
+        return 1;
+    if (s2w == 0)
+        ma_note_append(note, size,
+                       "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
+    return s2w;
 }
 
 void ma_rma_inference(const ma_wsums_t *s, size_t k, double tau2, const ma_rma_opts_t *o,
@@ -326,9 +331,7 @@ void ma_rma_inference(const ma_wsums_t *s, size_t k, double tau2, const ma_rma_o
     double alpha = 1 - o->level, crit, s2w, se_pi;
     r->test = o->test;
     r->estimate = s->mu;
-    s2w = ma_knha_scale(o->test, s->q, (double)(k - 1));
-    if (s2w == 0)
-        MA_NOTE(r, "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
+    s2w = ma_knha_scale(o->test, s->q, (double)(k - 1), r->note, sizeof r->note);
     r->se = sqrt(s2w / s->sw);
     r->stat = r->estimate / r->se;
     if (o->test == MA_TEST_Z) {

@@ -46,8 +46,9 @@ ma_status_t ma_check_weights(const double *vi, size_t k, ma_error_t *err);
 
 /* The Knapp-Hartung factor of the variance of the estimates (rma.c), shared by the
  * intercept-only fit, subgroups and meta-regression: RSS/df for knha (0 when RSS <= machine
- * epsilon, as metafor), the same but never below 1 for adhoc, 1 for z and t. */
-double ma_knha_scale(ma_test_t test, double rss, double df);
+ * epsilon, as metafor, with a note appended to note[size]), the same but never below 1 for
+ * adhoc, 1 for z and t. */
+double ma_knha_scale(ma_test_t test, double rss, double df, char *note, size_t size);
 
 /* Inference at a given tau2 from the sums s at that tau2 (k >= 2): estimate, se, stat,
  * df, pval, CI by o->test, and the prediction interval (when o->method is not FE) with
