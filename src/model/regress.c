@@ -610,10 +610,7 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
     int tdist, fe, int_only;
     ma_status_t st;
 
-    if (!o) {
-        ma_rma_opts_init(&def);
-        o = &def;
-    }
+    o = ma_rma_opts_or_default(o, &def);
     memset(r, 0, sizeof *r);
     r->k = k;
     r->p = p;

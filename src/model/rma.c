@@ -156,6 +156,14 @@ static int opts_valid(const ma_rma_opts_t *o)
            && o->maxiter > 0 && o->tol > 0;
 }
 
+const ma_rma_opts_t *ma_rma_opts_or_default(const ma_rma_opts_t *o, ma_rma_opts_t *def)
+{
+    if (o)
+        return o;
+    ma_rma_opts_init(def);
+    return def;
+}
+
 ma_status_t ma_tau2_estimate(const double *yi, const double *vi, size_t k, ma_method_t m,
                              const ma_rma_opts_t *o, double *tau2, int *iterations)
 {
@@ -169,10 +177,7 @@ ma_status_t ma_tau2_estimate(const double *yi, const double *vi, size_t k, ma_me
     *tau2 = NAN;
     if (iterations)
         *iterations = 0;
-    if (!o) {
-        ma_rma_opts_init(&def);
-        o = &def;
-    }
+    o = ma_rma_opts_or_default(o, &def);
     if (k == 0 || !ma_method_info(m) || o->maxiter <= 0 || !(o->tol > 0))
         return MA_EUSAGE;
     for (i = 0; i < k; i++)
@@ -408,10 +413,7 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
     double *scratch;
     ma_status_t st;
 
-    if (!o) {
-        ma_rma_opts_init(&def);
-        o = &def;
-    }
+    o = ma_rma_opts_or_default(o, &def);
     memset(r, 0, sizeof *r);
     r->k = k;
     r->method = r->method_used = o->method;

@@ -9,6 +9,9 @@
 #include "scoring.h"
 #include "wls.h"
 
+/* o, or the defaults (ma_rma_opts_init) filled into *def when o is NULL. */
+const ma_rma_opts_t *ma_rma_opts_or_default(const ma_rma_opts_t *o, ma_rma_opts_t *def);
+
 /* Append to a note buffer of `size` bytes, "; " between notes, cut at the buffer's end. */
 void ma_note_append(char *note, size_t size, const char *fmt, ...)
 #if defined(__GNUC__)
