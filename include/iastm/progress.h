@@ -29,6 +29,9 @@ typedef struct {
 
 void ma_run_opts_init(ma_run_opts_t *o);
 unsigned ma_cpu_count(void);
+/* The threads of a run: o->threads (0 or o NULL: ma_cpu_count()), at most max_threads, at
+ * least 1. */
+unsigned ma_run_threads(const ma_run_opts_t *o, uint64_t max_threads);
 
 /* Progress counter shared by the workers of one run. */
 typedef struct ma_progress ma_progress_t;

@@ -102,6 +102,19 @@ int cli_parse_double(const char *cmd, const char *opt, const char *arg, double l
  * Returns the count, or 0 after a usage error. */
 size_t cli_split_mods(const char *cmd, char *buf, const char **names, size_t max);
 
+/* The moderators of --mods: a copy of the argument and the names in it. */
+#define CLI_MAX_MODS 64
+typedef struct {
+    char *buf;
+    const char *names[CLI_MAX_MODS];
+    size_t n;
+} cli_mods_t;
+
+/* --mods ARG into m (replacing an earlier one), at most max (<= CLI_MAX_MODS) names.
+ * Returns 1, -1 after a usage error, -2 after "out of memory" (an option's returns). */
+int cli_mods_parse(cli_mods_t *m, const char *cmd, const char *arg, size_t max);
+void cli_mods_free(cli_mods_t *m);
+
 /* The single input file argument: optind must leave exactly one. Returns NULL after a
  * usage error. */
 const char *cli_input_arg(int argc, char **argv, const char *cmd);
@@ -177,6 +190,22 @@ void cli_pool_section(ma_writer_t *w, const cli_common_t *c, const ma_dataset_t 
 void cli_rma_fields(ma_writer_t *w, const ma_rma_t *r, const char *names);
 void cli_excluded_text(FILE *f, const ma_dataset_t *d);
 void cli_excluded_records(ma_writer_t *w, const ma_dataset_t *d);
+/* The width of the study column of a text table: the longest pooled label, 12 to 30. */
+size_t cli_label_width(const ma_dataset_t *d);
+/* "TITLE (random-effects model; METHOD; k = K; MEASURE)" and a newline; "common-effect
+ * model; inverse-variance weights" when m is FE. */
+void cli_analysis_heading(FILE *f, const char *title, ma_method_t m, size_t k,
+                          const char *measure);
+/* The fields of one coefficient of a model: estimate se stat pval ci_lb ci_ub. */
+void cli_coef_fields(ma_writer_t *w, double b, double se, double stat, double pval,
+                     double ci_lb, double ci_ub);
+/* The rows a model matrix left out (none: nothing), under "HEADING (N rows):". */
+void cli_design_missing_text(FILE *f, const ma_dataset_t *d, const ma_design_t *x,
+                             const char *heading);
+/* cli_excluded_records with n more rows left out of the model in section "excluded":
+ * positions pos in the pooled rows, each with reasons[i] (or `reason` for all). */
+void cli_excluded_records_and(ma_writer_t *w, const ma_dataset_t *d, const size_t *pos,
+                              size_t n, char *const *reasons, const char *reason);
 /* The rows not pooled only, without the dependence note (for iastm mv, which models it). */
 void cli_not_pooled_text(FILE *f, const ma_dataset_t *d);
 void cli_not_pooled_records(ma_writer_t *w, const ma_dataset_t *d);
@@ -208,9 +237,12 @@ int cli_writer_done(ma_writer_t *w);
  * error printed. */
 int cli_rma_opt(ma_rma_opts_t *o, int opt, const char *arg, const char *cmd);
 #define CLI_RMA_LONGOPTS                                        \
+    CLI_RMA_FIT_LONGOPTS,                                       \
+    {"pi", required_argument, NULL, OPT_PI}
+/* The same without --pi, for models that have no prediction interval (regress). */
+#define CLI_RMA_FIT_LONGOPTS                                    \
     {"method", required_argument, NULL, OPT_METHOD},            \
     {"test", required_argument, NULL, OPT_TEST},                \
-    {"pi", required_argument, NULL, OPT_PI},                    \
     {"level", required_argument, NULL, OPT_LEVEL},              \
     {"maxiter", required_argument, NULL, OPT_MAXITER},          \
     {"stepadj", required_argument, NULL, OPT_STEPADJ},          \

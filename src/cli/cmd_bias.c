@@ -189,12 +189,9 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
     int pct = (int)lround(o->level * 100), fe = o->method == MA_METHOD_FE;
     size_t i;
 
-    fprintf(f, "Small-study effects and publication bias (%s; %s; k = %zu; %s)\n",
-            fe ? "common-effect model" : "random-effects model",
-            fe                     ? "inverse-variance weights"
-            : b->fit_st == MA_OK ? ma_method_name(b->fit.method_used)
-                                   : ma_method_name(o->method),
-            d->k, cli_measure_name(c, d));
+    cli_analysis_heading(f, "Small-study effects and publication bias",
+                         fe || b->fit_st != MA_OK ? o->method : b->fit.method_used, d->k,
+                         cli_measure_name(c, d));
     if (b->fit_st == MA_OK && b->fit.note[0])
         fprintf(f, "Note: %s.\n", b->fit.note);
     if (d->k < MA_BIAS_MIN_K)

@@ -92,7 +92,7 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
     ma_writer_int(w, "k", (long)r->k);
     ma_writer_num(w, "level", r->level);
     ma_writer_num(w, "reps", (double)r->reps);
-    ma_writer_num(w, "seed", (double)o->seed);
+    cli_seed_field(w, 0, o->seed);
     ma_writer_num(w, "failed", (double)r->failed);
     ma_writer_int(w, "threads", (long)r->threads);
     ma_writer_end(w);

@@ -164,12 +164,7 @@ static int run(cli_ctx_t *x)
         u->bo.xlabel = mod;
     if (!u->bo.ylabel)
         u->bo.ylabel = cli_measure_axis(measure);
-    u->bo.format = x->plot.format;
-    u->bo.title = x->plot.title;
-    u->bo.width_pt = x->plot.width;
-    u->bo.height_pt = x->plot.height;
-    u->bo.font_pt = x->plot.font_size;
-    u->bo.dpi = x->plot.dpi;
+    CLI_PLOT_PAGE(u->bo, x->plot);
     u->bo.unit = x->plot.unit;
     if (ma_bubble_script(&b, &u->bo, &u->s, &err) != MA_OK)
         return cli_report(&err);

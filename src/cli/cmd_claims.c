@@ -5,7 +5,7 @@
 
 #include "command.h"
 #include "iastm/audit.h"
-#include "iastm/evidence.h"
+#include "evidence_cli.h"
 
 enum { OPT_CLAIMS = OPT_CMD_BASE, OPT_MARGIN, OPT_ALL_ROWS };
 
@@ -265,7 +265,6 @@ static void write_records(ma_writer_t *w, const ma_dataset_t *d, const item_t *i
     for (i = 0; i < n; i++) {
         const item_t *x = &it[i];
         const ma_evidence_t *e = &x->r.main;
-        int fit = e->fitted;
         ma_writer_begin(w);
         ma_writer_str(w, "claim_id", x->c.id);
         ma_writer_str(w, "claim", x->c.claim);
@@ -301,19 +300,7 @@ static void write_records(ma_writer_t *w, const ma_dataset_t *d, const item_t *i
             snprintf(key, sizeof key, "%s_verdict", mk);
             ma_writer_str(w, key, a->ok ? ma_verdict_name(a->verdict) : NULL);
         }
-        ma_writer_int(w, "rows", (long)e->nrows);
-        ma_writer_int(w, "k", (long)e->k);
-        ma_writer_int(w, "trials", (long)e->trials);
-        ma_writer_num(w, "participants", e->participants);
-        ma_writer_num(w, "estimate", fit ? e->fit.estimate : NAN);
-        ma_writer_num(w, "ci_lb", fit ? e->fit.ci_lb : NAN);
-        ma_writer_num(w, "ci_ub", fit ? e->fit.ci_ub : NAN);
-        ma_writer_num(w, "pi_lb", fit ? e->fit.pi_lb : NAN);
-        ma_writer_num(w, "pi_ub", fit ? e->fit.pi_ub : NAN);
-        ma_writer_num(w, "tau2", fit ? e->fit.tau2 : NAN);
-        ma_writer_num(w, "I2", fit ? e->fit.I2 : NAN);
-        ma_writer_str(w, "certainty", ma_certainty_name(e->grade.level));
-        ma_writer_str(w, "certainty_reasons", e->grade.reasons);
+        cli_evidence_fields(w, e, 0);
         ma_writer_num(w, "spine_estimate", x->r.spine.fitted ? x->r.spine.fit.estimate : NAN);
         ma_writer_num(w, "other_estimate", x->r.other.fitted ? x->r.other.fit.estimate : NAN);
         ma_writer_num(w, "difference", x->r.diff);

@@ -37,20 +37,14 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
                        const ma_rma_opts_t *o, const cumul_t *u, const ma_rma_t *fits)
 {
     char a[32], b[32], e[32], g[32], h[32], m[32], q[32];
-    size_t j, w = 12, kw = 5;
-    int pct = (int)lround(o->level * 100), fe = o->method == MA_METHOD_FE;
+    size_t j, w = cli_label_width(d), kw = 5;
+    int pct = (int)lround(o->level * 100);
 
     for (j = 0; j < d->k; j++) {
-        size_t l = strlen(d->s[d->idx[j]].label);
-        if (l > w)
-            w = l < 30 ? l : 30;
         if (u->key[j] && strlen(u->key[j]) > kw)
             kw = strlen(u->key[j]) < 16 ? strlen(u->key[j]) : 16;
     }
-    fprintf(f, "Cumulative meta-analysis (%s; %s; k = %zu; %s)\n",
-            fe ? "common-effect model" : "random-effects model",
-            fe ? "inverse-variance weights" : ma_method_name(o->method), d->k,
-            cli_measure_name(c, d));
+    cli_analysis_heading(f, "Cumulative meta-analysis", o->method, d->k, cli_measure_name(c, d));
     if (u->order)
         fprintf(f, "Studies added in %s order of '%s'.\n\n",
                 u->decreasing ? "decreasing" : "increasing", u->order);

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "command.h"
-#include "iastm/evidence.h"
+#include "evidence_cli.h"
 #include "iastm/reviews.h"
 
 enum { OPT_ALL_ROWS = OPT_CMD_BASE, OPT_REVIEWS };
@@ -80,15 +80,9 @@ static void not_pooled_list(char *buf, size_t size, const ma_dataset_t *d,
     }
 }
 
-static void evidence_record(ma_writer_t *w, const ma_dataset_t *d, const ma_evidence_t *e)
+void cli_evidence_fields(ma_writer_t *w, const ma_evidence_t *e, int pval)
 {
-    char np[4096];
     int fit = e->fitted;
-    not_pooled_list(np, sizeof np, d, e);
-    ma_writer_begin(w);
-    ma_writer_str(w, "outcome", e->q.outcome);
-    ma_writer_str(w, "region", e->q.region);
-    ma_writer_str(w, "comparator", e->q.comparator);
     ma_writer_int(w, "rows", (long)e->nrows);
     ma_writer_int(w, "k", (long)e->k);
     ma_writer_int(w, "trials", (long)e->trials);
@@ -96,13 +90,25 @@ static void evidence_record(ma_writer_t *w, const ma_dataset_t *d, const ma_evid
     ma_writer_num(w, "estimate", fit ? e->fit.estimate : NAN);
     ma_writer_num(w, "ci_lb", fit ? e->fit.ci_lb : NAN);
     ma_writer_num(w, "ci_ub", fit ? e->fit.ci_ub : NAN);
-    ma_writer_num(w, "pval", fit ? e->fit.pval : NAN);
+    if (pval)
+        ma_writer_num(w, "pval", fit ? e->fit.pval : NAN);
     ma_writer_num(w, "pi_lb", fit ? e->fit.pi_lb : NAN);
     ma_writer_num(w, "pi_ub", fit ? e->fit.pi_ub : NAN);
     ma_writer_num(w, "tau2", fit ? e->fit.tau2 : NAN);
     ma_writer_num(w, "I2", fit ? e->fit.I2 : NAN);
     ma_writer_str(w, "certainty", ma_certainty_name(e->grade.level));
     ma_writer_str(w, "certainty_reasons", e->grade.reasons);
+}
+
+static void evidence_record(ma_writer_t *w, const ma_dataset_t *d, const ma_evidence_t *e)
+{
+    char np[4096];
+    not_pooled_list(np, sizeof np, d, e);
+    ma_writer_begin(w);
+    ma_writer_str(w, "outcome", e->q.outcome);
+    ma_writer_str(w, "region", e->q.region);
+    ma_writer_str(w, "comparator", e->q.comparator);
+    cli_evidence_fields(w, e, 1);
     ma_writer_str(w, "not_pooled", np);
     ma_writer_end(w);
 }

@@ -484,12 +484,7 @@ static int run(cli_ctx_t *x)
              fo->transf_exp && !strcmp(fo->xlabel, "Ratio (log scale)") ? "Ratio" : fo->xlabel,
              100 * x->rma.level);
     fo->est_header = est_header;
-    fo->format = x->plot.format;
-    fo->title = x->plot.title;
-    fo->width_pt = x->plot.width;
-    fo->height_pt = x->plot.height;
-    fo->font_pt = x->plot.font_size;
-    fo->dpi = x->plot.dpi;
+    CLI_PLOT_PAGE(*fo, x->plot);
     fo->unit = x->plot.unit;
     if (extra)
         fo->extra_header = ma_codemap_get(&u->map, "", extra);

@@ -100,12 +100,7 @@ static int run(cli_ctx_t *x)
     measure = cli_measure_name(&x->c, d);
     if (!u->fo.xlabel)
         u->fo.xlabel = cli_measure_axis(measure);
-    u->fo.format = x->plot.format;
-    u->fo.title = x->plot.title;
-    u->fo.width_pt = x->plot.width;
-    u->fo.height_pt = x->plot.height;
-    u->fo.font_pt = x->plot.font_size;
-    u->fo.dpi = x->plot.dpi;
+    CLI_PLOT_PAGE(u->fo, x->plot);
     u->fo.unit = x->plot.unit;
     if (ma_funnel_script(&f, &u->fo, &u->s, &err) != MA_OK)
         return cli_report(&err);

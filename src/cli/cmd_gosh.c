@@ -98,10 +98,7 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
     ma_writer_str(w, "method", ma_method_name(r->method));
     ma_writer_int(w, "k", (long)r->k);
     ma_writer_bool(w, "exact", r->exact);
-    if (r->exact)
-        ma_writer_str(w, "seed", NULL);
-    else
-        ma_writer_num(w, "seed", (double)seed);
+    cli_seed_field(w, r->exact, seed);
     ma_writer_num(w, "subsets", (double)r->subsets);
     ma_writer_num(w, "failed", (double)r->failed);
     ma_writer_num(w, "mean_k", r->mean_k);
@@ -216,12 +213,7 @@ static int draw(cli_ctx_t *x, const ma_gosh_grid_t *grid)
     p.subsets = g->r.subsets - g->r.failed;
     p.exact = g->r.exact;
     ma_gosh_plot_opts_init(&po);
-    po.format = g->plot.format;
-    po.title = g->plot.title;
-    po.width_pt = g->plot.width;
-    po.height_pt = g->plot.height;
-    po.font_pt = g->plot.font_size;
-    po.dpi = g->plot.dpi;
+    CLI_PLOT_PAGE(po, g->plot);
     po.xlabel = cli_measure_axis(cli_measure_name(&x->c, x->d));
     ma_gp_init(&s);
     if (ma_gosh_plot_script(&p, &po, &s, &err) != MA_OK)

@@ -24,18 +24,11 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
                        const ma_rma_opts_t *o, const ma_rma_t *full, const ma_infl_t *inf)
 {
     char b[10][32];
-    size_t j, w = 12, nflag = 0, k = d->k;
-    int fe = o->method == MA_METHOD_FE;
+    size_t j, w = cli_label_width(d), nflag = 0, k = d->k;
 
-    for (j = 0; j < k; j++) {
-        size_t l = strlen(d->s[d->idx[j]].label);
-        if (l > w)
-            w = l < 30 ? l : 30;
-    }
-    fprintf(f, "Influence diagnostics (%s; %s; k = %zu; %s)\n",
-            fe ? "common-effect model" : "random-effects model",
-            fe ? "inverse-variance weights" : ma_method_name(full->method_used), k,
-            cli_measure_name(c, d));
+    cli_analysis_heading(f, "Influence diagnostics",
+                         o->method == MA_METHOD_FE ? MA_METHOD_FE : full->method_used, k,
+                         cli_measure_name(c, d));
     if (full->note[0])
         fprintf(f, "Note: %s\n", full->note);
     fprintf(f, "All studies: estimate %s, tau^2 = %s, Q = %s\n\n", cli_num(full->estimate, b[0], 32),

@@ -22,20 +22,13 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
                        unsigned char *changes)
 {
     char a[32], b[32], e[32], g[32], h[32], m[32], q[32], t[32], u[32];
-    size_t j, w = 12, lo, hi, nchange;
+    size_t j, w = cli_label_width(d), lo, hi, nchange;
     ma_loo_range_t range;
-    int pct = (int)lround(o->level * 100), fe = o->method == MA_METHOD_FE;
+    int pct = (int)lround(o->level * 100);
     double alpha = 1 - o->level;
 
-    for (j = 0; j < d->k; j++) {
-        size_t l = strlen(d->s[d->idx[j]].label);
-        if (l > w)
-            w = l < 30 ? l : 30;
-    }
-    fprintf(f, "Leave-one-out analysis (%s; %s; k = %zu; %s)\n\n",
-            fe ? "common-effect model" : "random-effects model",
-            fe ? "inverse-variance weights" : ma_method_name(o->method), d->k,
-            cli_measure_name(c, d));
+    cli_analysis_heading(f, "Leave-one-out analysis", o->method, d->k, cli_measure_name(c, d));
+    fputc('\n', f);
     fprintf(f, "All studies: estimate %s [%d%% CI %s, %s], p = %s, tau^2 = %s, I^2 = %s%%\n\n",
             cli_num(full->estimate, a, 32), pct, cli_num(full->ci_lb, b, 32), cli_num(full->ci_ub, e, 32),
             cli_pval(full->pval, g, 32), cli_num(full->tau2, h, 32), cli_num(full->I2, m, 32));

@@ -9,7 +9,6 @@
 
 enum { OPT_OBS = OPT_CMD_BASE, OPT_RHO, OPT_CHE, OPT_ARM, OPT_MODS, OPT_NO_SIGMA2_CI };
 
-#define MAX_MODS 64
 #define CHE_RHO 0.6
 
 static const char HELP[] =
@@ -47,9 +46,7 @@ static const char HELP[] =
 typedef struct {
     ma_mv_opts_t o;
     const char *obs, *arm;
-    const char *mods[MAX_MODS];
-    size_t nmods;
-    char *modbuf;
+    cli_mods_t mods;
 } mv_cli_t;
 
 /* The model's rows: ids, arrays for ma_mv_fit, the design; all owned. */
@@ -93,17 +90,17 @@ static int rows_build(const mv_cli_t *m, const ma_dataset_t *d, mv_rows_t *r)
         return cli_usage_error("mv", "--arm: no column '%s' in %s", m->arm, t->path);
     if (!m->arm)
         acol = ma_table_col(t, "comp_arm");
-    if (m->nmods) {
-        for (j = 0; j < m->nmods; j++)
-            if (ma_table_col(t, m->mods[j]) < 0)
-                return cli_usage_error("mv", "--mods: no column '%s' in %s", m->mods[j],
+    if (m->mods.n) {
+        for (j = 0; j < m->mods.n; j++)
+            if (ma_table_col(t, m->mods.names[j]) < 0)
+                return cli_usage_error("mv", "--mods: no column '%s' in %s", m->mods.names[j],
                                        t->path);
-        if (!(cells = malloc(d->k * m->nmods * sizeof *cells)))
+        if (!(cells = malloc(d->k * m->mods.n * sizeof *cells)))
             goto oom;
         for (i = 0; i < d->k; i++)
-            for (j = 0; j < m->nmods; j++)
-                cells[i * m->nmods + j] = ma_dataset_cell(d, d->idx[i], m->mods[j]);
-        if (ma_design_build(m->mods, m->nmods, cells, d->k, &r->x, &err) != MA_OK) {
+            for (j = 0; j < m->mods.n; j++)
+                cells[i * m->mods.n + j] = ma_dataset_cell(d, d->idx[i], m->mods.names[j]);
+        if (ma_design_build(m->mods.names, m->mods.n, cells, d->k, &r->x, &err) != MA_OK) {
             char buf[1400];
             fprintf(stderr, "iastm mv: %s: %s\n", t->path,
                     ma_error_format(&err, buf, sizeof buf));
@@ -283,12 +280,7 @@ static void records(ma_writer_t *w, const ma_mv_t *r, const mv_rows_t *rows,
         ma_writer_int(w, "obs_levels", (long)r->nobs);
         ma_writer_str(w, "method", r->method == MA_MV_REML ? "REML" : "ML");
         ma_writer_num(w, "rho", r->rho);
-        ma_writer_num(w, "estimate", r->b[j]);
-        ma_writer_num(w, "se", r->se[j]);
-        ma_writer_num(w, "stat", r->stat[j]);
-        ma_writer_num(w, "pval", r->pval[j]);
-        ma_writer_num(w, "ci_lb", r->ci_lb[j]);
-        ma_writer_num(w, "ci_ub", r->ci_ub[j]);
+        cli_coef_fields(w, r->b[j], r->se[j], r->stat[j], r->pval[j], r->ci_lb[j], r->ci_ub[j]);
         ma_writer_num(w, "rve_se", r->rve_se[j]);
         ma_writer_num(w, "rve_stat", r->rve_stat[j]);
         ma_writer_num(w, "rve_df", r->rve_df[j]);
@@ -377,20 +369,6 @@ static void sensitivity_records(ma_writer_t *w, const ma_mv_t *fits)
     }
 }
 
-/* Rows left out of the model because a moderator is missing. */
-static void mods_missing_text(FILE *f, const ma_dataset_t *d, const ma_design_t *x)
-{
-    size_t i;
-    if (!x || x->nmissing == 0)
-        return;
-    fprintf(f, "\nLeft out for a missing moderator (%zu row%s):\n", x->nmissing,
-            x->nmissing == 1 ? "" : "s");
-    for (i = 0; i < x->nmissing; i++) {
-        const ma_study_t *s = &d->s[d->idx[x->missing[i]]];
-        fprintf(f, "  %s (line %ld): %s\n", s->label, s->line, x->reason[i]);
-    }
-}
-
 static int parse_opt(mv_cli_t *m, int opt, const char *arg)
 {
     double x;
@@ -432,15 +410,7 @@ static int parse_opt(mv_cli_t *m, int opt, const char *arg)
         m->o.level = x / 100;
         return 1;
     case OPT_MODS:
-        free(m->modbuf);
-        if (!(m->modbuf = malloc(strlen(arg) + 1))) {
-            fprintf(stderr, "iastm mv: out of memory\n");
-            return -1;
-        }
-        memcpy(m->modbuf, arg, strlen(arg) + 1);
-        if ((m->nmods = cli_split_mods("mv", m->modbuf, m->mods, MAX_MODS)) == 0)
-            return -1;
-        return 1;
+        return cli_mods_parse(&m->mods, "mv", arg, CLI_MAX_MODS);
     default:
         return 0;
     }
@@ -509,7 +479,7 @@ static void text(cli_ctx_t *x, FILE *f)
                 cli_measure_name(&x->c, d), u->m.o.level);
     if (u->che)
         sensitivity_text(f, u->sens, term(&u->rows, 0));
-    mods_missing_text(f, d, u->rows.x);
+    cli_design_missing_text(f, d, u->rows.x, "Left out for a missing moderator");
     cli_not_pooled_text(f, d);
 }
 
@@ -545,7 +515,7 @@ static void clear(cli_ctx_t *x)
         ma_mv_clear(&u->sens[i]);
     ma_mv_clear(&u->r);
     rows_free(&u->rows);
-    free(u->m.modbuf);
+    cli_mods_free(&u->m.mods);
 }
 
 static const struct option OPTIONS[] = {

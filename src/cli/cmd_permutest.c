@@ -84,14 +84,7 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
         fprintf(f, "%-16.16s %10.4f %10.4f %10.4f %10s %12s\n", term_name(x, j), r->b[j],
                 r->se[j], r->stat[j], pv(r->pval_model[j], a, 32), pv(r->pval[j], b, 32));
     cli_excluded_text(f, d);
-    if (x && x->nmissing) {
-        fprintf(f, "\nLeft out for a missing moderator (%zu row%s):\n", x->nmissing,
-                x->nmissing == 1 ? "" : "s");
-        for (j = 0; j < x->nmissing; j++) {
-            const ma_study_t *s = &d->s[d->idx[x->missing[j]]];
-            fprintf(f, "  %s (line %ld): %s\n", s->label, s->line, x->reason[j]);
-        }
-    }
+    cli_design_missing_text(f, d, x, "Left out for a missing moderator");
 }
 
 static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_dataset_t *d,
@@ -108,10 +101,7 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
     ma_writer_bool(w, "exact", r->exact);
     ma_writer_num(w, "exact_iter", r->exact_iter);
     ma_writer_num(w, "iter", (double)r->iter);
-    if (r->exact)
-        ma_writer_str(w, "seed", NULL);
-    else
-        ma_writer_num(w, "seed", (double)o->seed);
+    cli_seed_field(w, r->exact, o->seed);
     ma_writer_num(w, "failed", (double)r->failed);
     ma_writer_num(w, "tau2", r->tau2);
     ma_writer_num(w, "QM", r->QM);
@@ -147,9 +137,7 @@ static void write_records(ma_writer_t *w, const cli_common_t *c, const ma_datase
 
 typedef struct {
     ma_permutest_opts_t o;
-    char modbuf[1024];
-    const char *mods[MAX_MODS];
-    size_t nmods;
+    cli_mods_t mods;
     ma_design_t *x;
     double *yi, *vi; /* the rows of the model (with --mods), else the dataset's */
     ma_permutest_t r;
@@ -165,9 +153,7 @@ static int option(cli_ctx_t *x, int opt, const char *arg)
     permutest_t *p = x->self;
     switch (opt) {
     case OPT_MODS:
-        snprintf(p->modbuf, sizeof p->modbuf, "%s", arg);
-        return (p->nmods = cli_split_mods("permutest", p->modbuf, p->mods, MAX_MODS)) == 0
-                   ? -1 : 1;
+        return cli_mods_parse(&p->mods, "permutest", arg, MAX_MODS);
     case OPT_EXACT:
         p->o.exact = 1;
         return 1;
@@ -181,13 +167,7 @@ static int option(cli_ctx_t *x, int opt, const char *arg)
 
 static int loaded(cli_ctx_t *x)
 {
-    permutest_t *p = x->self;
-    size_t j;
-    int rc;
-    for (j = 0; j < p->nmods; j++)
-        if ((rc = cli_need_column(x, "--mods", p->mods[j])) != 0)
-            return rc;
-    return 0;
+    return cli_need_mods(x, &((permutest_t *)x->self)->mods);
 }
 
 static void text(cli_ctx_t *x, FILE *f)
@@ -210,8 +190,8 @@ static int run(cli_ctx_t *x)
     int rc;
     p->o.rma = x->rma;
     p->o.rma.tau2_ci = 0;
-    if (p->nmods &&
-        (rc = cli_model_matrix(x, p->mods, p->nmods, &p->x, &p->yi, &p->vi)) != 0)
+    if (p->mods.n &&
+        (rc = cli_model_matrix(x, p->mods.names, p->mods.n, &p->x, &p->yi, &p->vi)) != 0)
         return rc;
     m = p->x;
     cli_resample_start(&p->o.run);
@@ -225,6 +205,7 @@ static void clear(cli_ctx_t *x)
 {
     permutest_t *p = x->self;
     ma_permutest_clear(&p->r);
+    cli_mods_free(&p->mods);
     free(p->yi);
     free(p->vi);
     ma_design_free(p->x);

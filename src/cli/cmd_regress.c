@@ -7,7 +7,6 @@
 
 enum { OPT_MODS = OPT_CMD_BASE };
 
-#define MAX_MODS 64
 
 static const char HELP[] =
     "Usage: iastm regress --mods COL[,COL...] [OPTIONS] FILE.csv\n"
@@ -108,9 +107,7 @@ static void text_report(FILE *f, const ma_reg_t *r, const ma_design_t *x,
 }
 
 typedef struct {
-    char *modbuf;
-    const char *mods[MAX_MODS];
-    size_t nmods;
+    cli_mods_t mods;
     ma_design_t *x;
     double *yi, *vi;
     ma_reg_t r;
@@ -121,46 +118,28 @@ static int option(cli_ctx_t *x, int opt, const char *arg)
     regress_t *g = x->self;
     if (opt != OPT_MODS)
         return 0;
-    free(g->modbuf);
-    if (!(g->modbuf = malloc(strlen(arg) + 1)))
-        return cli_oom(x), -2;
-    strcpy(g->modbuf, arg);
-    return (g->nmods = cli_split_mods("regress", g->modbuf, g->mods, MAX_MODS)) == 0 ? -1 : 1;
+    return cli_mods_parse(&g->mods, "regress", arg, CLI_MAX_MODS);
 }
 
 static int check(cli_ctx_t *x)
 {
-    if (((regress_t *)x->self)->nmods == 0)
+    if (((regress_t *)x->self)->mods.n == 0)
         return cli_usage_error("regress", "--mods COL[,COL...] is required");
     return 0;
 }
 
 static int loaded(cli_ctx_t *x)
 {
-    regress_t *g = x->self;
-    size_t j;
-    int rc;
-    for (j = 0; j < g->nmods; j++)
-        if ((rc = cli_need_column(x, "--mods", g->mods[j])) != 0)
-            return rc;
-    return 0;
+    return cli_need_mods(x, &((regress_t *)x->self)->mods);
 }
 
 static void text(cli_ctx_t *x, FILE *f)
 {
     regress_t *g = x->self;
     const ma_dataset_t *d = x->d;
-    size_t i;
-    text_report(f, &g->r, g->x, &x->rma, g->mods, cli_measure_name(&x->c, d));
+    text_report(f, &g->r, g->x, &x->rma, g->mods.names, cli_measure_name(&x->c, d));
     cli_excluded_text(f, d);
-    if (g->x->nmissing) {
-        fprintf(f, "\nNot in the model (%zu row%s):\n", g->x->nmissing,
-                g->x->nmissing == 1 ? "" : "s");
-        for (i = 0; i < g->x->nmissing; i++) {
-            const ma_study_t *s = &d->s[d->idx[g->x->missing[i]]];
-            fprintf(f, "  %s (line %ld): %s\n", s->label, s->line, g->x->reason[i]);
-        }
-    }
+    cli_design_missing_text(f, d, g->x, "Not in the model");
 }
 
 static void records(cli_ctx_t *x, ma_writer_t *w)
@@ -169,10 +148,10 @@ static void records(cli_ctx_t *x, ma_writer_t *w)
     const ma_dataset_t *d = x->d;
     const ma_reg_t *r = &g->r;
     char modlist[1024] = "";
-    size_t i, j;
-    for (j = 0; j < g->nmods; j++) {
+    size_t j;
+    for (j = 0; j < g->mods.n; j++) {
         size_t n = strlen(modlist);
-        snprintf(modlist + n, sizeof modlist - n, "%s%s", j ? "," : "", g->mods[j]);
+        snprintf(modlist + n, sizeof modlist - n, "%s%s", j ? "," : "", g->mods.names[j]);
     }
     ma_writer_section(w, "model");
     ma_writer_begin(w);
@@ -206,24 +185,11 @@ static void records(cli_ctx_t *x, ma_writer_t *w)
     for (j = 0; j < r->p; j++) {
         ma_writer_begin(w);
         ma_writer_str(w, "term", g->x->term[j]);
-        ma_writer_num(w, "estimate", r->b[j]);
-        ma_writer_num(w, "se", r->se[j]);
-        ma_writer_num(w, "stat", r->stat[j]);
-        ma_writer_num(w, "pval", r->pval[j]);
-        ma_writer_num(w, "ci_lb", r->ci_lb[j]);
-        ma_writer_num(w, "ci_ub", r->ci_ub[j]);
+        cli_coef_fields(w, r->b[j], r->se[j], r->stat[j], r->pval[j], r->ci_lb[j], r->ci_ub[j]);
         ma_writer_end(w);
     }
-    cli_excluded_records(w, d);
-    for (i = 0; i < g->x->nmissing; i++) {
-        const ma_study_t *s = &d->s[d->idx[g->x->missing[i]]];
-        ma_writer_begin(w);
-        ma_writer_str(w, "study", s->label);
-        ma_writer_int(w, "line", s->line);
-        ma_writer_str(w, "data_form", ma_form_name(s->form));
-        ma_writer_str(w, "reason", g->x->reason[i]);
-        ma_writer_end(w);
-    }
+    /* the rows without a moderator among the excluded ones */
+    cli_excluded_records_and(w, d, g->x->missing, g->x->nmissing, g->x->reason, NULL);
 }
 
 static int run(cli_ctx_t *x)
@@ -232,7 +198,7 @@ static int run(cli_ctx_t *x)
     ma_error_t err;
     size_t j;
     int rc;
-    if ((rc = cli_model_matrix(x, g->mods, g->nmods, &g->x, &g->yi, &g->vi)) != 0)
+    if ((rc = cli_model_matrix(x, g->mods.names, g->mods.n, &g->x, &g->yi, &g->vi)) != 0)
         return rc;
     if (ma_regress_fit(g->yi, g->vi, g->x->k, g->x->X, g->x->p, &x->rma, &g->r, &err) != MA_OK) {
         rc = cli_fit_error(x, &err);
@@ -251,16 +217,11 @@ static void clear(cli_ctx_t *x)
     ma_design_free(g->x);
     free(g->yi);
     free(g->vi);
-    free(g->modbuf);
+    cli_mods_free(&g->mods);
 }
 
 static const struct option OPTIONS[] = {
-    {"method", required_argument, NULL, OPT_METHOD},
-    {"test", required_argument, NULL, OPT_TEST},
-    {"level", required_argument, NULL, OPT_LEVEL},
-    {"maxiter", required_argument, NULL, OPT_MAXITER},
-    {"stepadj", required_argument, NULL, OPT_STEPADJ},
-    {"tau2-init", required_argument, NULL, OPT_TAU2_INIT},
+    CLI_RMA_FIT_LONGOPTS,
     {"mods", required_argument, NULL, OPT_MODS},
     CLI_OPT_END};
 
@@ -273,7 +234,7 @@ const cli_cmd_t CLI_CMD_REGRESS = {
     .table = "coefficients", .md_columns = MD_COLUMNS,
     .name = "regress", .summary = "mixed-effects meta-regression on moderators", .help = HELP,
     .help_parts = {CLI_COMMON_HELP, CLI_METHOD_HELP},
-    .groups = CLI_GROUP_RMA_PARSE, /* no --pi: the options are listed above */
+    .groups = CLI_GROUP_RMA_PARSE, /* no --pi: CLI_RMA_FIT_LONGOPTS above */
     .options = OPTIONS, .self_size = sizeof(regress_t), .min_k = 1,
     .k_style = CLI_K_NONE_USABLE, .option = option, .check = check, .loaded = loaded,
     .run = run, .clear = clear,

@@ -259,3 +259,13 @@ int cli_need_column(const cli_ctx_t *x, const char *opt, const char *col)
         return cli_usage_error(x->cmd->name, "%s: no column '%s' in %s", opt, col, x->t->path);
     return 0;
 }
+
+int cli_need_mods(const cli_ctx_t *x, const cli_mods_t *m)
+{
+    size_t j;
+    int rc;
+    for (j = 0; j < m->n; j++)
+        if ((rc = cli_need_column(x, "--mods", m->names[j])) != 0)
+            return rc;
+    return 0;
+}

@@ -91,6 +91,8 @@ int cli_model_matrix(const cli_ctx_t *x, const char *const *mods, size_t nmods,
 /* 0 when `col` is NULL or a column of the table read; else a usage error
  * "OPT: no column 'COL' in FILE" (exit status 2). */
 int cli_need_column(const cli_ctx_t *x, const char *opt, const char *col);
+/* cli_need_column for every name of --mods. */
+int cli_need_mods(const cli_ctx_t *x, const cli_mods_t *m);
 
 /* A library error of the fit as "iastm CMD: FILE: why"; returns 2 for input and usage
  * errors, else 1. */

@@ -330,6 +330,27 @@ int cli_load(cli_common_t *c, const char *path, ma_table_t **t, ma_dataset_t **d
     return 0;
 }
 
+int cli_mods_parse(cli_mods_t *m, const char *cmd, const char *arg, size_t max)
+{
+    free(m->buf);
+    m->n = 0;
+    if (!(m->buf = malloc(strlen(arg) + 1))) {
+        fprintf(stderr, "iastm %s: out of memory\n", cmd);
+        return -2;
+    }
+    strcpy(m->buf, arg);
+    if (max > CLI_MAX_MODS)
+        max = CLI_MAX_MODS;
+    return (m->n = cli_split_mods(cmd, m->buf, m->names, max)) == 0 ? -1 : 1;
+}
+
+void cli_mods_free(cli_mods_t *m)
+{
+    free(m->buf);
+    m->buf = NULL;
+    m->n = 0;
+}
+
 /* Split --mods on commas into `names` (pointers into `buf`). Returns the count, or 0
  * after a usage error. */
 size_t cli_split_mods(const char *cmd, char *buf, const char **names, size_t max)

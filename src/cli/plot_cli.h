@@ -29,6 +29,12 @@ typedef struct {
     {"dpi", required_argument, NULL, OPT_DPI}
 extern const char CLI_PLOT_HELP[];
 
+/* The page of a layout's options o (a struct of every layout in iastm/plot.h) from the
+ * plot options p: format, title, width, height, font size and dpi. */
+#define CLI_PLOT_PAGE(o, p)                                                            \
+    ((o).format = (p).format, (o).title = (p).title, (o).width_pt = (p).width,          \
+     (o).height_pt = (p).height, (o).font_pt = (p).font_size, (o).dpi = (p).dpi)
+
 /* A length with a unit, "3.5in", "8.9cm", "89mm", "252pt" or "252" (points), into
  * points; *unit gets "in", "cm", "mm" or NULL (points). -1 when it is not one. */
 int cli_parse_length(const char *arg, double *pt, const char **unit);

@@ -6,22 +6,6 @@
 
 #include "cli.h"
 
-/* The rows left out for a missing subgroup value, in the layout of cli_excluded_records. */
-static void missing_records(ma_writer_t *w, const ma_dataset_t *d, const size_t *miss,
-                            size_t nmiss, const char *reason)
-{
-    size_t i;
-    for (i = 0; i < nmiss; i++) {
-        const ma_study_t *s = &d->s[d->idx[miss[i]]];
-        ma_writer_begin(w);
-        ma_writer_str(w, "study", s->label);
-        ma_writer_int(w, "line", s->line);
-        ma_writer_str(w, "data_form", ma_form_name(s->form));
-        ma_writer_str(w, "reason", reason);
-        ma_writer_end(w);
-    }
-}
-
 static void text_row(FILE *f, const char *name, size_t k, double np, const ma_rma_t *r,
                      int width)
 {
@@ -183,8 +167,8 @@ int cli_pool_by(const cli_common_t *c, const cli_pool_t *p, const ma_dataset_t *
         ma_writer_bool(w, "common_tau2", p->common_tau2);
         ma_writer_num(w, "tau2_common", s->common_tau2);
         ma_writer_end(w);
-        cli_excluded_records(w, d);
-        missing_records(w, d, miss, nmiss, reason);
+        /* the rows without a subgroup value among the excluded ones */
+        cli_excluded_records_and(w, d, miss, nmiss, NULL, reason);
         ok = cli_writer_done(w);
         rc = ok ? 0 : 1;
     }

@@ -335,10 +335,50 @@ void cli_excluded_text(FILE *f, const ma_dataset_t *d)
         fprintf(f, "\nWarning: %s.\n", dep.note);
 }
 
+void cli_coef_fields(ma_writer_t *w, double b, double se, double stat, double pval,
+                     double ci_lb, double ci_ub)
+{
+    ma_writer_num(w, "estimate", b);
+    ma_writer_num(w, "se", se);
+    ma_writer_num(w, "stat", stat);
+    ma_writer_num(w, "pval", pval);
+    ma_writer_num(w, "ci_lb", ci_lb);
+    ma_writer_num(w, "ci_ub", ci_ub);
+}
+
+void cli_design_missing_text(FILE *f, const ma_dataset_t *d, const ma_design_t *x,
+                             const char *heading)
+{
+    size_t i;
+    if (!x || x->nmissing == 0)
+        return;
+    fprintf(f, "\n%s (%zu row%s):\n", heading, x->nmissing, x->nmissing == 1 ? "" : "s");
+    for (i = 0; i < x->nmissing; i++) {
+        const ma_study_t *s = &d->s[d->idx[x->missing[i]]];
+        fprintf(f, "  %s (line %ld): %s\n", s->label, s->line, x->reason[i]);
+    }
+}
+
 void cli_excluded_records(ma_writer_t *w, const ma_dataset_t *d)
 {
+    cli_excluded_records_and(w, d, NULL, 0, NULL, NULL);
+}
+
+void cli_excluded_records_and(ma_writer_t *w, const ma_dataset_t *d, const size_t *pos,
+                              size_t n, char *const *reasons, const char *reason)
+{
     ma_dependence_t dep;
+    size_t i;
     cli_not_pooled_records(w, d);
+    for (i = 0; i < n; i++) {
+        const ma_study_t *s = &d->s[d->idx[pos[i]]];
+        ma_writer_begin(w);
+        ma_writer_str(w, "study", s->label);
+        ma_writer_int(w, "line", s->line);
+        ma_writer_str(w, "data_form", ma_form_name(s->form));
+        ma_writer_str(w, "reason", reasons ? reasons[i] : reason);
+        ma_writer_end(w);
+    }
     dependence(d, &dep);
     if (!dep.note[0])
         return;
@@ -377,16 +417,31 @@ static double weight_sum(const ma_dataset_t *d, double tau2)
     return sw;
 }
 
-void cli_studies_text(FILE *f, const ma_dataset_t *d, double tau2)
+size_t cli_label_width(const ma_dataset_t *d)
 {
-    char a[32], b[32], c[32];
     size_t j, w = 12;
-    double sw = weight_sum(d, tau2);
     for (j = 0; j < d->k; j++) {
         size_t l = strlen(d->s[d->idx[j]].label);
         if (l > w)
             w = l < 30 ? l : 30;
     }
+    return w;
+}
+
+void cli_analysis_heading(FILE *f, const char *title, ma_method_t m, size_t k,
+                          const char *measure)
+{
+    int fe = m == MA_METHOD_FE;
+    fprintf(f, "%s (%s; %s; k = %zu; %s)\n", title,
+            fe ? "common-effect model" : "random-effects model",
+            fe ? "inverse-variance weights" : ma_method_name(m), k, measure);
+}
+
+void cli_studies_text(FILE *f, const ma_dataset_t *d, double tau2)
+{
+    char a[32], b[32], c[32];
+    size_t j, w = cli_label_width(d);
+    double sw = weight_sum(d, tau2);
     fprintf(f, "\nStudies pooled (k = %zu):\n\n%-*s %6s %10s %10s %10s\n", d->k, (int)w, "study",
             "line", "yi", "vi", "weight(%)");
     for (j = 0; j < d->k; j++) {

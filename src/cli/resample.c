@@ -110,6 +110,14 @@ int cli_resample_opt(ma_run_opts_t *run, uint64_t *seed, int opt, const char *ar
     }
 }
 
+void cli_seed_field(ma_writer_t *w, int exact, uint64_t seed)
+{
+    if (exact)
+        ma_writer_str(w, "seed", NULL);
+    else
+        ma_writer_num(w, "seed", (double)seed);
+}
+
 int cli_interrupted(const char *cmd)
 {
     fprintf(stderr, "iastm %s: interrupted; no results written\n", cmd);

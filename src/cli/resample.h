@@ -29,6 +29,9 @@ void cli_resample_start(ma_run_opts_t *run);
 int cli_parse_count(const char *cmd, const char *opt, const char *arg, uint64_t lo,
                     uint64_t hi, uint64_t *out);
 
+/* Field "seed" of a record: empty for an exact enumeration, which draws nothing. */
+void cli_seed_field(ma_writer_t *w, int exact, uint64_t seed);
+
 /* After MA_EINTR: say so on stderr and return 130 (128 + SIGINT). */
 int cli_interrupted(const char *cmd);
 

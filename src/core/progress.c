@@ -22,6 +22,14 @@ unsigned ma_cpu_count(void)
     return n >= 1 ? (unsigned)n : 1u;
 }
 
+unsigned ma_run_threads(const ma_run_opts_t *o, uint64_t max_threads)
+{
+    unsigned n = o && o->threads ? o->threads : ma_cpu_count();
+    if (max_threads < 1)
+        max_threads = 1;
+    return n > max_threads ? (unsigned)max_threads : n;
+}
+
 void ma_block(uint64_t total, unsigned t, unsigned n, uint64_t *begin, uint64_t *end)
 {
     uint64_t q = total / n, r = total % n;
@@ -78,7 +86,7 @@ ma_status_t ma_run_parallel(const ma_run_opts_t *o, unsigned max_threads, const 
                             uint64_t total, ma_worker_fn fn, void *ctx, unsigned *used,
                             ma_error_t *err)
 {
-    unsigned n = o && o->threads ? o->threads : ma_cpu_count(), t, started = 0, finished = 0;
+    unsigned n = ma_run_threads(o, max_threads), t, started = 0, finished = 0;
     ma_progress_fn show = o ? o->progress : NULL;
     int drawn = 0;
     ma_progress_t prog;
@@ -89,10 +97,6 @@ ma_status_t ma_run_parallel(const ma_run_opts_t *o, unsigned max_threads, const 
     ma_status_t st = MA_OK;
     double t0 = now_s();
 
-    if (max_threads < 1)
-        max_threads = 1;
-    if (n > max_threads)
-        n = max_threads;
     if (used)
         *used = n;
     atomic_init(&prog.done, 0);

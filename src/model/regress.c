@@ -355,27 +355,16 @@ static ma_status_t score_eval(double tau2, void *arg, ma_score_eval_t *e)
 {
     const score_arg_t *sa = arg;
     reg_ws_t *ws = sa->ws;
-    double k = (double)ws->k, p = (double)ws->p;
+    double k = (double)ws->k, p = (double)ws->p, trP = NAN, trPP = NAN;
     reg_sums_t s;
 
     set_weights(ws, tau2);
     if (wls(ws, 1, &s) != MA_OK)
         return MA_ENUMERIC;
-    if (sa->m == MA_METHOD_EB) {
-        e->num = s.q * k / (k - p) - k;
-        e->den = s.sw;
-        return MA_OK;
-    }
-    if (sa->m == MA_METHOD_ML) {
-        e->num = s.sw2e2 - s.sw;
-        e->den = s.sw2;
-    } else {
-        double trP, trPP;
-        if (hat_traces(ws, &trP, &trPP) != MA_OK)
-            return MA_ENUMERIC;
-        e->num = s.sw2e2 - trP;
-        e->den = trPP;
-    }
+    /* the traces of P only where the equation needs them (REML): O(k p^2) */
+    if (sa->m != MA_METHOD_EB && sa->m != MA_METHOD_ML && hat_traces(ws, &trP, &trPP) != MA_OK)
+        return MA_ENUMERIC;
+    ma_score_equation(sa->m, k, p, s.q, s.sw, s.sw2, s.sw2e2, trP, trPP, e);
     return MA_OK;
 }
 
@@ -478,9 +467,10 @@ ma_status_t ma_tau2_reg_lik(reg_ws_t *ws, ma_method_t m, const ma_rma_opts_t *o,
 
 /* One estimator of the table; MA_ENUMERIC on non-convergence. *reset when ll0check set
  * tau2 to 0. */
-static ma_status_t tau2_fit(reg_ws_t *ws, ma_method_t m, const ma_rma_opts_t *o, double *tau2,
+static ma_status_t tau2_fit(void *ctx, ma_method_t m, const ma_rma_opts_t *o, double *tau2,
                             int *iterations, int *reset)
 {
+    reg_ws_t *ws = ctx;
     const ma_method_def_t *def = ma_method_def(m);
     double t = 0;
     ma_status_t st;
@@ -540,18 +530,10 @@ static ma_status_t check_input(const double *yi, const double *vi, size_t k, con
 {
     size_t i, j;
     char val[64];
+    ma_status_t st;
     for (i = 0; i < k; i++) {
-        if (!isfinite(yi[i])) {
-            snprintf(val, sizeof val, "%.17g", yi[i]);
-            return ma_error_at(err, MA_EINPUT, NULL, 0, "yi", val,
-                               "study %zu: effect size is not finite", i + 1);
-        }
-        if (!(vi[i] > 0) || !isfinite(vi[i])) {
-            snprintf(val, sizeof val, "%.17g", vi[i]);
-            return ma_error_at(err, MA_EINPUT, NULL, 0, "vi", val,
-                               "study %zu: sampling variance must be positive and finite",
-                               i + 1);
-        }
+        if ((st = ma_check_study(yi, vi, i, err)) != MA_OK)
+            return st;
         for (j = 0; j < p; j++)
             if (!isfinite(X[i * p + j])) {
                 snprintf(val, sizeof val, "%.17g", X[i * p + j]);
@@ -628,10 +610,7 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
     int tdist, fe, int_only;
     ma_status_t st;
 
-    if (!o) {
-        ma_rma_opts_init(&def);
-        o = &def;
-    }
+    o = ma_rma_opts_or_default(o, &def);
     memset(r, 0, sizeof *r);
     r->k = k;
     r->p = p;
@@ -704,32 +683,15 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
     if (fe || (int_only && k == 1)) {
         r->tau2 = 0;
     } else {
-        ma_method_t mm = o->method;
-        int it = 0, reset = 0;
-        for (;;) {
-            st = tau2_fit(&ws, mm, o, &r->tau2, &it, &reset);
-            r->iterations = it;
-            if (st == MA_OK)
-                break;
-            if (st != MA_ENUMERIC) {
+        st = ma_tau2_fallback(tau2_fit, &ws, o, &r->tau2, &r->iterations, &r->converged,
+                              &r->method_used, r->note, sizeof r->note);
+        if (st != MA_OK) {
+            if (st != MA_ENUMERIC)
                 ma_error_set(err, st, "tau2 estimation failed");
-                goto fail;
-            }
-            if (ma_method_info(mm)->fallback < 0) {
-                st = ma_error_set(err, MA_ENUMERIC, "tau2 could not be estimated (DL failed)");
-                goto fail;
-            }
-            r->converged = 0;
-            {
-                ma_method_t next = (ma_method_t)ma_method_info(mm)->fallback;
-                ma_fallback_note(r->note, sizeof r->note, mm, it, o->maxiter, next);
-                mm = next;
-            }
+            else
+                ma_error_set(err, MA_ENUMERIC, "tau2 could not be estimated (DL failed)");
+            goto fail;
         }
-        r->method_used = mm;
-        if (reset)
-            MA_NOTE(r, "%s: log-likelihood at tau2 = 0 was higher; tau2 set to 0 (as metafor)",
-                     ma_method_name(mm));
     }
 
     /* coefficients at weights 1/(vi + tau2), on the uncentred y */
@@ -754,11 +716,9 @@ ma_status_t ma_regress_fit(const double *yi, const double *vi, size_t k, const d
     if (tdist)
         r->df = (double)(k - p);
     /* Knapp & Hartung: vb scaled by RSS/(k-p), as the intercept-only fit */
-    s2w = ma_knha_scale(r->test, s.q, (double)(k - p));
+    s2w = ma_knha_scale(r->test, s.q, (double)(k - p), r->note, sizeof r->note);
     if (s2w != 1)
         gsl_matrix_scale(vb, s2w);
-    if (s2w == 0)
-        MA_NOTE(r, "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
     crit = tdist ? (r->df > 0 ? gsl_cdf_tdist_Qinv(alpha / 2, r->df) : NAN)
                 : gsl_cdf_ugaussian_Qinv(alpha / 2);
     for (j = 0; j < p; j++) {

@@ -122,24 +122,30 @@ void ma_fallback_note(char *note, size_t size, ma_method_t m, int it, int maxite
                     ma_method_name(m), it, ma_method_name(next));
 }
 
+ma_status_t ma_check_study(const double *yi, const double *vi, size_t i, ma_error_t *err)
+{
+    char val[64];
+    if (!isfinite(yi[i])) {
+        snprintf(val, sizeof val, "%.17g", yi[i]);
+        return ma_error_at(err, MA_EINPUT, NULL, 0, "yi", val,
+                           "study %zu: effect size is not finite", i + 1);
+    }
+    if (!(vi[i] > 0) || !isfinite(vi[i])) {
+        snprintf(val, sizeof val, "%.17g", vi[i]);
+        return ma_error_at(err, MA_EINPUT, NULL, 0, "vi", val,
+                           "study %zu: sampling variance must be positive and finite", i + 1);
+    }
+    return MA_OK;
+}
+
 /* MA_EINPUT naming the first bad study (1-based) and its value. */
 static ma_status_t check_input(const double *yi, const double *vi, size_t k, ma_error_t *err)
 {
     size_t i;
-    char val[64];
-    for (i = 0; i < k; i++) {
-        if (!isfinite(yi[i])) {
-            snprintf(val, sizeof val, "%.17g", yi[i]);
-            return ma_error_at(err, MA_EINPUT, NULL, 0, "yi", val,
-                               "study %zu: effect size is not finite", i + 1);
-        }
-        if (!(vi[i] > 0) || !isfinite(vi[i])) {
-            snprintf(val, sizeof val, "%.17g", vi[i]);
-            return ma_error_at(err, MA_EINPUT, NULL, 0, "vi", val,
-                               "study %zu: sampling variance must be positive and finite",
-                               i + 1);
-        }
-    }
+    ma_status_t st;
+    for (i = 0; i < k; i++)
+        if ((st = ma_check_study(yi, vi, i, err)) != MA_OK)
+            return st;
     return MA_OK;
 }
 
@@ -148,6 +154,14 @@ static int opts_valid(const ma_rma_opts_t *o)
     return ma_method_info(o->method) && (unsigned)o->test <= MA_TEST_ADHOC
            && (o->pi == MA_PI_DEFAULT || o->pi == MA_PI_HTS) && o->level > 0 && o->level < 1
            && o->maxiter > 0 && o->tol > 0;
+}
+
+const ma_rma_opts_t *ma_rma_opts_or_default(const ma_rma_opts_t *o, ma_rma_opts_t *def)
+{
+    if (o)
+        return o;
+    ma_rma_opts_init(def);
+    return def;
 }
 
 ma_status_t ma_tau2_estimate(const double *yi, const double *vi, size_t k, ma_method_t m,
@@ -163,10 +177,7 @@ ma_status_t ma_tau2_estimate(const double *yi, const double *vi, size_t k, ma_me
     *tau2 = NAN;
     if (iterations)
         *iterations = 0;
-    if (!o) {
-        ma_rma_opts_init(&def);
-        o = &def;
-    }
+    o = ma_rma_opts_or_default(o, &def);
     if (k == 0 || !ma_method_info(m) || o->maxiter <= 0 || !(o->tol > 0))
         return MA_EUSAGE;
     for (i = 0; i < k; i++)
@@ -302,7 +313,7 @@ static void fit_single(const double *yi, const double *vi, const ma_rma_opts_t *
                 "interval undefined");
 }
 
-double ma_knha_scale(ma_test_t test, double rss, double df)
+double ma_knha_scale(ma_test_t test, double rss, double df, char *note, size_t size)
 {
     double s2w;
     if (test != MA_TEST_KNHA && test != MA_TEST_ADHOC)
@@ -311,7 +322,12 @@ double ma_knha_scale(ma_test_t test, double rss, double df)
      * metafor sets it to 0 when RSS <= machine epsilon. adhoc truncates it at 1 (Knapp &
      * Hartung 2003's ad hoc variant). */
     s2w = rss <= DBL_EPSILON ? 0.0 : rss / df;
-    return test == MA_TEST_ADHOC && s2w < 1 ? 1 : s2w;
+    if (test == MA_TEST_ADHOC && s2w < 1)
+        return 1;
+    if (s2w == 0)
+        ma_note_append(note, size,
+                       "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
+    return s2w;
 }
 
 void ma_rma_inference(const ma_wsums_t *s, size_t k, double tau2, const ma_rma_opts_t *o,
@@ -320,9 +336,7 @@ void ma_rma_inference(const ma_wsums_t *s, size_t k, double tau2, const ma_rma_o
     double alpha = 1 - o->level, crit, s2w, se_pi;
     r->test = o->test;
     r->estimate = s->mu;
-    s2w = ma_knha_scale(o->test, s->q, (double)(k - 1));
-    if (s2w == 0)
-        MA_NOTE(r, "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)");
+    s2w = ma_knha_scale(o->test, s->q, (double)(k - 1), r->note, sizeof r->note);
     r->se = sqrt(s2w / s->sw);
     r->stat = r->estimate / r->se;
     if (o->test == MA_TEST_Z) {
@@ -356,6 +370,40 @@ void ma_rma_inference(const ma_wsums_t *s, size_t k, double tau2, const ma_rma_o
     }
 }
 
+ma_status_t ma_tau2_fallback(ma_tau2_fn fit, void *ctx, const ma_rma_opts_t *o, double *tau2,
+                             int *iterations, int *converged, ma_method_t *used, char *note,
+                             size_t size)
+{
+    ma_method_t m = o->method;
+    int reset = 0;
+    ma_status_t st;
+    for (;;) {
+        st = fit(ctx, m, o, tau2, iterations, &reset);
+        if (st == MA_OK)
+            break;
+        if (st != MA_ENUMERIC || ma_method_info(m)->fallback < 0)
+            return st;
+        *converged = 0;
+        {
+            ma_method_t next = (ma_method_t)ma_method_info(m)->fallback;
+            ma_fallback_note(note, size, m, *iterations, o->maxiter, next);
+            m = next;
+        }
+    }
+    *used = m;
+    if (reset)
+        ma_note_append(note, size,
+                       "%s: log-likelihood at tau2 = 0 was higher; tau2 set to 0 (as metafor)",
+                       ma_method_name(m));
+    return MA_OK;
+}
+
+static ma_status_t uni_fit(void *ctx, ma_method_t m, const ma_rma_opts_t *o, double *tau2,
+                           int *iterations, int *reset)
+{
+    return ma_tau2_fit(ctx, m, o, tau2, iterations, reset, NULL);
+}
+
 ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rma_opts_t *o,
                        ma_rma_t *r, ma_error_t *err)
 {
@@ -365,10 +413,7 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
     double *scratch;
     ma_status_t st;
 
-    if (!o) {
-        ma_rma_opts_init(&def);
-        o = &def;
-    }
+    o = ma_rma_opts_or_default(o, &def);
     memset(r, 0, sizeof *r);
     r->k = k;
     r->method = r->method_used = o->method;
@@ -417,31 +462,18 @@ ma_status_t ma_rma_fit(const double *yi, const double *vi, size_t k, const ma_rm
     if (o->method == MA_METHOD_FE) {
         r->tau2 = 0;
     } else {
-        ma_method_t m = o->method;
-        int it = 0, reset = 0;
-        for (;;) {
-            st = ma_tau2_fit(&d, m, o, &r->tau2, &it, &reset, NULL);
-            r->iterations = it;
-            if (st == MA_OK)
-                break;
-            r->converged = 0;
-            if (ma_method_info(m)->fallback < 0) { /* DL, the last: Q and w are finite */
-                free(scratch);
-                return ma_error_set(err, MA_ENUMERIC,
-                                    "tau^2 cannot be estimated: DerSimonian-Laird's "
-                                    "(Q - (k-1))/tr(P) overflows double precision (Q = %g, "
-                                    "tr(P) = %g)", r->Q, r->Q_df / r->vbar);
-            }
-            {
-                ma_method_t next = (ma_method_t)ma_method_info(m)->fallback;
-                ma_fallback_note(r->note, sizeof r->note, m, it, o->maxiter, next);
-                m = next;
-            }
+        st = ma_tau2_fallback(uni_fit, &d, o, &r->tau2, &r->iterations, &r->converged,
+                              &r->method_used, r->note, sizeof r->note);
+        if (st != MA_OK) {
+            free(scratch);
+            if (st != MA_ENUMERIC)
+                return ma_error_set(err, st, "tau2 estimation failed");
+            /* DL, the last, failed: Q and w are finite */
+            return ma_error_set(err, MA_ENUMERIC,
+                                "tau^2 cannot be estimated: DerSimonian-Laird's "
+                                "(Q - (k-1))/tr(P) overflows double precision (Q = %g, "
+                                "tr(P) = %g)", r->Q, r->Q_df / r->vbar);
         }
-        r->method_used = m;
-        if (reset)
-            MA_NOTE(r, "%s: log-likelihood at tau2 = 0 was higher; tau2 set to 0 (as metafor)",
-                     ma_method_name(m));
     }
     r->tau = sqrt(r->tau2);
 

@@ -24,6 +24,24 @@ static int usable(const ma_score_eval_t *e)
     return isfinite(e->num) && isfinite(e->den) && e->den > 0;
 }
 
+void ma_score_equation(ma_method_t m, double k, double p, double q, double sw, double sw2,
+                       double ypy2, double trP, double trPP, ma_score_eval_t *e)
+{
+    if (m == MA_METHOD_EB) {
+        /* EB (Morris): (Y'PY k/(k-p) - k) / tr(W); an equation, not a likelihood */
+        e->num = q * k / (k - p) - k;
+        e->den = sw;
+    } else if (m == MA_METHOD_ML) {
+        /* (Y'PPY - tr(W)) / tr(W^2) */
+        e->num = ypy2 - sw;
+        e->den = sw2;
+    } else {
+        /* REML: (Y'PPY - tr(P)) / tr(PP) */
+        e->num = ypy2 - trP;
+        e->den = trPP;
+    }
+}
+
 ma_status_t ma_fisher_scoring(ma_score_fn fn, void *arg, double tau2_init, double stepadj,
                               double tol, int maxiter, double *tau2_out, int *iterations,
                               int *damped)

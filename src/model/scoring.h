@@ -4,12 +4,19 @@
 #define IASTM_SCORING_H
 
 #include "iastm/error.h"
+#include "iastm/rma.h"
 
 /* One evaluation of the scoring equation at tau2 (scoring.c): the step is num/den. */
 typedef struct {
     double num;     /* twice the score, e.g. Y'PPY - tr(P) for REML */
     double den;     /* twice the Fisher information, e.g. tr(PP); must be > 0 */
 } ma_score_eval_t;
+
+/* The scoring equation of ML, REML or EB (m) with p coefficients over k studies, from the
+ * sums at tau2 of the weights w = 1/(vi + tau2): q = Y'PY, sw = tr(W), sw2 = tr(W^2),
+ * ypy2 = Y'PPY, and for REML trP = tr(P), trPP = tr(PP) (P the residual projection). */
+void ma_score_equation(ma_method_t m, double k, double p, double q, double sw, double sw2,
+                       double ypy2, double trP, double trPP, ma_score_eval_t *e);
 
 typedef ma_status_t (*ma_score_fn)(double tau2, void *arg, ma_score_eval_t *e);
 

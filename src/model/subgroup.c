@@ -128,10 +128,7 @@ ma_status_t ma_subgroups_fit(const double *yi, const double *vi, const char *con
     ma_status_t st;
 
     *out = NULL;
-    if (!o) {
-        ma_rma_opts_init(&def);
-        o = &def;
-    }
+    o = ma_rma_opts_or_default(o, &def);
     if (k == 0)
         return ma_error_set(err, MA_EINPUT, "no studies to pool");
     for (i = 0; i < k; i++)

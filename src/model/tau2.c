@@ -65,21 +65,8 @@ static ma_status_t score_eval(double tau2, void *arg, ma_score_eval_t *e)
     ma_wsums_t s;
 
     ma_wls_eval(d, tau2, &s);
-    if (a->m == MA_METHOD_EB) {
-        /* EB (Morris): (Y'PY k/(k-1) - k) / tr(W); an equation, not a likelihood */
-        e->num = s.q * k / (k - 1) - k;
-        e->den = s.sw;
-        return MA_OK;
-    }
-    if (a->m == MA_METHOD_ML) {
-        /* (Y'PPY - tr(W)) / tr(W^2) */
-        e->num = s.sw2r2 - s.sw;
-        e->den = s.sw2;
-    } else {
-        /* REML: (Y'PPY - tr(P)) / tr(PP), P = W - w w'/sum(w) */
-        e->num = s.sw2r2 - s.trP;
-        e->den = s.trPP;
-    }
+    /* one coefficient: P = W - w w'/sum(w) */
+    ma_score_equation(a->m, k, 1.0, s.q, s.sw, s.sw2, s.sw2r2, s.trP, s.trPP, e);
     return MA_OK;
 }
 

@@ -182,9 +182,7 @@ ma_status_t ma_boot(const double *yi, const double *vi, size_t k, const ma_boot_
         return ma_error_set(err, MA_ENOMEM, "out of memory (%llu replicates)",
                             (unsigned long long)o->reps);
     }
-    nt = o->run.threads ? o->run.threads : ma_cpu_count();
-    if (nt > o->reps)
-        nt = (unsigned)o->reps;
+    nt = ma_run_threads(&o->run, o->reps);
     {
         ma_run_opts_t run = o->run;
         run.threads = nt;

@@ -564,9 +564,7 @@ ma_status_t ma_gosh(const double *yi, const double *vi, size_t k, const ma_gosh_
     } else {
         maxt = (unsigned)(c.nsub < 4096 ? c.nsub : 4096);
     }
-    nt = o->run.threads ? o->run.threads : ma_cpu_count();
-    if (nt > maxt)
-        nt = maxt;
+    nt = ma_run_threads(&o->run, maxt);
     c.ts = calloc(nt, sizeof *c.ts);
     if (!c.ts) {
         st = ma_error_set(err, MA_ENOMEM, "out of memory");

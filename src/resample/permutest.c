@@ -430,9 +430,7 @@ ma_status_t ma_permutest(const double *yi, const double *vi, size_t k, const dou
     c.tol = sqrt(DBL_EPSILON); /* metafor's comptol, .Machine$double.eps^0.5 */
     c.obs = obs;
     maxt = c.n < 1024 ? (unsigned)c.n : 1024;
-    nt = o->run.threads ? o->run.threads : ma_cpu_count();
-    if (nt > maxt)
-        nt = maxt;
+    nt = ma_run_threads(&o->run, maxt);
     c.ts = calloc(nt, sizeof *c.ts);
     if (!c.ts) {
         st = ma_error_set(err, MA_ENOMEM, "out of memory");

@@ -178,36 +178,17 @@ typedef struct {
     const double *x, *y;
 } xy_t;
 
-/* Stable merge sort of idx by (x, y); with x NULL by y alone, counting the exchanges
- * (pairs out of order in y) in *swaps. */
-static void msort(size_t *a, size_t *tmp, size_t n, const xy_t *d, int by_y_only, double *swaps)
+/* Orders of the merge sort: by (x, y), and by y alone. */
+static int before_xy(const void *ctx, size_t a, size_t b)
 {
-    size_t h, i, j, m;
-    if (n < 2)
-        return;
-    h = n / 2;
-    msort(a, tmp, h, d, by_y_only, swaps);
-    msort(a + h, tmp, n - h, d, by_y_only, swaps);
-    for (i = 0, j = h, m = 0; i < h && j < n;) {
-        int right_first;
-        if (by_y_only)
-            right_first = d->y[a[j]] < d->y[a[i]];
-        else
-            right_first = d->x[a[j]] < d->x[a[i]]
-                          || (d->x[a[j]] == d->x[a[i]] && d->y[a[j]] < d->y[a[i]]);
-        if (right_first) {
-            if (swaps)
-                *swaps += (double)(h - i);
-            tmp[m++] = a[j++];
-        } else {
-            tmp[m++] = a[i++];
-        }
-    }
-    while (i < h)
-        tmp[m++] = a[i++];
-    while (j < n)
-        tmp[m++] = a[j++];
-    memcpy(a, tmp, n * sizeof *a);
+    const xy_t *d = ctx;
+    return d->x[a] < d->x[b] || (d->x[a] == d->x[b] && d->y[a] < d->y[b]);
+}
+
+static int before_y(const void *ctx, size_t a, size_t b)
+{
+    const xy_t *d = ctx;
+    return d->y[a] < d->y[b];
 }
 
 /* Tie groups of sizes t: sums of t(t-1)/2, t(t-1)(2t+5), t(t-1)(t-2) */
@@ -244,7 +225,7 @@ static ma_status_t kendall(const double *x, const double *y, size_t n, kendall_t
     }
     for (i = 0; i < n; i++)
         a[i] = i;
-    msort(a, tmp, n, &d, 0, NULL);
+    ma_merge_sort(a, tmp, n, before_xy, &d, NULL);
     for (i = 0; i < n; i = j) { /* ties in x, and in (x, y) */
         size_t l;
         for (j = i + 1; j < n && x[a[j]] == x[a[i]]; j++)
@@ -258,7 +239,7 @@ static ma_status_t kendall(const double *x, const double *y, size_t n, kendall_t
             l = m;
         }
     }
-    msort(a, tmp, n, &d, 1, &swaps);
+    ma_merge_sort(a, tmp, n, before_y, &d, &swaps);
     for (i = 0; i < n; i = j) {
         for (j = i + 1; j < n && y[a[j]] == y[a[i]]; j++)
             ;

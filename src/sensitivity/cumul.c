@@ -7,19 +7,24 @@
 #include "iastm/num.h"
 #include "sens_internal.h"
 
-/* Stable merge sort of the index array by cmp(a, b) < 0 meaning a goes first. */
-typedef int (*before_fn)(const void *ctx, size_t a, size_t b);
-
-static void merge_sort(size_t *a, size_t *tmp, size_t n, before_fn before, const void *ctx)
+void ma_merge_sort(size_t *a, size_t *tmp, size_t n, ma_before_fn before, const void *ctx,
+                   double *swaps)
 {
     size_t h, i, j, m;
     if (n < 2)
         return;
     h = n / 2;
-    merge_sort(a, tmp, h, before, ctx);
-    merge_sort(a + h, tmp, n - h, before, ctx);
-    for (i = 0, j = h, m = 0; i < h && j < n;)
-        tmp[m++] = before(ctx, a[j], a[i]) ? a[j++] : a[i++]; /* ties: left first */
+    ma_merge_sort(a, tmp, h, before, ctx, swaps);
+    ma_merge_sort(a + h, tmp, n - h, before, ctx, swaps);
+    for (i = 0, j = h, m = 0; i < h && j < n;) {
+        if (before(ctx, a[j], a[i])) { /* ties: left first */
+            if (swaps)
+                *swaps += (double)(h - i);
+            tmp[m++] = a[j++];
+        } else {
+            tmp[m++] = a[i++];
+        }
+    }
     while (i < h)
         tmp[m++] = a[i++];
     while (j < n)
@@ -57,14 +62,14 @@ static int before_str(const void *ctx, size_t a, size_t b)
     return k->dec ? c > 0 : c < 0;
 }
 
-static ma_status_t order(size_t k, size_t *perm, before_fn f, const order_key_t *key, ma_error_t *err)
+static ma_status_t order(size_t k, size_t *perm, ma_before_fn f, const order_key_t *key, ma_error_t *err)
 {
     size_t i, *tmp = malloc((k ? k : 1) * sizeof *tmp);
     if (!tmp)
         return ma_error_set(err, MA_ENOMEM, "out of memory ordering %zu studies", k);
     for (i = 0; i < k; i++)
         perm[i] = i;
-    merge_sort(perm, tmp, k, f, key);
+    ma_merge_sort(perm, tmp, k, f, key, NULL);
     free(tmp);
     return MA_OK;
 }

@@ -24,22 +24,18 @@ int ma_refit_fatal(const ma_error_t *e)
     return e->code == MA_ENOMEM || e->code == MA_EUSAGE || e->code == MA_EINPUT;
 }
 
-ma_status_t ma_loo(const double *yi, const double *vi, size_t k, const ma_rma_opts_t *o,
-                   ma_rma_t *out, ma_error_t *err)
+ma_status_t ma_loo_each(const double *yi, const double *vi, size_t k, const ma_rma_opts_t *o,
+                        const char *what, ma_loo_each_fn each, void *ctx, ma_error_t *err)
 {
-    double *y, *v;
+    double *y = malloc((k - 1) * sizeof *y), *v = malloc((k - 1) * sizeof *v);
     size_t i;
+    ma_rma_t fit;
     ma_error_t e;
 
-    if (k < 2)
-        return ma_error_set(err, MA_EINPUT, "leave-one-out needs at least 2 studies (got %zu)",
-                            k);
-    y = malloc((k - 1) * sizeof *y);
-    v = malloc((k - 1) * sizeof *v);
     if (!y || !v) {
         free(y);
         free(v);
-        return ma_error_set(err, MA_ENOMEM, "out of memory (leave-one-out, %zu studies)", k);
+        return ma_error_set(err, MA_ENOMEM, "out of memory (%s, %zu studies)", what, k);
     }
     /* Start with studies 1..k-1; moving study i-1 into slot i-1 then leaves out study i. */
     memcpy(y, yi + 1, (k - 1) * sizeof *y);
@@ -50,20 +46,51 @@ ma_status_t ma_loo(const double *yi, const double *vi, size_t k, const ma_rma_op
             v[i - 1] = vi[i - 1];
         }
         ma_error_clear(&e);
-        if (ma_rma_fit(y, v, k - 1, o, &out[i], &e) != MA_OK) {
-            if (ma_refit_fatal(&e)) {
-                free(y);
-                free(v);
-                if (err)
-                    *err = e;
-                return e.code;
-            }
-            ma_rma_mark_failed(&out[i], k - 1, o, &e);
+        if (ma_rma_fit(y, v, k - 1, o, &fit, &e) == MA_OK) {
+            each(ctx, i, y, v, &fit, NULL);
+        } else if (ma_refit_fatal(&e)) {
+            free(y);
+            free(v);
+            if (err)
+                *err = e;
+            return e.code;
+        } else {
+            each(ctx, i, y, v, &fit, &e);
         }
     }
     free(y);
     free(v);
     return MA_OK;
+}
+
+typedef struct {
+    ma_rma_t *out;
+    size_t k;
+    const ma_rma_opts_t *o;
+} loo_ctx_t;
+
+static void loo_one(void *ctx, size_t i, const double *y, const double *v, const ma_rma_t *fit,
+                    const ma_error_t *e)
+{
+    loo_ctx_t *c = ctx;
+    (void)y, (void)v;
+    if (e)
+        ma_rma_mark_failed(&c->out[i], c->k - 1, c->o, e);
+    else
+        c->out[i] = *fit;
+}
+
+ma_status_t ma_loo(const double *yi, const double *vi, size_t k, const ma_rma_opts_t *o,
+                   ma_rma_t *out, ma_error_t *err)
+{
+    loo_ctx_t c;
+    if (k < 2)
+        return ma_error_set(err, MA_EINPUT, "leave-one-out needs at least 2 studies (got %zu)",
+                            k);
+    c.out = out;
+    c.k = k;
+    c.o = o;
+    return ma_loo_each(yi, vi, k, o, "leave-one-out", loo_one, &c, err);
 }
 
 size_t ma_loo_summary(const ma_rma_t *full, const ma_rma_t *fits, size_t k, double alpha,

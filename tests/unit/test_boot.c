@@ -111,6 +111,30 @@ static void test_coverage(void **state)
     assert_true(cover_tau >= 0.75 * NSIM);
 }
 
+/* The threads of a run: as asked, the CPUs when 0, never more than the units of work,
+ * never 0; the bootstrap uses no more threads than replicates. */
+static void test_threads(void **state)
+{
+    testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, NULL, NULL);
+    ma_run_opts_t run;
+    ma_boot_opts_t o;
+    ma_boot_t r;
+    ma_error_t err;
+    (void)state;
+    ma_run_opts_init(&run);
+    assert_int_equal(ma_run_threads(&run, 1u << 20), ma_cpu_count());
+    assert_int_equal(ma_run_threads(NULL, 1u << 20), ma_cpu_count());
+    run.threads = 5;
+    assert_int_equal(ma_run_threads(&run, 8), 5);
+    assert_int_equal(ma_run_threads(&run, 3), 3);
+    assert_int_equal(ma_run_threads(&run, 0), 1);
+    opts(&o, MA_BOOT_NONPARAM, 3, 42, 8);
+    assert_int_equal(ma_boot(d.yi, d.vi, d.k, &o, &r, &err), MA_OK);
+    assert_int_equal(r.threads, 3);
+    ma_boot_clear(&r);
+    testutil_data_free(&d);
+}
+
 static void test_errors(void **state)
 {
     double y[2] = {0.1, 0.2}, v[2] = {0.1, 0.1};
@@ -134,6 +158,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_coverage),
+        cmocka_unit_test(test_threads),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -297,6 +297,41 @@ static void test_methods(void **state)
 
 /* No intercept: metafor estimates tau2 and QE on the centred yi even then:
  *   rma(yi, vi, mods = ~ ablat - 1, data = d, method = "DL", control = ctl) */
+/* Effect sizes exactly on the regression line: RSS = 0, so the Knapp-Hartung se is 0 (as
+ * metafor) and the fits of both the intercept-only model and meta-regression say so; adhoc
+ * keeps the factor at 1 and says nothing. */
+static void test_knha_zero_rss(void **state)
+{
+    double yi[4] = {0.1, 0.3, 0.5, 0.7}, vi[4] = {0.1, 0.2, 0.1, 0.3}, X[8];
+    const char *note = "knha: weighted residual sum of squares is 0, so se = 0 (as metafor)";
+    ma_rma_opts_t o;
+    ma_reg_t r;
+    ma_rma_t f;
+    ma_error_t err;
+    size_t i;
+    (void)state;
+    for (i = 0; i < 4; i++) {
+        X[2 * i] = 1;
+        X[2 * i + 1] = (double)i;
+    }
+    ma_rma_opts_init(&o);
+    o.method = MA_METHOD_FE;
+    o.test = MA_TEST_KNHA;
+    assert_int_equal(ma_regress_fit(yi, vi, 4, X, 2, &o, &r, &err), MA_OK);
+    assert_true(r.se[1] == 0);
+    assert_non_null(strstr(r.note, note));
+    ma_reg_clear(&r);
+    for (i = 0; i < 4; i++)
+        yi[i] = 0.25;
+    assert_int_equal(ma_rma_fit(yi, vi, 4, &o, &f, &err), MA_OK);
+    assert_true(f.se == 0);
+    assert_non_null(strstr(f.note, note));
+    o.test = MA_TEST_ADHOC;
+    assert_int_equal(ma_rma_fit(yi, vi, 4, &o, &f, &err), MA_OK);
+    assert_true(f.se > 0);
+    assert_null(strstr(f.note, "knha:"));
+}
+
 static void test_no_intercept(void **state)
 {
     testutil_data_t d = testutil_data_load("bcg.csv", SIZE_MAX, NULL, NULL);
@@ -461,6 +496,7 @@ int main(void)
         cmocka_unit_test(test_two_moderators),
         cmocka_unit_test(test_methods),
         cmocka_unit_test(test_t_adhoc),
+        cmocka_unit_test(test_knha_zero_rss),
         cmocka_unit_test(test_no_intercept),
         cmocka_unit_test(test_k_equals_p),
         cmocka_unit_test(test_rank_deficient),
