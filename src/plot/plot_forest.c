@@ -427,11 +427,18 @@ typedef struct {
 } fit_t;
 
 /* Height of the plot with these rows and `excl_h` points of notes under the axis. */
+/* Height under the plot area for the tick labels, the favours labels (when any) and the
+ * axis label, in em. */
+static double axis_em(const ma_forest_opts_t *o)
+{
+    return o->favours_left || o->favours_right ? 6.0 : 4.4;
+}
+
 static double plot_height(const ma_forest_opts_t *o, double F, double rowh, size_t nrows,
                           size_t header_rows, double excl_h)
 {
     double top = o->title ? 2.6 * F : MARGIN_EM * F;
-    return top + (double)(nrows + header_rows) * rowh + 6.0 * F + excl_h +
+    return top + (double)(nrows + header_rows) * rowh + axis_em(o) * F + excl_h +
            (excl_h > 0 ? 0.6 * F : 0) + MARGIN_EM * F;
 }
 
@@ -734,7 +741,7 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
             overall_row = i;
     p_top = o->title ? 2.6 * F : margin;
     p_bot = p_top + (double)(nd + header_rows) * rowh;
-    axis_h = 6.0 * F;
+    axis_h = axis_em(o) * F;
     ma_gp_font(fnt, sizeof fnt, F, 0);
     ma_gp_font(fntb, sizeof fntb, F, 1);
     ma_gp_font(fnts, sizeof fnts, small, 0);
@@ -900,7 +907,8 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
     /* Under the axis: favours labels beside the null line (kept inside the figure), then
      * the axis label. */
     {
-        double xnull = plot_l + (null - xmin) * ptx, y1 = p_bot + 2.9 * F, y2 = p_bot + 4.5 * F;
+        double xnull = plot_l + (null - xmin) * ptx, y1 = p_bot + 2.9 * F;
+        double y2 = p_bot + (o->favours_left || o->favours_right ? 4.5 : 2.9) * F;
         double gap = 0.6 * F, lw = 0, rw = 0, xl, xr;
         if (xnull < plot_l || xnull > plot_r)
             xnull = (plot_l + plot_r) / 2;
