@@ -502,9 +502,8 @@ ma_status_t ma_gosh(const double *yi, const double *vi, size_t k, const ma_gosh_
     if (k < 2)
         return ma_error_set(err, MA_EINPUT, "GOSH needs at least 2 studies (k = %zu)", k);
     for (i = 0; i < k; i++)
-        if (!(vi[i] > 0) || !isfinite(vi[i]) || !isfinite(yi[i]))
-            return ma_error_set(err, MA_EINPUT, "study %zu: vi must be positive and finite",
-                                i + 1);
+        if ((st = ma_check_study(yi, vi, i, err)) != MA_OK)
+            return st;
     if (k <= 62)
         full = (1ULL << k) - 1;
     if (o->subsets == 0) /* a full fit per subset: metafor's rule with its 10^6 */
