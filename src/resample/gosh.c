@@ -265,10 +265,11 @@ static void bin(const ctx_t *c, tstate_t *s, const fit_t *f)
     const ma_gosh_grid_t *g = c->o->grid;
     double fx = (f->est - g->x_lo) / (g->x_hi - g->x_lo) * (double)g->nx;
     double fy = f->I2 / 100 * (double)g->ny;
-    size_t ix = fx <= 0 ? 0 : fx >= (double)g->nx ? g->nx - 1 : (size_t)fx;
-    size_t iy = fy <= 0 ? 0 : fy >= (double)g->ny ? g->ny - 1 : (size_t)fy;
-    if (!(fx == fx) || !(fy == fy))
+    size_t ix, iy;
+    if (isnan(fx) || isnan(fy)) /* before the conversions: NaN has no size_t */
         return;
+    ix = fx <= 0 ? 0 : fx >= (double)g->nx ? g->nx - 1 : (size_t)fx;
+    iy = fy <= 0 ? 0 : fy >= (double)g->ny ? g->ny - 1 : (size_t)fy;
     s->grid[iy * g->nx + ix]++;
     if (c->nsub <= g->max_points && (!vec_push(&s->px, f->est) || !vec_push(&s->py, f->I2)))
         s->nomem = 1;
