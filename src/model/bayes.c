@@ -48,7 +48,7 @@
 
 #include "iastm/bayes.h"
 #include "iastm/num.h"
-#include "wls.h"
+#include "rma_internal.h" /* ma_check_study, ma_brent */
 
 #define LOG_2PI 1.8378770664093454836
 #define TRUNC_LOG 46.0      /* tails cut where h < e^-46 of its peak */
@@ -898,9 +898,8 @@ ma_status_t ma_bayes_fit(const double *yi, const double *vi, size_t k, const ma_
     if (k == 0)
         return ma_error_set(err, MA_EINPUT, "no studies to pool");
     for (i = 0; i < k; i++)
-        if (!isfinite(yi[i]) || !isfinite(vi[i]) || !(vi[i] > 0))
-            return ma_error_set(err, MA_EINPUT, "study %zu: yi must be finite and vi > 0",
-                                i + 1);
+        if ((st = ma_check_study(yi, vi, i, err)) != MA_OK)
+            return st;
     if (!(level > 0 && level < 1))
         return ma_error_set(err, MA_EUSAGE, "level must lie in (0, 1)");
     if (o->mu_normal && !(o->mu_sd > 0 && isfinite(o->mu_sd) && isfinite(o->mu_mean)))

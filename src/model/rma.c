@@ -198,8 +198,7 @@ ma_status_t ma_tau2_estimate(const double *yi, const double *vi, size_t k, ma_me
     return st;
 }
 
-/* Heterogeneity from the FE weights: Q, its p-value, and vt = (k-1)/tr(P), the "typical"
- * within-study variance of Higgins & Thompson (metafor's i2def = "1"). */
+/* The weights 1/vi and their sum must be finite (rma_internal.h). */
 ma_status_t ma_check_weights(const double *vi, size_t k, ma_error_t *err)
 {
     ma_acc_t a = {0, 0};

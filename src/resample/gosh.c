@@ -265,10 +265,11 @@ static void bin(const ctx_t *c, tstate_t *s, const fit_t *f)
     const ma_gosh_grid_t *g = c->o->grid;
     double fx = (f->est - g->x_lo) / (g->x_hi - g->x_lo) * (double)g->nx;
     double fy = f->I2 / 100 * (double)g->ny;
-    size_t ix = fx <= 0 ? 0 : fx >= (double)g->nx ? g->nx - 1 : (size_t)fx;
-    size_t iy = fy <= 0 ? 0 : fy >= (double)g->ny ? g->ny - 1 : (size_t)fy;
-    if (!(fx == fx) || !(fy == fy))
+    size_t ix, iy;
+    if (isnan(fx) || isnan(fy)) /* before the conversions: NaN has no size_t */
         return;
+    ix = fx <= 0 ? 0 : fx >= (double)g->nx ? g->nx - 1 : (size_t)fx;
+    iy = fy <= 0 ? 0 : fy >= (double)g->ny ? g->ny - 1 : (size_t)fy;
     s->grid[iy * g->nx + ix]++;
     if (c->nsub <= g->max_points && (!vec_push(&s->px, f->est) || !vec_push(&s->py, f->I2)))
         s->nomem = 1;
@@ -502,9 +503,8 @@ ma_status_t ma_gosh(const double *yi, const double *vi, size_t k, const ma_gosh_
     if (k < 2)
         return ma_error_set(err, MA_EINPUT, "GOSH needs at least 2 studies (k = %zu)", k);
     for (i = 0; i < k; i++)
-        if (!(vi[i] > 0) || !isfinite(vi[i]) || !isfinite(yi[i]))
-            return ma_error_set(err, MA_EINPUT, "study %zu: vi must be positive and finite",
-                                i + 1);
+        if ((st = ma_check_study(yi, vi, i, err)) != MA_OK)
+            return st;
     if (k <= 62)
         full = (1ULL << k) - 1;
     if (o->subsets == 0) /* a full fit per subset: metafor's rule with its 10^6 */

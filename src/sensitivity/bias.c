@@ -389,22 +389,11 @@ void ma_trimfill_clear(ma_trimfill_t *tf)
     tf->fill_of = NULL;
 }
 
-/* stable merge sort of idx by key ascending */
-static void sort_by(size_t *a, size_t *tmp, size_t n, const double *key)
+/* Order of the merge sort (sens_internal.h): ascending by a key array. */
+static int before_key(const void *ctx, size_t a, size_t b)
 {
-    size_t h, i, j, m;
-    if (n < 2)
-        return;
-    h = n / 2;
-    sort_by(a, tmp, h, key);
-    sort_by(a + h, tmp, n - h, key);
-    for (i = 0, j = h, m = 0; i < h && j < n;)
-        tmp[m++] = key[a[j]] < key[a[i]] ? a[j++] : a[i++];
-    while (i < h)
-        tmp[m++] = a[i++];
-    while (j < n)
-        tmp[m++] = a[j++];
-    memcpy(a, tmp, n * sizeof *a);
+    const double *key = ctx;
+    return key[a] < key[b];
 }
 
 /* metafor's trimfill() refits with rma.uni's default control (threshold 1e-5 on the change
@@ -483,7 +472,7 @@ ma_status_t ma_trimfill(const double *yi, const double *vi, size_t k, ma_tf_esti
         c[i] = sign * yi[i];
         ix[i] = i;
     }
-    sort_by(ix, tmp, n, c);
+    ma_merge_sort(ix, tmp, n, before_key, c, NULL);
     for (i = 0; i < n; i++) {
         ys[i] = c[ix[i]];
         vs[i] = vi[ix[i]];
@@ -505,7 +494,8 @@ ma_status_t ma_trimfill(const double *yi, const double *vi, size_t k, ma_tf_esti
             ac[i] = fabs(c[i]);
             rk[i] = i;
         }
-        sort_by(rk, tmp, n, ac); /* ranks of |c|, ties by position (ties.method "first") */
+        /* ranks of |c|, ties by position (ties.method "first") */
+        ma_merge_sort(rk, tmp, n, before_key, ac, NULL);
         if (est == MA_TF_L0) {
             double sr = 0, var;
             for (i = 0; i < n; i++)

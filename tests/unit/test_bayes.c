@@ -315,6 +315,26 @@ static void test_improper_refused(void **state)
     ma_bayes_free(&r);
 }
 
+/* A bad study is named with its column and value, as by the other fits. */
+static void test_bad_study(void **state)
+{
+    double y[3] = {0.1, 0.2, 0.3}, v[3] = {0.05, -1, 0.05};
+    ma_bayes_opts_t o;
+    ma_bayes_t r;
+    ma_error_t err;
+    (void)state;
+    ma_bayes_opts_init(&o);
+    assert_int_equal(ma_bayes_fit(y, v, 3, &o, &r, &err), MA_EINPUT);
+    assert_string_equal(err.column, "vi");
+    assert_string_equal(err.value, "-1");
+    assert_non_null(strstr(err.msg, "study 2"));
+    v[1] = 0.05;
+    y[2] = NAN;
+    assert_int_equal(ma_bayes_fit(y, v, 3, &o, &r, &err), MA_EINPUT);
+    assert_string_equal(err.column, "yi");
+    assert_non_null(strstr(err.msg, "study 3"));
+}
+
 static void test_prior_parse(void **state)
 {
     static const char *BAD[] = {"halfnormal:-1", "halfnormal:0", "halfnormal", "halfnormal:1:2",
@@ -374,6 +394,7 @@ int main(void)
         cmocka_unit_test(test_shortest_interval),
         cmocka_unit_test(test_uniform_bound),
         cmocka_unit_test(test_improper_refused),
+        cmocka_unit_test(test_bad_study),
         cmocka_unit_test(test_prior_parse),
         cmocka_unit_test(test_large_k),
     };

@@ -423,6 +423,15 @@ static void test_errors(void **state)
     o.run.progress = NULL;
     assert_int_equal(ma_gosh(y, v, 1, &o, &r, &err), MA_EINPUT);
     assert_int_equal(ma_gosh(y, v, 2, &o, &r, &err), MA_EINPUT);
+    /* the bad study named with its column and value, as by the other fits */
+    assert_string_equal(err.column, "vi");
+    assert_string_equal(err.value, "-1");
+    assert_non_null(strstr(err.msg, "study 2"));
+    v[1] = 0.1;
+    y[0] = NAN;
+    assert_int_equal(ma_gosh(y, v, 2, &o, &r, &err), MA_EINPUT);
+    assert_string_equal(err.column, "yi");
+    assert_non_null(strstr(err.msg, "study 1"));
 }
 
 static void test_interrupt(void **state)
