@@ -122,6 +122,23 @@ static ma_status_t kept_rows(const ma_dataset_t *d, const ma_evidence_t *e,
     return MA_OK;
 }
 
+/* 1 when a and b set every option alike: a fit under one is the fit under the other. */
+static int same_model(const ma_rma_opts_t *a, const ma_rma_opts_t *b)
+{
+    return a->method == b->method && a->test == b->test && a->pi == b->pi &&
+           a->level == b->level && a->maxiter == b->maxiter && a->tol == b->tol &&
+           a->tau2_ci == b->tau2_ci && a->stepadj == b->stepadj &&
+           (a->tau2_init == b->tau2_init || (isnan(a->tau2_init) && isnan(b->tau2_init)));
+}
+
+static void alt_of_fit(const ma_rma_t *fit, ma_claim_alt_t *a)
+{
+    a->ok = 1;
+    a->estimate = fit->estimate;
+    a->lb = fit->ci_lb;
+    a->ub = fit->ci_ub;
+}
+
 /* The frequentist fits of methods[] for an interval claim; Bayes below. */
 static void method_fit(const double *yi, const double *vi, size_t k, const ma_rma_opts_t *o,
                        ma_claim_alt_t *a)
@@ -132,10 +149,7 @@ static void method_fit(const double *yi, const double *vi, size_t k, const ma_rm
         snprintf(a->note, sizeof a->note, "not computed: %.80s", err.msg);
         return;
     }
-    a->ok = 1;
-    a->estimate = fit.estimate;
-    a->lb = fit.ci_lb;
-    a->ub = fit.ci_ub;
+    alt_of_fit(&fit, a);
 }
 
 static void method_bayes(const double *yi, const double *vi, size_t k, double level,
@@ -172,6 +186,18 @@ static ma_verdict_t spine_larger_test(const ma_rma_t *s, const ma_rma_t *o, doub
     return MA_VERDICT_NOT_SUPPORTED;
 }
 
+/* The verdict of a spine_larger claim from the fits of both regions at a level. */
+static void spine_larger_alt(const ma_rma_t *fs, const ma_rma_t *fo, double level,
+                             ma_claim_alt_t *a)
+{
+    double diff, se, p;
+    a->verdict = spine_larger_test(fs, fo, 1 - level, &diff, &se, &p);
+    a->ok = 1;
+    a->estimate = diff;
+    a->lb = diff - gsl_cdf_ugaussian_Qinv((1 - level) / 2) * se;
+    a->ub = diff + gsl_cdf_ugaussian_Qinv((1 - level) / 2) * se;
+}
+
 /* The verdict of a spine_larger claim under one method: both regions refitted. */
 static void method_spine_larger(const double *ys, const double *vs, size_t ks,
                                 const double *yo, const double *vo, size_t ko,
@@ -179,17 +205,12 @@ static void method_spine_larger(const double *ys, const double *vs, size_t ks,
 {
     ma_rma_t fs, fo;
     ma_error_t err;
-    double diff, se, p, level = opt->level;
     if (ma_rma_fit(ys, vs, ks, opt, &fs, &err) != MA_OK ||
         ma_rma_fit(yo, vo, ko, opt, &fo, &err) != MA_OK) {
         snprintf(a->note, sizeof a->note, "not computed: %.80s", err.msg);
         return;
     }
-    a->verdict = spine_larger_test(&fs, &fo, 1 - level, &diff, &se, &p);
-    a->ok = 1;
-    a->estimate = diff;
-    a->lb = diff - gsl_cdf_ugaussian_Qinv((1 - level) / 2) * se;
-    a->ub = diff + gsl_cdf_ugaussian_Qinv((1 - level) / 2) * se;
+    spine_larger_alt(&fs, &fo, opt->level, a);
 }
 
 /* methods[] and robustness for a claim whose main verdict is made. */
@@ -222,10 +243,18 @@ static ma_status_t compare_methods(const ma_dataset_t *d, const ma_claim_t *c,
     }
     for (m = 0; m < 3; m++) {
         ma_claim_alt_t *a = &r->methods[m];
+        /* the primary model's fits of these rows are already in main (spine, other) */
+        int fitted = same_model(&mo[m], o);
         if (spine) {
-            method_spine_larger(ys, vs, ks, yo, vo, ko, &mo[m], a);
+            if (fitted)
+                spine_larger_alt(&r->spine.fit, &r->other.fit, o->level, a);
+            else
+                method_spine_larger(ys, vs, ks, yo, vo, ko, &mo[m], a);
         } else {
-            method_fit(ys, vs, ks, &mo[m], a);
+            if (fitted)
+                alt_of_fit(&r->main.fit, a);
+            else
+                method_fit(ys, vs, ks, &mo[m], a);
             if (a->ok)
                 a->verdict = verdict_of_interval(c->expected, a->lb, a->ub, margin);
         }
