@@ -309,12 +309,15 @@ static int run(cli_ctx_t *x)
                 ma_question_t q = {outcomes[a], regions[b], comps[e3], NULL, NULL};
                 ma_evidence_t e;
                 ma_error_t err;
+                /* the "any" row beside a single region (comparator) is not shown: not fitted */
+                if ((nr == 2 && b == 0) || (nc == 2 && e3 == 0))
+                    continue;
                 if (ma_evidence_assess(d, &q, &x->rma, &e, &err) != MA_OK) {
                     rc = cli_report(&err);
                     ok = 0;
                     break;
                 }
-                if (e.nrows > 0 && !(nr == 2 && b == 0) && !(nc == 2 && e3 == 0)) {
+                if (e.nrows > 0) {
                     if (w)
                         evidence_record(w, d, &e);
                     else
