@@ -90,38 +90,6 @@ static ma_status_t verdict_direction(const ma_claim_t *c, double margin, ma_clai
     return MA_OK;
 }
 
-/* The pooled rows of e that drop does not mark (drop NULL: all of them), as yi, vi
- * (caller frees *yi), the number of distinct trials among them, and in *dropped the
- * pooled rows drop marks. */
-static ma_status_t kept_rows(const ma_dataset_t *d, const ma_evidence_t *e,
-                             const unsigned char *drop, double **yi, double **vi, size_t *k,
-                             size_t *trials, size_t *dropped, ma_error_t *err)
-{
-    size_t i, j, n = e->nrows ? e->nrows : 1;
-    *k = *trials = 0;
-    if (!(*yi = malloc(2 * n * sizeof **yi)))
-        return ma_error_set(err, MA_ENOMEM, "out of memory");
-    *vi = *yi + n;
-    for (i = 0; i < e->nrows; i++) {
-        const ma_study_t *s = &d->s[e->rows[i]];
-        if (!s->included)
-            continue;
-        if (drop && drop[e->rows[i]]) {
-            (*dropped)++;
-            continue;
-        }
-        for (j = 0; j < i; j++) /* a trial counted once across its rows */
-            if (d->s[e->rows[j]].included && !(drop && drop[e->rows[j]]) &&
-                !strcmp(d->s[e->rows[j]].label, s->label))
-                break;
-        if (j == i)
-            (*trials)++;
-        (*yi)[*k] = s->yi;
-        (*vi)[(*k)++] = s->vi;
-    }
-    return MA_OK;
-}
-
 /* 1 when a and b set every option alike: a fit under one is the fit under the other. */
 static int same_model(const ma_rma_opts_t *a, const ma_rma_opts_t *b)
 {
@@ -233,11 +201,11 @@ static ma_status_t compare_methods(const ma_dataset_t *d, const ma_claim_t *c,
     r->robustness = MA_ROBUST_NA;
     if (r->no_population || r->verdict == MA_VERDICT_INSUFFICIENT)
         return MA_OK;
-    if ((st = kept_rows(d, spine ? &r->spine : &r->main, NULL, &ys, &vs, &ks, &trials,
-                        &none, err)) != MA_OK)
+    if ((st = ma_evidence_pooled_rows(d, spine ? &r->spine : &r->main, NULL, &ys, &vs, &ks,
+                                      &trials, &none, err)) != MA_OK)
         return st;
-    if (spine && (st = kept_rows(d, &r->other, NULL, &yo, &vo, &ko, &trials, &none,
-                                 err)) != MA_OK) {
+    if (spine && (st = ma_evidence_pooled_rows(d, &r->other, NULL, &yo, &vo, &ko, &trials,
+                                               &none, err)) != MA_OK) {
         free(ys);
         return st;
     }
@@ -416,10 +384,11 @@ ma_status_t ma_claim_without(const ma_dataset_t *d, const ma_claim_t *c,
     r->without.verdict = MA_VERDICT_INSUFFICIENT;
     if (r->no_population)
         return MA_OK;
-    if ((st = kept_rows(d, e1, drop, &y1, &v1, &k1, &t1, &r->dropped, err)) != MA_OK)
+    if ((st = ma_evidence_pooled_rows(d, e1, drop, &y1, &v1, &k1, &t1, &r->dropped,
+                                      err)) != MA_OK)
         return st;
-    if (spine && (st = kept_rows(d, &r->other, drop, &y2, &v2, &k2, &t2, &r->dropped,
-                                 err)) != MA_OK)
+    if (spine && (st = ma_evidence_pooled_rows(d, &r->other, drop, &y2, &v2, &k2, &t2,
+                                               &r->dropped, err)) != MA_OK)
         goto done;
     if (r->dropped == 0 || t1 < 2 || (spine && t2 < 2)) {
         snprintf(r->without.note, sizeof r->without.note,
