@@ -113,15 +113,20 @@ static void evidence_record(ma_writer_t *w, const ma_dataset_t *d, const ma_evid
     ma_writer_end(w);
 }
 
-/* "0.76 [0.27, 1.25]" at the run's digits, "-" when not pooled. */
-static void fmt_ci(char *buf, size_t n, const ma_evidence_t *e)
+const char *cli_est_ci(char *buf, size_t n, double est, double lb, double ub)
 {
     char a[32], b[32], c[32];
+    snprintf(buf, n, "%s [%s, %s]", cli_num(est, a, 32), cli_num(lb, b, 32), cli_num(ub, c, 32));
+    return buf;
+}
+
+/* The pooled estimate and CI as cli_est_ci, "-" when not pooled. */
+static void fmt_ci(char *buf, size_t n, const ma_evidence_t *e)
+{
     if (!e->fitted)
         snprintf(buf, n, "-");
     else
-        snprintf(buf, n, "%s [%s, %s]", cli_num(e->fit.estimate, a, 32),
-                 cli_num(e->fit.ci_lb, b, 32), cli_num(e->fit.ci_ub, c, 32));
+        cli_est_ci(buf, n, e->fit.estimate, e->fit.ci_lb, e->fit.ci_ub);
 }
 
 static void evidence_text(FILE *f, const ma_evidence_t *e)
