@@ -33,7 +33,6 @@ static const char HELP[] =
     "  iastm evidence data/trials.csv\n"
     "  iastm evidence --reviews data/published_reviews.csv --format md data/trials.csv\n";
 
-/* Distinct values of a column over the dataset's rows, sorted; "any" first. */
 /* The columns of the Markdown tables; csv and json have every field. */
 static const char *const MD_COLUMNS[] = {
     "evidence: outcome region comparator rows k trials participants estimate ci_lb ci_ub "
@@ -42,6 +41,7 @@ static const char *const MD_COLUMNS[] = {
     "their_ci_lb their_ci_ub our_trials our_estimate our_ci_lb our_ci_ub note",
     NULL};
 
+/* Distinct values of a column over the dataset's rows, sorted; "any" first. */
 static size_t distinct(const ma_dataset_t *d, const char *col, const char **out, size_t max)
 {
     size_t i, j, n = 0;
