@@ -58,17 +58,15 @@ $(LIB): $(LIB_OBJ)
 $(PROG): $(CLI_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
 
+# TEST_OBJ: objects of the command line a unit test needs besides the library.
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/tests/unit/testutil.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CPPFLAGS) -Itests/unit $(CFLAGS) -MMD -MP -o $@ $< \
-	    $(BUILD)/tests/unit/testutil.o $(LIB) -lcmocka $(LDLIBS)
+	    $(BUILD)/tests/unit/testutil.o $(TEST_OBJ) $(LIB) -lcmocka $(LDLIBS)
 
 # The signal handlers that remove temporary files belong to the command line.
-$(BUILD)/tests/test_outfile: tests/unit/test_outfile.c $(BUILD)/tests/unit/testutil.o \
-    $(BUILD)/src/cli/signals.o $(LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CPPFLAGS) -Itests/unit $(CFLAGS) -MMD -MP -o $@ $< \
-	    $(BUILD)/tests/unit/testutil.o $(BUILD)/src/cli/signals.o $(LIB) -lcmocka $(LDLIBS)
+$(BUILD)/tests/test_outfile: TEST_OBJ = $(BUILD)/src/cli/signals.o
+$(BUILD)/tests/test_outfile: $(BUILD)/src/cli/signals.o
 
 $(BUILD)/tests/unit/testutil.o: tests/unit/testutil.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
@@ -146,9 +144,6 @@ fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS='$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link' \
 	    LDFLAGS='-fsanitize=fuzzer,address,undefined' $(FUZZ_TARGETS:%=build-fuzz/%)
 	@sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(REF) $(FUZZ_TARGETS)
-
-$(BUILD)/fuzz_table: tests/fuzz/fuzz_table.c $(LIB)
-	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD)/fuzz_table_md: tests/fuzz/fuzz_table.c $(LIB)
 	$(CC) $(WARN) $(CPPFLAGS) -DFUZZ_MEASURE_MD $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)

@@ -385,7 +385,7 @@ def claims_section(claims, not_pooled, sources, trial_rows, question_of, claim_t
                 who = ti.label(t) if t else r["study"]
                 out.append("<li>%s (%s, %s): %s</li>" % (
                     esc(who), esc(r["study"]),
-                    esc(ti.COMPARATOR_WORDS.get(r["comparator"], r["comparator"])), esc(r["reason"])))
+                    esc(ti.comparator_words(r["comparator"])), esc(r["reason"])))
             out.append("</ul>")
         q = question_of(c)
         if q:
@@ -449,7 +449,7 @@ def pooled_table(res):
     notes = []
     for g in res.get("subgroups", []):
         label = g.get("group", "")
-        label = ti.COMPARATOR_WORDS.get(label, label)
+        label = ti.comparator_words(label)
         body.append(pooled_row(esc(label), g, False))
         if g.get("note"):
             notes.append("%s: %s" % (label, g["note"]))
@@ -478,7 +478,7 @@ def trials_table(es, a, rows_by_line):
         r = rows_by_line[e["line"]]
         lb, ub = e["yi"] - Z975 * e["sei"], e["yi"] + Z975 * e["sei"]
         cells = [study_cell(r), esc("%s (%s)" % (r["body_site"], r["region"])),
-                 esc(ti.COMPARATOR_WORDS.get(r["comparator_class"], r["comparator_class"])),
+                 esc(ti.comparator_words(r["comparator_class"])),
                  esc("%s; %s" % (r["instrument"], r["timepoint"])),
                  ("%d / %d" % (e["n1"], e["n2"]), "num"),
                  (esc(est_ci(e["yi"], lb, ub)), "num"), (link_html(r), "src")]
@@ -503,7 +503,7 @@ def excluded_table(res, rows_by_line):
             continue
         n = ("%s / %s" % (r["n_iastm"], r["n_comp"]) if r["n_iastm"] and r["n_comp"]
              else "not reported")
-        body.append([study_cell(r), esc(ti.COMPARATOR_WORDS.get(r["comparator_class"], r["comparator_class"])),
+        body.append([study_cell(r), esc(ti.comparator_words(r["comparator_class"])),
                      esc(r["instrument"]), (esc(n), "num"),
                      esc("%s (data form: %s)" % (x["reason"], x["data_form"])), (link_html(r), "src")])
     return table(head, body, "excluded")
@@ -562,7 +562,7 @@ def reviews_section(reviews):
         ours = est_ci(r["our_estimate"], r["our_ci_lb"], r["our_ci_ub"])
         if r["our_estimate"] is not None:
             ours += ", %d" % r["our_trials"]
-        body.append([esc(r["review_id"]), esc("%s (%s)" % (ti.OUTCOME_WORDS.get(r["outcome"], r["outcome"]), r["region"])),
+        body.append([esc(r["review_id"]), esc("%s (%s)" % (ti.outcome_words(r["outcome"]), r["region"])),
                      esc("%s, %s" % (r["their_measure"], r["their_k"])), (esc(theirs), "num"),
                      (esc(ours), "num"), esc(r["note"])])
     return ('<section id="reviews"><h2>Published reviews side by side</h2>\n%s</section>' % table(head, body, "reviews"))

@@ -16,6 +16,16 @@ COMPARATOR_WORDS = {
 OUTCOME_WORDS = {"pain": "pain", "function": "function", "rom": "range of motion"}
 
 
+def comparator_words(code):
+    """A comparator class in words ('hands-on myofascial release'); the code when unknown."""
+    return COMPARATOR_WORDS.get(code, code)
+
+
+def outcome_words(code):
+    """An outcome in words ('range of motion'); the code when unknown."""
+    return OUTCOME_WORDS.get(code, code)
+
+
 def read_trials(path, iastm=None):
     """Rows of trials.csv as dicts, each with '_line': the file line where the record
     starts (the line number iastm prints for a row), and, given the iastm program,
@@ -90,9 +100,9 @@ def links(row):
 def question_words(outcome, region, comparator):
     """'Pain, spine, vs hands-on myofascial release': a summary-of-findings question."""
     return "%s, %s, %s" % (
-        OUTCOME_WORDS.get(outcome, outcome).capitalize(),
+        outcome_words(outcome).capitalize(),
         {"any": "all regions", "other": "other regions"}.get(region, region.replace("_", " ")),
-        "any comparator" if comparator == "any" else "vs " + COMPARATOR_WORDS.get(comparator, comparator))
+        "any comparator" if comparator == "any" else "vs " + comparator_words(comparator))
 
 
 def fmt_num(x, nd=2, minus="\u2212"):

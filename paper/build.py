@@ -96,7 +96,7 @@ def reviews_table(reviews):
     rows = []
     for r in reviews:
         ours = est_ci(r["our_estimate"], r["our_ci_lb"], r["our_ci_ub"])
-        rows.append([md(r["review_id"]), md("%s, %s" % (ti.OUTCOME_WORDS.get(r["outcome"], r["outcome"]), r["region"])),
+        rows.append([md(r["review_id"]), md("%s, %s" % (ti.outcome_words(r["outcome"]), r["region"])),
                      md(r["their_measure"]), md(r["their_k"] or "-"),
                      est_ci(r["their_estimate"], r["their_ci_lb"], r["their_ci_ub"]),
                      ours + ("" if r["our_estimate"] is None else ", %d trials" % r["our_trials"]),
@@ -113,8 +113,8 @@ def studies_table(rows):
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for sid, rs in sorted(ti.studies(rows).items(), key=lambda kv: ti.label(kv[1][0]).lower()):
         r = rs[0]
-        comps = unique(ti.COMPARATOR_WORDS.get(x["comparator_class"], x["comparator_class"]) for x in rs)
-        outcomes = unique(ti.OUTCOME_WORDS.get(x["outcome"], x["outcome"]) for x in rs)
+        comps = unique(ti.comparator_words(x["comparator_class"]) for x in rs)
+        outcomes = unique(ti.outcome_words(x["outcome"]) for x in rs)
         ns = unique("%s / %s" % (x["n_iastm"], x["n_comp"]) if x["n_iastm"] and x["n_comp"]
                     else "not reported" for x in rs)
         cells = ["%s (%s)" % (md(ti.label(r)), md(sid)), md(r["design"]),

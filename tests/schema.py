@@ -22,6 +22,8 @@ import re
 import subprocess
 import sys
 
+from examples import commands  # the command names of `iastm --help`
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SCHEMA_DIR = os.path.join(ROOT, "docs", "schema")
@@ -216,20 +218,6 @@ def dump(x, indent=0):
         items = ["%s%s: %s" % (pad, json.dumps(k), dump(v, indent + 1)) for k, v in x.items()]
         return "{\n" + ",\n".join(items) + "\n" + "  " * indent + "}"
     return json.dumps(x)
-
-
-def commands(iastm):
-    """The commands of `iastm --help` (the lines '  NAME  summary' after 'Commands:')."""
-    out = subprocess.run([iastm, "--help"], capture_output=True, text=True).stdout
-    names, on = [], False
-    for line in out.splitlines():
-        if line.startswith("Commands"):
-            on = True
-        elif on and re.match(r"^  [a-z]+ ", line):
-            names.append(line.split()[0])
-        elif on and names and not line.startswith("  "):
-            break
-    return names
 
 
 def main():

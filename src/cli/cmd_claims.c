@@ -39,14 +39,6 @@ typedef struct {
     ma_claim_result_t r;
 } item_t;
 
-/* "0.76 [0.27, 1.25]" at the run's digits. */
-static const char *est_ci(char *buf, size_t n, double est, double lb, double ub)
-{
-    char a[32], b[32], c[32];
-    snprintf(buf, n, "%s [%s, %s]", cli_num(est, a, 32), cli_num(lb, b, 32), cli_num(ub, c, 32));
-    return buf;
-}
-
 static void unpooled_text(FILE *f, const ma_dataset_t *d, const ma_evidence_t *e,
                           const char *indent, int md)
 {
@@ -87,7 +79,7 @@ static void trials_text(FILE *f, const ma_dataset_t *d, const ma_evidence_t *e,
         ma_es_ci95(s->yi, s->vi, &lb, &ub);
         fprintf(f, "%s%s %s%s: n %.0f vs %.0f, SMD %s%s%s%s\n", indent,
                 md ? "-" : " ", ma_dataset_citation(d, e->rows[i], cite, sizeof cite), where,
-                s->n1, s->n2, est_ci(ci, sizeof ci, s->yi, lb, ub),
+                s->n1, s->n2, cli_est_ci(ci, sizeof ci, s->yi, lb, ub),
                 *url ? (md ? "; [source](" : "; ") : "", url, *url && md ? ")" : "");
     }
 }
@@ -126,7 +118,7 @@ static void methods_text(FILE *f, const ma_claim_result_t *r, ma_writer_t *md)
         const ma_claim_alt_t *a = &r->methods[m];
         char est[400];
         if (a->ok)
-            est_ci(est, sizeof est, a->estimate, a->lb, a->ub);
+            cli_est_ci(est, sizeof est, a->estimate, a->lb, a->ub);
         else
             snprintf(est, sizeof est, "%s", a->note);
         if (md) {
@@ -160,7 +152,7 @@ static void write_text(FILE *f, const ma_dataset_t *d, const item_t *it, size_t 
             if (e->fitted)
                 snprintf(ev, sizeof ev, "%s%s, %zu trial%s",
                          it[i].r.no_population ? "no trial in this population; indirect: " : "",
-                         est_ci(ci, sizeof ci, e->fit.estimate, e->fit.ci_lb, e->fit.ci_ub),
+                         cli_est_ci(ci, sizeof ci, e->fit.estimate, e->fit.ci_lb, e->fit.ci_ub),
                          e->trials, e->trials == 1 ? "" : "s");
             else if (it[i].r.no_population)
                 snprintf(ev, sizeof ev, "no trial in this population");

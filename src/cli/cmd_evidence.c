@@ -33,7 +33,6 @@ static const char HELP[] =
     "  iastm evidence data/trials.csv\n"
     "  iastm evidence --reviews data/published_reviews.csv --format md data/trials.csv\n";
 
-/* Distinct values of a column over the dataset's rows, sorted; "any" first. */
 /* The columns of the Markdown tables; csv and json have every field. */
 static const char *const MD_COLUMNS[] = {
     "evidence: outcome region comparator rows k trials participants estimate ci_lb ci_ub "
@@ -42,6 +41,7 @@ static const char *const MD_COLUMNS[] = {
     "their_ci_lb their_ci_ub our_trials our_estimate our_ci_lb our_ci_ub note",
     NULL};
 
+/* Distinct values of a column over the dataset's rows, sorted; "any" first. */
 static size_t distinct(const ma_dataset_t *d, const char *col, const char **out, size_t max)
 {
     size_t i, j, n = 0;
@@ -113,15 +113,20 @@ static void evidence_record(ma_writer_t *w, const ma_dataset_t *d, const ma_evid
     ma_writer_end(w);
 }
 
-/* "0.76 [0.27, 1.25]" at the run's digits, "-" when not pooled. */
-static void fmt_ci(char *buf, size_t n, const ma_evidence_t *e)
+const char *cli_est_ci(char *buf, size_t n, double est, double lb, double ub)
 {
     char a[32], b[32], c[32];
+    snprintf(buf, n, "%s [%s, %s]", cli_num(est, a, 32), cli_num(lb, b, 32), cli_num(ub, c, 32));
+    return buf;
+}
+
+/* The pooled estimate and CI as cli_est_ci, "-" when not pooled. */
+static void fmt_ci(char *buf, size_t n, const ma_evidence_t *e)
+{
     if (!e->fitted)
         snprintf(buf, n, "-");
     else
-        snprintf(buf, n, "%s [%s, %s]", cli_num(e->fit.estimate, a, 32),
-                 cli_num(e->fit.ci_lb, b, 32), cli_num(e->fit.ci_ub, c, 32));
+        cli_est_ci(buf, n, e->fit.estimate, e->fit.ci_lb, e->fit.ci_ub);
 }
 
 static void evidence_text(FILE *f, const ma_evidence_t *e)
@@ -309,12 +314,15 @@ static int run(cli_ctx_t *x)
                 ma_question_t q = {outcomes[a], regions[b], comps[e3], NULL, NULL};
                 ma_evidence_t e;
                 ma_error_t err;
+                /* the "any" row beside a single region (comparator) is not shown: not fitted */
+                if ((nr == 2 && b == 0) || (nc == 2 && e3 == 0))
+                    continue;
                 if (ma_evidence_assess(d, &q, &x->rma, &e, &err) != MA_OK) {
                     rc = cli_report(&err);
                     ok = 0;
                     break;
                 }
-                if (e.nrows > 0 && !(nr == 2 && b == 0) && !(nc == 2 && e3 == 0)) {
+                if (e.nrows > 0) {
                     if (w)
                         evidence_record(w, d, &e);
                     else

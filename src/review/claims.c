@@ -90,36 +90,21 @@ static ma_status_t verdict_direction(const ma_claim_t *c, double margin, ma_clai
     return MA_OK;
 }
 
-/* The pooled rows of e that drop does not mark (drop NULL: all of them), as yi, vi
- * (caller frees *yi), the number of distinct trials among them, and in *dropped the
- * pooled rows drop marks. */
-static ma_status_t kept_rows(const ma_dataset_t *d, const ma_evidence_t *e,
-                             const unsigned char *drop, double **yi, double **vi, size_t *k,
-                             size_t *trials, size_t *dropped, ma_error_t *err)
+/* 1 when a and b set every option alike: a fit under one is the fit under the other. */
+static int same_model(const ma_rma_opts_t *a, const ma_rma_opts_t *b)
 {
-    size_t i, j, n = e->nrows ? e->nrows : 1;
-    *k = *trials = 0;
-    if (!(*yi = malloc(2 * n * sizeof **yi)))
-        return ma_error_set(err, MA_ENOMEM, "out of memory");
-    *vi = *yi + n;
-    for (i = 0; i < e->nrows; i++) {
-        const ma_study_t *s = &d->s[e->rows[i]];
-        if (!s->included)
-            continue;
-        if (drop && drop[e->rows[i]]) {
-            (*dropped)++;
-            continue;
-        }
-        for (j = 0; j < i; j++) /* a trial counted once across its rows */
-            if (d->s[e->rows[j]].included && !(drop && drop[e->rows[j]]) &&
-                !strcmp(d->s[e->rows[j]].label, s->label))
-                break;
-        if (j == i)
-            (*trials)++;
-        (*yi)[*k] = s->yi;
-        (*vi)[(*k)++] = s->vi;
-    }
-    return MA_OK;
+    return a->method == b->method && a->test == b->test && a->pi == b->pi &&
+           a->level == b->level && a->maxiter == b->maxiter && a->tol == b->tol &&
+           a->tau2_ci == b->tau2_ci && a->stepadj == b->stepadj &&
+           (a->tau2_init == b->tau2_init || (isnan(a->tau2_init) && isnan(b->tau2_init)));
+}
+
+static void alt_of_fit(const ma_rma_t *fit, ma_claim_alt_t *a)
+{
+    a->ok = 1;
+    a->estimate = fit->estimate;
+    a->lb = fit->ci_lb;
+    a->ub = fit->ci_ub;
 }
 
 /* The frequentist fits of methods[] for an interval claim; Bayes below. */
@@ -132,10 +117,7 @@ static void method_fit(const double *yi, const double *vi, size_t k, const ma_rm
         snprintf(a->note, sizeof a->note, "not computed: %.80s", err.msg);
         return;
     }
-    a->ok = 1;
-    a->estimate = fit.estimate;
-    a->lb = fit.ci_lb;
-    a->ub = fit.ci_ub;
+    alt_of_fit(&fit, a);
 }
 
 static void method_bayes(const double *yi, const double *vi, size_t k, double level,
@@ -172,6 +154,18 @@ static ma_verdict_t spine_larger_test(const ma_rma_t *s, const ma_rma_t *o, doub
     return MA_VERDICT_NOT_SUPPORTED;
 }
 
+/* The verdict of a spine_larger claim from the fits of both regions at a level. */
+static void spine_larger_alt(const ma_rma_t *fs, const ma_rma_t *fo, double level,
+                             ma_claim_alt_t *a)
+{
+    double diff, se, p;
+    a->verdict = spine_larger_test(fs, fo, 1 - level, &diff, &se, &p);
+    a->ok = 1;
+    a->estimate = diff;
+    a->lb = diff - gsl_cdf_ugaussian_Qinv((1 - level) / 2) * se;
+    a->ub = diff + gsl_cdf_ugaussian_Qinv((1 - level) / 2) * se;
+}
+
 /* The verdict of a spine_larger claim under one method: both regions refitted. */
 static void method_spine_larger(const double *ys, const double *vs, size_t ks,
                                 const double *yo, const double *vo, size_t ko,
@@ -179,17 +173,12 @@ static void method_spine_larger(const double *ys, const double *vs, size_t ks,
 {
     ma_rma_t fs, fo;
     ma_error_t err;
-    double diff, se, p, level = opt->level;
     if (ma_rma_fit(ys, vs, ks, opt, &fs, &err) != MA_OK ||
         ma_rma_fit(yo, vo, ko, opt, &fo, &err) != MA_OK) {
         snprintf(a->note, sizeof a->note, "not computed: %.80s", err.msg);
         return;
     }
-    a->verdict = spine_larger_test(&fs, &fo, 1 - level, &diff, &se, &p);
-    a->ok = 1;
-    a->estimate = diff;
-    a->lb = diff - gsl_cdf_ugaussian_Qinv((1 - level) / 2) * se;
-    a->ub = diff + gsl_cdf_ugaussian_Qinv((1 - level) / 2) * se;
+    spine_larger_alt(&fs, &fo, opt->level, a);
 }
 
 /* methods[] and robustness for a claim whose main verdict is made. */
@@ -212,20 +201,28 @@ static ma_status_t compare_methods(const ma_dataset_t *d, const ma_claim_t *c,
     r->robustness = MA_ROBUST_NA;
     if (r->no_population || r->verdict == MA_VERDICT_INSUFFICIENT)
         return MA_OK;
-    if ((st = kept_rows(d, spine ? &r->spine : &r->main, NULL, &ys, &vs, &ks, &trials,
-                        &none, err)) != MA_OK)
+    if ((st = ma_evidence_pooled_rows(d, spine ? &r->spine : &r->main, NULL, &ys, &vs, &ks,
+                                      &trials, &none, err)) != MA_OK)
         return st;
-    if (spine && (st = kept_rows(d, &r->other, NULL, &yo, &vo, &ko, &trials, &none,
-                                 err)) != MA_OK) {
+    if (spine && (st = ma_evidence_pooled_rows(d, &r->other, NULL, &yo, &vo, &ko, &trials,
+                                               &none, err)) != MA_OK) {
         free(ys);
         return st;
     }
     for (m = 0; m < 3; m++) {
         ma_claim_alt_t *a = &r->methods[m];
+        /* the primary model's fits of these rows are already in main (spine, other) */
+        int fitted = same_model(&mo[m], o);
         if (spine) {
-            method_spine_larger(ys, vs, ks, yo, vo, ko, &mo[m], a);
+            if (fitted)
+                spine_larger_alt(&r->spine.fit, &r->other.fit, o->level, a);
+            else
+                method_spine_larger(ys, vs, ks, yo, vo, ko, &mo[m], a);
         } else {
-            method_fit(ys, vs, ks, &mo[m], a);
+            if (fitted)
+                alt_of_fit(&r->main.fit, a);
+            else
+                method_fit(ys, vs, ks, &mo[m], a);
             if (a->ok)
                 a->verdict = verdict_of_interval(c->expected, a->lb, a->ub, margin);
         }
@@ -387,10 +384,11 @@ ma_status_t ma_claim_without(const ma_dataset_t *d, const ma_claim_t *c,
     r->without.verdict = MA_VERDICT_INSUFFICIENT;
     if (r->no_population)
         return MA_OK;
-    if ((st = kept_rows(d, e1, drop, &y1, &v1, &k1, &t1, &r->dropped, err)) != MA_OK)
+    if ((st = ma_evidence_pooled_rows(d, e1, drop, &y1, &v1, &k1, &t1, &r->dropped,
+                                      err)) != MA_OK)
         return st;
-    if (spine && (st = kept_rows(d, &r->other, drop, &y2, &v2, &k2, &t2, &r->dropped,
-                                 err)) != MA_OK)
+    if (spine && (st = ma_evidence_pooled_rows(d, &r->other, drop, &y2, &v2, &k2, &t2,
+                                               &r->dropped, err)) != MA_OK)
         goto done;
     if (r->dropped == 0 || t1 < 2 || (spine && t2 < 2)) {
         snprintf(r->without.note, sizeof r->without.note,

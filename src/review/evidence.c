@@ -174,18 +174,15 @@ void ma_rma_opts_question_default(ma_rma_opts_t *o)
 ma_status_t ma_evidence_assess(const ma_dataset_t *d, const ma_question_t *q,
                                const ma_rma_opts_t *o, ma_evidence_t *e, ma_error_t *err)
 {
-    size_t i, j;
-    double *yi = NULL, *vi = NULL;
+    size_t i, none = 0;
+    double *yi = NULL, *vi;
     ma_status_t st = MA_OK;
 
     memset(e, 0, sizeof *e);
     e->q = *q;
     e->participants = NAN;
     e->egger_p = NAN;
-    e->rows = malloc((d->n ? d->n : 1) * sizeof *e->rows);
-    yi = malloc((d->n ? d->n : 1) * sizeof *yi);
-    vi = malloc((d->n ? d->n : 1) * sizeof *vi);
-    if (!e->rows || !yi || !vi) {
+    if (!(e->rows = malloc((d->n ? d->n : 1) * sizeof *e->rows))) {
         st = ma_error_set(err, MA_ENOMEM, "out of memory");
         goto done;
     }
@@ -198,19 +195,12 @@ ma_status_t ma_evidence_assess(const ma_dataset_t *d, const ma_question_t *q,
             !matches(q->condition, ma_dataset_cell(d, i, "condition_code")))
             continue;
         e->rows[e->nrows++] = i;
-        if (!s->included)
-            continue;
-        yi[e->k] = s->yi;
-        vi[e->k] = s->vi;
-        e->k++;
-        if (!isnan(ma_study_n(s)))
+        if (s->included && !isnan(ma_study_n(s)))
             e->participants = (isnan(e->participants) ? 0 : e->participants) + ma_study_n(s);
-        for (j = 0; j < e->nrows - 1; j++) /* a trial counted once across its rows */
-            if (d->s[e->rows[j]].included && !strcmp(d->s[e->rows[j]].label, s->label))
-                break;
-        if (j == e->nrows - 1)
-            e->trials++;
     }
+    if ((st = ma_evidence_pooled_rows(d, e, NULL, &yi, &vi, &e->k, &e->trials, &none,
+                                      err)) != MA_OK)
+        goto done;
     if (e->k > 0) {
         if ((st = ma_rma_fit(yi, vi, e->k, o, &e->fit, err)) != MA_OK)
             goto done;
@@ -221,10 +211,39 @@ ma_status_t ma_evidence_assess(const ma_dataset_t *d, const ma_question_t *q,
     ma_grade_rate(e, d, &e->grade);
 done:
     free(yi);
-    free(vi);
     if (st != MA_OK)
         ma_evidence_clear(e);
     return st;
+}
+
+ma_status_t ma_evidence_pooled_rows(const ma_dataset_t *d, const ma_evidence_t *e,
+                                    const unsigned char *drop, double **yi, double **vi,
+                                    size_t *k, size_t *trials, size_t *dropped,
+                                    ma_error_t *err)
+{
+    size_t i, j, n = e->nrows ? e->nrows : 1;
+    *k = *trials = 0;
+    if (!(*yi = malloc(2 * n * sizeof **yi)))
+        return ma_error_set(err, MA_ENOMEM, "out of memory");
+    *vi = *yi + n;
+    for (i = 0; i < e->nrows; i++) {
+        const ma_study_t *s = &d->s[e->rows[i]];
+        if (!s->included)
+            continue;
+        if (drop && drop[e->rows[i]]) {
+            (*dropped)++;
+            continue;
+        }
+        for (j = 0; j < i; j++) /* a trial counted once across its rows */
+            if (d->s[e->rows[j]].included && !(drop && drop[e->rows[j]]) &&
+                !strcmp(d->s[e->rows[j]].label, s->label))
+                break;
+        if (j == i)
+            (*trials)++;
+        (*yi)[*k] = s->yi;
+        (*vi)[(*k)++] = s->vi;
+    }
+    return MA_OK;
 }
 
 double ma_evidence_egger_p(const double *yi, const double *vi, size_t k,
