@@ -1142,11 +1142,12 @@ void ma_forest_study_row(const ma_dataset_t *d, size_t s, const char *extra_col,
     r->ci_lb = st->yi - z * sqrt(st->vi);
     r->ci_ub = st->yi + z * sqrt(st->vi);
     r->weight = NAN;
-    ma_dataset_input(d, s, &in);
     r->n1 = st->n1;
     r->n2 = st->n2;
     r->m1 = r->sd1 = r->m2 = r->sd2 = NAN;
     if (st->form == MA_FORM_FINAL_SD || st->form == MA_FORM_CHANGE_SD) {
+        /* the row's raw input is read again only where there are means and SDs to show */
+        ma_dataset_input(d, s, &in);
         r->m1 = in.m1;
         r->sd1 = in.sd1;
         r->m2 = in.m2;
