@@ -192,7 +192,7 @@ double plot_text_lines(ma_gp_script_t *s, const char *text, double x, double y, 
     return l.y;
 }
 
-double plot_excluded(ma_gp_script_t *s, const char *title, const ma_plot_excluded_t *e,
+double plot_excluded(ma_gp_script_t *s, const char *what, const ma_plot_excluded_t *e,
                      size_t n, double x, double y, double W, double H, double size,
                      double width, double step)
 {
@@ -200,7 +200,8 @@ double plot_excluded(ma_gp_script_t *s, const char *title, const ma_plot_exclude
     size_t i;
     if (n == 0)
         return y;
-    y = plot_text_lines(s, title, x, y, W, H, size, 1, width, step, NULL);
+    snprintf(buf, sizeof buf, "%s (%zu row%s):", what, n, n == 1 ? "" : "s");
+    y = plot_text_lines(s, buf, x, y, W, H, size, 1, width, step, NULL);
     for (i = 0; i < n; i++) {
         if (e[i].line > 0)
             snprintf(buf, sizeof buf, "%s (line %ld): %s", e[i].label ? e[i].label : "",

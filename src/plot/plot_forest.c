@@ -950,14 +950,10 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
     for (i = 0; i < foot.n; i++)
         SCREEN_LABEL(foot.r[i].text, margin + (foot.r[i].kind == ROW_CONT ? 0.8 * F : 0),
                      p_bot + axis_h + 0.2 * F + (double)i * FOOT_LINE * small, "left", fnts);
-    if (f->nexcluded) {
-        snprintf(buf, sizeof buf, "Not pooled (%zu row%s):", f->nexcluded,
-                 f->nexcluded == 1 ? "" : "s");
-        plot_excluded(s, buf, f->excluded, f->nexcluded, margin,
-                      p_bot + axis_h + 0.6 * F +
-                          (foot.n ? (double)foot.n * FOOT_LINE * small + 0.4 * F : 0),
-                      W, H, small, W - 2 * margin, EXCL_LINE * F);
-    }
+    plot_excluded(s, "Not pooled", f->excluded, f->nexcluded, margin,
+                  p_bot + axis_h + 0.6 * F +
+                      (foot.n ? (double)foot.n * FOOT_LINE * small + 0.4 * F : 0),
+                  W, H, small, W - 2 * margin, EXCL_LINE * F);
 #undef LABEL
 #undef SCREEN_LABEL
 
