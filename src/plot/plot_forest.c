@@ -128,19 +128,29 @@ static void test_text(char *buf, size_t n, const ma_rma_t *r)
         snprintf(buf, n, "Test for overall effect: t(%.0f) = %s, %s", r->df, z, p);
 }
 
-/* ex: the effects are log ratios, printed as ratios */
+/* An effect for the table, two decimals; ex: the effects are log ratios, printed as
+ * ratios. */
+static void eff_num(char *buf, size_t n, double x, int ex)
+{
+    plot_fmt_num(buf, n, ex ? exp(x) : x, 2);
+}
+
+/* "[lb, ub]" */
+static void ci_text(char *buf, size_t n, double lb, double ub, int ex)
+{
+    char a[32], b[32];
+    eff_num(a, sizeof a, lb, ex);
+    eff_num(b, sizeof b, ub, ex);
+    snprintf(buf, n, "[%s, %s]", a, b);
+}
+
+/* "est [lb, ub]" */
 static void est_text(char *buf, size_t n, double est, double lb, double ub, int ex)
 {
-    char a[32], b[32], c[32];
-    if (ex) {
-        est = exp(est);
-        lb = exp(lb);
-        ub = exp(ub);
-    }
-    plot_fmt_num(a, sizeof a, est, 2);
-    plot_fmt_num(b, sizeof b, lb, 2);
-    plot_fmt_num(c, sizeof c, ub, 2);
-    snprintf(buf, n, "%s [%s, %s]", a, b, c);
+    char a[32], ci[72];
+    eff_num(a, sizeof a, est, ex);
+    ci_text(ci, sizeof ci, lb, ub, ex);
+    snprintf(buf, n, "%s %s", a, ci);
 }
 
 /* Decimals of x as reported (0 for 55, 1 for 25.5), at most 2: means and SDs are printed
@@ -896,10 +906,7 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
                      f->overall->ci_ub, ex);
             LABEL(buf, bayes ? xc[COL_POST] : xc[COL_EST], row, "right", fntb);
         } else if (d->kind == ROW_PI) {
-            char a[32], b[32];
-            plot_fmt_num(a, sizeof a, ex ? exp(f->overall->pi_lb) : f->overall->pi_lb, 2);
-            plot_fmt_num(b, sizeof b, ex ? exp(f->overall->pi_ub) : f->overall->pi_ub, 2);
-            snprintf(buf, sizeof buf, "[%s, %s]", a, b);
+            ci_text(buf, sizeof buf, f->overall->pi_lb, f->overall->pi_ub, ex);
             LABEL(buf, bayes ? xc[COL_POST] : xc[COL_EST], row, "right", fnts);
         }
     }
