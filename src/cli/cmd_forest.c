@@ -75,7 +75,6 @@ static const char HELP[] =
 
 typedef enum { TYPE_STUDY, TYPE_LOO, TYPE_CUMUL } ftype_t;
 
-/* Label, extra cell and raw data of study s (index into d->s). */
 /* Two decimals, or more for small values, as the plot's other numbers. */
 static void plot_fmt_num_cli(char *buf, size_t n, double x)
 {

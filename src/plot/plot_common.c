@@ -172,7 +172,6 @@ double plot_text_lines(ma_gp_script_t *s, const char *text, double x, double y, 
 {
     char font[64];
     lines_t l;
-    size_t n;
     if (!s)
         return y + (double)plot_wrap(text, size, bold, width - 0.8 * size, NULL, NULL) * step;
     ma_gp_font(font, sizeof font, size, bold);
@@ -187,8 +186,7 @@ double plot_text_lines(ma_gp_script_t *s, const char *text, double x, double y, 
     l.extra = extra ? extra : "";
     l.n = 0;
     /* continuation lines are indented: the width left for them is smaller */
-    n = plot_wrap(text, size, bold, width - l.indent, put_screen_line, &l);
-    (void)n;
+    plot_wrap(text, size, bold, width - l.indent, put_screen_line, &l);
     return l.y;
 }
 

@@ -436,7 +436,6 @@ typedef struct {
     int level;
 } fit_t;
 
-/* Height of the plot with these rows and `excl_h` points of notes under the axis. */
 /* Height under the plot area for the tick labels, the favours labels (when any) and the
  * axis label, in em. */
 static double axis_em(const ma_forest_opts_t *o)
@@ -444,6 +443,7 @@ static double axis_em(const ma_forest_opts_t *o)
     return o->favours_left || o->favours_right ? 6.0 : 4.4;
 }
 
+/* Height of the plot with these rows and `excl_h` points of notes under the axis. */
 static double plot_height(const ma_forest_opts_t *o, double F, double rowh, size_t nrows,
                           size_t header_rows, double excl_h)
 {
