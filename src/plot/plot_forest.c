@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "plot_internal.h"
+#include "iastm/es.h"
 
 void ma_forest_opts_init(ma_forest_opts_t *o)
 {
@@ -1142,8 +1143,7 @@ void ma_forest_study_row(const ma_dataset_t *d, size_t s, const char *extra_col,
     r->label = st->cite ? st->cite : st->label;
     r->extra = extra_col ? ma_dataset_cell(d, s, extra_col) : NULL;
     r->yi = st->yi;
-    r->ci_lb = st->yi - z * sqrt(st->vi);
-    r->ci_ub = st->yi + z * sqrt(st->vi);
+    ma_es_ci(st->yi, st->vi, z, &r->ci_lb, &r->ci_ub);
     r->weight = NAN;
     r->n1 = st->n1;
     r->n2 = st->n2;
