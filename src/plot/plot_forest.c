@@ -569,7 +569,7 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
     fit_t fit;
     size_t i, g, header_rows, overall_row = 0, nd;
     int dec1 = 0, dec2 = 0, c, has_raw = 0;
-    double F, small, rowh, pad, margin, xc[NCOL], plot_l, plot_r, plot_w, W, H, p_top, p_bot;
+    double F, small, rowh, margin, xc[NCOL], plot_l, plot_r, plot_w, W, H, p_top, p_bot;
     double axis_h, xmin, xmax, step, wmax = 0, ptx, null = o->null_value, area, excl_h;
     char buf[512], fnt[64], fntb[64], fnts[64], fntsb[64];
     ma_status_t st = MA_OK;
@@ -700,19 +700,18 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
         fit.W = place(t, 0, F0, fit.label_w, fit.plot_w, fit.slack, x, &pl, &pr);
     }
     F = fit.F;
-    small = plot_font_floor(TEXT_SCALE * F);
-    rowh = (bayes ? 2.1 : ROW_EM) * F;
-    pad = PAD_EM * F;
-    margin = MARGIN_EM * F;
     plot_w = fit.plot_w;
     W = place(t, fit.level, F, fit.label_w, plot_w, fit.slack, xc, &plot_l, &plot_r);
     if (!(o->width_pt > 0))
         W = ceil(W - 1e-9); /* whole points: the terminal's size is W exactly */
-    area = plot_l - pad - margin;
 
     /* Vertical layout: title, header rows, the rows, the axis, excluded rows. A height
      * too small shrinks the font (to 6 pt), as a width does. */
     for (;;) {
+        small = plot_font_floor(TEXT_SCALE * F);
+        rowh = (bayes ? 2.1 : ROW_EM) * F;
+        margin = MARGIN_EM * F;
+        area = plot_l - PAD_EM * F - margin;
         build_rows(f, o, F, small, area, W - 2 * margin, &rs, &foot);
         if (rs.failed || foot.failed) {
             st = ma_error_set(err, MA_ENOMEM, "out of memory");
@@ -735,14 +734,9 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
         }
         /* the same width, a smaller font: columns never come back */
         F = fmax(PLOT_MIN_FONT, F - 0.5);
-        small = plot_font_floor(TEXT_SCALE * F);
-        rowh = (bayes ? 2.1 : ROW_EM) * F;
-        pad = PAD_EM * F;
-        margin = MARGIN_EM * F;
         fit.label_w = fmin(fit.label_w, t->label_nat * F);
         plot_w = W - place(t, fit.level, F, fit.label_w, 0, 0, xc, &plot_l, &plot_r);
         place(t, fit.level, F, fit.label_w, plot_w, 0, xc, &plot_l, &plot_r);
-        area = plot_l - pad - margin;
     }
     if (o->height_pt > 0)
         H = o->height_pt;
