@@ -107,8 +107,10 @@ void ma_es_compute_all(const ma_es_input_t *in, size_t k, const ma_es_opts_t *op
  * - lgamma((m-1)/2)), m = n1 + n2 - 2. */
 double ma_hedges_j(double m);
 
-/* 95% Wald confidence interval of one effect size, yi -+ qnorm(0.975) sqrt(vi), as the
- * per-row intervals of metafor's forest() and summary(escalc()). */
+/* Wald confidence interval of one effect size, yi -+ z sqrt(vi) (z = qnorm(1 - (1 -
+ * level) / 2)), as the per-row intervals of metafor's forest() and summary(escalc()). */
+void ma_es_ci(double yi, double vi, double z, double *lb, double *ub);
+/* The same at 95%: z = qnorm(0.975). */
 void ma_es_ci95(double yi, double vi, double *lb, double *ub);
 
 /* Names for forms and directions as used in the data files ("final_sd", "favours_iastm").

@@ -45,9 +45,6 @@ void ma_gp_quote(ma_gp_script_t *s, const char *text);
  * Returns the number of characters written. */
 size_t ma_gp_clean(const char *in, char *out, size_t size, size_t maxchars);
 
-/* Characters (UTF-8 code points) in s. */
-size_t ma_gp_strwidth(const char *s);
-
 /* The font family of every text: a generic family that fontconfig (PNG, PDF) and every
  * browser (SVG) resolve to a sans-serif font. */
 #define MA_GP_FONT "sans-serif"

@@ -75,7 +75,6 @@ static const char HELP[] =
 
 typedef enum { TYPE_STUDY, TYPE_LOO, TYPE_CUMUL } ftype_t;
 
-/* Label, extra cell and raw data of study s (index into d->s). */
 /* Two decimals, or more for small values, as the plot's other numbers. */
 static void plot_fmt_num_cli(char *buf, size_t n, double x)
 {
@@ -132,21 +131,13 @@ static int forest_clusters(const ma_dataset_t *d, const rowctx_t *rctx, double z
     ma_error_t err;
     int rc;
     char a[32], b[32];
-    if (!keys || !id || !(rows && d->k)) {
-        free(keys);
-        free(id);
-        fprintf(stderr, "iastm forest: out of memory\n");
-        return 1;
-    }
+    if (!keys || !id || !(rows && d->k))
+        goto oom;
     for (j = 0; j < d->k; j++)
         keys[j] = ma_table_cell(d->table, d->s[d->idx[j]].row, d->cluster);
     if (ma_group_ids(keys, d->k, id, &ng, &err) != MA_OK ||
-        !(*groups = calloc(ng, sizeof **groups))) {
-        free(keys);
-        free(id);
-        fprintf(stderr, "iastm forest: out of memory\n");
-        return 1;
-    }
+        !(*groups = calloc(ng, sizeof **groups)))
+        goto oom;
     for (g = 0; g < ng; g++) {
         (*groups)[g].first = r;
         (*groups)[g].fit = NULL;
@@ -166,12 +157,8 @@ static int forest_clusters(const ma_dataset_t *d, const rowctx_t *rctx, double z
                     ins = ma_dataset_cell(d, d->idx[j], "instrument");
                 if (!*lab || strcmp(lab, keys[j]) == 0 ||
                     strcmp(lab, (*groups)[g].name) == 0) {
-                    if (!(labels[r] = malloc(strlen(ins) + 32))) {
-                        fprintf(stderr, "iastm forest: out of memory\n");
-                        free(keys);
-                        free(id);
-                        return 1;
-                    }
+                    if (!(labels[r] = malloc(strlen(ins) + 32)))
+                        goto oom;
                     if (*ins)
                         snprintf(labels[r], strlen(ins) + 32, "%s", ins);
                     else
@@ -211,6 +198,11 @@ static int forest_clusters(const ma_dataset_t *d, const rowctx_t *rctx, double z
     f->overall = overall;
     f->overall_note = note;
     return 0;
+oom:
+    free(keys);
+    free(id);
+    fprintf(stderr, "iastm forest: out of memory\n");
+    return 1;
 }
 
 typedef struct {

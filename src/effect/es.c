@@ -715,11 +715,16 @@ int ma_form_parse(const char *s)
     return -1;
 }
 
-void ma_es_ci95(double yi, double vi, double *lb, double *ub)
+void ma_es_ci(double yi, double vi, double z, double *lb, double *ub)
 {
-    double h = Z975 * sqrt(vi);
+    double h = z * sqrt(vi);
     *lb = yi - h;
     *ub = yi + h;
+}
+
+void ma_es_ci95(double yi, double vi, double *lb, double *ub)
+{
+    ma_es_ci(yi, vi, Z975, lb, ub);
 }
 
 const char *ma_form_name(ma_form_t f)

@@ -271,15 +271,6 @@ size_t ma_gp_clean(const char *in, char *out, size_t size, size_t maxchars)
     return chars;
 }
 
-size_t ma_gp_strwidth(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0u) != 0x80u)
-            n++;
-    return n;
-}
-
 #define CAIRO_FONTSCALE 0.75
 
 void ma_gp_terminal(ma_gp_script_t *s, ma_plot_format_t fmt, double width_pt,

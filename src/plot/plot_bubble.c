@@ -147,7 +147,6 @@ ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
     double gx[BAND_POINTS], gp[BAND_POINTS], gl[BAND_POINTS], gu[BAND_POINTS];
     size_t i;
     bubble_t *pts;
-    char buf[1024];
     ma_status_t st;
 
     if (b->k == 0)
@@ -267,12 +266,8 @@ ma_status_t ma_bubble_script(const ma_bubble_t *b, const ma_bubble_opts_t *o,
                                 (i ? 1.2 : 1.35) * F, i ? " tc rgb '#4d4d4d'" : NULL);
     }
     /* Rows that could not be used. */
-    if (b->nexcluded) {
-        snprintf(buf, sizeof buf, "Not in the model (%zu row%s):", b->nexcluded,
-                 b->nexcluded == 1 ? "" : "s");
-        plot_excluded(s, buf, b->excluded, b->nexcluded, F, top + plot_h + below + 0.6 * F, W,
-                      H, f9, W - 2 * F, 1.35 * F);
-    }
+    plot_excluded(s, "Not in the model", b->excluded, b->nexcluded, F,
+                  top + plot_h + below + 0.6 * F, W, H, f9, W - 2 * F, 1.35 * F);
     /* Datablocks hold numbers only. */
     ma_gp_printf(s, "$band << EOD\n");
     for (i = 0; i < BAND_POINTS; i++)

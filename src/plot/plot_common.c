@@ -172,7 +172,6 @@ double plot_text_lines(ma_gp_script_t *s, const char *text, double x, double y, 
 {
     char font[64];
     lines_t l;
-    size_t n;
     if (!s)
         return y + (double)plot_wrap(text, size, bold, width - 0.8 * size, NULL, NULL) * step;
     ma_gp_font(font, sizeof font, size, bold);
@@ -187,12 +186,11 @@ double plot_text_lines(ma_gp_script_t *s, const char *text, double x, double y, 
     l.extra = extra ? extra : "";
     l.n = 0;
     /* continuation lines are indented: the width left for them is smaller */
-    n = plot_wrap(text, size, bold, width - l.indent, put_screen_line, &l);
-    (void)n;
+    plot_wrap(text, size, bold, width - l.indent, put_screen_line, &l);
     return l.y;
 }
 
-double plot_excluded(ma_gp_script_t *s, const char *title, const ma_plot_excluded_t *e,
+double plot_excluded(ma_gp_script_t *s, const char *what, const ma_plot_excluded_t *e,
                      size_t n, double x, double y, double W, double H, double size,
                      double width, double step)
 {
@@ -200,7 +198,8 @@ double plot_excluded(ma_gp_script_t *s, const char *title, const ma_plot_exclude
     size_t i;
     if (n == 0)
         return y;
-    y = plot_text_lines(s, title, x, y, W, H, size, 1, width, step, NULL);
+    snprintf(buf, sizeof buf, "%s (%zu row%s):", what, n, n == 1 ? "" : "s");
+    y = plot_text_lines(s, buf, x, y, W, H, size, 1, width, step, NULL);
     for (i = 0; i < n; i++) {
         if (e[i].line > 0)
             snprintf(buf, sizeof buf, "%s (line %ld): %s", e[i].label ? e[i].label : "",

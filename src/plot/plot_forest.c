@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "plot_internal.h"
+#include "iastm/es.h"
 
 void ma_forest_opts_init(ma_forest_opts_t *o)
 {
@@ -128,19 +129,29 @@ static void test_text(char *buf, size_t n, const ma_rma_t *r)
         snprintf(buf, n, "Test for overall effect: t(%.0f) = %s, %s", r->df, z, p);
 }
 
-/* ex: the effects are log ratios, printed as ratios */
+/* An effect for the table, two decimals; ex: the effects are log ratios, printed as
+ * ratios. */
+static void eff_num(char *buf, size_t n, double x, int ex)
+{
+    plot_fmt_num(buf, n, ex ? exp(x) : x, 2);
+}
+
+/* "[lb, ub]" */
+static void ci_text(char *buf, size_t n, double lb, double ub, int ex)
+{
+    char a[32], b[32];
+    eff_num(a, sizeof a, lb, ex);
+    eff_num(b, sizeof b, ub, ex);
+    snprintf(buf, n, "[%s, %s]", a, b);
+}
+
+/* "est [lb, ub]" */
 static void est_text(char *buf, size_t n, double est, double lb, double ub, int ex)
 {
-    char a[32], b[32], c[32];
-    if (ex) {
-        est = exp(est);
-        lb = exp(lb);
-        ub = exp(ub);
-    }
-    plot_fmt_num(a, sizeof a, est, 2);
-    plot_fmt_num(b, sizeof b, lb, 2);
-    plot_fmt_num(c, sizeof c, ub, 2);
-    snprintf(buf, n, "%s [%s, %s]", a, b, c);
+    char a[32], ci[72];
+    eff_num(a, sizeof a, est, ex);
+    ci_text(ci, sizeof ci, lb, ub, ex);
+    snprintf(buf, n, "%s %s", a, ci);
 }
 
 /* Decimals of x as reported (0 for 55, 1 for 25.5), at most 2: means and SDs are printed
@@ -426,7 +437,6 @@ typedef struct {
     int level;
 } fit_t;
 
-/* Height of the plot with these rows and `excl_h` points of notes under the axis. */
 /* Height under the plot area for the tick labels, the favours labels (when any) and the
  * axis label, in em. */
 static double axis_em(const ma_forest_opts_t *o)
@@ -434,6 +444,7 @@ static double axis_em(const ma_forest_opts_t *o)
     return o->favours_left || o->favours_right ? 6.0 : 4.4;
 }
 
+/* Height of the plot with these rows and `excl_h` points of notes under the axis. */
 static double plot_height(const ma_forest_opts_t *o, double F, double rowh, size_t nrows,
                           size_t header_rows, double excl_h)
 {
@@ -558,7 +569,7 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
     fit_t fit;
     size_t i, g, header_rows, overall_row = 0, nd;
     int dec1 = 0, dec2 = 0, c, has_raw = 0;
-    double F, small, rowh, pad, margin, xc[NCOL], plot_l, plot_r, plot_w, W, H, p_top, p_bot;
+    double F, small, rowh, margin, xc[NCOL], plot_l, plot_r, plot_w, W, H, p_top, p_bot;
     double axis_h, xmin, xmax, step, wmax = 0, ptx, null = o->null_value, area, excl_h;
     char buf[512], fnt[64], fntb[64], fnts[64], fntsb[64];
     ma_status_t st = MA_OK;
@@ -689,19 +700,18 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
         fit.W = place(t, 0, F0, fit.label_w, fit.plot_w, fit.slack, x, &pl, &pr);
     }
     F = fit.F;
-    small = plot_font_floor(TEXT_SCALE * F);
-    rowh = (bayes ? 2.1 : ROW_EM) * F;
-    pad = PAD_EM * F;
-    margin = MARGIN_EM * F;
     plot_w = fit.plot_w;
     W = place(t, fit.level, F, fit.label_w, plot_w, fit.slack, xc, &plot_l, &plot_r);
     if (!(o->width_pt > 0))
         W = ceil(W - 1e-9); /* whole points: the terminal's size is W exactly */
-    area = plot_l - pad - margin;
 
     /* Vertical layout: title, header rows, the rows, the axis, excluded rows. A height
      * too small shrinks the font (to 6 pt), as a width does. */
     for (;;) {
+        small = plot_font_floor(TEXT_SCALE * F);
+        rowh = (bayes ? 2.1 : ROW_EM) * F;
+        margin = MARGIN_EM * F;
+        area = plot_l - PAD_EM * F - margin;
         build_rows(f, o, F, small, area, W - 2 * margin, &rs, &foot);
         if (rs.failed || foot.failed) {
             st = ma_error_set(err, MA_ENOMEM, "out of memory");
@@ -724,14 +734,9 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
         }
         /* the same width, a smaller font: columns never come back */
         F = fmax(PLOT_MIN_FONT, F - 0.5);
-        small = plot_font_floor(TEXT_SCALE * F);
-        rowh = (bayes ? 2.1 : ROW_EM) * F;
-        pad = PAD_EM * F;
-        margin = MARGIN_EM * F;
         fit.label_w = fmin(fit.label_w, t->label_nat * F);
         plot_w = W - place(t, fit.level, F, fit.label_w, 0, 0, xc, &plot_l, &plot_r);
         place(t, fit.level, F, fit.label_w, plot_w, 0, xc, &plot_l, &plot_r);
-        area = plot_l - pad - margin;
     }
     if (o->height_pt > 0)
         H = o->height_pt;
@@ -896,10 +901,7 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
                      f->overall->ci_ub, ex);
             LABEL(buf, bayes ? xc[COL_POST] : xc[COL_EST], row, "right", fntb);
         } else if (d->kind == ROW_PI) {
-            char a[32], b[32];
-            plot_fmt_num(a, sizeof a, ex ? exp(f->overall->pi_lb) : f->overall->pi_lb, 2);
-            plot_fmt_num(b, sizeof b, ex ? exp(f->overall->pi_ub) : f->overall->pi_ub, 2);
-            snprintf(buf, sizeof buf, "[%s, %s]", a, b);
+            ci_text(buf, sizeof buf, f->overall->pi_lb, f->overall->pi_ub, ex);
             LABEL(buf, bayes ? xc[COL_POST] : xc[COL_EST], row, "right", fnts);
         }
     }
@@ -950,14 +952,10 @@ ma_status_t ma_forest_script(const ma_forest_t *f, const ma_forest_opts_t *o,
     for (i = 0; i < foot.n; i++)
         SCREEN_LABEL(foot.r[i].text, margin + (foot.r[i].kind == ROW_CONT ? 0.8 * F : 0),
                      p_bot + axis_h + 0.2 * F + (double)i * FOOT_LINE * small, "left", fnts);
-    if (f->nexcluded) {
-        snprintf(buf, sizeof buf, "Not pooled (%zu row%s):", f->nexcluded,
-                 f->nexcluded == 1 ? "" : "s");
-        plot_excluded(s, buf, f->excluded, f->nexcluded, margin,
-                      p_bot + axis_h + 0.6 * F +
-                          (foot.n ? (double)foot.n * FOOT_LINE * small + 0.4 * F : 0),
-                      W, H, small, W - 2 * margin, EXCL_LINE * F);
-    }
+    plot_excluded(s, "Not pooled", f->excluded, f->nexcluded, margin,
+                  p_bot + axis_h + 0.6 * F +
+                      (foot.n ? (double)foot.n * FOOT_LINE * small + 0.4 * F : 0),
+                  W, H, small, W - 2 * margin, EXCL_LINE * F);
 #undef LABEL
 #undef SCREEN_LABEL
 
@@ -1139,14 +1137,14 @@ void ma_forest_study_row(const ma_dataset_t *d, size_t s, const char *extra_col,
     r->label = st->cite ? st->cite : st->label;
     r->extra = extra_col ? ma_dataset_cell(d, s, extra_col) : NULL;
     r->yi = st->yi;
-    r->ci_lb = st->yi - z * sqrt(st->vi);
-    r->ci_ub = st->yi + z * sqrt(st->vi);
+    ma_es_ci(st->yi, st->vi, z, &r->ci_lb, &r->ci_ub);
     r->weight = NAN;
-    ma_dataset_input(d, s, &in);
     r->n1 = st->n1;
     r->n2 = st->n2;
     r->m1 = r->sd1 = r->m2 = r->sd2 = NAN;
     if (st->form == MA_FORM_FINAL_SD || st->form == MA_FORM_CHANGE_SD) {
+        /* the row's raw input is read again only where there are means and SDs to show */
+        ma_dataset_input(d, s, &in);
         r->m1 = in.m1;
         r->sd1 = in.sd1;
         r->m2 = in.m2;

@@ -179,13 +179,8 @@ ma_status_t ma_funnel_script(const ma_funnel_t *f, const ma_funnel_opts_t *o,
                         "nohead lw 1 dt 3 lc rgb '#b2182b' front\n",
                      f->fill_estimate, f->fill_estimate, sb);
     /* Rows that could not be used. */
-    if (f->nexcluded) {
-        char buf[64];
-        snprintf(buf, sizeof buf, "Not pooled (%zu row%s):", f->nexcluded,
-                 f->nexcluded == 1 ? "" : "s");
-        plot_excluded(s, buf, f->excluded, f->nexcluded, F, top + plot_h + bottom + 0.8 * F, W,
-                      H, plot_font_floor(0.9 * F), W - 2 * F, 1.35 * F);
-    }
+    plot_excluded(s, "Not pooled", f->excluded, f->nexcluded, F, top + plot_h + bottom + 0.8 * F,
+                  W, H, plot_font_floor(0.9 * F), W - 2 * F, 1.35 * F);
     ma_gp_printf(s, "$studies << EOD\n");
     for (i = 0; i < f->k; i++)
         if (isfinite(f->yi[i]) && isfinite(f->sei[i]))

@@ -33,10 +33,10 @@ size_t plot_wrap(const char *text, double size, int bold, double width,
 double plot_text_lines(ma_gp_script_t *s, const char *text, double x, double y, double W,
                        double H, double size, int bold, double width, double step,
                        const char *extra);
-/* The note on rows not used: `title` in bold, then "label (line N): reason" per row,
- * each wrapped as plot_text_lines (s NULL: only counts). Returns the y after the last
- * line (y itself when n is 0). */
-double plot_excluded(ma_gp_script_t *s, const char *title, const ma_plot_excluded_t *e,
+/* The note on rows not used: "`what` (N rows):" in bold, then "label (line N): reason"
+ * per row, each wrapped as plot_text_lines (s NULL: only counts, with the same title).
+ * Returns the y after the last line (y itself when n is 0). */
+double plot_excluded(ma_gp_script_t *s, const char *what, const ma_plot_excluded_t *e,
                      size_t n, double x, double y, double W, double H, double size,
                      double width, double step);
 /* A text size in points, never below PLOT_MIN_FONT. */

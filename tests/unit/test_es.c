@@ -136,6 +136,10 @@ static void test_ci95(void **state)
     ma_es_ci95(0.5, 0.04, &lb, &ub);
     assert_close(lb, 0.10800720309198925, 1e-15, 0);
     assert_close(ub, 0.89199279690801081, 1e-15, 0);
+    /* another level (a forest plot's): R's 0.5 + c(-1, 1) * qnorm(0.95) * sqrt(0.04) */
+    ma_es_ci(0.5, 0.04, 1.6448536269514715, &lb, &ub);
+    assert_close(lb, 0.17102927460970568, 1e-15, 0);
+    assert_close(ub, 0.82897072539029426, 1e-15, 0);
 }
 
 static void test_final_sd_vtypes(void **state)
