@@ -263,16 +263,13 @@ static void smd_from_d(double d, double n1, double n2, int vt, double *g, double
 {
     double n = n1 + n2;
     double inv = 1 / n1 + 1 / n2;
-    if (vt == VT_REVMAN) {
-        double j = 1 - 3 / (4 * n - 9);
-        *g = j * d;
-        *v = n / (n1 * n2) + *g * *g / (2 * (n - 3.94));
-        return;
-    }
     double m = n - 2;
-    double j = ma_hedges_j(m);
+    double j = smd_j(n1, n2, vt);
     *g = j * d;
     switch (vt) {
+    case VT_REVMAN:
+        *v = n / (n1 * n2) + *g * *g / (2 * (n - 3.94));
+        break;
     case VT_UB:
         *v = inv + (1 - (m - 2) / (m * j * j)) * *g * *g;
         break;

@@ -423,7 +423,7 @@ static void drop_first_column(ma_table_t *t)
     t->rownames = 1;
 }
 
-/* Parse text that passed check_text (BOM removed). */
+/* Parse text that passed check_text. */
 static ma_status_t parse_text(const char *buf, size_t len, const char *name,
                               const ma_table_opts_t *opts, ma_table_t **out, ma_error_t *err)
 {
@@ -433,6 +433,10 @@ static ma_status_t parse_text(const char *buf, size_t len, const char *name,
     size_t pos = 0, i;
     long header_line;
 
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) { /* UTF-8 byte order mark */
+        buf += 3;
+        len -= 3;
+    }
     memset(&r, 0, sizeof r);
     r.name = name;
     r.err = err;
@@ -559,10 +563,6 @@ ma_status_t ma_table_read_mem_opts(const char *buf, size_t len, const char *name
     textcheck_init(&tc);
     if ((st = check_text(&tc, buf, len, 1, name, err)) != MA_OK)
         return st;
-    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) { /* UTF-8 byte order mark */
-        buf += 3;
-        len -= 3;
-    }
     return parse_text(buf, len, name, opts, out, err);
 }
 
@@ -579,7 +579,6 @@ ma_status_t ma_table_read_file_opts(const char *path, const ma_table_opts_t *opt
 {
     FILE *f;
     char *buf = NULL;
-    const char *text;
     size_t len = 0, cap = 0;
     int is_stdin = strcmp(path, "-") == 0;
     const char *name = is_stdin ? "<stdin>" : path;
@@ -620,14 +619,8 @@ ma_status_t ma_table_read_file_opts(const char *path, const ma_table_opts_t *opt
         fclose(f);
     if (st == MA_OK)
         st = check_text(&tc, buf ? buf : "", len, 1, name, err);
-    if (st == MA_OK) {
-        text = buf ? buf : "";
-        if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
-            text += 3;
-            len -= 3;
-        }
-        st = parse_text(text, len, name, opts, out, err);
-    }
+    if (st == MA_OK)
+        st = parse_text(buf ? buf : "", len, name, opts, out, err);
     free(buf);
     return st;
 }

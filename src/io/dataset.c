@@ -602,16 +602,13 @@ static int schema_value_ok(const schema_col_t *sc, const char *v)
     return 0;
 }
 
-/* A trials file (it has study_id, outcome and data_form columns) must use the schema's
- * values exactly: a misspelt outcome would otherwise fall silently out of every
+/* A trials file (d->trials: it has study_id, outcome and data_form columns) must use the
+ * schema's values exactly: a misspelt outcome would otherwise fall silently out of every
  * `--where outcome=...` analysis. Filters on these columns are checked the same way. */
 static ma_status_t check_trial_schema(const ma_table_t *t, const ma_dataset_opts_t *o,
                                       ma_error_t *err)
 {
     size_t i, r;
-    if (ma_table_col(t, "study_id") < 0 || ma_table_col(t, "outcome") < 0 ||
-        ma_table_col(t, "data_form") < 0)
-        return MA_OK;
     if (ma_table_col(t, "higher_is_better") < 0 && !o->colmap[MA_COL_HIB])
         return ma_error_at(err, MA_EINPUT, t->path, 0, NULL, NULL,
                            "trials file without a 'higher_is_better' column (needed to "
@@ -755,7 +752,9 @@ ma_status_t ma_dataset_build(const ma_table_t *t, const ma_dataset_opts_t *o,
                          "no data rows: the file has a header line only");
         goto fail;
     }
-    if ((st = check_trial_schema(t, o, err)) != MA_OK)
+    d->trials = ma_table_col(t, "study_id") >= 0 && ma_table_col(t, "outcome") >= 0 &&
+                ma_table_col(t, "data_form") >= 0;
+    if (d->trials && (st = check_trial_schema(t, o, err)) != MA_OK)
         goto fail;
     if (o->nwhere) {
         fcol = malloc(o->nwhere * sizeof *fcol);
@@ -812,8 +811,6 @@ ma_status_t ma_dataset_build(const ma_table_t *t, const ma_dataset_opts_t *o,
     }
     free(fcol);
     fcol = NULL;
-    d->trials = ma_table_col(t, "study_id") >= 0 && ma_table_col(t, "outcome") >= 0 &&
-                ma_table_col(t, "data_form") >= 0;
     if ((st = reader_labels(d, o, err)) != MA_OK)
         goto fail;
     /* vtype AV uses the mean g of the rows pooled together: recompute those rows as a set. */

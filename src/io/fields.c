@@ -65,18 +65,16 @@ ma_status_t ma_fields_num(const ma_table_t *t, size_t r, const char *col, int re
                           double *out, ma_error_t *err)
 {
     const char *v = ma_table_cell(t, r, ma_table_col(t, col));
-    *out = NAN;
+    *out = NAN; /* ma_parse_double writes only a number it read */
     switch (ma_parse_double(v, out)) {
     case MA_NUM_OK:
         return MA_OK;
     case MA_NUM_MISSING:
-        *out = NAN;
         if (required)
             return ma_error_at(err, MA_EINPUT, t->path, t->line[r], col, NULL,
                                "missing value: a number is needed");
         return MA_OK;
     default:
-        *out = NAN;
         return ma_error_at(err, MA_EINPUT, t->path, t->line[r], col, v, "%s:", ma_num_why(v));
     }
 }

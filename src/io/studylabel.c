@@ -80,12 +80,14 @@ static int authors_text(const char *author, char *buf, size_t n)
     return 1;
 }
 
-/* The trial schema's citation of table row r: "Braun et al. 2011", "Paranjape and Lad
- * 2020", "Noreen n.d."; the row's key when no author is shown. */
-static void citation(const ma_table_t *t, size_t r, long keycol, char *buf, size_t n)
+/* The trial schema's citation of table row r from its author and year columns
+ * (authcol, yearcol; -1 when absent): "Braun et al. 2011", "Paranjape and Lad 2020",
+ * "Noreen n.d."; the row's key when no author is shown. */
+static void citation(const ma_table_t *t, size_t r, long keycol, long authcol, long yearcol,
+                     char *buf, size_t n)
 {
-    const char *author = ma_table_cell(t, r, ma_table_col(t, "author"));
-    const char *year = ma_table_cell(t, r, ma_table_col(t, "year"));
+    const char *author = ma_table_cell(t, r, authcol);
+    const char *year = ma_table_cell(t, r, yearcol);
     char who[LABEL_BYTES];
     if (!*author || !strncmp(author, "not shown", 9) || author[0] == '[' ||
         !authors_text(author, who, sizeof who)) {
@@ -263,6 +265,9 @@ ma_status_t ma_table_labels(const ma_table_t *t, const char *label, long keycol,
     size_t r, i, n = t->nrow, *year_end;
     char **cites = NULL;
     int tmpl = label && ma_label_is_template(label);
+    /* the columns each row reads, looked up once */
+    long labcol = label && !tmpl ? ma_table_col(t, label) : -1;
+    long authcol = ma_table_col(t, "author"), yearcol = ma_table_col(t, "year");
     ma_status_t st;
     *out = NULL;
     if (tmpl && (st = ma_label_check(t, label, err)) != MA_OK)
@@ -286,10 +291,10 @@ ma_status_t ma_table_labels(const ma_table_t *t, const char *label, long keycol,
         if (tmpl) {
             expand(t, r, label, cites, buf, sizeof buf, &year_end[r]);
         } else if (label) {
-            snprintf(buf, sizeof buf, "%s", ma_table_cell(t, r, ma_table_col(t, label)));
+            snprintf(buf, sizeof buf, "%s", ma_table_cell(t, r, labcol));
             year_end[r] = strlen(buf);
         } else {
-            citation(t, r, keycol, buf, sizeof buf);
+            citation(t, r, keycol, authcol, yearcol, buf, sizeof buf);
             year_end[r] = strlen(buf);
         }
         if (keycol >= 0) {
