@@ -37,10 +37,11 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d)
                 ma_form_name(s->form));
         if (!isnan(s->yi)) {
             double lb, ub;
-            char ci[64];
+            char ci[80], a[32], b[32];
             ma_es_ci95(s->yi, s->vi, &lb, &ub);
-            snprintf(ci, sizeof ci, "[%.4f, %.4f]", lb, ub);
-            fprintf(f, "%10.4f %10.4f  %-22s  %s%s%s\n", s->yi, s->vi, ci, s->method,
+            snprintf(ci, sizeof ci, "[%s, %s]", cli_num(lb, a, sizeof a), cli_num(ub, b, sizeof b));
+            fprintf(f, "%10s ", cli_num(s->yi, a, sizeof a));
+            fprintf(f, "%10s  %-22s  %s%s%s\n", cli_num(s->vi, b, sizeof b), ci, s->method,
                     s->included ? "" : "; EXCLUDED: ", s->included ? "" : s->reason);
         } else {
             fprintf(f, "%10s %10s  %-22s  EXCLUDED: %s\n", "-", "-", "", s->reason);

@@ -51,6 +51,7 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
 {
     static const char *QLABEL[MA_GOSH_NQTY] = {"estimate", "I^2 (%)", "tau^2"};
     double mean[MA_GOSH_NQTY];
+    char buf[32];
     int j, i;
     mean[MA_GOSH_EST] = r->mean_estimate;
     mean[MA_GOSH_I2] = r->mean_I2;
@@ -69,13 +70,13 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
     fprintf(f, "%-10s %10s %10s %10s %10s %10s %10s %10s %10s\n", "", "mean", "min", "2.5%",
             "25%", "median", "75%", "97.5%", "max");
     for (j = 0; j < MA_GOSH_NQTY; j++) {
-        fprintf(f, "%-10s %10.4f", QLABEL[j], mean[j]);
+        fprintf(f, "%-10s %10s", QLABEL[j], cli_num(mean[j], buf, sizeof buf));
         for (i = 0; i < MA_GOSH_NQ; i++)
-            fprintf(f, " %10.4f", r->q[j][i]);
+            fprintf(f, " %10s", cli_num(r->q[j][i], buf, sizeof buf));
         fprintf(f, "\n");
     }
-    fprintf(f, "%-10s %10.4f\n", "H^2", r->mean_H2);
-    fprintf(f, "%-10s %10.4f\n", "Q", r->mean_Q);
+    fprintf(f, "%-10s %10s\n", "H^2", cli_num(r->mean_H2, buf, sizeof buf));
+    fprintf(f, "%-10s %10s\n", "Q", cli_num(r->mean_Q, buf, sizeof buf));
     if (r->q_sampled)
         fprintf(f, "\nQuantiles from a pseudo-random sample of %llu subsets.\n",
                 (unsigned long long)r->q_n);

@@ -31,17 +31,6 @@ static const char HELP[] =
     "  iastm permutest --exact --method DL --format json data/examples/bcg.csv\n"
     "  iastm permutest --mods ablat --iter 10000 --seed 42 data/examples/bcg.csv\n";
 
-static const char *pv(double p, char *buf, size_t n)
-{
-    if (isnan(p))
-        snprintf(buf, n, "NA");
-    else if (p < 1e-4)
-        snprintf(buf, n, "<.0001");
-    else
-        snprintf(buf, n, "%.4f", p);
-    return buf;
-}
-
 static const char *term_name(const ma_design_t *x, size_t j)
 {
     return x ? x->term[j] : "intrcpt";
@@ -51,7 +40,7 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
                        const ma_design_t *x, const ma_permutest_opts_t *o,
                        const ma_permutest_t *r)
 {
-    char a[32], b[32];
+    char a[32], b[32], t1[32], t2[32], t3[32];
     size_t j;
     int knha = r->test != MA_TEST_Z; /* t and F reference distributions */
     fprintf(f, "Permutation test (%s; %s; %s test; k = %zu; %s)\n",
@@ -73,16 +62,17 @@ static void write_text(FILE *f, const cli_common_t *c, const ma_dataset_t *d,
         fprintf(f, "%llu permuted data sets could not be fitted%s.\n",
                 (unsigned long long)r->failed, r->exact ? " and are left out" :
                                                           " and were drawn again");
-    fprintf(f, "\ntau^2 = %.4f\n", r->tau2);
+    fprintf(f, "\ntau^2 = %s\n", cli_num(r->tau2, a, 32));
     if (x)
-        fprintf(f, "Test of moderators: %s = %.4f (df = %g), p = %s, permutation p = %s\n",
-                knha ? "F" : "QM", r->QM, r->QM_df, pv(r->QM_pval_model, a, 32),
-                pv(r->QM_pval, b, 32));
+        fprintf(f, "Test of moderators: %s = %s (df = %g), p = %s, permutation p = %s\n",
+                knha ? "F" : "QM", cli_num(r->QM, t1, 32), r->QM_df,
+                cli_pval(r->QM_pval_model, a, 32), cli_pval(r->QM_pval, b, 32));
     fprintf(f, "\n%-16s %10s %10s %10s %10s %12s\n", "", "estimate", "se", knha ? "tval" : "zval",
             "pval", "perm. pval");
     for (j = 0; j < r->p; j++)
-        fprintf(f, "%-16.16s %10.4f %10.4f %10.4f %10s %12s\n", term_name(x, j), r->b[j],
-                r->se[j], r->stat[j], pv(r->pval_model[j], a, 32), pv(r->pval[j], b, 32));
+        fprintf(f, "%-16.16s %10s %10s %10s %10s %12s\n", term_name(x, j), cli_num(r->b[j], t1, 32),
+                cli_num(r->se[j], t2, 32), cli_num(r->stat[j], t3, 32),
+                cli_pval(r->pval_model[j], a, 32), cli_pval(r->pval[j], b, 32));
     cli_excluded_text(f, d);
     cli_design_missing_text(f, d, x, "Left out for a missing moderator");
 }

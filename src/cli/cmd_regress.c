@@ -32,14 +32,17 @@ static const char HELP[] =
     "  iastm regress --mods ablat,alloc --test knha --format json data/examples/bcg.csv\n"
     "  iastm regress --primary --where outcome=pain --mods year data/trials.csv\n";
 
+/* cli_pval's p (the --digits rule); with eq, after "= " or as "< .0001" in a sentence. */
 static const char *pv(double p, char *buf, size_t n, int eq)
 {
-    if (isnan(p))
-        snprintf(buf, n, "%sNA", eq ? "= " : "");
-    else if (p < 1e-4)
-        snprintf(buf, n, "%s.0001", eq ? "< " : "<");
+    char t[24]; /* a p-value at --digits (at most 12) fits */
+    cli_pval(p, t, sizeof t);
+    if (!eq)
+        snprintf(buf, n, "%s", t);
+    else if (t[0] == '<')
+        snprintf(buf, n, "< %s", t + 1);
     else
-        snprintf(buf, n, "%s%.4f", eq ? "= " : "", p);
+        snprintf(buf, n, "= %s", t);
     return buf;
 }
 
